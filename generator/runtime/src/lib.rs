@@ -1,0 +1,1 @@
+//! oagen runtime

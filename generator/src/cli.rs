@@ -1,0 +1,144 @@
+//! The commands behind the `oagen` binary, as library functions so they can be tested.
+
+use crate::emit::{self, Stale};
+use crate::options::{OptionArgs, Options};
+use crate::{config, generate, Layout};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// How a command ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Success; the message is printed to stdout.
+    Ok(String),
+    /// The spec has errors or the output is stale (exit 1); the message goes to stderr.
+    Failed(String),
+    /// Bad usage, config or I/O (exit 2).
+    Usage(String),
+}
+
+impl Outcome {
+    /// Prints the message and returns the exit code.
+    pub fn report(self) -> ExitCode {
+        match self {
+            Outcome::Ok(m) => {
+                if !m.is_empty() {
+                    println!("{m}");
+                }
+                ExitCode::SUCCESS
+            }
+            Outcome::Failed(m) => {
+                eprintln!("{m}");
+                ExitCode::from(1)
+            }
+            Outcome::Usage(m) => {
+                eprintln!("error: {m}");
+                ExitCode::from(2)
+            }
+        }
+    }
+}
+
+fn options_from(args: &OptionArgs) -> Options {
+    let mut o = Options::default();
+    o.merge_args(args);
+    o
+}
+
+/// `oagen generate SPEC --out DIR`.
+pub fn generate_one(spec: &Path, out: &Path, args: &OptionArgs, color: bool) -> Outcome {
+    let options = options_from(args);
+    match generate(spec, Layout::Crate, &options) {
+        Err(d) => Outcome::Failed(d.render(color)),
+        Ok(g) => {
+            let warnings = g.diagnostics.render(color);
+            if let Err(e) = emit::write(out, &g.files, true) {
+                return Outcome::Usage(format!("{}: {e}", out.display()));
+            }
+            if !warnings.is_empty() {
+                eprintln!("{warnings}");
+            }
+            Outcome::Ok(format!("generated {} ({} files) from {}", out.display(), g.files.len(), spec.display()))
+        }
+    }
+}
+
+/// `oagen generate`: every client of the config file. All clients are attempted; the
+/// diagnostics of all failures are reported together.
+pub fn generate_all(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
+    let jobs = match config::read(config_path) {
+        Ok(j) => j,
+        Err(e) => return Outcome::Usage(e),
+    };
+    let mut done = Vec::new();
+    let mut failures = Vec::new();
+    for job in jobs {
+        let mut options = job.options.clone();
+        options.merge_args(args);
+        match generate(&job.spec, Layout::Crate, &options) {
+            Err(d) => failures.push(d.render(color)),
+            Ok(g) => {
+                let warnings = g.diagnostics.render(color);
+                if !warnings.is_empty() {
+                    eprintln!("{warnings}");
+                }
+                if let Err(e) = emit::write(&job.out, &g.files, true) {
+                    return Outcome::Usage(format!("{}: {e}", job.out.display()));
+                }
+                done.push(format!("generated {} from {}", job.out.display(), job.spec.display()));
+            }
+        }
+    }
+    if failures.is_empty() {
+        Outcome::Ok(done.join("\n"))
+    } else {
+        Outcome::Failed(failures.join("\n"))
+    }
+}
+
+/// `oagen check`: exit 1 naming every stale file.
+pub fn check(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
+    let jobs = match config::read(config_path) {
+        Ok(j) => j,
+        Err(e) => return Outcome::Usage(e),
+    };
+    let mut problems = Vec::new();
+    for job in jobs {
+        let mut options = job.options.clone();
+        options.merge_args(args);
+        match generate(&job.spec, Layout::Crate, &options) {
+            Err(d) => problems.push(d.render(color)),
+            Ok(g) => {
+                for s in emit::check(&job.out, &g.files) {
+                    problems.push(match s {
+                        Stale::Missing(p) => format!("stale: {} is missing", p.display()),
+                        Stale::Changed(p) => format!("stale: {} differs from what {} produces", p.display(), job.spec.display()),
+                        Stale::Extra(p) => format!("stale: {} is generated but no longer produced", p.display()),
+                    });
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Outcome::Ok(String::new())
+    } else {
+        problems.push("run `oagen generate` to update the generated code".into());
+        Outcome::Failed(problems.join("\n"))
+    }
+}
+
+/// `oagen lint SPEC`.
+pub fn lint(spec: &Path, args: &OptionArgs, color: bool) -> Outcome {
+    let options = options_from(args);
+    match crate::build_ir(spec, &options) {
+        Err(d) => Outcome::Failed(d.render(color)),
+        Ok((_, d, _)) => {
+            let text = d.render(color);
+            if text.is_empty() {
+                Outcome::Ok(format!("{}: no problems found", spec.display()))
+            } else {
+                Outcome::Ok(text)
+            }
+        }
+    }
+}

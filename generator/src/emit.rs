@@ -1,0 +1,246 @@
+//! Emitting: formats rendered modules with prettyplease, adds the `@generated` header, and
+//! lays them out as a crate (`Cargo.toml`, `src/lib.rs`, one file per module, README,
+//! example) or as one self-contained module file for `include!` from `OUT_DIR`.
+
+use crate::ir::Api;
+use crate::render::RenderedModule;
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::path::{Path, PathBuf};
+
+/// The marker that every emitted file carries; `oagen` only ever deletes files that have it.
+pub const GENERATED_MARKER: &str = "@generated";
+
+/// Lints allowed on generated modules: they follow the spec's shape, not clippy's taste.
+fn module_allows() -> TokenStream {
+    quote!(#[allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::should_implement_trait, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::empty_docs, clippy::wrong_self_convention)])
+}
+
+/// A file to write, relative to the output directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative path.
+    pub path: PathBuf,
+    /// Contents.
+    pub contents: String,
+}
+
+/// How the runtime crate is depended on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeDep {
+    /// A crates.io version requirement.
+    Version(String),
+    /// A path, relative to the generated crate's directory.
+    Path(String),
+}
+
+/// Everything the emitter needs besides the API.
+#[derive(Clone, Debug)]
+pub struct EmitOptions {
+    /// The spec path as shown in headers.
+    pub spec_display: String,
+    /// The runtime dependency.
+    pub runtime: RuntimeDep,
+    /// The generated crate's version.
+    pub crate_version: String,
+}
+
+fn header(spec: &str, comment: &str) -> String {
+    format!(
+        "{comment} {GENERATED_MARKER} by oagen {} from `{spec}`. Do not edit by hand:\n{comment} change the spec and run `oagen generate`.\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Formats tokens as a Rust file. Tokens that do not parse are an internal error.
+pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+    Ok(prettyplease::unparse(&file))
+}
+
+fn inner_doc(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#![doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+fn outer_doc(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// Emits a crate: `Cargo.toml`, `README.md`, `src/*.rs`, `examples/quickstart.rs`.
+pub fn emit_crate(api: &Api, modules: &[RenderedModule], opts: &EmitOptions) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = Vec::new();
+    let rs_header = header(&opts.spec_display, "//");
+    let mut decls = Vec::new();
+    for m in modules {
+        let Some(name) = &m.name else { continue };
+        let i = crate::render::ident(name);
+        let allows = module_allows();
+        decls.push(quote!(#allows pub mod #i;));
+        let doc = inner_doc(&m.doc);
+        let body = &m.tokens;
+        let text = format_tokens(quote!(#doc #body))?;
+        files.push(GeneratedFile {
+            path: PathBuf::from(format!("src/{}.rs", name.trim_start_matches("r#"))),
+            contents: format!("{rs_header}\n{text}"),
+        });
+    }
+    let root = modules.iter().find(|m| m.name.is_none());
+    let (root_doc, root_tokens) = match root {
+        Some(r) => (inner_doc(&r.doc), r.tokens.clone()),
+        None => (quote!(), quote!()),
+    };
+    let lib = format_tokens(quote! {
+        #root_doc
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+        #(#decls)*
+        #root_tokens
+    })?;
+    files.push(GeneratedFile {
+        path: PathBuf::from("src/lib.rs"),
+        contents: format!("{rs_header}\n{lib}"),
+    });
+    files.push(GeneratedFile {
+        path: PathBuf::from("Cargo.toml"),
+        contents: cargo_toml(api, opts),
+    });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Emits one module file for `include!`: no inner attributes, modules inline.
+pub fn emit_module(modules: &[RenderedModule], opts: &EmitOptions) -> Result<String, String> {
+    let mut items = Vec::new();
+    for m in modules {
+        match &m.name {
+            None => items.push(m.tokens.clone()),
+            Some(name) => {
+                let i = crate::render::ident(name);
+                let doc = outer_doc(&m.doc);
+                let allows = module_allows();
+                let body = &m.tokens;
+                items.push(quote!(#doc #allows pub mod #i { #body }));
+            }
+        }
+    }
+    let text = format_tokens(quote!(#(#items)*))?;
+    Ok(format!("{}\n{text}", header(&opts.spec_display, "//")))
+}
+
+fn cargo_toml(api: &Api, opts: &EmitOptions) -> String {
+    let runtime = match &opts.runtime {
+        RuntimeDep::Version(v) => format!("\"{v}\""),
+        RuntimeDep::Path(p) => format!("{{ path = \"{}\" }}", p.replace('\\', "/")),
+    };
+    let description = format!("Typed client for the {} API (generated by oagen)", api.title.trim())
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"");
+    format!(
+        "{header}
+[package]
+name = \"{name}\"
+version = \"{version}\"
+edition = \"2021\"
+description = \"{description}\"
+license = \"MIT OR Apache-2.0\"
+publish = false
+
+[dependencies]
+oagen-runtime = {runtime}
+serde = {{ version = \"1\", features = [\"derive\"] }}
+serde_json = \"1\"
+chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}
+uuid = {{ version = \"1\", features = [\"serde\"] }}
+",
+        header = header(&opts.spec_display, "#"),
+        name = api.crate_name,
+        version = opts.crate_version,
+    )
+}
+
+/// A file that differs between what the generator makes and what is on disk.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Stale {
+    /// Missing on disk.
+    Missing(PathBuf),
+    /// Different contents.
+    Changed(PathBuf),
+    /// A generated file on disk that the generator no longer makes.
+    Extra(PathBuf),
+}
+
+/// Files under `dir` that carry the generated marker (for finding leftovers).
+fn generated_on_disk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                stack.push(p);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                if text.lines().take(3).any(|l| l.contains(GENERATED_MARKER) && l.contains("oagen")) {
+                    if let Ok(rel) = p.strip_prefix(dir) {
+                        out.push(rel.to_path_buf());
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Compares generated files with the directory.
+pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
+    let mut out = Vec::new();
+    for f in files {
+        match std::fs::read_to_string(dir.join(&f.path)) {
+            Ok(text) if text == f.contents => {}
+            Ok(_) => out.push(Stale::Changed(dir.join(&f.path))),
+            Err(_) => out.push(Stale::Missing(dir.join(&f.path))),
+        }
+    }
+    for p in generated_on_disk(dir) {
+        if !files.iter().any(|f| f.path == p) {
+            out.push(Stale::Extra(dir.join(p)));
+        }
+    }
+    out
+}
+
+/// Writes files (only those that changed, so build systems see no spurious updates). With
+/// `prune`, also removes generated files under `dir` that the generator no longer makes.
+pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> std::io::Result<()> {
+    if prune {
+        for stale in check(dir, files) {
+            if let Stale::Extra(p) = stale {
+                std::fs::remove_file(p)?;
+            }
+        }
+    }
+    for f in files {
+        let path = dir.join(&f.path);
+        if std::fs::read_to_string(&path).is_ok_and(|t| t == f.contents) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&path, &f.contents)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,478 @@
+//! The intermediate representation: plain data, built from a loaded spec by [`build`].
+//!
+//! Every naming and ordering decision is made while building it; the renderer only walks it.
+//! Nothing here refers to `openapiv3` types. Maps are `BTreeMap`; sequences keep the order the
+//! builder chose (document order for operations and fields, name order for types).
+
+mod build;
+mod ext;
+mod schema;
+
+pub use build::build;
+
+/// A whole API, ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// The Cargo package name of the generated crate.
+    pub crate_name: String,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL, used as the default base URL.
+    pub base_url: Option<String>,
+    /// Every server, in document order.
+    pub servers: Vec<Server>,
+    /// All named types, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// The body type of API errors, shared by all operations.
+    pub error_body: TypeRef,
+    /// One module per tag, sorted by module name.
+    pub modules: Vec<Module>,
+    /// How the client authenticates (the first requirement of the top-level `security`).
+    pub auth: Option<AuthScheme>,
+    /// The environment variable `Client::from_env` reads.
+    pub env_var: String,
+}
+
+/// A server entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Server {
+    /// The URL with variables substituted by their defaults.
+    pub url: String,
+    /// Its description.
+    pub description: Option<String>,
+}
+
+/// Documentation text taken from the spec.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Doc {
+    /// A one-line summary.
+    pub summary: Option<String>,
+    /// Longer text, Markdown.
+    pub description: Option<String>,
+    /// Extra lines the generator adds (deprecation, inferred warnings, defaults).
+    pub notes: Vec<String>,
+}
+
+impl Doc {
+    /// Whether there is nothing to document.
+    pub fn is_empty(&self) -> bool {
+        self.summary.is_none() && self.description.is_none() && self.notes.is_empty()
+    }
+}
+
+/// A named type.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// The Rust type name, unique in the crate.
+    pub name: String,
+    /// Its documentation.
+    pub doc: Doc,
+    /// What it is.
+    pub kind: TypeKind,
+    /// The JSON pointer it came from.
+    pub pointer: String,
+}
+
+/// The shape of a named type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    /// A struct with named fields, and optionally a flattened map of the remaining properties.
+    Struct {
+        /// Fields, in document order.
+        fields: Vec<Field>,
+        /// The value type of additional properties, kept in a flattened map.
+        additional: Option<TypeRef>,
+    },
+    /// A string or integer enum. Always has a catch-all variant that keeps unknown values.
+    Enum {
+        /// String or integer.
+        repr: EnumRepr,
+        /// Known values.
+        variants: Vec<EnumVariant>,
+    },
+    /// `oneOf`/`anyOf`: an enum over alternative types.
+    Union {
+        /// The discriminator property, for an internally tagged enum.
+        tag: Option<String>,
+        /// Alternatives, in the order they are tried.
+        variants: Vec<UnionVariant>,
+    },
+    /// A newtype-free alias of another type.
+    Alias(TypeRef),
+}
+
+/// The wire representation of an enum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// JSON strings.
+    String,
+    /// JSON integers.
+    Integer,
+}
+
+/// One known enum value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The wire value: a string or an integer, as text.
+    pub value: String,
+}
+
+/// One alternative of a union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name.
+    pub name: String,
+    /// The discriminator values that select it (tagged unions only).
+    pub tags: Vec<String>,
+    /// The payload type.
+    pub ty: TypeRef,
+    /// The payload must be boxed to break a recursive cycle.
+    pub boxed: bool,
+}
+
+/// A struct field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire: String,
+    /// The Rust field name.
+    pub ident: String,
+    /// The value type, before `Option` wrapping for optional or nullable fields.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Optional and nullable in a type sent in a PATCH body: absent and null stay distinct
+    /// (`Option<Option<T>>`).
+    pub tri_state: bool,
+    /// Documentation.
+    pub doc: Doc,
+    /// `readOnly`: sent by the server only.
+    pub read_only: bool,
+    /// `writeOnly`: sent by the client only.
+    pub write_only: bool,
+    /// The value type must be boxed to break a recursive cycle.
+    pub boxed: bool,
+}
+
+/// A reference to a type, as written in a field or signature.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A scalar.
+    Prim(Prim),
+    /// A named type of the crate's `types` module.
+    Named(String),
+    /// An array.
+    Vec(Box<TypeRef>),
+    /// A map with string keys.
+    Map(Box<TypeRef>),
+    /// `nullable` where null and absent need not be told apart.
+    Option(Box<TypeRef>),
+}
+
+/// Scalars.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Prim {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// `integer` / `int32`.
+    I32,
+    /// `integer` / `int64` or no format.
+    I64,
+    /// `number` / `float`.
+    F32,
+    /// `number` / `double` or no format.
+    F64,
+    /// `string` / `date-time`.
+    DateTime,
+    /// `string` / `date`.
+    Date,
+    /// `string` / `uuid`.
+    Uuid,
+    /// `string` / `byte`: base64 text on the wire, bytes in Rust.
+    Base64,
+    /// `string` / `binary`: raw bytes (request and response bodies, multipart parts).
+    Binary,
+    /// Anything: `serde_json::Value`.
+    Value,
+    /// No content.
+    Unit,
+}
+
+/// A module of operations, from a tag.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Module {
+    /// The Rust module name.
+    pub name: String,
+    /// The tag's description.
+    pub doc: Doc,
+    /// Operations, in document order.
+    pub operations: Vec<Operation>,
+}
+
+/// One HTTP operation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// The `operationId`, or the derived one.
+    pub id: String,
+    /// The client method name.
+    pub method_name: String,
+    /// The request builder type name.
+    pub builder_name: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// The path template as written.
+    pub path: String,
+    /// The path, split into literal text and parameters.
+    pub path_parts: Vec<PathPart>,
+    /// Documentation.
+    pub doc: Doc,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Parameters: required ones first (path order, then document order), then optional ones.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// What a success returns.
+    pub output: Output,
+    /// Pagination, from `x-oagen-pagination`.
+    pub pagination: Option<Pagination>,
+    /// Envelope, from `x-oagen-envelope`.
+    pub envelope: Option<Envelope>,
+    /// The JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// A piece of a path template.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PathPart {
+    /// Literal text.
+    Literal(String),
+    /// A parameter, by its Rust ident.
+    Param(String),
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamIn {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// How a query parameter is serialized (`style` + `explode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    /// `form`, explode: repeated keys.
+    Form,
+    /// `form`, no explode: comma-separated.
+    FormNoExplode,
+    /// `spaceDelimited`.
+    SpaceDelimited,
+    /// `pipeDelimited`.
+    PipeDelimited,
+    /// `deepObject`.
+    DeepObject,
+}
+
+/// An operation parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire: String,
+    /// The Rust name (argument or setter), unique within the operation.
+    pub ident: String,
+    /// Location.
+    pub location: ParamIn,
+    /// Value type.
+    pub ty: TypeRef,
+    /// Required parameters are positional arguments.
+    pub required: bool,
+    /// Query serialization.
+    pub style: QueryStyle,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// The request body.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    /// How it is encoded.
+    pub kind: BodyKind,
+    /// The media type sent.
+    pub content_type: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// A required body is a positional argument.
+    pub required: bool,
+    /// Documentation.
+    pub doc: Doc,
+}
+
+/// Request body encodings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BodyKind {
+    /// `application/json` and `+json`.
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`: one part per field; `binary` fields are file parts.
+    Multipart {
+        /// Fields as (wire name, Rust ident, is binary, is required).
+        parts: Vec<MultipartPart>,
+    },
+    /// Raw bytes.
+    Bytes,
+    /// Text.
+    Text,
+}
+
+/// One multipart field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MultipartPart {
+    /// Wire name.
+    pub wire: String,
+    /// Field ident in the body struct.
+    pub ident: String,
+    /// A file part.
+    pub binary: bool,
+    /// Whether the struct field is an `Option`.
+    pub optional: bool,
+}
+
+/// What a successful call yields.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// One type for every success status.
+    Single(ResponseBody),
+    /// Different types per status: an enum named `name`.
+    ByStatus {
+        /// The enum's name (in the operation's module).
+        name: String,
+        /// The cases.
+        cases: Vec<StatusCase>,
+    },
+}
+
+/// One success status of an `Output::ByStatus`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatusCase {
+    /// The status code, or `None` for a range/default.
+    pub status: Option<u16>,
+    /// The variant name.
+    pub variant: String,
+    /// The body.
+    pub body: ResponseBody,
+}
+
+/// A success body.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ResponseBody {
+    /// No content.
+    Empty,
+    /// JSON decoded into a type.
+    Json(TypeRef),
+    /// Text.
+    Text,
+    /// Bytes, streamed.
+    Binary,
+}
+
+/// Pagination, from `x-oagen-pagination`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pagination {
+    /// The style and its keys.
+    pub style: PaginationStyle,
+    /// The property path of the items array.
+    pub items: String,
+    /// The item type.
+    pub item_ty: TypeRef,
+    /// The page type (the unwrapped body).
+    pub page_ty: TypeRef,
+}
+
+/// Pagination styles.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PaginationStyle {
+    /// A cursor in the body.
+    Cursor {
+        /// Query parameter.
+        cursor_param: String,
+        /// Body property with the next cursor.
+        cursor_field: String,
+        /// Body property that is false at the end.
+        has_more_field: Option<String>,
+    },
+    /// An absolute next URL in the body.
+    NextUrl {
+        /// Body property.
+        next_field: String,
+    },
+    /// Limit and offset.
+    Offset {
+        /// Offset query parameter.
+        offset_param: String,
+        /// Limit query parameter.
+        limit_param: String,
+        /// Total count property.
+        total_field: Option<String>,
+    },
+    /// Page numbers.
+    Page {
+        /// Page query parameter.
+        page_param: String,
+        /// First page number.
+        first_page: u64,
+    },
+    /// `Link: <...>; rel="next"`.
+    LinkHeader,
+}
+
+/// `x-oagen-envelope`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Envelope {
+    /// The payload property.
+    pub data_field: String,
+    /// The success flag property.
+    pub success_field: Option<String>,
+}
+
+/// How the client authenticates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AuthScheme {
+    /// `http` / `bearer`.
+    Bearer,
+    /// `http` / `basic`.
+    Basic,
+    /// `apiKey` in a header, with an optional prefix word.
+    Header {
+        /// Header name.
+        name: String,
+        /// `x-oagen-auth-prefix`.
+        prefix: Option<String>,
+    },
+    /// `apiKey` in the query.
+    Query {
+        /// Parameter name.
+        name: String,
+    },
+    /// `apiKey` in a cookie.
+    Cookie {
+        /// Cookie name.
+        name: String,
+    },
+}

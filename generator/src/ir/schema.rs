@@ -1,0 +1,961 @@
+//! Schema → type conversion: every schema becomes a [`TypeRef`], defining named types for
+//! objects, enums and unions on the way. Inline schemas are named after where they sit.
+
+use super::*;
+use crate::diag::{Diagnostics, Location};
+use crate::ident::{self, Namer};
+use openapiv3::{
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
+    StringFormat, Type, VariantOrUnknownOrEmpty,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
+const MAX_DEPTH: usize = 48;
+
+/// How a schema's type is to be named.
+#[derive(Clone, Debug)]
+pub(crate) enum Name {
+    /// A component: the type must carry exactly this (already claimed) name.
+    Fixed(String),
+    /// An inline schema: claim a name derived from this hint if a named type is needed.
+    Hint(String),
+}
+
+impl Name {
+    fn hint(&self) -> &str {
+        match self {
+            Name::Fixed(s) | Name::Hint(s) => s,
+        }
+    }
+}
+
+/// The schema conversion context: the type namespace and everything defined so far.
+pub(crate) struct Cx<'a> {
+    pub openapi: &'a openapiv3::OpenAPI,
+    pub locate: &'a dyn Fn(&str) -> Location,
+    pub diags: &'a mut Diagnostics,
+    pub namer: Namer,
+    pub types: BTreeMap<String, TypeDef>,
+    /// Component schema key → Rust type name.
+    pub components: BTreeMap<String, String>,
+    /// Component keys already converted or in progress.
+    pub started: BTreeSet<String>,
+    /// Inline schemas already converted, by pointer: shared components (parameters,
+    /// responses, merged `allOf` parts) yield one type, not one per use.
+    cache: BTreeMap<String, (TypeRef, bool)>,
+    depth: usize,
+}
+
+pub(crate) fn pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(
+        openapi: &'a openapiv3::OpenAPI,
+        locate: &'a dyn Fn(&str) -> Location,
+        diags: &'a mut Diagnostics,
+    ) -> Self {
+        Cx {
+            openapi,
+            locate,
+            diags,
+            namer: Namer::default(),
+            types: BTreeMap::new(),
+            components: BTreeMap::new(),
+            started: BTreeSet::new(),
+            cache: BTreeMap::new(),
+            depth: 0,
+        }
+    }
+
+    pub fn warn(&mut self, code: &'static str, msg: impl Into<String>, ptr: &str) {
+        let loc = (self.locate)(ptr);
+        self.diags.warning(code, msg, Some(loc));
+    }
+
+    pub fn error(&mut self, code: &'static str, msg: impl Into<String>, ptr: &str) {
+        let loc = (self.locate)(ptr);
+        self.diags.error(code, msg, Some(loc));
+    }
+
+    /// Claims names for every component schema, in document order, then converts them.
+    pub fn convert_components(&mut self) {
+        let Some(components) = &self.openapi.components else {
+            return;
+        };
+        for key in components.schemas.keys() {
+            let name = self.namer.claim(&ident::type_name(key));
+            self.components.insert(key.clone(), name);
+        }
+        let keys: Vec<String> = components.schemas.keys().cloned().collect();
+        for key in keys {
+            self.component(&key);
+        }
+    }
+
+    /// Converts a component schema once.
+    fn component(&mut self, key: &str) {
+        if !self.started.insert(key.to_string()) {
+            return;
+        }
+        let Some(schema) = self
+            .openapi
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get(key))
+        else {
+            return;
+        };
+        let Some(name) = self.components.get(key).cloned() else {
+            return;
+        };
+        let ptr = format!("/components/schemas/{}", pointer_escape(key));
+        let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
+        if ty != TypeRef::Named(name.clone()) {
+            let doc = match schema {
+                ReferenceOr::Item(s) => self.doc_of(&s.schema_data, &s.schema_data.extensions),
+                ReferenceOr::Reference { .. } => Doc::default(),
+            };
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name,
+                    doc,
+                    kind: TypeKind::Alias(ty),
+                    pointer: ptr,
+                },
+            );
+        }
+    }
+
+    /// Resolves a `$ref` to a component schema: its key and schema.
+    pub fn resolve_ref(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
+        let key = reference.strip_prefix("#/components/schemas/")?;
+        let key = key.replace("~1", "/").replace("~0", "~");
+        let (k, s) = self.openapi.components.as_ref()?.schemas.get_key_value(&key)?;
+        Some((k.as_str(), s))
+    }
+
+    /// Follows references until an inline schema, with a bound against cycles.
+    pub fn deref_schema(&self, mut s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        for _ in 0..32 {
+            match s {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference } => s = self.resolve_ref(reference)?.1,
+            }
+        }
+        None
+    }
+
+    pub fn doc_of(
+        &self,
+        data: &openapiv3::SchemaData,
+        ext: &indexmap::IndexMap<String, serde_json::Value>,
+    ) -> Doc {
+        let mut doc = Doc {
+            summary: data.title.clone(),
+            description: data.description.clone(),
+            notes: Vec::new(),
+        };
+        if data.deprecated {
+            doc.notes.push("Deprecated.".into());
+        }
+        if let Some(reason) = ext.get("x-oagen-inferred") {
+            doc.notes.push(inferred_note(reason));
+        }
+        doc
+    }
+
+    /// Converts a schema or reference. Returns the type (never wrapped in `Option` for the
+    /// schema's own nullability) and whether the schema is nullable.
+    pub fn convert(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        name: Name,
+        ptr: &str,
+    ) -> (TypeRef, bool) {
+        match schema {
+            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
+                Some((key, target)) => {
+                    let nullable = self.deref_schema(target).is_some_and(|s| s.schema_data.nullable);
+                    match self.components.get(key) {
+                        Some(n) => (TypeRef::Named(n.clone()), nullable),
+                        None => (TypeRef::Prim(Prim::Value), false),
+                    }
+                }
+                None => {
+                    self.warn(
+                        "unresolved-ref",
+                        format!("`{reference}` does not name a component schema; using `serde_json::Value`"),
+                        ptr,
+                    );
+                    (TypeRef::Prim(Prim::Value), false)
+                }
+            },
+            ReferenceOr::Item(s) => {
+                if let Some(hit) = self.cache.get(ptr) {
+                    return hit.clone();
+                }
+                if self.depth >= MAX_DEPTH {
+                    self.warn(
+                        "too-deep",
+                        format!("schema nesting deeper than {MAX_DEPTH}; using `serde_json::Value`"),
+                        ptr,
+                    );
+                    return (TypeRef::Prim(Prim::Value), s.schema_data.nullable);
+                }
+                self.depth += 1;
+                let ty = self.schema(s, name, ptr);
+                self.depth -= 1;
+                let nullable = s.schema_data.nullable || ty.1;
+                self.cache.insert(ptr.to_string(), (ty.0.clone(), nullable));
+                (ty.0, nullable)
+            }
+        }
+    }
+
+    /// Same as [`Cx::convert`] for boxed schemas (properties, items).
+    pub fn convert_boxed(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        name: Name,
+        ptr: &str,
+    ) -> (TypeRef, bool) {
+        match schema {
+            ReferenceOr::Reference { reference } => self.convert(
+                &ReferenceOr::Reference {
+                    reference: reference.clone(),
+                },
+                name,
+                ptr,
+            ),
+            ReferenceOr::Item(b) => {
+                // Cloning the box's content is cheap next to codegen, and keeps one code path.
+                self.convert(&ReferenceOr::Item((**b).clone()), name, ptr)
+            }
+        }
+    }
+
+    /// A converted type, with `nullable` folded into `Option`.
+    pub fn convert_opt(&mut self, schema: &ReferenceOr<Schema>, name: Name, ptr: &str) -> TypeRef {
+        let (ty, nullable) = self.convert(schema, name, ptr);
+        wrap_nullable(ty, nullable)
+    }
+
+    /// Defines a named type and returns a reference to it.
+    fn define(&mut self, name: &Name, doc: Doc, kind: TypeKind, ptr: &str) -> TypeRef {
+        let n = match name {
+            Name::Fixed(n) => n.clone(),
+            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
+        };
+        self.types.insert(
+            n.clone(),
+            TypeDef {
+                name: n.clone(),
+                doc,
+                kind,
+                pointer: ptr.to_string(),
+            },
+        );
+        TypeRef::Named(n)
+    }
+
+    /// Returns (type, extra nullable) for an inline schema.
+    fn schema(&mut self, s: &Schema, name: Name, ptr: &str) -> (TypeRef, bool) {
+        let doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
+        match &s.schema_kind {
+            SchemaKind::Type(Type::String(st)) => {
+                if !st.enumeration.is_empty() {
+                    let nullable = st.enumeration.iter().any(Option::is_none);
+                    let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                    let names = varnames(&s.schema_data.extensions);
+                    let variants = string_variants(&values, names.as_deref());
+                    let kind = TypeKind::Enum {
+                        repr: EnumRepr::String,
+                        variants,
+                    };
+                    return (self.define(&name, doc, kind, ptr), nullable);
+                }
+                (TypeRef::Prim(string_format(&st.format)), false)
+            }
+            SchemaKind::Type(Type::Integer(it)) => {
+                if !it.enumeration.is_empty() {
+                    let nullable = it.enumeration.iter().any(Option::is_none);
+                    let values: Vec<i64> = it.enumeration.iter().flatten().copied().collect();
+                    let names = varnames(&s.schema_data.extensions);
+                    let variants = integer_variants(&values, names.as_deref());
+                    let kind = TypeKind::Enum {
+                        repr: EnumRepr::Integer,
+                        variants,
+                    };
+                    return (self.define(&name, doc, kind, ptr), nullable);
+                }
+                let p = match &it.format {
+                    VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Prim::I32,
+                    _ => Prim::I64,
+                };
+                (TypeRef::Prim(p), false)
+            }
+            SchemaKind::Type(Type::Number(nt)) => {
+                let p = match &nt.format {
+                    VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => Prim::F32,
+                    _ => Prim::F64,
+                };
+                (TypeRef::Prim(p), false)
+            }
+            SchemaKind::Type(Type::Boolean(_)) => (TypeRef::Prim(Prim::Bool), false),
+            SchemaKind::Type(Type::Array(at)) => (self.array(at.items.as_ref(), &name, ptr), false),
+            SchemaKind::Type(Type::Object(ot)) => (
+                self.object(
+                    &ot.properties,
+                    &ot.required,
+                    ot.additional_properties.as_ref(),
+                    name,
+                    doc,
+                    ptr,
+                ),
+                false,
+            ),
+            SchemaKind::OneOf { one_of } => {
+                self.union(one_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "oneOf")
+            }
+            SchemaKind::AnyOf { any_of } => {
+                self.union(any_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "anyOf")
+            }
+            SchemaKind::AllOf { all_of } => {
+                self.all_of(all_of, &[], None, name, doc, ptr)
+            }
+            SchemaKind::Not { .. } => {
+                self.warn(
+                    "unsupported-schema",
+                    "`not` schemas cannot be expressed as a Rust type; using `serde_json::Value`",
+                    ptr,
+                );
+                (TypeRef::Prim(Prim::Value), false)
+            }
+            SchemaKind::Any(any) => self.any(any, s, name, doc, ptr),
+        }
+    }
+
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        name: &Name,
+        ptr: &str,
+    ) -> TypeRef {
+        match items {
+            Some(items) => {
+                let hint = Name::Hint(format!("{}Item", name.hint()));
+                let (ty, nullable) = self.convert_boxed(items, hint, &format!("{ptr}/items"));
+                TypeRef::Vec(Box::new(wrap_nullable(ty, nullable)))
+            }
+            None => TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Value))),
+        }
+    }
+
+    fn additional(
+        &mut self,
+        ap: Option<&AdditionalProperties>,
+        name: &Name,
+        ptr: &str,
+    ) -> Option<TypeRef> {
+        match ap {
+            None | Some(AdditionalProperties::Any(false)) => None,
+            Some(AdditionalProperties::Any(true)) => Some(TypeRef::Prim(Prim::Value)),
+            Some(AdditionalProperties::Schema(s)) => {
+                let hint = Name::Hint(format!("{}Value", name.hint()));
+                let ptr = format!("{ptr}/additionalProperties");
+                Some(self.convert_opt(s, hint, &ptr))
+            }
+        }
+    }
+
+    fn object(
+        &mut self,
+        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        required: &[String],
+        ap: Option<&AdditionalProperties>,
+        name: Name,
+        doc: Doc,
+        ptr: &str,
+    ) -> TypeRef {
+        if properties.is_empty() {
+            // A map, or free-form JSON.
+            return match self.additional(ap, &name, ptr) {
+                Some(TypeRef::Prim(Prim::Value)) | None => TypeRef::Prim(Prim::Value),
+                Some(v) => TypeRef::Map(Box::new(v)),
+            };
+        }
+        // Claim the name before converting fields, so inline children are named after it.
+        let struct_name = match &name {
+            Name::Fixed(n) => n.clone(),
+            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
+        };
+        let fixed = Name::Fixed(struct_name.clone());
+        let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
+        for (k, v) in properties {
+            props.push((k.clone(), format!("{ptr}/properties/{}", pointer_escape(k)), v.clone()));
+        }
+        let additional = self.additional(ap, &fixed, ptr);
+        let fields = self.fields(&struct_name, &props, required);
+        let fields = with_additional(fields, additional.is_some());
+        self.types.insert(
+            struct_name.clone(),
+            TypeDef {
+                name: struct_name.clone(),
+                doc,
+                kind: TypeKind::Struct { fields, additional },
+                pointer: ptr.to_string(),
+            },
+        );
+        TypeRef::Named(struct_name)
+    }
+
+    fn fields(
+        &mut self,
+        struct_name: &str,
+        props: &[(String, String, ReferenceOr<Box<Schema>>)],
+        required: &[String],
+    ) -> Vec<Field> {
+        let mut namer = Namer::default();
+        let mut fields = Vec::new();
+        for (wire, fptr, schema) in props {
+            let hint = Name::Hint(format!("{struct_name}{}", ident::camel(wire)));
+            let (ty, nullable) = self.convert_boxed(schema, hint, fptr);
+            let (doc, read_only, write_only) = match schema {
+                ReferenceOr::Item(s) => {
+                    let mut doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
+                    if let Some(d) = &s.schema_data.default {
+                        doc.notes.push(format!("Defaults to `{}`.", d));
+                    }
+                    (doc, s.schema_data.read_only, s.schema_data.write_only)
+                }
+                ReferenceOr::Reference { .. } => (Doc::default(), false, false),
+            };
+            fields.push(Field {
+                wire: wire.clone(),
+                ident: namer.claim(&ident::snake(wire)),
+                ty,
+                required: required.contains(wire),
+                nullable,
+                tri_state: false,
+                doc,
+                read_only,
+                write_only,
+                boxed: false,
+            });
+        }
+        fields
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn all_of(
+        &mut self,
+        parts: &[ReferenceOr<Schema>],
+        extra_props: &[(String, String, ReferenceOr<Box<Schema>>)],
+        extra_required: Option<&[String]>,
+        name: Name,
+        mut doc: Doc,
+        ptr: &str,
+    ) -> (TypeRef, bool) {
+        // `allOf: [X]` with nothing else is X (3.1's `$ref` with siblings arrives this way).
+        if parts.len() == 1 && extra_props.is_empty() {
+            return self.convert(&parts[0], name, &format!("{ptr}/allOf/0"));
+        }
+        let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
+        let mut required: Vec<String> = extra_required.map(<[String]>::to_vec).unwrap_or_default();
+        let mut additional: Option<AdditionalProperties> = None;
+        let mut non_object: Vec<usize> = Vec::new();
+        for (i, part) in parts.iter().enumerate() {
+            let part_ptr = match part {
+                ReferenceOr::Reference { reference } => reference
+                    .strip_prefix('#')
+                    .unwrap_or(reference)
+                    .to_string(),
+                ReferenceOr::Item(_) => format!("{ptr}/allOf/{i}"),
+            };
+            if !self.collect_object(part, &part_ptr, &mut props, &mut required, &mut additional, &mut doc, 0) {
+                non_object.push(i);
+            }
+        }
+        for p in extra_props {
+            upsert(&mut props, p.clone());
+        }
+        if props.is_empty() {
+            // Nothing object-like to merge: use the one meaningful part, if there is one.
+            let typed: Vec<usize> = non_object
+                .iter()
+                .copied()
+                .filter(|&i| self.deref_part_is_typed(&parts[i]))
+                .collect();
+            if typed.len() == 1 {
+                let i = typed[0];
+                return self.convert(&parts[i], name, &format!("{ptr}/allOf/{i}"));
+            }
+            if additional.is_none() {
+                self.warn(
+                    "unsupported-schema",
+                    "`allOf` of non-object schemas cannot be merged; using `serde_json::Value`",
+                    ptr,
+                );
+                return (TypeRef::Prim(Prim::Value), false);
+            }
+        } else if non_object.iter().any(|&i| self.deref_part_is_typed(&parts[i])) {
+            self.warn(
+                "unsupported-schema",
+                "`allOf` mixes object and non-object schemas; only the object parts are merged",
+                ptr,
+            );
+        }
+        let struct_name = match &name {
+            Name::Fixed(n) => n.clone(),
+            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
+        };
+        let fixed = Name::Fixed(struct_name.clone());
+        if props.is_empty() {
+            let v = self.additional(additional.as_ref(), &fixed, ptr);
+            return match v {
+                Some(TypeRef::Prim(Prim::Value)) | None => (TypeRef::Prim(Prim::Value), false),
+                Some(v) => (TypeRef::Map(Box::new(v)), false),
+            };
+        }
+        let add = self.additional(additional.as_ref(), &fixed, ptr);
+        let fields = self.fields(&struct_name, &props, &required);
+        let fields = with_additional(fields, add.is_some());
+        self.types.insert(
+            struct_name.clone(),
+            TypeDef {
+                name: struct_name.clone(),
+                doc,
+                kind: TypeKind::Struct {
+                    fields,
+                    additional: add,
+                },
+                pointer: ptr.to_string(),
+            },
+        );
+        (TypeRef::Named(struct_name), false)
+    }
+
+    fn deref_part_is_typed(&self, part: &ReferenceOr<Schema>) -> bool {
+        match self.deref_schema(part) {
+            Some(s) => match &s.schema_kind {
+                SchemaKind::Any(a) => a.typ.is_some() || !a.enumeration.is_empty() || a.items.is_some(),
+                _ => true,
+            },
+            None => false,
+        }
+    }
+
+    /// Adds the properties of an object-like schema (following refs and nested `allOf`).
+    /// Returns false when the schema is not object-like.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_object(
+        &mut self,
+        part: &ReferenceOr<Schema>,
+        part_ptr: &str,
+        props: &mut Vec<(String, String, ReferenceOr<Box<Schema>>)>,
+        required: &mut Vec<String>,
+        additional: &mut Option<AdditionalProperties>,
+        doc: &mut Doc,
+        depth: usize,
+    ) -> bool {
+        if depth > 16 {
+            return false;
+        }
+        let (s, base_ptr) = match part {
+            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
+                Some((key, target)) => match target {
+                    ReferenceOr::Item(s) => (s, format!("/components/schemas/{}", pointer_escape(key))),
+                    ReferenceOr::Reference { .. } => {
+                        let t = target.clone();
+                        return self.collect_object(&t, part_ptr, props, required, additional, doc, depth + 1);
+                    }
+                },
+                None => return false,
+            },
+            ReferenceOr::Item(s) => (s, part_ptr.to_string()),
+        };
+        if doc.description.is_none() {
+            doc.description = s.schema_data.description.clone();
+        }
+        let mut add_props = |map: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, req: &[String], ap: &Option<AdditionalProperties>| {
+            for (k, v) in map {
+                upsert(props, (k.clone(), format!("{base_ptr}/properties/{}", pointer_escape(k)), v.clone()));
+            }
+            for r in req {
+                if !required.contains(r) {
+                    required.push(r.clone());
+                }
+            }
+            if ap.is_some() {
+                *additional = ap.clone();
+            }
+        };
+        match &s.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                add_props(&o.properties, &o.required, &o.additional_properties);
+                true
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() || !a.all_of.is_empty() => {
+                add_props(&a.properties, &a.required, &a.additional_properties);
+                let mut ok = true;
+                for (i, sub) in a.all_of.iter().enumerate() {
+                    let sub_ptr = format!("{base_ptr}/allOf/{i}");
+                    ok &= self.collect_object(sub, &sub_ptr, props, required, additional, doc, depth + 1);
+                }
+                ok || !a.properties.is_empty()
+            }
+            SchemaKind::AllOf { all_of } => {
+                let mut any = false;
+                for (i, sub) in all_of.iter().enumerate() {
+                    let sub_ptr = format!("{base_ptr}/allOf/{i}");
+                    any |= self.collect_object(sub, &sub_ptr, props, required, additional, doc, depth + 1);
+                }
+                any
+            }
+            _ => false,
+        }
+    }
+
+    fn union(
+        &mut self,
+        alts: &[ReferenceOr<Schema>],
+        discriminator: Option<&openapiv3::Discriminator>,
+        name: Name,
+        doc: Doc,
+        ptr: &str,
+        keyword: &str,
+    ) -> (TypeRef, bool) {
+        // Drop `{type: "null"}`-like alternatives (3.1 normalized): they make the union nullable.
+        let mut nullable = false;
+        let mut kept: Vec<(usize, &ReferenceOr<Schema>)> = Vec::new();
+        for (i, a) in alts.iter().enumerate() {
+            if let ReferenceOr::Item(s) = a {
+                if let SchemaKind::Any(any) = &s.schema_kind {
+                    if any == &AnySchema::default() && s.schema_data.nullable {
+                        nullable = true;
+                        continue;
+                    }
+                }
+            }
+            kept.push((i, a));
+        }
+        if kept.is_empty() {
+            return (TypeRef::Prim(Prim::Value), true);
+        }
+        if kept.len() == 1 {
+            let (i, a) = kept[0];
+            let (t, n) = self.convert(a, name, &format!("{ptr}/{keyword}/{i}"));
+            return (t, n || nullable);
+        }
+        let union_name = match &name {
+            Name::Fixed(n) => n.clone(),
+            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
+        };
+        let mut vnamer = Namer::with_reserved(&["Unknown"]);
+        let mut variants = Vec::new();
+        for (pos, (i, a)) in kept.iter().enumerate() {
+            let hint = match a {
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(|t| format!("{union_name}{}", ident::camel(t)))
+                    .unwrap_or_else(|| format!("{union_name}Variant{}", pos + 1)),
+                ReferenceOr::Reference { .. } => format!("{union_name}Variant{}", pos + 1),
+            };
+            let (ty, n) = self.convert(a, Name::Hint(hint), &format!("{ptr}/{keyword}/{i}"));
+            let base = variant_name(&ty);
+            variants.push(UnionVariant {
+                name: vnamer.claim(&base),
+                tags: Vec::new(),
+                ty: wrap_nullable(ty, n),
+                boxed: false,
+            });
+        }
+        let mut tag = None;
+        if let Some(d) = discriminator {
+            let all_structs = variants.iter().all(|v| match &v.ty {
+                TypeRef::Named(n) => self.is_struct_like(n),
+                _ => false,
+            });
+            if all_structs {
+                tag = Some(d.property_name.clone());
+                for ((_, a), v) in kept.iter().zip(variants.iter_mut()) {
+                    let ReferenceOr::Reference { reference } = a else {
+                        continue;
+                    };
+                    let mut tags: Vec<String> = d
+                        .mapping
+                        .iter()
+                        .filter(|(_, target)| {
+                            *target == reference || reference.ends_with(&format!("/{target}"))
+                        })
+                        .map(|(k, _)| k.clone())
+                        .collect();
+                    if tags.is_empty() {
+                        if let Some(key) = reference.rsplit('/').next() {
+                            tags.push(key.to_string());
+                        }
+                    }
+                    v.tags = tags;
+                }
+                if variants.iter().any(|v| v.tags.is_empty()) {
+                    // Inline alternatives carry no implicit tag value.
+                    self.warn(
+                        "unsupported-schema",
+                        "discriminator with inline alternatives; decoding tries each alternative in order",
+                        ptr,
+                    );
+                    tag = None;
+                    for v in &mut variants {
+                        v.tags.clear();
+                    }
+                }
+            } else {
+                self.warn(
+                    "unsupported-schema",
+                    "discriminator over non-object alternatives is ignored; decoding tries each alternative in order",
+                    ptr,
+                );
+            }
+        }
+        let kind = TypeKind::Union { tag, variants };
+        self.types.insert(
+            union_name.clone(),
+            TypeDef {
+                name: union_name.clone(),
+                doc,
+                kind,
+                pointer: ptr.to_string(),
+            },
+        );
+        (TypeRef::Named(union_name), nullable)
+    }
+
+    /// Whether a named type is (or aliases) a struct or map, so it can carry a tag field.
+    fn is_struct_like(&self, name: &str) -> bool {
+        match self.types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct { .. }) => true,
+            Some(TypeKind::Alias(TypeRef::Named(n))) if n != name => self.is_struct_like(n),
+            Some(_) => false,
+            // Not converted yet: a component still in progress is an object if it has properties.
+            None => {
+                let key = self
+                    .components
+                    .iter()
+                    .find(|(_, v)| v.as_str() == name)
+                    .map(|(k, _)| k.clone());
+                let Some(key) = key else { return false };
+                let schema = self
+                    .openapi
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.schemas.get(&key))
+                    .and_then(|s| self.deref_schema(s));
+                matches!(
+                    schema.map(|s| &s.schema_kind),
+                    Some(SchemaKind::Type(Type::Object(_))) | Some(SchemaKind::AllOf { .. })
+                ) || matches!(schema.map(|s| &s.schema_kind), Some(SchemaKind::Any(a)) if !a.properties.is_empty())
+            }
+        }
+    }
+
+    fn any(&mut self, a: &AnySchema, s: &Schema, name: Name, doc: Doc, ptr: &str) -> (TypeRef, bool) {
+        if !a.all_of.is_empty() {
+            let mut props = Vec::new();
+            for (k, v) in &a.properties {
+                props.push((k.clone(), format!("{ptr}/properties/{}", pointer_escape(k)), v.clone()));
+            }
+            return self.all_of(&a.all_of, &props, Some(&a.required), name, doc, ptr);
+        }
+        if !a.one_of.is_empty() {
+            return self.union(&a.one_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "oneOf");
+        }
+        if !a.any_of.is_empty() {
+            return self.union(&a.any_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "anyOf");
+        }
+        if !a.properties.is_empty() || a.typ.as_deref() == Some("object") {
+            return (
+                self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, doc, ptr),
+                false,
+            );
+        }
+        if a.items.is_some() || a.typ.as_deref() == Some("array") {
+            return (self.array(a.items.as_ref(), &name, ptr), false);
+        }
+        if !a.enumeration.is_empty() {
+            let strings: Vec<String> = a.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
+            let ints: Vec<i64> = a.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
+            let nullable = a.enumeration.iter().any(serde_json::Value::is_null);
+            let non_null = a.enumeration.len() - usize::from(nullable);
+            let names = varnames(&s.schema_data.extensions);
+            if strings.len() == non_null && non_null > 0 {
+                let kind = TypeKind::Enum { repr: EnumRepr::String, variants: string_variants(&strings, names.as_deref()) };
+                return (self.define(&name, doc, kind, ptr), nullable);
+            }
+            if ints.len() == non_null && non_null > 0 {
+                let kind = TypeKind::Enum { repr: EnumRepr::Integer, variants: integer_variants(&ints, names.as_deref()) };
+                return (self.define(&name, doc, kind, ptr), nullable);
+            }
+            if non_null > 0 {
+                self.warn("unsupported-schema", "enum mixing value types; using `serde_json::Value`", ptr);
+            }
+            return (TypeRef::Prim(Prim::Value), nullable);
+        }
+        if a.additional_properties.is_some() {
+            return (self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, doc, ptr), false);
+        }
+        let prim = match a.typ.as_deref() {
+            Some("string") => match a.format.as_deref() {
+                Some(f) => string_format(&VariantOrUnknownOrEmpty::Unknown(f.to_string())),
+                None => Prim::String,
+            },
+            Some("integer") => match a.format.as_deref() {
+                Some("int32") => Prim::I32,
+                _ => Prim::I64,
+            },
+            Some("number") => match a.format.as_deref() {
+                Some("float") => Prim::F32,
+                _ => Prim::F64,
+            },
+            Some("boolean") => Prim::Bool,
+            Some(other) if other != "null" => {
+                self.warn("unsupported-schema", format!("unknown type `{other}`; using `serde_json::Value`"), ptr);
+                Prim::Value
+            }
+            _ => Prim::Value,
+        };
+        (TypeRef::Prim(prim), false)
+    }
+}
+
+fn upsert(
+    props: &mut Vec<(String, String, ReferenceOr<Box<Schema>>)>,
+    p: (String, String, ReferenceOr<Box<Schema>>),
+) {
+    if let Some(slot) = props.iter_mut().find(|(k, _, _)| *k == p.0) {
+        *slot = p;
+    } else {
+        props.push(p);
+    }
+}
+
+/// Makes sure the flattened map's field name does not clash: it is claimed by the renderer
+/// as `additional_properties`, so a property of that name is renamed here.
+fn with_additional(mut fields: Vec<Field>, has_additional: bool) -> Vec<Field> {
+    if has_additional {
+        for f in &mut fields {
+            if f.ident == "additional_properties" {
+                f.ident = "additional_properties_field".into();
+            }
+        }
+    }
+    fields
+}
+
+pub(crate) fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
+    match (nullable, &ty) {
+        (true, TypeRef::Option(_)) | (true, TypeRef::Prim(Prim::Value)) | (false, _) => ty,
+        (true, _) => TypeRef::Option(Box::new(ty)),
+    }
+}
+
+pub(crate) fn inferred_note(reason: &serde_json::Value) -> String {
+    match reason.as_str() {
+        Some(r) => format!("**Inferred, not confirmed by the vendor:** {r}"),
+        None => "**Inferred, not confirmed by the vendor.**".to_string(),
+    }
+}
+
+fn string_format(f: &VariantOrUnknownOrEmpty<StringFormat>) -> Prim {
+    match f {
+        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Prim::Base64,
+        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Prim::Binary,
+        VariantOrUnknownOrEmpty::Unknown(u) => match u.as_str() {
+            "uuid" => Prim::Uuid,
+            "date-time" => Prim::DateTime,
+            "date" => Prim::Date,
+            "byte" => Prim::Base64,
+            "binary" => Prim::Binary,
+            _ => Prim::String,
+        },
+        _ => Prim::String,
+    }
+}
+
+/// `x-enum-varnames` / `x-enum-names`, a widespread convention for naming enum variants.
+fn varnames(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<Vec<String>> {
+    let v = ext.get("x-enum-varnames").or_else(|| ext.get("x-enumNames"))?;
+    v.as_array()?.iter().map(|s| s.as_str().map(String::from)).collect()
+}
+
+fn string_variants(values: &[String], names: Option<&[String]>) -> Vec<EnumVariant> {
+    let mut namer = Namer::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if !seen.insert(v.clone()) {
+            continue;
+        }
+        let base = match names.and_then(|n| n.get(i)) {
+            Some(n) => ident::camel(n),
+            None if v.is_empty() => "Empty".to_string(),
+            None => ident::camel(v),
+        };
+        out.push(EnumVariant {
+            name: namer.claim(&base),
+            value: v.clone(),
+        });
+    }
+    out
+}
+
+fn integer_variants(values: &[i64], names: Option<&[String]>) -> Vec<EnumVariant> {
+    let mut namer = Namer::with_reserved(&["Unknown"]);
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        if !seen.insert(*v) {
+            continue;
+        }
+        let base = match names.and_then(|n| n.get(i)) {
+            Some(n) => ident::camel(n),
+            None if *v < 0 => format!("Minus{}", v.unsigned_abs()),
+            None => format!("V{v}"),
+        };
+        out.push(EnumVariant {
+            name: namer.claim(&base),
+            value: v.to_string(),
+        });
+    }
+    out
+}
+
+/// A variant name for a union alternative, from its type.
+fn variant_name(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(n) => n.clone(),
+        TypeRef::Prim(p) => match p {
+            Prim::String => "String",
+            Prim::Bool => "Boolean",
+            Prim::I32 | Prim::I64 => "Integer",
+            Prim::F32 | Prim::F64 => "Number",
+            Prim::DateTime => "DateTime",
+            Prim::Date => "Date",
+            Prim::Uuid => "Uuid",
+            Prim::Base64 | Prim::Binary => "Bytes",
+            Prim::Value => "Value",
+            Prim::Unit => "Null",
+        }
+        .to_string(),
+        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
+        TypeRef::Option(inner) => variant_name(inner),
+    }
+}

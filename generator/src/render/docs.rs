@@ -1,0 +1,148 @@
+//! Rustdoc from spec text. Spec Markdown is made safe for rustdoc: code fences become
+//! `text` blocks (never doctests), indentation that would start an indented code block is
+//! dropped, bare URLs become autolinks, and `[`, `]`, `<`, `>` that are not ours are escaped
+//! so that rustdoc sees no broken links and no HTML.
+
+use crate::ir::Doc;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Doc attributes for a [`Doc`].
+pub fn attrs(doc: &Doc) -> TokenStream {
+    lines_to_attrs(&lines(doc))
+}
+
+/// Doc attributes for free text.
+pub fn text_attrs(text: &str) -> TokenStream {
+    lines_to_attrs(&sanitize(text))
+}
+
+/// Doc attributes for lines that are already rustdoc (generator-written, trusted).
+pub fn raw_attrs(lines: &[&str]) -> TokenStream {
+    let v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+    lines_to_attrs(&v)
+}
+
+fn lines_to_attrs(lines: &[String]) -> TokenStream {
+    let attrs = lines.iter().map(|l| {
+        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        quote!(#[doc = #l])
+    });
+    quote!(#(#attrs)*)
+}
+
+/// The documentation lines of a [`Doc`]: summary, description, then notes, separated by
+/// blank lines.
+pub fn lines(doc: &Doc) -> Vec<String> {
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let summary = doc.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let description = doc.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if let Some(s) = summary {
+        blocks.push(sanitize(s));
+    }
+    if let Some(d) = description {
+        // Many specs repeat the summary as the description.
+        if Some(d) != summary {
+            blocks.push(sanitize(d));
+        }
+    }
+    for n in &doc.notes {
+        // Notes are written by the generator but may quote spec values.
+        blocks.push(sanitize(n));
+    }
+    let mut out = Vec::new();
+    for (i, b) in blocks.into_iter().enumerate() {
+        if i > 0 {
+            out.push(String::new());
+        }
+        out.extend(b);
+    }
+    out
+}
+
+/// Makes Markdown from a spec safe for rustdoc.
+pub fn sanitize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for raw in text.lines() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(raw.trim_end().to_string());
+            continue;
+        }
+        out.push(escape_line(trimmed));
+    }
+    if in_fence {
+        out.push("```".into());
+    }
+    // No trailing blank lines.
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while !rest.is_empty() {
+        if let Some(url_len) = url_at(rest) {
+            let url = &rest[..url_len];
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url_len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '[' | ']' | '<' | '>' | '\\' | '*' | '_' | '`' | '|' => {
+                // Keep emphasis and code spans working when balanced; escape the rest.
+                if matches!(c, '*' | '_' | '`' | '|') {
+                    out.push(c);
+                } else {
+                    out.push('\\');
+                    out.push(c);
+                }
+            }
+            '#' if out.is_empty() => out.push_str("\\#"),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of a bare URL at the start of `s`, if one starts there.
+fn url_at(s: &str) -> Option<usize> {
+    if !(s.starts_with("http://") || s.starts_with("https://")) {
+        return None;
+    }
+    let end = s
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        .map(|(i, _)| i)
+        .unwrap_or(s.len());
+    // Trailing punctuation is prose, not URL.
+    let trimmed = s[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', '\'']);
+    Some(trimmed.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(sanitize("see https://x.io/a."), vec!["see <https://x.io/a>."]);
+        assert_eq!(sanitize("a [b] <c>"), vec!["a \\[b\\] \\<c\\>"]);
+        assert_eq!(sanitize("```\nfoo\n```"), vec!["```text", "foo", "```"]);
+        assert_eq!(sanitize("    indented"), vec!["indented"]);
+        assert_eq!(sanitize("# Title"), vec!["\\# Title"]);
+    }
+}

@@ -1,0 +1,550 @@
+//! One module per tag: a `Client` method and a request builder per operation.
+
+use super::{docs, ident, ty, RenderedModule, Scope};
+use crate::ir::{
+    Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
+    Prim, QueryStyle, ResponseBody, TypeRef,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Renders a tag module.
+pub fn module(api: &Api, m: &Module) -> RenderedModule {
+    let ops = m.operations.iter().map(|op| operation(api, op));
+    let mut doc = docs::lines(&m.doc);
+    if doc.is_empty() {
+        doc.push(format!("Operations tagged `{}`.", m.name));
+    }
+    RenderedModule {
+        name: Some(m.name.clone()),
+        doc,
+        tokens: quote!(#(#ops)*),
+    }
+}
+
+fn error_body(api: &Api) -> TokenStream {
+    ty(&api.error_body, Scope::Other)
+}
+
+/// Whether a parameter of this type is taken as `impl Into<String>`.
+fn is_string(t: &TypeRef) -> bool {
+    matches!(t, TypeRef::Prim(Prim::String))
+}
+
+fn body_type(b: &Body) -> TokenStream {
+    match b.kind {
+        BodyKind::Bytes => quote!(::oagen_runtime::Bytes),
+        BodyKind::Text => quote!(::std::string::String),
+        _ => ty(&b.ty, Scope::Other),
+    }
+}
+
+/// The value type a successful call yields, and how `send_with_response` decodes it.
+struct Decode {
+    ty: TokenStream,
+    streaming: bool,
+    decode: TokenStream,
+    extra_items: TokenStream,
+}
+
+fn decode(api: &Api, op: &Operation) -> Decode {
+    let err = error_body(api);
+    let envelope = op.envelope.as_ref().map(|e| {
+        let data = &e.data_field;
+        let success = match &e.success_field {
+            Some(s) => quote!(::std::option::Option::Some(#s)),
+            None => quote!(::std::option::Option::None),
+        };
+        quote!(::oagen_runtime::Envelope { data_field: #data, success_field: #success })
+    });
+    let json = |t: &TypeRef| {
+        let t = ty(t, Scope::Other);
+        match &envelope {
+            Some(env) => quote!(response.json_enveloped::<#t, #err>(&#env)?),
+            None => quote!(response.json::<#t, #err>()?),
+        }
+    };
+    match &op.output {
+        Output::Single(ResponseBody::Empty) => Decode {
+            ty: quote!(()),
+            streaming: false,
+            decode: quote!(()),
+            extra_items: quote!(),
+        },
+        Output::Single(ResponseBody::Json(t)) => Decode {
+            ty: ty(t, Scope::Other),
+            streaming: false,
+            decode: json(t),
+            extra_items: quote!(),
+        },
+        Output::Single(ResponseBody::Text) => Decode {
+            ty: quote!(::std::string::String),
+            streaming: false,
+            decode: quote!(response.text::<#err>()?),
+            extra_items: quote!(),
+        },
+        Output::Single(ResponseBody::Binary) => Decode {
+            ty: quote!(::oagen_runtime::ByteStream),
+            streaming: true,
+            decode: quote!(),
+            extra_items: quote!(),
+        },
+        Output::ByStatus { name, cases } => {
+            let en = ident(name);
+            let variants = cases.iter().map(|c| {
+                let v = ident(&c.variant);
+                let d = match c.status {
+                    Some(s) => format!(" Status {s}."),
+                    None => " Any other success status.".to_string(),
+                };
+                match &c.body {
+                    ResponseBody::Empty => quote!(#[doc = #d] #v,),
+                    ResponseBody::Json(t) => {
+                        let t = ty(t, Scope::Other);
+                        quote!(#[doc = #d] #v(#t),)
+                    }
+                    ResponseBody::Text => quote!(#[doc = #d] #v(::std::string::String),),
+                    ResponseBody::Binary => quote!(#[doc = #d] #v(::oagen_runtime::Bytes),),
+                }
+            });
+            let has_catch_all = cases.iter().any(|c| c.status.is_none());
+            let arms = cases.iter().map(|c| {
+                let v = ident(&c.variant);
+                let pat = match c.status {
+                    Some(s) => quote!(#s),
+                    None => quote!(_),
+                };
+                let value = match &c.body {
+                    ResponseBody::Empty => quote!(#en::#v),
+                    ResponseBody::Json(t) => {
+                        let d = json(t);
+                        quote!(#en::#v(#d))
+                    }
+                    ResponseBody::Text => quote!(#en::#v(response.text::<#err>()?)),
+                    ResponseBody::Binary => quote!(#en::#v(response.body().clone())),
+                };
+                quote!(#pat => #value,)
+            });
+            let (other_variant, other_arm) = if has_catch_all {
+                (quote!(), quote!())
+            } else {
+                (
+                    quote! {
+                        /// A success status the spec does not list, with its raw body.
+                        Other {
+                            /// The status code.
+                            status: u16,
+                            /// The body, undecoded.
+                            body: ::oagen_runtime::Bytes,
+                        },
+                    },
+                    quote!(status => #en::Other { status, body: response.body().clone() },),
+                )
+            };
+            // Catch-all arms must come last.
+            let mut arms: Vec<TokenStream> = arms.collect();
+            if has_catch_all {
+                let idx = cases.iter().position(|c| c.status.is_none()).unwrap_or(0);
+                let a = arms.remove(idx);
+                arms.push(a);
+                // Only one catch-all arm is reachable.
+                let first_wild = cases.iter().filter(|c| c.status.is_none()).count();
+                if first_wild > 1 {
+                    arms.truncate(arms.len() - (first_wild - 1));
+                }
+            }
+            let enum_doc = format!(" The success responses of [`{}`].", op.builder_name);
+            let is_eq = false;
+            let _ = is_eq;
+            Decode {
+                ty: quote!(#en),
+                streaming: false,
+                decode: quote! {
+                    match response.status().as_u16() {
+                        #(#arms)*
+                        #other_arm
+                    }
+                },
+                extra_items: quote! {
+                    #[doc = #enum_doc]
+                    #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+                    pub enum #en {
+                        #(#variants)*
+                        #other_variant
+                    }
+                },
+            }
+        }
+    }
+}
+
+fn path_expr(op: &Operation) -> TokenStream {
+    let parts = op.path_parts.iter().map(|p| match p {
+        PathPart::Literal(l) => quote!(#l),
+        PathPart::Param(i) => {
+            let param = op.params.iter().find(|p| p.ident == *i);
+            let f = ident(i);
+            let text = match param.map(|p| &p.ty) {
+                Some(TypeRef::Prim(Prim::String)) => quote!(self.#f.as_str()),
+                Some(TypeRef::Prim(Prim::DateTime)) => quote!(self.#f.to_rfc3339().as_str()),
+                Some(TypeRef::Prim(_)) | Some(TypeRef::Named(_)) => quote!(self.#f.to_string().as_str()),
+                _ => quote!(::serde_json::to_string(&self.#f).unwrap_or_default().trim_matches('"')),
+            };
+            quote!(::oagen_runtime::encode_path(#text).as_str())
+        }
+    });
+    quote!([#(#parts),*].concat())
+}
+
+fn query_style(s: QueryStyle) -> TokenStream {
+    match s {
+        QueryStyle::Form => quote!(::oagen_runtime::QueryStyle::Form),
+        QueryStyle::FormNoExplode => quote!(::oagen_runtime::QueryStyle::FormNoExplode),
+        QueryStyle::SpaceDelimited => quote!(::oagen_runtime::QueryStyle::SpaceDelimited),
+        QueryStyle::PipeDelimited => quote!(::oagen_runtime::QueryStyle::PipeDelimited),
+        QueryStyle::DeepObject => quote!(::oagen_runtime::QueryStyle::DeepObject),
+    }
+}
+
+fn body_stmt(b: &Body) -> TokenStream {
+    let ct = &b.content_type;
+    let apply = |v: TokenStream| match &b.kind {
+        BodyKind::Json => quote!(request = request.json(#v);),
+        BodyKind::Form => quote!(request = request.form(#v);),
+        BodyKind::Bytes => quote!(request = request.bytes(::std::clone::Clone::clone(#v), #ct);),
+        BodyKind::Text => quote!(request = request.text(::std::clone::Clone::clone(#v), #ct);),
+        BodyKind::Multipart { parts } if parts.is_empty() => quote! {
+            match ::oagen_runtime::Multipart::from_serialize(#v) {
+                ::std::result::Result::Ok(form) => request = request.multipart(form),
+                ::std::result::Result::Err(error) => return ::std::result::Result::Err(error.reparse_body()),
+            }
+        },
+        BodyKind::Multipart { parts } => {
+            let stmts = parts.iter().map(|p| {
+                let f = ident(&p.ident);
+                let wire = &p.wire;
+                let add = if p.binary {
+                    quote!(form = form.bytes(#wire, value.clone(), ::std::option::Option::Some(#wire.to_string()), ::std::option::Option::None);)
+                } else {
+                    quote! {
+                        let text = match ::serde_json::to_value(value) {
+                            ::std::result::Result::Ok(::serde_json::Value::String(s)) => s,
+                            ::std::result::Result::Ok(other) => other.to_string(),
+                            ::std::result::Result::Err(error) => return ::std::result::Result::Err(::oagen_runtime::Error::InvalidRequest(error.to_string())),
+                        };
+                        form = form.text(#wire, text);
+                    }
+                };
+                if p.optional {
+                    quote!(if let ::std::option::Option::Some(value) = &body.#f { #add })
+                } else {
+                    quote!({ let value = &body.#f; #add })
+                }
+            });
+            quote! {
+                let body = #v;
+                let mut form = ::oagen_runtime::Multipart::new();
+                #(#stmts)*
+                request = request.multipart(form);
+            }
+        }
+    };
+    if b.required {
+        apply(quote!(&self.body))
+    } else {
+        let inner = apply(quote!(body));
+        quote!(if let ::std::option::Option::Some(body) = &self.body { #inner })
+    }
+}
+
+fn http_method(m: &str) -> TokenStream {
+    let i = format_ident!("{}", m.to_ascii_uppercase());
+    match m {
+        "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => {
+            quote!(::oagen_runtime::reqwest::Method::#i)
+        }
+        other => quote!(::oagen_runtime::reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(::oagen_runtime::reqwest::Method::GET)),
+    }
+}
+
+fn param_doc(p: &Param) -> TokenStream {
+    let mut d = p.doc.clone();
+    let where_ = match p.location {
+        ParamIn::Path => "path",
+        ParamIn::Query => "query",
+        ParamIn::Header => "header",
+        ParamIn::Cookie => "cookie",
+    };
+    d.notes.insert(0, format!("The `{}` {where_} parameter.", p.wire));
+    docs::attrs(&d)
+}
+
+fn operation(api: &Api, op: &Operation) -> TokenStream {
+    let err = error_body(api);
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let dec = decode(api, op);
+    let out_ty = &dec.ty;
+
+    // Client method: required parameters and a required body are positional.
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut stmts = Vec::new();
+    for p in &op.params {
+        let f = ident(&p.ident);
+        let t = ty(&p.ty, Scope::Other);
+        if p.required {
+            if is_string(&p.ty) {
+                args.push(quote!(#f: impl ::std::convert::Into<::std::string::String>));
+                inits.push(quote!(#f: #f.into(),));
+            } else {
+                args.push(quote!(#f: #t));
+                inits.push(quote!(#f,));
+            }
+            fields.push(quote!(#f: #t,));
+        } else {
+            inits.push(quote!(#f: ::std::option::Option::None,));
+            fields.push(quote!(#f: ::std::option::Option<#t>,));
+            let pd = param_doc(p);
+            if is_string(&p.ty) {
+                setters.push(quote! {
+                    #pd
+                    pub fn #f(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.#f = ::std::option::Option::Some(value.into());
+                        self
+                    }
+                });
+            } else {
+                setters.push(quote! {
+                    #pd
+                    pub fn #f(mut self, value: #t) -> Self {
+                        self.#f = ::std::option::Option::Some(value);
+                        self
+                    }
+                });
+            }
+        }
+        let wire = &p.wire;
+        match p.location {
+            ParamIn::Path => {}
+            ParamIn::Query => {
+                let style = query_style(p.style);
+                stmts.push(quote!(request = request.query(#wire, &self.#f, #style);));
+            }
+            ParamIn::Header => stmts.push(quote!(request = request.header(#wire, &self.#f);)),
+            ParamIn::Cookie => stmts.push(quote!(request = request.cookie(#wire, &self.#f);)),
+        }
+    }
+    if let Some(b) = &op.body {
+        let bt = body_type(b);
+        let conv = matches!(b.kind, BodyKind::Bytes | BodyKind::Text);
+        if b.required {
+            if conv {
+                args.push(quote!(body: impl ::std::convert::Into<#bt>));
+                inits.push(quote!(body: body.into(),));
+            } else {
+                args.push(quote!(body: #bt));
+                inits.push(quote!(body,));
+            }
+            fields.push(quote!(body: #bt,));
+        } else {
+            inits.push(quote!(body: ::std::option::Option::None,));
+            fields.push(quote!(body: ::std::option::Option<#bt>,));
+            let bd = docs::attrs(&Doc {
+                summary: Some("Sets the request body.".into()),
+                description: b.doc.description.clone(),
+                notes: Vec::new(),
+            });
+            setters.push(quote! {
+                #bd
+                pub fn body(mut self, body: impl ::std::convert::Into<#bt>) -> Self {
+                    self.body = ::std::option::Option::Some(body.into());
+                    self
+                }
+            });
+        }
+        stmts.push(body_stmt(b));
+    }
+
+    let mut method_doc = op.doc.clone();
+    method_doc.notes.insert(0, format!("`{} {}`", op.http_method, op.path.replace('`', "'")));
+    let method_doc = docs::attrs(&method_doc);
+    let builder_doc = format!(
+        " The request builder of [`Client::{}`](super::Client::{}): set optional parameters, then call `.send().await`.",
+        op.method_name.trim_start_matches("r#"),
+        op.method_name.trim_start_matches("r#")
+    );
+    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
+    let path = path_expr(op);
+    let http = http_method(&op.http_method);
+    let decode_expr = &dec.decode;
+
+    let send_fns = if dec.streaming {
+        quote! {
+            /// Sends the request and returns the body as a stream of bytes.
+            ///
+            /// # Errors
+            /// An [`Error`](super::Error) for an API error status, a transport failure or a timeout.
+            pub async fn send(self) -> super::Result<::oagen_runtime::ByteStream> {
+                self.send_with_response().await.map(::oagen_runtime::StreamingResponse::into_stream)
+            }
+
+            /// Sends the request and returns the streaming response with its status and headers.
+            ///
+            /// # Errors
+            /// As [`send`](Self::send).
+            pub async fn send_with_response(self) -> super::Result<::oagen_runtime::StreamingResponse> {
+                self.request().send_streaming::<#err>().await
+            }
+        }
+    } else {
+        let value_binding = if matches!(op.output, Output::Single(ResponseBody::Empty)) {
+            quote!(let value: () = ();)
+        } else {
+            quote!(let value = #decode_expr;)
+        };
+        quote! {
+            /// Sends the request and decodes the response.
+            ///
+            /// # Errors
+            /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
+            /// transport failure, a timeout, or a body that does not decode.
+            pub async fn send(self) -> super::Result<#out_ty> {
+                self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+            }
+
+            /// Sends the request and returns the decoded value with the status, headers and
+            /// rate-limit information.
+            ///
+            /// # Errors
+            /// As [`send`](Self::send).
+            pub async fn send_with_response(self) -> super::Result<::oagen_runtime::Response<#out_ty>> {
+                let response = self.request().send::<#err>().await?;
+                #value_binding
+                ::std::result::Result::Ok(response.into_response(value))
+            }
+        }
+    };
+
+    let paginate = op.pagination.as_ref().map(|p| {
+        let page = ty(&p.page_ty, Scope::Other);
+        let item = ty(&p.item_ty, Scope::Other);
+        let items = &p.items;
+        let style = match &p.style {
+            PaginationStyle::Cursor { cursor_param, cursor_field, has_more_field } => {
+                let hm = match has_more_field {
+                    Some(h) => quote!(::std::option::Option::Some(#h)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(::oagen_runtime::Pagination::Cursor { cursor_param: #cursor_param, cursor_field: #cursor_field, has_more_field: #hm })
+            }
+            PaginationStyle::NextUrl { next_field } => quote!(::oagen_runtime::Pagination::NextUrl { next_field: #next_field }),
+            PaginationStyle::Offset { offset_param, limit_param, total_field } => {
+                let tf = match total_field {
+                    Some(t) => quote!(::std::option::Option::Some(#t)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(::oagen_runtime::Pagination::Offset { offset_param: #offset_param, limit_param: #limit_param, total_field: #tf })
+            }
+            PaginationStyle::Page { page_param, first_page } => {
+                quote!(::oagen_runtime::Pagination::Page { page_param: #page_param, first_page: #first_page })
+            }
+            PaginationStyle::LinkHeader => quote!(::oagen_runtime::Pagination::LinkHeader),
+        };
+        let envelope = match &op.envelope {
+            Some(e) => {
+                let data = &e.data_field;
+                let success = match &e.success_field {
+                    Some(s) => quote!(::std::option::Option::Some(#s)),
+                    None => quote!(::std::option::Option::None),
+                };
+                quote!(::std::option::Option::Some(::oagen_runtime::Envelope { data_field: #data, success_field: #success }))
+            }
+            None => quote!(::std::option::Option::None),
+        };
+        quote! {
+            /// A paginator over every page of results, starting from the parameters set on
+            /// this builder. Set a cap with `.max_items(n)`.
+            pub fn into_paginator(self) -> ::oagen_runtime::Paginator<#page, #item, #err> {
+                ::oagen_runtime::Paginator::new(
+                    self.request(),
+                    ::oagen_runtime::PageSpec { pagination: #style, items: #items, envelope: #envelope },
+                )
+            }
+
+            /// A stream of pages. Only one page is held in memory at a time; each page request
+            /// goes through the client's retry policy.
+            pub fn pages(self) -> impl ::oagen_runtime::futures::Stream<Item = super::Result<#page>> + ::std::marker::Send + 'static {
+                self.into_paginator().pages()
+            }
+
+            /// A stream of the items of every page, fetched lazily page by page.
+            pub fn items(self) -> impl ::oagen_runtime::futures::Stream<Item = super::Result<#item>> + ::std::marker::Send + 'static {
+                self.into_paginator().items()
+            }
+        }
+    });
+
+    let extra = &dec.extra_items;
+    quote! {
+        impl super::Client {
+            #method_doc
+            #deprecated
+            pub fn #method(&self, #(#args),*) -> #builder {
+                #builder {
+                    client: ::std::clone::Clone::clone(self),
+                    #(#inits)*
+                    timeout: ::std::option::Option::None,
+                    headers: ::std::vec::Vec::new(),
+                }
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[must_use = "a request does nothing until `.send().await` is called"]
+        pub struct #builder {
+            client: super::Client,
+            #(#fields)*
+            timeout: ::std::option::Option<::std::time::Duration>,
+            headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Overrides the client's timeout for this request.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Adds a header to this request.
+            pub fn header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.headers.push((name.into(), value.into()));
+                self
+            }
+
+            fn request(&self) -> ::oagen_runtime::RequestBuilder {
+                let path: ::std::string::String = #path;
+                #[allow(unused_mut)]
+                let mut request = self.client.runtime().request(#http, &path);
+                #(#stmts)*
+                if let ::std::option::Option::Some(timeout) = self.timeout {
+                    request = request.timeout(timeout);
+                }
+                for (name, value) in &self.headers {
+                    request = request.extra_header(name, value);
+                }
+                request
+            }
+
+            #send_fns
+            #paginate
+        }
+
+        #extra
+    }
+}

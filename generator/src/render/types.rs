@@ -1,0 +1,290 @@
+//! The `types` module: one item per named type.
+
+use super::{docs, ident, ty, RenderedModule, Scope};
+use crate::ir::{Api, EnumRepr, Field, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// Renders the `types` module.
+pub fn module(api: &Api) -> RenderedModule {
+    let items = api.types.iter().map(type_def);
+    RenderedModule {
+        name: Some("types".into()),
+        doc: vec![format!("Data types of the {} API.", api.title.trim())],
+        tokens: quote!(#(#items)*),
+    }
+}
+
+fn type_def(t: &TypeDef) -> TokenStream {
+    let doc = docs::attrs(&t.doc);
+    let name = ident(&t.name);
+    match &t.kind {
+        TypeKind::Struct { fields, additional } => {
+            let all_optional = fields.iter().all(|f| field_is_option(f));
+            let default = if all_optional {
+                quote!(::std::default::Default,)
+            } else {
+                quote!()
+            };
+            let fs = fields.iter().map(field);
+            let extra = additional.as_ref().map(|a| {
+                let a = ty(a, Scope::Types);
+                quote! {
+                    /// Properties not listed above.
+                    #[serde(flatten)]
+                    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #a>,
+                }
+            });
+            quote! {
+                #doc
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                pub struct #name {
+                    #(#fs)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::Enum { repr: EnumRepr::String, variants } => {
+            let vs = variants.iter().map(|v| {
+                let n = ident(&v.name);
+                let value = &v.value;
+                let d = format!(" `{}`", value.replace('`', "'"));
+                quote!(#[doc = #d] #[serde(rename = #value)] #n,)
+            });
+            let arms = variants.iter().map(|v| {
+                let n = ident(&v.name);
+                let value = &v.value;
+                quote!(Self::#n => #value,)
+            });
+            quote! {
+                #doc
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this crate does not know yet, kept as sent.
+                    #[serde(untagged)]
+                    Unknown(::std::string::String),
+                }
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms)*
+                            Self::Unknown(other) => other.as_str(),
+                        }
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Enum { repr: EnumRepr::Integer, variants } => {
+            let vs = variants.iter().map(|v| {
+                let n = ident(&v.name);
+                let d = format!(" `{}`", v.value);
+                quote!(#[doc = #d] #n,)
+            });
+            let lit = |v: &str| Literal::i64_unsuffixed(v.parse::<i64>().unwrap_or_default());
+            let to = variants.iter().map(|v| {
+                let n = ident(&v.name);
+                let l = lit(&v.value);
+                quote!(Self::#n => #l,)
+            });
+            let from = variants.iter().map(|v| {
+                let n = ident(&v.name);
+                let l = lit(&v.value);
+                quote!(#l => Self::#n,)
+            });
+            quote! {
+                #doc
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+                pub enum #name {
+                    #(#vs)*
+                    /// A value this crate does not know yet, kept as sent.
+                    Unknown(i64),
+                }
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn value(self) -> i64 {
+                        match self {
+                            #(#to)*
+                            Self::Unknown(other) => other,
+                        }
+                    }
+                }
+                impl ::std::convert::From<i64> for #name {
+                    fn from(value: i64) -> Self {
+                        match value {
+                            #(#from)*
+                            other => Self::Unknown(other),
+                        }
+                    }
+                }
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::std::fmt::Display::fmt(&self.value(), f)
+                    }
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_i64(self.value())
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+                    }
+                }
+            }
+        }
+        TypeKind::Union { tag: None, variants } => {
+            let vs = variants.iter().map(union_variant);
+            quote! {
+                #doc
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#vs)*
+                }
+            }
+        }
+        TypeKind::Union { tag: Some(tag), variants } => tagged_union(&t.name, &doc, tag, variants),
+        TypeKind::Alias(target) => {
+            let target = ty(target, Scope::Types);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn union_variant(v: &UnionVariant) -> TokenStream {
+    let n = ident(&v.name);
+    let t = payload(v);
+    quote!(#n(#t),)
+}
+
+fn payload(v: &UnionVariant) -> TokenStream {
+    let t = ty(&v.ty, Scope::Types);
+    if v.boxed {
+        quote!(::std::boxed::Box<#t>)
+    } else {
+        t
+    }
+}
+
+/// A discriminated union. Decoding reads the tag and hands the whole object (tag included)
+/// to the chosen variant; an unknown tag is kept as `Unknown(Value)`. Encoding writes the
+/// variant and adds the tag when the variant's type does not carry it.
+fn tagged_union(name: &str, doc: &TokenStream, tag: &str, variants: &[UnionVariant]) -> TokenStream {
+    let n = ident(name);
+    let vs = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let t = payload(v);
+        let tags = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let d = format!(" Selected by `{tag}` = {tags}.");
+        quote!(#[doc = #d] #vn(#t),)
+    });
+    let de_arms = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let tags = &v.tags;
+        let wrap = if v.boxed { quote!(|v| Self::#vn(::std::boxed::Box::new(v))) } else { quote!(Self::#vn) };
+        quote! {
+            #(::std::option::Option::Some(#tags))|* => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),
+        }
+    });
+    let ser_arms = variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let first = v.tags.first().cloned().unwrap_or_default();
+        quote!(Self::#vn(inner) => (::serde_json::to_value(inner), #first),)
+    });
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        pub enum #n {
+            #(#vs)*
+            /// A variant this crate does not know yet, kept as sent.
+            Unknown(::serde_json::Value),
+        }
+        impl<'de> ::serde::Deserialize<'de> for #n {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                }
+            }
+        }
+        impl ::serde::Serialize for #n {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                let (value, tag) = match self {
+                    #(#ser_arms)*
+                    Self::Unknown(value) => return ::serde::Serialize::serialize(value, serializer),
+                };
+                let mut value = value.map_err(::serde::ser::Error::custom)?;
+                if let ::serde_json::Value::Object(map) = &mut value {
+                    map.entry(#tag).or_insert_with(|| ::serde_json::Value::String(tag.to_string()));
+                }
+                ::serde::Serialize::serialize(&value, serializer)
+            }
+        }
+    }
+}
+
+fn field_is_option(f: &Field) -> bool {
+    !f.required || f.nullable || f.write_only || matches!(f.ty, TypeRef::Option(_))
+}
+
+fn field(f: &Field) -> TokenStream {
+    let mut d = f.doc.clone();
+    if f.read_only {
+        d.notes.push("Read-only: set by the server.".into());
+    }
+    if f.write_only {
+        d.notes.push("Write-only: sent by the client, never returned.".into());
+    }
+    let doc = docs::attrs(&d);
+    let name = ident(&f.ident);
+    let base = ty(&f.ty, Scope::Types);
+    let base = if f.boxed { quote!(::std::boxed::Box<#base>) } else { base };
+    let bare = f.ident.strip_prefix("r#").unwrap_or(&f.ident);
+    let wire = &f.wire;
+    let mut serde_args: Vec<TokenStream> = Vec::new();
+    if bare != f.wire {
+        serde_args.push(quote!(rename = #wire));
+    }
+    let optional = !f.required || f.write_only;
+    let rust_ty = if f.tri_state {
+        serde_args.push(quote!(default));
+        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        serde_args.push(quote!(with = "::oagen_runtime::double_option"));
+        quote!(::std::option::Option<::std::option::Option<#base>>)
+    } else if optional {
+        serde_args.push(quote!(default));
+        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        if matches!(f.ty, TypeRef::Prim(Prim::Value)) && !f.nullable {
+            // Value can hold null itself; keep the Option so absence stays visible.
+        }
+        quote!(::std::option::Option<#base>)
+    } else if f.nullable && !matches!(f.ty, TypeRef::Prim(Prim::Value) | TypeRef::Option(_)) {
+        serde_args.push(quote!(default));
+        quote!(::std::option::Option<#base>)
+    } else {
+        base
+    };
+    let serde_attr = if serde_args.is_empty() {
+        quote!()
+    } else {
+        quote!(#[serde(#(#serde_args),*)])
+    };
+    quote! {
+        #doc
+        #serde_attr
+        pub #name: #rust_ty,
+    }
+}

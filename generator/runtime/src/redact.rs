@@ -1,0 +1,109 @@
+//! Scrubbing credentials out of anything that could be displayed.
+
+use reqwest::Url;
+
+/// Knows the client's secrets and removes them from text, URLs and transport errors.
+#[derive(Debug, Default)]
+pub(crate) struct Redactor {
+    /// Secret strings (never printed: `Debug` of this struct is only used in tests).
+    secrets: Vec<SecretText>,
+    /// The query parameter carrying the credential, if the client uses query auth.
+    query_param: Option<String>,
+}
+
+struct SecretText(String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
+pub(crate) const MASK: &str = "***";
+
+impl Redactor {
+    pub(crate) fn new(secrets: Vec<String>, query_param: Option<String>) -> Self {
+        let mut secrets: Vec<SecretText> = secrets
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .map(SecretText)
+            .collect();
+        // Longest first, so that a secret containing another is masked whole.
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
+        Redactor {
+            secrets,
+            query_param,
+        }
+    }
+
+    /// Replaces every occurrence of a secret in `text` with `***`.
+    pub(crate) fn text(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in &self.secrets {
+            if out.contains(secret.0.as_str()) {
+                out = out.replace(secret.0.as_str(), MASK);
+            }
+        }
+        out
+    }
+
+    /// Masks the credential's query parameter (and any secret text) in a URL.
+    pub(crate) fn url(&self, url: &Url) -> Url {
+        let mut url = url.clone();
+        self.url_in_place(&mut url);
+        url
+    }
+
+    fn url_in_place(&self, url: &mut Url) {
+        let Some(query) = url.query() else { return };
+        let Some(param) = self.query_param.as_deref() else {
+            return;
+        };
+        let rewritten: Vec<String> = query
+            .split('&')
+            .map(|pair| {
+                let key = pair.split('=').next().unwrap_or_default();
+                if decode(key) == param {
+                    format!("{key}={MASK}")
+                } else {
+                    pair.to_owned()
+                }
+            })
+            .collect();
+        url.set_query(Some(&rewritten.join("&")));
+    }
+
+    /// Masks the URL carried by a transport error.
+    pub(crate) fn reqwest_error(&self, mut err: reqwest::Error) -> reqwest::Error {
+        if let Some(url) = err.url_mut() {
+            self.url_in_place(url);
+        }
+        err
+    }
+
+    /// A URL as text for error messages, with the credential masked.
+    pub(crate) fn url_string(&self, url: &Url) -> String {
+        self.text(self.url(url).as_str())
+    }
+}
+
+/// Percent-decodes a query component (`+` is a space).
+pub(crate) fn decode(component: &str) -> String {
+    let spaced = component.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_text_and_query() {
+        let r = Redactor::new(vec!["sekrit".into(), "".into()], Some("api_key".into()));
+        assert_eq!(r.text("token sekrit here"), "token *** here");
+        let url = Url::parse("https://x.test/a?b=1&api_key=sekrit&c=2").expect("valid");
+        assert_eq!(r.url_string(&url), "https://x.test/a?b=1&api_key=***&c=2");
+    }
+}

@@ -1,0 +1,557 @@
+//! Building and sending one request, with retries.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, USER_AGENT};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::auth::PreparedAuth;
+use crate::client::Client;
+use crate::encode::scalar_text;
+use crate::error::Error;
+use crate::multipart::Multipart;
+use crate::query::{encode_component, push_pairs, QueryStyle};
+use crate::redact::decode;
+use crate::response::{from_reqwest, Meta, RawResponse, StreamingResponse};
+use crate::retry::{is_retryable, Failure};
+
+/// A request being built. Created by [`Client::request`].
+///
+/// Errors found while building (a value that does not serialize, a header with a line
+/// break) are kept and reported by [`send`](Self::send) as [`Error::InvalidRequest`];
+/// nothing is sent in that case. The builder is `Clone`: retries and paginators send it
+/// again.
+#[derive(Clone)]
+pub struct RequestBuilder {
+    client: Client,
+    method: Method,
+    target: Target,
+    /// Percent-encoded `(key, value)` pairs in order.
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    extra_headers: Vec<(String, String)>,
+    cookies: Vec<(String, String)>,
+    body: Body,
+    timeout: Option<Duration>,
+    error: Option<String>,
+}
+
+#[derive(Clone)]
+enum Target {
+    /// Appended to the base URL.
+    Path(String),
+    /// An absolute URL (next-page links); must share the base URL's origin.
+    Url(Url),
+}
+
+#[derive(Clone)]
+enum Body {
+    Empty,
+    Bytes { data: Bytes, content_type: String },
+    Multipart(Multipart),
+}
+
+/// Characters percent-encoded in cookie values: those RFC 6265 does not allow.
+const COOKIE_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b',')
+    .add(b';')
+    .add(b'\\');
+
+enum Outcome {
+    Buffered(RawResponse),
+    Streaming(StreamingResponse),
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(client: Client, method: Method, path: &str) -> Self {
+        let (path, query) = match path.split_once('?') {
+            Some((path, query)) => (path, split_raw_query(query)),
+            None => (path, Vec::new()),
+        };
+        let path = if path.starts_with('/') {
+            path.to_owned()
+        } else {
+            format!("/{path}")
+        };
+        RequestBuilder {
+            client,
+            method,
+            target: Target::Path(path),
+            query,
+            headers: Vec::new(),
+            extra_headers: Vec::new(),
+            cookies: Vec::new(),
+            body: Body::Empty,
+            timeout: None,
+            error: None,
+        }
+    }
+
+    fn fail(mut self, message: String) -> Self {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+        self
+    }
+
+    /// Adds a query parameter serialized in `style` (see [`QueryStyle`]). `None` and
+    /// `null` add nothing.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: QueryStyle) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => {
+                push_pairs(name, &value, style, &mut self.query);
+                self
+            }
+            Err(e) => self.fail(format!("cannot serialize query parameter `{name}`: {e}")),
+        }
+    }
+
+    /// Sets query parameter `name` to `value`, replacing every value it had.
+    pub fn set_query(mut self, name: &str, value: &str) -> Self {
+        self.query.retain(|(k, _)| decode(k) != name);
+        self.query.push((encode_component(name), encode_component(value)));
+        self
+    }
+
+    /// Adds a header parameter. Scalars are sent as text, arrays as `a,b` and objects
+    /// as `k,v,k2,v2` (OpenAPI `simple` style). `None` adds nothing. An invalid name or
+    /// a value with CR, LF or other control characters makes [`send`](Self::send) fail
+    /// with [`Error::InvalidRequest`].
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => self,
+            Ok(value) => {
+                self.headers.push((name.to_owned(), simple_text(&value)));
+                self
+            }
+            Err(e) => self.fail(format!("cannot serialize header `{name}`: {e}")),
+        }
+    }
+
+    /// Adds a cookie parameter (sent in the `Cookie` header together with any cookie
+    /// credential). `None` adds nothing.
+    pub fn cookie<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => self,
+            Ok(value) => {
+                self.cookies.push((name.to_owned(), simple_text(&value)));
+                self
+            }
+            Err(e) => self.fail(format!("cannot serialize cookie `{name}`: {e}")),
+        }
+    }
+
+    /// Sets a JSON body (`Content-Type: application/json`).
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(data) => {
+                self.body = Body::Bytes {
+                    data: data.into(),
+                    content_type: "application/json".to_owned(),
+                };
+                self
+            }
+            Err(e) => self.fail(format!("cannot serialize JSON body: {e}")),
+        }
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body.
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(data) => {
+                self.body = Body::Bytes {
+                    data: data.into(),
+                    content_type: "application/x-www-form-urlencoded".to_owned(),
+                };
+                self
+            }
+            Err(e) => self.fail(format!("cannot serialize form body: {e}")),
+        }
+    }
+
+    /// Sets a `multipart/form-data` body.
+    pub fn multipart(mut self, body: Multipart) -> Self {
+        self.body = Body::Multipart(body);
+        self
+    }
+
+    /// Sets a binary body with the given content type (for example
+    /// `application/octet-stream`).
+    pub fn bytes(mut self, body: impl Into<Bytes>, content_type: &str) -> Self {
+        self.body = Body::Bytes {
+            data: body.into(),
+            content_type: content_type.to_owned(),
+        };
+        self
+    }
+
+    /// Sets a text body with the given content type (for example `text/plain`).
+    pub fn text(mut self, body: impl Into<String>, content_type: &str) -> Self {
+        self.body = Body::Bytes {
+            data: Bytes::from(body.into()),
+            content_type: content_type.to_owned(),
+        };
+        self
+    }
+
+    /// Overrides the client's per-attempt timeout for this request.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Adds a header chosen by the caller (not by the API description); it replaces a
+    /// header of the same name set by the client or the operation. Checked like
+    /// [`header`](Self::header).
+    pub fn extra_header(mut self, name: &str, value: &str) -> Self {
+        self.extra_headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The HTTP method.
+    pub fn method(&self) -> &Method {
+        &self.method
+    }
+
+    /// The client this request belongs to.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Sends the request (retrying per the client's [`RetryPolicy`](crate::RetryPolicy))
+    /// and reads the whole body.
+    ///
+    /// A 2xx response (and any 1xx/3xx that reaches the caller) is `Ok`; a 4xx or 5xx
+    /// response is [`Error::Api`] with the body parsed as `E` when it parses.
+    pub async fn send<E: DeserializeOwned>(self) -> Result<RawResponse, Error<E>> {
+        match self.execute::<E>(true).await? {
+            Outcome::Buffered(response) => Ok(response),
+            Outcome::Streaming(response) => {
+                let redactor = response.meta.redactor.clone();
+                let (meta, body) = response.into_parts();
+                let body = body
+                    .bytes()
+                    .await
+                    .map_err(|e| from_reqwest(e.0, &redactor, e.1, None))?;
+                Ok(RawResponse { meta, body })
+            }
+        }
+    }
+
+    /// Like [`send`](Self::send), but a success body is not read into memory: read it
+    /// from [`StreamingResponse::into_stream`]. Error bodies are still read and parsed.
+    pub async fn send_streaming<E: DeserializeOwned>(self) -> Result<StreamingResponse, Error<E>> {
+        Ok(match self.execute::<E>(false).await? {
+            Outcome::Streaming(response) => response,
+            Outcome::Buffered(response) => StreamingResponse::from_buffered(response),
+        })
+    }
+
+    async fn execute<E: DeserializeOwned>(&self, buffer: bool) -> Result<Outcome, Error<E>> {
+        let inner = &self.client.inner;
+        let mut retry = inner.retry.start();
+        loop {
+            let (request, timeout) = self.build().map_err(Error::InvalidRequest)?;
+            let (error, hint) = match inner.http.execute(request).await {
+                Err(err) => {
+                    let failure = classify(&err);
+                    let error = from_reqwest(err, &inner.redactor, timeout, inner.connect_timeout);
+                    match failure {
+                        Some(f) if is_retryable(&self.method, f) => (error, None),
+                        _ => return Err(error),
+                    }
+                }
+                Ok(response) => {
+                    let meta = Meta::new(
+                        response.status(),
+                        response.headers().clone(),
+                        self.method.clone(),
+                        response.url(),
+                        inner.redactor.clone(),
+                    );
+                    let status = meta.status;
+                    if !(status.is_client_error() || status.is_server_error()) {
+                        if !buffer {
+                            return Ok(Outcome::Streaming(StreamingResponse::live(
+                                meta, response, timeout,
+                            )));
+                        }
+                        match response.bytes().await {
+                            Ok(body) => return Ok(Outcome::Buffered(RawResponse { meta, body })),
+                            Err(err) => {
+                                let failure = classify(&err);
+                                let error =
+                                    from_reqwest(err, &inner.redactor, timeout, inner.connect_timeout);
+                                match failure {
+                                    Some(f) if is_retryable(&self.method, f) => (error, None),
+                                    _ => return Err(error),
+                                }
+                            }
+                        }
+                    } else {
+                        let raw = match response.bytes().await {
+                            Ok(raw) => raw,
+                            Err(err) if err.is_timeout() => {
+                                return Err(from_reqwest(
+                                    err,
+                                    &inner.redactor,
+                                    timeout,
+                                    inner.connect_timeout,
+                                ))
+                            }
+                            // The status is what matters; keep going without the body.
+                            Err(_) => Bytes::new(),
+                        };
+                        let hint = meta.retry_after;
+                        let error = meta.api_error::<E>(raw);
+                        if is_retryable(&self.method, Failure::Status(status)) {
+                            (error, hint)
+                        } else {
+                            return Err(error);
+                        }
+                    }
+                }
+            };
+            match retry.next_wait(hint) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(error),
+            }
+        }
+    }
+
+    /// Builds the `reqwest` request for one attempt, and the timeout that applies.
+    fn build(&self) -> Result<(reqwest::Request, Option<Duration>), String> {
+        if let Some(error) = &self.error {
+            return Err(error.clone());
+        }
+        let inner = &self.client.inner;
+
+        let mut url = match &self.target {
+            Target::Path(path) => {
+                check_path(path)?;
+                Url::parse(&format!("{}{}", inner.base_url, path))
+                    .map_err(|e| format!("invalid request path `{}`: {e}", path.escape_debug()))?
+            }
+            Target::Url(url) => url.clone(),
+        };
+        if !self.client.is_same_origin(&url) {
+            return Err(format!(
+                "refusing to send a request to {} because it is not the origin of the base URL {}; \
+                 the client's credentials are only sent to its own API",
+                url.origin().ascii_serialization(),
+                inner.base.origin().ascii_serialization()
+            ));
+        }
+
+        let mut pairs: Vec<(&str, &str)> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let auth_pair;
+        if let PreparedAuth::Query(name, secret) = &inner.prepared {
+            pairs.retain(|(k, _)| decode(k) != *name);
+            auth_pair = (encode_component(name), encode_component(secret.expose()));
+            pairs.push((&auth_pair.0, &auth_pair.1));
+        }
+        if pairs.is_empty() {
+            url.set_query(None);
+        } else {
+            let query: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            url.set_query(Some(&query.join("&")));
+        }
+
+        let mut headers: HeaderMap = inner.default_headers.clone();
+        headers.insert(USER_AGENT, inner.user_agent.clone());
+        for (name, value) in &self.headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.insert(name, value);
+        }
+        if let PreparedAuth::Header(name, value) = &inner.prepared {
+            headers.insert(name.clone(), value.clone());
+        }
+
+        let mut cookies = Vec::new();
+        let mut sensitive_cookie = false;
+        if let PreparedAuth::Cookie(name, secret) = &inner.prepared {
+            cookies.push(cookie_pair(name, secret.expose())?);
+            sensitive_cookie = true;
+        }
+        for (name, value) in &self.cookies {
+            cookies.push(cookie_pair(name, value)?);
+        }
+        if !cookies.is_empty() {
+            let mut value = HeaderValue::from_str(&cookies.join("; "))
+                .map_err(|_| "a cookie contains characters not allowed in a header".to_owned())?;
+            value.set_sensitive(sensitive_cookie);
+            headers.insert(COOKIE, value);
+        }
+
+        if let Body::Bytes { content_type, .. } = &self.body {
+            let value = HeaderValue::from_str(content_type)
+                .map_err(|_| format!("invalid content type `{}`", content_type.escape_debug()))?;
+            headers.insert(CONTENT_TYPE, value);
+        }
+        for (name, value) in &self.extra_headers {
+            let (name, value) = header_pair(name, value)?;
+            headers.insert(name, value);
+        }
+
+        let timeout = self.timeout.or(inner.timeout);
+        let mut builder = inner.http.request(self.method.clone(), url).headers(headers);
+        if let Some(timeout) = timeout {
+            builder = builder.timeout(timeout);
+        }
+        builder = match &self.body {
+            Body::Empty => builder,
+            Body::Bytes { data, .. } => builder.body(data.clone()),
+            Body::Multipart(form) => builder.multipart(form.to_form()?),
+        };
+        let request = builder
+            .build()
+            .map_err(|e| inner.redactor.text(&format!("cannot build request: {}", e.without_url())))?;
+        Ok((request, timeout))
+    }
+
+    /// Points the request at an absolute URL (a next-page link); its query replaces the
+    /// request's query.
+    pub(crate) fn with_url(mut self, mut url: Url) -> Self {
+        self.query = url.query().map(split_raw_query).unwrap_or_default();
+        url.set_query(None);
+        url.set_fragment(None);
+        self.target = Target::Url(url);
+        self
+    }
+
+    /// The first value of query parameter `name`, decoded.
+    pub(crate) fn query_value(&self, name: &str) -> Option<String> {
+        self.query
+            .iter()
+            .find(|(k, _)| decode(k) == name)
+            .map(|(_, v)| decode(v))
+    }
+}
+
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let target = match &self.target {
+            Target::Path(path) => path.clone(),
+            Target::Url(url) => self.client.inner.redactor.url_string(url),
+        };
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("target", &target)
+            .field("query_len", &self.query.len())
+            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .field("error", &self.error)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What kind of transport failure this is, for the retry decision; `None` for errors
+/// that are never retried (timeouts, builder and redirect errors).
+fn classify(err: &reqwest::Error) -> Option<Failure> {
+    if err.is_timeout() {
+        None
+    } else if err.is_connect() {
+        Some(Failure::Connect)
+    } else if err.is_request() || err.is_body() {
+        Some(Failure::Transport)
+    } else {
+        None
+    }
+}
+
+/// Splits a raw query string into still-encoded pairs.
+fn split_raw_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) => (k.to_owned(), v.to_owned()),
+            None => (pair.to_owned(), String::new()),
+        })
+        .collect()
+}
+
+/// Refuses paths whose segments a URL parser would resolve (`.`, `..`, or their
+/// percent-encoded forms), and fragments.
+fn check_path(path: &str) -> Result<(), String> {
+    if path.contains('#') {
+        return Err("the request path must not contain `#`".to_owned());
+    }
+    for segment in path.split(['/', '\\']) {
+        let decoded = decode(segment);
+        if decoded == "." || decoded == ".." {
+            return Err(format!(
+                "the request path `{}` has a `.` or `..` segment, which would change the path",
+                path.escape_debug()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Validates a header name and value. The error never includes the value.
+pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("invalid header name `{}`", name.escape_debug()))?;
+    if value.contains(['\r', '\n']) {
+        return Err(format!(
+            "the value of header `{header}` contains CR or LF; it was not sent"
+        ));
+    }
+    let value = HeaderValue::from_str(value).map_err(|_| {
+        format!("the value of header `{header}` contains control characters; it was not sent")
+    })?;
+    Ok((header, value))
+}
+
+/// Checks that a cookie name is an RFC 6265 token.
+pub(crate) fn validate_cookie_name(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("invalid cookie name `{}`", name.escape_debug()))
+    }
+}
+
+fn cookie_pair(name: &str, value: &str) -> Result<String, String> {
+    validate_cookie_name(name)?;
+    Ok(format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE)))
+}
+
+/// OpenAPI `simple` style text of a header or cookie value.
+fn simple_text(value: &Value) -> String {
+    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(scalar_text)
+            .collect::<Vec<_>>()
+            .join(","),
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .flat_map(|(k, v)| [k.clone(), scalar_text(v)])
+            .collect::<Vec<_>>()
+            .join(","),
+        scalar => scalar_text(scalar),
+    }
+}

@@ -1,0 +1,650 @@
+//! The load stage: read a spec (YAML or JSON, one file or several), check
+//! its version, resolve and bundle `$ref`s, normalize OpenAPI 3.1 to the 3.0
+//! model, and deserialize it into [`openapiv3::OpenAPI`].
+//!
+//! Steps, in order (all problems of the stage are collected, not just the
+//! first):
+//!
+//! 1. [`parse`]: the root file becomes a `serde_json::Value`; a map from JSON
+//!    pointer to line/column is built for every file read (best effort).
+//! 2. Version check: `swagger: "2.0"`, a missing `openapi` field, or any
+//!    version other than 3.0.x / 3.1.x is an error.
+//! 3. [`refs`]: `$ref`s to other files are loaded and bundled into the root
+//!    document's `components` (path items are inlined); local refs must
+//!    resolve; chains of refs that only point at refs and loop are errors.
+//! 4. [`v31`]: a 3.1 document is rewritten into the 3.0 shape (rules listed
+//!    there); fix-ups for every version are listed at [`fixups`].
+//! 5. Deserialization into `openapiv3::OpenAPI`; on failure every failing
+//!    piece is reported with its pointer and position.
+//!
+//! Nothing here panics on any input: no recursion follows the document's
+//! nesting except serde's own (bounded by the parsers' depth limits and run
+//! on a thread with a large stack), and every lookup into the document is
+//! checked.
+
+pub mod parse;
+pub mod refs;
+pub mod v31;
+mod walk;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::diag::{Diagnostic, Diagnostics, Location};
+use parse::{Format, Positions};
+use walk::Kind;
+
+/// A loaded, bundled and normalized spec.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The 3.0 model: external refs bundled into local `#/components/...`,
+    /// path item refs inlined, 3.1 normalized.
+    pub openapi: openapiv3::OpenAPI,
+    /// The same bundled and normalized document as JSON (for `x-oagen-*`
+    /// extensions and other raw bits the model drops).
+    pub document: Value,
+    /// The `openapi` field as written, e.g. `"3.1.0"`.
+    pub source_version: String,
+    /// The path given to [`load`] / [`load_str`].
+    pub root: PathBuf,
+    /// Every file read: the root first, then the others sorted (for
+    /// `cargo:rerun-if-changed`).
+    pub files: Vec<PathBuf>,
+    /// Where each part of `document` came from.
+    pub sources: SourceMap,
+}
+
+impl LoadedSpec {
+    /// Maps a pointer into [`LoadedSpec::document`] (e.g.
+    /// `"/paths/~1pets/get/responses/200"`) back to the file it came from, the
+    /// pointer inside that file, and the line/column of the nearest ancestor
+    /// whose position is known. Bundled external components map back to
+    /// their own file.
+    pub fn locate(&self, pointer: &str) -> Location {
+        self.sources.locate(pointer)
+    }
+}
+
+/// Origins and positions of every part of a bundled document.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    root: PathBuf,
+    positions: BTreeMap<PathBuf, Positions>,
+    /// Document pointer of a bundled or inlined subtree → (file, pointer in
+    /// that file) it was copied from.
+    origins: BTreeMap<String, (PathBuf, String)>,
+}
+
+impl SourceMap {
+    fn new(root: &Path) -> Self {
+        SourceMap {
+            root: root.to_path_buf(),
+            ..Default::default()
+        }
+    }
+
+    /// The root file.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The file and in-file pointer a document pointer came from.
+    pub fn origin(&self, pointer: &str) -> (PathBuf, String) {
+        let mut prefix = pointer;
+        loop {
+            if let Some((file, fptr)) = self.origins.get(prefix) {
+                let rest = pointer.get(prefix.len()..).unwrap_or("");
+                return (file.clone(), format!("{fptr}{rest}"));
+            }
+            match prefix.rfind('/') {
+                Some(i) => prefix = &prefix[..i],
+                None => return (self.root.clone(), pointer.to_string()),
+            }
+        }
+    }
+
+    /// See [`LoadedSpec::locate`].
+    pub fn locate(&self, pointer: &str) -> Location {
+        let (file, fptr) = self.origin(pointer);
+        self.locate_in(&file, &fptr)
+    }
+
+    /// The location of `pointer` inside `file`, with the line and column of
+    /// the nearest ancestor whose position is known.
+    pub fn locate_in(&self, file: &Path, pointer: &str) -> Location {
+        let mut loc = Location::new(file, pointer);
+        if let Some(pos) = self.positions.get(file) {
+            let mut p = pointer;
+            loop {
+                if let Some(&(line, col)) = pos.get(p) {
+                    loc = loc.with_position(line, col);
+                    break;
+                }
+                match p.rfind('/') {
+                    Some(i) => p = &p[..i],
+                    None => break,
+                }
+            }
+        }
+        loc
+    }
+
+    fn add_origin(&mut self, doc_ptr: &str, file: &Path, file_ptr: &str) {
+        self.origins
+            .insert(doc_ptr.to_string(), (file.to_path_buf(), file_ptr.to_string()));
+    }
+}
+
+/// Escapes one reference token for a JSON pointer: `~` → `~0`, `/` → `~1`.
+pub fn pointer_escape(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Undoes [`pointer_escape`].
+pub fn pointer_unescape(token: &str) -> String {
+    if !token.contains('~') {
+        return token.to_string();
+    }
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// The unescaped tokens of a JSON pointer (`""` has none).
+pub fn pointer_tokens(pointer: &str) -> Vec<String> {
+    match pointer.strip_prefix('/') {
+        None => Vec::new(),
+        Some(rest) => rest.split('/').map(pointer_unescape).collect(),
+    }
+}
+
+/// Loads the spec at `path` (and every file it refers to). Returns `None`
+/// when errors were reported.
+pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_str(&text, path, diags),
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("read-error", format!("cannot read {}: {e}", path.display()))
+                    .at(Location::new(path, "")),
+            );
+            None
+        }
+    }
+}
+
+/// Loads a spec whose root document is `text`; `path` names it in
+/// diagnostics and is the base for refs to other files. Returns `None`
+/// when errors were reported.
+pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
+    let errors_before = diags.error_count();
+    let mut ctx = Ctx::new(path);
+    diags.add_source(path, text.to_string());
+    let format = Format::detect(path, text);
+    ctx.sources
+        .positions
+        .insert(path.to_path_buf(), parse::positions(text, format));
+    let mut doc = match parse::parse(text, format) {
+        Ok(v) => v,
+        Err(e) => {
+            diags.push(parse_error(path, format, &e));
+            return None;
+        }
+    };
+    let source_version = check_version(&doc, &ctx.sources, diags)?;
+    let is_31 = source_version.starts_with("3.1");
+
+    refs::resolve(&mut doc, &mut ctx, diags);
+    if is_31 {
+        v31::normalize(&mut doc, &ctx.sources, diags);
+    }
+    fixups(&mut doc);
+
+    let depth = max_depth(&doc);
+    if depth > MAX_DEPTH {
+        diags.push(
+            Diagnostic::error(
+                "too-deep",
+                format!("the document nests {depth} levels deep; at most {MAX_DEPTH} are supported"),
+            )
+            .at(ctx.sources.locate("")),
+        );
+        return None;
+    }
+
+    let openapi = deserialize(&doc, &ctx.sources, diags);
+    if diags.error_count() > errors_before {
+        return None;
+    }
+    let openapi = openapi?;
+    let mut files = vec![path.to_path_buf()];
+    let mut others: Vec<PathBuf> = ctx.loaded_files().into_iter().filter(|f| f != path).collect();
+    others.sort();
+    others.dedup();
+    files.extend(others);
+    Some(LoadedSpec {
+        openapi,
+        document: doc,
+        source_version,
+        root: path.to_path_buf(),
+        files,
+        sources: ctx.sources,
+    })
+}
+
+/// Deepest nesting accepted before deserializing (the parsers stop at 128;
+/// bundling and 3.1 normalization can add some).
+const MAX_DEPTH: usize = 400;
+
+/// Stack for the serde deserialization of the whole document.
+const DESERIALIZE_STACK: usize = 256 * 1024 * 1024;
+
+fn parse_error(path: &Path, format: Format, e: &parse::ParseError) -> Diagnostic {
+    let what = match format {
+        Format::Json => "invalid JSON",
+        Format::Yaml => "invalid YAML",
+    };
+    let mut loc = Location::new(path, "");
+    if let (Some(l), Some(c)) = (e.line, e.column) {
+        loc = loc.with_position(l, c);
+    }
+    Diagnostic::error("parse-error", format!("{what}: {}", e.message)).at(loc)
+}
+
+/// Checks the `openapi` / `swagger` field; returns the version as written.
+fn check_version(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<String> {
+    let Some(obj) = doc.as_object() else {
+        let found = json_type(doc);
+        diags.push(
+            Diagnostic::error(
+                "invalid-spec",
+                format!("the document must be a mapping with an `openapi` field, found {found}"),
+            )
+            .at(sources.locate("")),
+        );
+        return None;
+    };
+    if let Some(v) = obj.get("swagger") {
+        let version = scalar_text(v);
+        diags.push(
+            Diagnostic::error(
+                "unsupported-version",
+                format!("Swagger {version} is not supported; convert it to OpenAPI 3 first (e.g. with swagger2openapi)"),
+            )
+            .at(sources.locate("/swagger")),
+        );
+        return None;
+    }
+    let Some(v) = obj.get("openapi") else {
+        diags.push(
+            Diagnostic::error("missing-version", "the document has no `openapi` field")
+                .at(sources.locate(""))
+                .with_help("an OpenAPI 3.0 or 3.1 document starts with e.g. `openapi: 3.0.3`"),
+        );
+        return None;
+    };
+    let version = scalar_text(v);
+    let ok = v.is_string() && {
+        let mut parts = version.splitn(3, '.');
+        let major = parts.next();
+        let minor = parts.next();
+        let patch = parts.next().unwrap_or("");
+        major == Some("3")
+            && matches!(minor, Some("0" | "1"))
+            && patch.chars().next().is_some_and(|c| c.is_ascii_digit())
+    };
+    if !ok {
+        let mut d = Diagnostic::error(
+            "unsupported-version",
+            format!("OpenAPI version `{version}` is not supported; expected 3.0.x or 3.1.x"),
+        )
+        .at(sources.locate("/openapi"));
+        if v.is_number() {
+            d = d.with_help(format!(
+                "write the full version as a string, e.g. `openapi: \"{version}.0\"`"
+            ));
+        }
+        diags.push(d);
+        return None;
+    }
+    Some(version)
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "null".into(),
+        other => other.to_string(),
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "nothing (null)",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+/// Fix-ups applied to every document (3.0 and 3.1) before deserializing,
+/// for things that are harmless but would make `openapiv3` fail:
+///
+/// - a missing `paths` becomes an empty one (`paths` is optional in 3.1, and
+///   a components-only 3.0 file is still useful).
+///
+/// Nothing else is needed: `openapiv3` reads string/number/integer schemas
+/// whose `enum` values do not match the type as untyped (`Any`) schemas
+/// instead of failing, and YAML keys such as `200:` are already strings
+/// after parsing.
+pub fn fixups(doc: &mut Value) {
+    if let Some(obj) = doc.as_object_mut() {
+        if !obj.contains_key("paths") {
+            obj.insert("paths".into(), Value::Object(Default::default()));
+        }
+    }
+}
+
+/// Deepest nesting of `v` (a scalar has depth 0), computed without recursion.
+fn max_depth(v: &Value) -> usize {
+    let mut max = 0;
+    let mut stack = vec![(v, 0usize)];
+    while let Some((v, d)) = stack.pop() {
+        max = max.max(d);
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
+            Value::Object(o) => stack.extend(o.values().map(|c| (c, d + 1))),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Deserializes the document into the `openapiv3` model on a thread with a
+/// large stack. On failure, reports every failing piece.
+fn deserialize(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+    let outcome = std::thread::scope(|scope| {
+        let handle = std::thread::Builder::new()
+            .name("oagen-load".into())
+            .stack_size(DESERIALIZE_STACK)
+            .spawn_scoped(scope, || match try_deserialize::<openapiv3::OpenAPI>(doc) {
+                Ok(api) => Ok(api),
+                Err(first) => Err(failing_pieces(doc, first)),
+            });
+        match handle {
+            Ok(h) => h.join().ok(),
+            Err(_) => None,
+        }
+    });
+    match outcome {
+        Some(Ok(api)) => Some(api),
+        Some(Err(failures)) => {
+            for (ptr, msg) in failures {
+                diags.push(
+                    Diagnostic::error("invalid-spec", format!("not a valid OpenAPI document: {msg}"))
+                        .at(sources.locate(&ptr)),
+                );
+            }
+            None
+        }
+        None => {
+            diags.push(
+                Diagnostic::error(
+                    "internal-error",
+                    "the OpenAPI model could not be built from this document (the deserializer crashed)",
+                )
+                .at(sources.locate(""))
+                .with_help("please report this spec as a bug in oagen"),
+            );
+            None
+        }
+    }
+}
+
+/// A failed deserialization: pointer (relative to the value deserialized)
+/// and message.
+type Failure = (String, String);
+
+fn try_deserialize<T: DeserializeOwned>(v: &Value) -> Result<T, Failure> {
+    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
+        let mut ptr = String::new();
+        for seg in e.path().iter() {
+            match seg {
+                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
+                serde_path_to_error::Segment::Map { key } => {
+                    ptr.push('/');
+                    ptr.push_str(&pointer_escape(key));
+                }
+                serde_path_to_error::Segment::Enum { .. } => {}
+                serde_path_to_error::Segment::Unknown => break,
+            }
+        }
+        (ptr, e.into_inner().to_string())
+    })
+}
+
+/// Deserializes every structural piece on its own and returns the failures
+/// that have no failing piece below them (so the report names the smallest
+/// broken part, not every ancestor). Falls back to `first` if no piece fails
+/// alone.
+fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
+    use openapiv3 as o;
+    use o::ReferenceOr as R;
+    let mut failures: Vec<Failure> = Vec::new();
+    let mut check = |ptr: &str, res: Result<(), Failure>| {
+        if let Err((sub, msg)) = res {
+            failures.push((format!("{ptr}{sub}"), msg));
+        }
+    };
+    fn t<T: DeserializeOwned>(v: &Value) -> Result<(), Failure> {
+        try_deserialize::<T>(v).map(|_| ())
+    }
+    // Top-level members the structural walk does not visit.
+    for (ptr, kind) in [("/info", 0), ("/servers", 1), ("/tags", 2), ("/security", 3), ("/externalDocs", 4)] {
+        let Some(v) = doc.pointer(ptr) else { continue };
+        let res = match kind {
+            0 => t::<o::Info>(v),
+            1 => t::<Vec<o::Server>>(v),
+            2 => t::<Vec<o::Tag>>(v),
+            3 => t::<Vec<o::SecurityRequirement>>(v),
+            _ => t::<o::ExternalDocumentation>(v),
+        };
+        check(ptr, res);
+    }
+    for node in walk::walk_model(doc) {
+        let Some(v) = doc.pointer(&node.ptr) else { continue };
+        if node.bool_ok && v.is_boolean() {
+            continue;
+        }
+        let res = match node.kind {
+            Kind::Document => {
+                // Its parts are checked separately; only structural
+                // problems of the root itself matter here.
+                if doc.as_object().is_some_and(|o| o.contains_key("info")) {
+                    Ok(())
+                } else {
+                    t::<o::OpenAPI>(v)
+                }
+            }
+            Kind::Paths => t::<o::Paths>(v),
+            Kind::PathItem => t::<R<o::PathItem>>(v),
+            Kind::Operation => t::<o::Operation>(v),
+            Kind::Parameter => t::<R<o::Parameter>>(v),
+            Kind::RequestBody => t::<R<o::RequestBody>>(v),
+            Kind::Response => t::<R<o::Response>>(v),
+            Kind::Header => t::<R<o::Header>>(v),
+            Kind::MediaType => t::<o::MediaType>(v),
+            Kind::Encoding => t::<o::Encoding>(v),
+            Kind::Schema => t::<R<o::Schema>>(v),
+            Kind::Example => t::<R<o::Example>>(v),
+            Kind::Link => t::<R<o::Link>>(v),
+            Kind::Callback => t::<R<o::Callback>>(v),
+            Kind::SecurityScheme => t::<R<o::SecurityScheme>>(v),
+            Kind::Components => t::<o::Components>(v),
+        };
+        check(&node.ptr, res);
+    }
+    let mut innermost: Vec<Failure> = Vec::new();
+    for (i, (ptr, msg)) in failures.iter().enumerate() {
+        let prefix = format!("{ptr}/");
+        let has_inner = failures
+            .iter()
+            .enumerate()
+            .any(|(j, (other, _))| j != i && (other.starts_with(&prefix) || (other == ptr && j > i)));
+        if !has_inner {
+            innermost.push((ptr.clone(), msg.clone()));
+        }
+    }
+    if innermost.is_empty() {
+        innermost.push(first);
+    }
+    innermost
+}
+
+// ------------------------------------------------------------------ context
+
+/// What happened to a file someone referred to.
+#[derive(Debug)]
+pub(crate) enum FileState {
+    Loaded(Value),
+    /// Could not be read; the I/O message.
+    Missing(String),
+    /// Read but not parsed (the parse error was reported).
+    Broken,
+}
+
+/// State shared by the load steps.
+pub(crate) struct Ctx {
+    /// The root path as given.
+    pub root: PathBuf,
+    /// The root path, lexically normalized (for comparisons).
+    pub root_norm: PathBuf,
+    /// Files referred to, by normalized path.
+    pub files: BTreeMap<PathBuf, FileState>,
+    pub sources: SourceMap,
+}
+
+impl Ctx {
+    fn new(root: &Path) -> Self {
+        Ctx {
+            root: root.to_path_buf(),
+            root_norm: normalize_path(root),
+            files: BTreeMap::new(),
+            sources: SourceMap::new(root),
+        }
+    }
+
+    /// The path used in diagnostics for a normalized path: the root as
+    /// given, anything else as derived.
+    pub fn display_path(&self, norm: &Path) -> PathBuf {
+        if norm == self.root_norm {
+            self.root.clone()
+        } else {
+            norm.to_path_buf()
+        }
+    }
+
+    /// Every file read successfully or not, except missing ones.
+    fn loaded_files(&self) -> Vec<PathBuf> {
+        self.files
+            .iter()
+            .filter(|(_, s)| !matches!(s, FileState::Missing(_)))
+            .map(|(p, _)| p.clone())
+            .collect()
+    }
+
+    /// Reads and parses `norm` once; later calls return the cached state.
+    pub fn file(&mut self, norm: &Path, diags: &mut Diagnostics) -> &FileState {
+        if !self.files.contains_key(norm) {
+            let state = match std::fs::read_to_string(norm) {
+                Err(e) => FileState::Missing(e.to_string()),
+                Ok(text) => {
+                    let format = Format::detect(norm, &text);
+                    self.sources
+                        .positions
+                        .insert(norm.to_path_buf(), parse::positions(&text, format));
+                    let parsed = parse::parse(&text, format);
+                    diags.add_source(norm, text);
+                    match parsed {
+                        Ok(v) => FileState::Loaded(v),
+                        Err(e) => {
+                            diags.push(parse_error(norm, format, &e));
+                            FileState::Broken
+                        }
+                    }
+                }
+            };
+            self.files.insert(norm.to_path_buf(), state);
+        }
+        self.files.get(norm).unwrap_or(&FileState::Broken)
+    }
+}
+
+/// Lexical normalization: drops `.` components and folds `dir/..`.
+pub(crate) fn normalize_path(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_roundtrip() {
+        assert_eq!(pointer_escape("a/b~c"), "a~1b~0c");
+        assert_eq!(pointer_unescape("a~1b~0c"), "a/b~c");
+        assert_eq!(pointer_unescape("~01"), "~1");
+        assert_eq!(pointer_tokens("/a~1b/0"), vec!["a/b".to_string(), "0".to_string()]);
+        assert!(pointer_tokens("").is_empty());
+    }
+
+    #[test]
+    fn normalize() {
+        assert_eq!(normalize_path(Path::new("./a/../b/./c.yaml")), PathBuf::from("b/c.yaml"));
+        assert_eq!(normalize_path(Path::new("../x/../y")), PathBuf::from("../y"));
+        assert_eq!(normalize_path(Path::new("/a/../../b")), PathBuf::from("/b"));
+    }
+
+    #[test]
+    fn origin_lookup() {
+        let mut s = SourceMap::new(Path::new("root.yaml"));
+        s.add_origin("/components/schemas/E", Path::new("c.yaml"), "/defs/E");
+        assert_eq!(
+            s.origin("/components/schemas/E/properties/a"),
+            (PathBuf::from("c.yaml"), "/defs/E/properties/a".to_string())
+        );
+        assert_eq!(
+            s.origin("/components/schemas/Ex"),
+            (PathBuf::from("root.yaml"), "/components/schemas/Ex".to_string())
+        );
+    }
+
+    #[test]
+    fn depth() {
+        assert_eq!(max_depth(&serde_json::json!({"a": [1, {"b": {}}]})), 3);
+        assert_eq!(max_depth(&serde_json::json!(1)), 0);
+    }
+}

@@ -1,0 +1,688 @@
+//! `$ref` resolution: external-file bundling, dangling-ref and cycle checks.
+//!
+//! Rules:
+//!
+//! - A local ref (`#/components/schemas/X`, `#/paths/~1a/get/parameters/0`,
+//!   any JSON pointer; `%xx` escapes in the fragment are decoded) must point
+//!   at something in the document it is written in; otherwise
+//!   `dangling-ref`, reported at the `$ref` itself.
+//! - A ref to another file (`common.yaml#/components/schemas/Error`,
+//!   `./schemas/pet.yaml`, `other.json#/Pet`) is resolved relative to the
+//!   file it is written in. The file is read once. The target is copied into
+//!   the root document's `components` section matching the place of the ref
+//!   (a schema position → `schemas`, a parameter → `parameters`, a response →
+//!   `responses`, and so on), named after the last pointer token (or the
+//!   file stem for a whole-file ref; characters outside `[A-Za-z0-9._-]`
+//!   become `_`), with a numeric suffix (`Error2`, `Error3`, ...) when the
+//!   name is taken by something else. The ref is rewritten to the local one.
+//!   The same target referred to from several places is copied once. Refs
+//!   inside the copy are resolved relative to its own file, recursively.
+//! - A root component that is nothing but a ref to another file
+//!   (`Pet: {$ref: ./pet.yaml}`) is replaced by its target, keeping the name
+//!   `Pet` (instead of adding `pet` and making `Pet` an alias).
+//! - Path items (and anything else without a `components` section in 3.0)
+//!   are inlined in place of the ref, local or external; a
+//!   `summary`/`description` next to the `$ref` overrides the target's, other
+//!   siblings are ignored (the spec leaves their meaning undefined).
+//! - `http:`/`https:` (or any other URL) refs: `remote-ref` error; there is no
+//!   network. JSON-Schema anchors (`#foo`) are not supported (`dangling-ref`).
+//! - A missing or unreadable file: `dangling-ref` naming the file.
+//! - After bundling, a chain of refs that only points at refs and comes back
+//!   (`A → B → A`, or `X: {$ref: '#/components/schemas/X'}`) is a `ref-cycle`
+//!   error listing the chain. Recursive schemas (a ref inside `properties`
+//!   or `items` back to the schema) are fine.
+//!
+//! `discriminator.mapping` values are not rewritten. Refs inside `webhooks`,
+//! examples, defaults and extensions are not followed.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+
+use super::walk::{self, ref_of, Kind};
+use super::{pointer_escape, pointer_tokens, Ctx, FileState};
+use crate::diag::{Diagnostic, Diagnostics};
+
+/// At most this many path items (or other ref-without-section targets) are
+/// inlined per load.
+const MAX_INLINES: usize = 10_000;
+/// At most this many JSON nodes are copied by bundling and inlining.
+const MAX_COPIED_NODES: usize = 5_000_000;
+/// Longest ref chain followed when looking for cycles.
+const MAX_CHAIN: usize = 10_000;
+
+/// A parsed `$ref` value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefTarget {
+    /// The file part, percent-decoded; `None` for a local ref.
+    pub file: Option<String>,
+    /// The fragment as a JSON pointer, percent-decoded (`""` = whole document).
+    pub pointer: String,
+}
+
+/// Why a `$ref` value cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefProblem {
+    /// A URL (`http://...`).
+    Remote,
+    /// A fragment that is not a JSON pointer (`#foo`).
+    NotAPointer,
+    /// An empty string.
+    Empty,
+}
+
+/// Splits a `$ref` value into file and JSON pointer.
+pub fn parse_ref(s: &str) -> Result<RefTarget, RefProblem> {
+    let (file, fragment) = match s.split_once('#') {
+        Some((f, frag)) => (f, frag),
+        None => (s, ""),
+    };
+    if is_url(file) {
+        return Err(RefProblem::Remote);
+    }
+    let pointer = percent_decode(fragment);
+    if !pointer.is_empty() && !pointer.starts_with('/') {
+        return Err(RefProblem::NotAPointer);
+    }
+    if file.is_empty() && !s.starts_with('#') {
+        return Err(RefProblem::Empty);
+    }
+    Ok(RefTarget {
+        file: if file.is_empty() { None } else { Some(percent_decode(file)) },
+        pointer,
+    })
+}
+
+fn is_url(s: &str) -> bool {
+    let Some((scheme, _)) = s.split_once(':') else {
+        return false;
+    };
+    // One letter is a Windows drive (`C:\...`), not a scheme.
+    scheme.len() >= 2
+        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+/// Decodes `%xx` escapes; malformed escapes and non-UTF-8 results are kept
+/// as written.
+pub fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Writes a pointer as a local ref (`%` escaped so it decodes back).
+fn local_ref(pointer: &str) -> String {
+    format!("#{}", pointer.replace('%', "%25"))
+}
+
+struct Work {
+    /// Where the subtree sits in the root document.
+    ptr: String,
+    kind: Kind,
+    /// The (normalized) file its refs are relative to.
+    base: PathBuf,
+    /// Targets inlined on the way here, to catch inlining loops.
+    ancestry: Vec<(PathBuf, String)>,
+}
+
+struct Resolver<'a> {
+    ctx: &'a mut Ctx,
+    diags: &'a mut Diagnostics,
+    /// (file, pointer, section) → name under `#/components/<section>/`.
+    bundled: BTreeMap<(PathBuf, String, &'static str), String>,
+    /// Root components that are refs to another file, to be replaced by
+    /// their target.
+    adopt: BTreeSet<String>,
+    work: VecDeque<Work>,
+    inlines: usize,
+    copied: usize,
+    over_budget: bool,
+}
+
+/// Resolves every `$ref` of `doc` (the root document), bundling other files
+/// into it; then reports ref cycles.
+pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
+    let root = ctx.root_norm.clone();
+    let mut r = Resolver {
+        ctx,
+        diags,
+        bundled: BTreeMap::new(),
+        adopt: BTreeSet::new(),
+        work: VecDeque::new(),
+        inlines: 0,
+        copied: 0,
+        over_budget: false,
+    };
+    r.plan_adoptions(doc);
+    r.work.push_back(Work {
+        ptr: String::new(),
+        kind: Kind::Document,
+        base: root,
+        ancestry: Vec::new(),
+    });
+    while let Some(w) = r.work.pop_front() {
+        if r.over_budget {
+            break;
+        }
+        let sites: Vec<(String, Kind, String)> = walk::walk(doc, &w.ptr, w.kind)
+            .into_iter()
+            .filter_map(|n| {
+                let s = doc.pointer(&n.ptr).and_then(ref_of)?.to_string();
+                Some((n.ptr, n.kind, s))
+            })
+            .collect();
+        for (site, kind, reference) in sites {
+            r.site(doc, &w, &site, kind, &reference);
+        }
+    }
+    find_cycles(doc, r.ctx, r.diags);
+}
+
+impl Resolver<'_> {
+    fn ref_location(&self, site: &str) -> crate::diag::Location {
+        self.ctx.sources.locate(&format!("{site}/$ref"))
+    }
+
+    /// Root components of the form `Name: {$ref: other-file...}`: their
+    /// target will be copied in their place, under their name.
+    fn plan_adoptions(&mut self, doc: &Value) {
+        let Some(components) = doc.get("components").and_then(Value::as_object) else {
+            return;
+        };
+        for (section, entries) in components {
+            let Some(kind) = section_kind(section) else { continue };
+            let Some(entries) = entries.as_object() else { continue };
+            for (name, entry) in entries {
+                let Some(obj) = entry.as_object() else { continue };
+                let Some(reference) = obj.get("$ref").and_then(Value::as_str) else { continue };
+                let only_ref = obj.keys().all(|k| matches!(k.as_str(), "$ref" | "description" | "summary"));
+                let Ok(target) = parse_ref(reference) else { continue };
+                let Some(file) = target.file else { continue };
+                let file = self.resolve_path(&self.ctx.root_norm, &file);
+                if !only_ref || file == self.ctx.root_norm {
+                    continue;
+                }
+                let Some(sec) = kind.section() else { continue };
+                let key = (file, target.pointer, sec);
+                if self.bundled.contains_key(&key) {
+                    continue;
+                }
+                self.bundled.insert(key, name.clone());
+                self.adopt
+                    .insert(format!("/components/{}/{}", pointer_escape(section), pointer_escape(name)));
+            }
+        }
+    }
+
+    fn resolve_path(&self, base: &Path, rel: &str) -> PathBuf {
+        let dir = base.parent().unwrap_or(Path::new(""));
+        super::normalize_path(&dir.join(rel))
+    }
+
+    fn site(&mut self, doc: &mut Value, w: &Work, site: &str, kind: Kind, reference: &str) {
+        let target = match parse_ref(reference) {
+            Ok(t) => t,
+            Err(problem) => {
+                let (code, message, help) = match problem {
+                    RefProblem::Remote => (
+                        "remote-ref",
+                        format!("remote reference `{reference}` cannot be followed: only local files are read"),
+                        Some("download the document and refer to it by a relative path"),
+                    ),
+                    RefProblem::NotAPointer => (
+                        "dangling-ref",
+                        format!("reference `{reference}` does not end in a JSON pointer (`#/...`)"),
+                        Some("anchors (`$anchor`, `$id`) are not supported; use a pointer such as `#/components/schemas/Name`"),
+                    ),
+                    RefProblem::Empty => ("dangling-ref", "empty `$ref`".to_string(), None),
+                };
+                let mut d = Diagnostic::error(code, message).at(self.ref_location(site));
+                if let Some(h) = help {
+                    d = d.with_help(h);
+                }
+                self.diags.push(d);
+                return;
+            }
+        };
+        let file = match &target.file {
+            None => w.base.clone(),
+            Some(f) => self.resolve_path(&w.base, f),
+        };
+        let section = kind.section();
+        if file == self.ctx.root_norm {
+            self.root_target(doc, w, site, kind, reference, &target.pointer);
+            return;
+        }
+        // Another file.
+        let display = self.ctx.display_path(&file);
+        let value = match self.ctx.file(&file, self.diags) {
+            FileState::Loaded(v) => match v.pointer(&target.pointer) {
+                Some(t) => Ok(t.clone()),
+                None => Err(suggest(v, &target.pointer)),
+            },
+            FileState::Missing(msg) => {
+                let msg = msg.clone();
+                let d = Diagnostic::error(
+                    "dangling-ref",
+                    format!("reference `{reference}` points into `{}`, which cannot be read: {msg}", display.display()),
+                )
+                .at(self.ref_location(site));
+                self.diags.push(d);
+                return;
+            }
+            FileState::Broken => return,
+        };
+        let value = match value {
+            Ok(v) => v,
+            Err(suggestion) => {
+                let mut d = Diagnostic::error(
+                    "dangling-ref",
+                    format!(
+                        "reference `{reference}` points at nothing: `{}` has no `#{}`",
+                        display.display(),
+                        target.pointer
+                    ),
+                )
+                .at(self.ref_location(site));
+                if let Some(s) = suggestion {
+                    d = d.with_help(format!("did you mean `#{s}`?"));
+                }
+                self.diags.push(d);
+                return;
+            }
+        };
+        match section {
+            Some(sec) => {
+                let key = (file.clone(), target.pointer.clone(), sec);
+                if self.adopt.remove(site) {
+                    self.replace(doc, site, value, &file, &target.pointer);
+                    self.work.push_back(Work {
+                        ptr: site.to_string(),
+                        kind,
+                        base: file,
+                        ancestry: Vec::new(),
+                    });
+                    return;
+                }
+                let name = match self.bundled.get(&key) {
+                    Some(n) => n.clone(),
+                    None => {
+                        let Some(name) = self.add_component(doc, sec, &file, &target.pointer, value) else {
+                            let d = Diagnostic::error(
+                                "invalid-spec",
+                                "`components` must be a mapping to bundle referenced files into it",
+                            )
+                            .at(self.ctx.sources.locate("/components"));
+                            self.diags.push(d);
+                            return;
+                        };
+                        self.bundled.insert(key, name.clone());
+                        self.work.push_back(Work {
+                            ptr: format!("/components/{sec}/{}", pointer_escape(&name)),
+                            kind,
+                            base: file.clone(),
+                            ancestry: Vec::new(),
+                        });
+                        name
+                    }
+                };
+                let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
+                set_ref(doc, site, new_ref);
+            }
+            None => self.inline(doc, w, site, kind, reference, &file, &target.pointer, value),
+        }
+    }
+
+    /// A ref whose target is in the root document.
+    fn root_target(&mut self, doc: &mut Value, w: &Work, site: &str, kind: Kind, reference: &str, pointer: &str) {
+        let Some(value) = doc.pointer(pointer) else {
+            let mut d = Diagnostic::error("dangling-ref", format!("reference `{reference}` points at nothing"))
+                .at(self.ref_location(site));
+            if let Some(s) = suggest(doc, pointer) {
+                d = d.with_help(format!("did you mean `#{s}`?"));
+            }
+            self.diags.push(d);
+            return;
+        };
+        if kind.section().is_none() && matches!(kind, Kind::PathItem) {
+            let value = value.clone();
+            let root = self.ctx.root_norm.clone();
+            self.inline(doc, w, site, kind, reference, &root, pointer, value);
+        } else if w.base != self.ctx.root_norm {
+            // Written in another file, pointing back into the root.
+            set_ref(doc, site, local_ref(pointer));
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn inline(
+        &mut self,
+        doc: &mut Value,
+        w: &Work,
+        site: &str,
+        kind: Kind,
+        reference: &str,
+        file: &Path,
+        pointer: &str,
+        value: Value,
+    ) {
+        let same_doc_ancestor = file == self.ctx.root_norm
+            && (site == pointer || site.starts_with(&format!("{pointer}/")) || pointer.is_empty());
+        let looping = w.ancestry.iter().any(|(f, p)| f == file && p == pointer);
+        if same_doc_ancestor || looping {
+            let mut chain: Vec<String> = w
+                .ancestry
+                .iter()
+                .map(|(f, p)| format!("{}#{p}", self.ctx.display_path(f).display()))
+                .collect();
+            chain.push(reference.to_string());
+            self.diags.push(
+                Diagnostic::error(
+                    "ref-cycle",
+                    format!("the {} reference `{reference}` includes itself: {}", kind.noun(), chain.join(" → ")),
+                )
+                .at(self.ref_location(site)),
+            );
+            return;
+        }
+        if self.inlines >= MAX_INLINES {
+            self.budget_exceeded(site);
+            return;
+        }
+        self.inlines += 1;
+        self.replace(doc, site, value, file, pointer);
+        let mut ancestry = w.ancestry.clone();
+        ancestry.push((file.to_path_buf(), pointer.to_string()));
+        self.work.push_back(Work {
+            ptr: site.to_string(),
+            kind,
+            base: file.to_path_buf(),
+            ancestry,
+        });
+    }
+
+    /// Puts `value` where the ref object at `site` was, keeping its
+    /// `summary`/`description`.
+    fn replace(&mut self, doc: &mut Value, site: &str, mut value: Value, file: &Path, pointer: &str) {
+        self.copied += count_nodes(&value);
+        if self.copied > MAX_COPIED_NODES {
+            self.budget_exceeded(site);
+            return;
+        }
+        let Some(slot) = doc.pointer_mut(site) else { return };
+        if let (Some(old), Some(new)) = (slot.as_object(), value.as_object_mut()) {
+            for key in ["summary", "description"] {
+                if let Some(v) = old.get(key).filter(|v| v.is_string()) {
+                    new.insert(key.to_string(), v.clone());
+                }
+            }
+        }
+        *slot = value;
+        let display = self.ctx.display_path(file);
+        self.ctx.sources.add_origin(site, &display, pointer);
+    }
+
+    fn budget_exceeded(&mut self, site: &str) {
+        if !self.over_budget {
+            self.over_budget = true;
+            let d = Diagnostic::error(
+                "too-large",
+                "resolving references copies too much: the referenced files expand beyond what oagen accepts",
+            )
+            .at(self.ref_location(site));
+            self.diags.push(d);
+        }
+    }
+
+    /// Copies `value` into `#/components/<sec>/` under a fresh name.
+    fn add_component(&mut self, doc: &mut Value, sec: &'static str, file: &Path, pointer: &str, value: Value) -> Option<String> {
+        self.copied += count_nodes(&value);
+        if self.copied > MAX_COPIED_NODES {
+            self.budget_exceeded(&format!("/components/{sec}"));
+            return None;
+        }
+        let root = doc.as_object_mut()?;
+        let components = root
+            .entry("components")
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()?;
+        let section = components
+            .entry(sec)
+            .or_insert_with(|| Value::Object(Map::new()))
+            .as_object_mut()?;
+        let base = component_name(file, pointer);
+        let mut name = base.clone();
+        let mut n = 2usize;
+        while section.contains_key(&name) || self.adopt.contains(&format!("/components/{sec}/{}", pointer_escape(&name))) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        section.insert(name.clone(), value);
+        let display = self.ctx.display_path(file);
+        self.ctx
+            .sources
+            .add_origin(&format!("/components/{sec}/{}", pointer_escape(&name)), &display, pointer);
+        Some(name)
+    }
+}
+
+fn section_kind(section: &str) -> Option<Kind> {
+    Some(match section {
+        "schemas" => Kind::Schema,
+        "parameters" => Kind::Parameter,
+        "requestBodies" => Kind::RequestBody,
+        "responses" => Kind::Response,
+        "headers" => Kind::Header,
+        "examples" => Kind::Example,
+        "links" => Kind::Link,
+        "callbacks" => Kind::Callback,
+        "securitySchemes" => Kind::SecurityScheme,
+        _ => return None,
+    })
+}
+
+/// The component name for a bundled target: the last pointer token, or the
+/// file stem for a whole-file ref; characters outside `[A-Za-z0-9._-]`
+/// become `_`.
+pub fn component_name(file: &Path, pointer: &str) -> String {
+    let raw = match pointer_tokens(pointer).pop() {
+        Some(last) if !last.is_empty() => last,
+        _ => file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let clean: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
+    if clean.is_empty() {
+        "Bundled".to_string()
+    } else {
+        clean
+    }
+}
+
+fn set_ref(doc: &mut Value, site: &str, new_ref: String) {
+    if let Some(obj) = doc.pointer_mut(site).and_then(Value::as_object_mut) {
+        obj.insert("$ref".into(), Value::String(new_ref));
+    }
+}
+
+fn count_nodes(v: &Value) -> usize {
+    let mut n = 0;
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        n += 1;
+        match v {
+            Value::Array(a) => stack.extend(a.iter()),
+            Value::Object(o) => stack.extend(o.values()),
+            _ => {}
+        }
+    }
+    n
+}
+
+/// For a pointer that resolves to nothing: the same pointer with the last
+/// token replaced by the closest existing key, when one is close enough.
+fn suggest(doc: &Value, pointer: &str) -> Option<String> {
+    let i = pointer.rfind('/')?;
+    let (parent, last) = (&pointer[..i], super::pointer_unescape(&pointer[i + 1..]));
+    let obj = doc.pointer(parent)?.as_object()?;
+    let lower = last.to_lowercase();
+    let mut best: Option<(usize, &String)> = None;
+    for key in obj.keys() {
+        let d = edit_distance(&lower, &key.to_lowercase());
+        if best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, key));
+        }
+    }
+    let (d, key) = best?;
+    let limit = (last.chars().count() / 3).max(1);
+    (d <= limit).then(|| format!("{parent}/{}", pointer_escape(key)))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Reports every chain of local refs that only points at refs and loops.
+fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
+    let sites: Vec<String> = walk::walk(doc, "", Kind::Document)
+        .into_iter()
+        .filter(|n| doc.pointer(&n.ptr).and_then(ref_of).is_some())
+        .map(|n| n.ptr)
+        .collect();
+    // Pointers known not to lead into a cycle, or already reported.
+    let mut settled: BTreeSet<String> = BTreeSet::new();
+    for site in sites {
+        if settled.contains(&site) {
+            continue;
+        }
+        let mut chain: Vec<String> = vec![site.clone()];
+        let mut cur = site;
+        let mut cycle_start = None;
+        for _ in 0..MAX_CHAIN {
+            let Some(next) = doc
+                .pointer(&cur)
+                .and_then(ref_of)
+                .and_then(|r| parse_ref(r).ok())
+                .filter(|t| t.file.is_none())
+                .map(|t| t.pointer)
+            else {
+                break;
+            };
+            if doc.pointer(&next).and_then(ref_of).is_none() || settled.contains(&next) {
+                break;
+            }
+            if let Some(i) = chain.iter().position(|p| *p == next) {
+                cycle_start = Some(i);
+                break;
+            }
+            chain.push(next.clone());
+            cur = next;
+        }
+        if let Some(start) = cycle_start {
+            let mut members: Vec<String> = chain[start..].to_vec();
+            // Start the report at the smallest pointer, so it is the same
+            // whichever member the walk met first.
+            let first = members
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.cmp(b.1))
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            members.rotate_left(first);
+            let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
+            if let Some(f) = shown.first().cloned() {
+                shown.push(f);
+            }
+            let at = members.first().cloned().unwrap_or_default();
+            diags.push(
+                Diagnostic::error("ref-cycle", format!("reference cycle: {}", shown.join(" → ")))
+                    .at(ctx.sources.locate(&format!("{at}/$ref")))
+                    .with_help("a chain of references must end at a definition; define one of these instead of referring on"),
+            );
+        }
+        settled.extend(chain);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_refs() {
+        assert_eq!(
+            parse_ref("#/components/schemas/A%20B"),
+            Ok(RefTarget { file: None, pointer: "/components/schemas/A B".into() })
+        );
+        assert_eq!(
+            parse_ref("common.yaml#/x"),
+            Ok(RefTarget { file: Some("common.yaml".into()), pointer: "/x".into() })
+        );
+        assert_eq!(
+            parse_ref("./schemas/my%20pet.yaml"),
+            Ok(RefTarget { file: Some("./schemas/my pet.yaml".into()), pointer: String::new() })
+        );
+        assert_eq!(parse_ref("https://example.com/a.yaml#/x"), Err(RefProblem::Remote));
+        assert_eq!(parse_ref("#foo"), Err(RefProblem::NotAPointer));
+        assert_eq!(parse_ref(""), Err(RefProblem::Empty));
+        assert!(parse_ref("C:/specs/a.yaml").is_ok());
+    }
+
+    #[test]
+    fn percent() {
+        assert_eq!(percent_decode("a%7Bb%7D"), "a{b}");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%4"), "%zz%4");
+        assert_eq!(percent_decode("%C3%A9"), "é");
+        assert_eq!(percent_decode("%FF"), "%FF");
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(component_name(Path::new("dir/pet.yaml"), ""), "pet");
+        assert_eq!(component_name(Path::new("c.yaml"), "/components/schemas/Error"), "Error");
+        assert_eq!(component_name(Path::new("c.yaml"), "/a~1b c"), "a_b_c");
+    }
+
+    #[test]
+    fn suggestions() {
+        let doc = serde_json::json!({"components": {"schemas": {"Pet": {}, "Order": {}}}});
+        assert_eq!(suggest(&doc, "/components/schemas/Pets"), Some("/components/schemas/Pet".into()));
+        assert_eq!(suggest(&doc, "/components/schemas/Zzzzzz"), None);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+}

@@ -16,7 +16,15 @@ pub fn module(api: &Api) -> RenderedModule {
 }
 
 fn type_def(t: &TypeDef) -> TokenStream {
-    let doc = docs::attrs(&t.doc);
+    let mut d = t.doc.clone();
+    if d.summary.is_none() && d.description.is_none() {
+        d.summary = Some(if t.pointer.is_empty() {
+            format!("The `{}` type.", t.name)
+        } else {
+            format!("The schema at `#{}`.", t.pointer)
+        });
+    }
+    let doc = docs::attrs(&d);
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
@@ -165,7 +173,8 @@ fn type_def(t: &TypeDef) -> TokenStream {
 fn union_variant(v: &UnionVariant) -> TokenStream {
     let n = ident(&v.name);
     let t = payload(v);
-    quote!(#n(#t),)
+    let d = format!(" The `{}` alternative.", v.name);
+    quote!(#[doc = #d] #n(#t),)
 }
 
 fn payload(v: &UnionVariant) -> TokenStream {
@@ -247,6 +256,9 @@ fn field(f: &Field) -> TokenStream {
     }
     if f.write_only {
         d.notes.push("Write-only: sent by the client, never returned.".into());
+    }
+    if d.summary.is_none() && d.description.is_none() {
+        d.summary = Some(format!("The `{}` property.", f.wire));
     }
     let doc = docs::attrs(&d);
     let name = ident(&f.ident);

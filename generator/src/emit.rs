@@ -101,6 +101,7 @@ pub fn emit_crate(api: &Api, modules: &[RenderedModule], opts: &EmitOptions) -> 
         #root_doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::empty_docs)]
         #(#decls)*
         #root_tokens
     })?;

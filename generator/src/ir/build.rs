@@ -561,9 +561,7 @@ enum Media {
 
 fn classify(mt: &str) -> Media {
     let mt = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if mt == "application/json" || mt.ends_with("+json") || mt == "text/json" || mt == "*/*" && false {
-        Media::Json
-    } else if mt.contains("json") {
+    if mt.contains("json") {
         Media::Json
     } else if mt == "application/x-www-form-urlencoded" {
         Media::Form
@@ -790,6 +788,18 @@ fn item_type(types: &BTreeMap<String, TypeDef>, page: &TypeRef, path: &str) -> R
                     cur = a.clone();
                     return item_type(types, &cur, path);
                 }
+                Some(TypeKind::Union { variants, .. }) => {
+                    // The page shape varies: the alternatives that have the path decide.
+                    let found: Vec<TypeRef> = variants
+                        .iter()
+                        .filter_map(|v| item_type(types, &v.ty, path).ok())
+                        .collect();
+                    return match found.first() {
+                        Some(first) if found.iter().all(|f| f == first) => Ok(first.clone()),
+                        Some(_) => Err(format!("pagination `items` path `{path}` leads to different item types in the alternatives of `{n}`")),
+                        None => Err(format!("pagination `items` path `{path}`: no alternative of `{n}` has it")),
+                    };
+                }
                 _ => None,
             };
             match field {
@@ -839,7 +849,7 @@ fn box_recursive(cx: &mut Cx<'_>) {
         edges.insert(name.clone(), out.into_iter().collect());
     }
     let scc = sccs(&edges);
-    let same = |a: &str, b: &str| scc.get(a).is_some() && scc.get(a) == scc.get(b);
+    let same = |a: &str, b: &str| scc.contains_key(a) && scc.get(a) == scc.get(b);
     let mut alias_cycles = Vec::new();
     let names: Vec<String> = cx.types.keys().cloned().collect();
     for name in &names {

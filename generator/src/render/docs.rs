@@ -75,7 +75,11 @@ pub fn sanitize(text: &str) -> Vec<String> {
             out.push(raw.trim_end().to_string());
             continue;
         }
-        out.push(escape_line(trimmed));
+        // Keep list-continuation indentation, but never four spaces: that would start an
+        // indented code block, which rustdoc compiles as a doctest.
+        let indent = (raw.len() - raw.trim_start().len()).min(3);
+        let line = escape_line(trimmed);
+        out.push(if line.is_empty() { line } else { format!("{}{line}", " ".repeat(indent)) });
     }
     if in_fence {
         out.push("```".into());
@@ -142,7 +146,7 @@ mod tests {
         assert_eq!(sanitize("see https://x.io/a."), vec!["see <https://x.io/a>."]);
         assert_eq!(sanitize("a [b] <c>"), vec!["a \\[b\\] \\<c\\>"]);
         assert_eq!(sanitize("```\nfoo\n```"), vec!["```text", "foo", "```"]);
-        assert_eq!(sanitize("    indented"), vec!["indented"]);
+        assert_eq!(sanitize("    indented"), vec!["   indented"]);
         assert_eq!(sanitize("# Title"), vec!["\\# Title"]);
     }
 }

@@ -91,16 +91,3 @@ pub fn prim(p: Prim) -> TokenStream {
         Prim::Unit => quote!(()),
     }
 }
-
-/// Whether a type implements `Eq` and `Hash` (no floats, no JSON values inside).
-pub fn is_eq(api: &Api, t: &TypeRef, depth: usize) -> bool {
-    if depth > 32 {
-        return false;
-    }
-    match t {
-        TypeRef::Prim(Prim::F32 | Prim::F64 | Prim::Value) => false,
-        TypeRef::Prim(_) => true,
-        TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) => is_eq(api, i, depth + 1),
-        TypeRef::Named(_) => false,
-    }
-}

@@ -28,7 +28,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
-            let all_optional = fields.iter().all(|f| field_is_option(f));
+            let all_optional = fields.iter().all(field_is_option);
             let default = if all_optional {
                 quote!(::std::default::Default,)
             } else {

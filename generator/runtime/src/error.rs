@@ -1,6 +1,7 @@
 //! The error type of every request.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -156,6 +157,7 @@ pub struct ApiError<E> {
     method: Method,
     url: String,
     snippet: String,
+    redactor: Arc<Redactor>,
 }
 
 impl<E> ApiError<E> {
@@ -169,9 +171,9 @@ impl<E> ApiError<E> {
         rate_limit: Option<RateLimit>,
         method: Method,
         url: String,
-        redactor: &Redactor,
+        redactor: Arc<Redactor>,
     ) -> Self {
-        let snippet = snippet(&raw_body, redactor);
+        let snippet = snippet(&raw_body, &redactor);
         ApiError {
             status,
             headers,
@@ -182,6 +184,7 @@ impl<E> ApiError<E> {
             method,
             url,
             snippet,
+            redactor,
         }
     }
 
@@ -256,6 +259,7 @@ impl<E> ApiError<E> {
             method: self.method,
             url: self.url,
             snippet: self.snippet,
+            redactor: self.redactor,
         }
     }
 
@@ -271,6 +275,7 @@ impl<E> ApiError<E> {
             method: self.method,
             url: self.url,
             snippet: self.snippet,
+            redactor: self.redactor,
         }
     }
 }
@@ -291,11 +296,33 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("status", &self.status)
             .field("method", &self.method)
             .field("url", &self.url)
-            .field("body", &self.body)
+            // A server may echo a credential back; scrub the typed body too.
+            .field("body", &Verbatim(self.redactor.text(&format!("{:?}", self.body))))
             .field("snippet", &self.snippet)
             .field("retry_after", &self.retry_after)
             .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
+    }
+}
+
+/// Stands in for an error whose text contained a secret.
+#[derive(Debug)]
+struct Scrubbed(String);
+
+impl fmt::Display for Scrubbed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Scrubbed {}
+
+/// Prints a pre-rendered string without quotes.
+struct Verbatim(String);
+
+impl fmt::Debug for Verbatim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -317,6 +344,15 @@ impl DecodeError {
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
         redactor: &Redactor,
     ) -> Self {
+        // Keep the original error for downcasting unless its text would reveal a secret.
+        let source = source.map(|err| {
+            let (display, debug) = (err.to_string(), format!("{err:?}"));
+            if redactor.contains_secret(&display) || redactor.contains_secret(&debug) {
+                Box::new(Scrubbed(redactor.text(&display))) as Box<dyn std::error::Error + Send + Sync>
+            } else {
+                err
+            }
+        });
         DecodeError {
             path,
             message: redactor.text(&message),

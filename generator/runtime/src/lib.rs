@@ -52,6 +52,7 @@ mod redact;
 mod request;
 mod response;
 mod retry;
+mod serde_helpers;
 
 /// The HTTP client library used underneath, re-exported for generated code.
 pub use reqwest;
@@ -73,6 +74,7 @@ pub use ratelimit::RateLimit;
 pub use request::RequestBuilder;
 pub use response::{ByteStream, Envelope, RawResponse, Response, StreamingResponse};
 pub use retry::RetryPolicy;
+pub use serde_helpers::{double_option, Base64Bytes};
 
 /// The version of this runtime crate.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -47,6 +47,11 @@ impl Redactor {
         out
     }
 
+    /// Whether `text` contains any secret.
+    pub(crate) fn contains_secret(&self, text: &str) -> bool {
+        self.secrets.iter().any(|s| text.contains(s.0.as_str()))
+    }
+
     /// Masks the credential's query parameter (and any secret text) in a URL.
     pub(crate) fn url(&self, url: &Url) -> Url {
         let mut url = url.clone();

@@ -75,7 +75,7 @@ impl Meta {
             self.rate_limit.clone(),
             self.method.clone(),
             self.redactor.text(self.url.as_str()),
-            &self.redactor,
+            self.redactor.clone(),
         )))
     }
 

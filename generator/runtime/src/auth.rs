@@ -165,9 +165,10 @@ impl Auth {
     pub(crate) fn prepare(&self) -> Result<PreparedAuth, String> {
         Ok(match self {
             Auth::None => PreparedAuth::None,
-            Auth::Bearer(token) => {
-                PreparedAuth::Header(AUTHORIZATION, secret_header(&format!("Bearer {}", token.expose()), "Authorization")?)
-            }
+            Auth::Bearer(token) => PreparedAuth::Header(
+                AUTHORIZATION,
+                secret_header(&format!("Bearer {}", token.expose()), "Authorization")?,
+            ),
             Auth::Basic { username, password } => {
                 if username.contains(':') {
                     return Err("basic auth user name must not contain ':'".to_owned());
@@ -175,7 +176,11 @@ impl Auth {
                 let value = format!("Basic {}", basic_credentials(username, password));
                 PreparedAuth::Header(AUTHORIZATION, secret_header(&value, "Authorization")?)
             }
-            Auth::Header { name, prefix, value } => {
+            Auth::Header {
+                name,
+                prefix,
+                value,
+            } => {
                 let header = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| format!("invalid auth header name `{}`", name.escape_debug()))?;
                 let full = match prefix.as_deref() {
@@ -234,7 +239,11 @@ impl fmt::Debug for Auth {
                 .field("username", username)
                 .field("password", password)
                 .finish(),
-            Auth::Header { name, prefix, value } => f
+            Auth::Header {
+                name,
+                prefix,
+                value,
+            } => f
                 .debug_struct("Header")
                 .field("name", name)
                 .field("prefix", prefix)
@@ -278,7 +287,10 @@ mod tests {
 
     #[test]
     fn crlf_in_credential_is_rejected_without_echoing_it() {
-        let err = Auth::bearer("abc\r\nX-Evil: 1").prepare().err().unwrap_or_default();
+        let err = Auth::bearer("abc\r\nX-Evil: 1")
+            .prepare()
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("CR or LF"), "{err}");
         assert!(!err.contains("X-Evil"), "{err}");
     }

@@ -114,6 +114,11 @@ impl ClientBuilder {
     /// `connect_timeout` and the same-origin redirect policy are the injected client's
     /// business: configure it not to follow redirects to other hosts if it will carry
     /// credentials.
+    ///
+    /// Tests that run with paused Tokio time (`start_paused = true`) should inject
+    /// `reqwest::Client::builder().pool_idle_timeout(None).build()` and set no timeouts:
+    /// paused time jumps to the next pending timer whenever the runtime waits for I/O,
+    /// and the connection pool's 90 s idle timer is such a timer.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -143,7 +148,9 @@ impl ClientBuilder {
             .user_agent
             .unwrap_or_else(|| format!("oagen-runtime/{}", crate::VERSION));
         let user_agent = HeaderValue::from_str(&ua).map_err(|_| {
-            Error::InvalidRequest("the user agent contains characters not allowed in a header".to_owned())
+            Error::InvalidRequest(
+                "the user agent contains characters not allowed in a header".to_owned(),
+            )
         })?;
 
         let (http, connect_timeout) = match self.http {
@@ -189,7 +196,11 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field(
                 "default_headers",
-                &self.default_headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &self
+                    .default_headers
+                    .iter()
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>(),
             )
             .finish_non_exhaustive()
     }
@@ -197,9 +208,13 @@ impl fmt::Debug for ClientBuilder {
 
 fn parse_base_url(raw: &str) -> Result<Url, String> {
     let raw = raw.trim();
-    let url = Url::parse(raw).map_err(|e| format!("invalid base URL `{}`: {e}", raw.escape_debug()))?;
+    let url =
+        Url::parse(raw).map_err(|e| format!("invalid base URL `{}`: {e}", raw.escape_debug()))?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
-        return Err(format!("base URL `{}` must be an http or https URL with a host", raw.escape_debug()));
+        return Err(format!(
+            "base URL `{}` must be an http or https URL with a host",
+            raw.escape_debug()
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err("base URL must not have a query or fragment".to_owned());

@@ -50,11 +50,7 @@ pub fn path_param<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     let value = serde_json::to_value(value)
         .map_err(|e| Error::InvalidRequest(format!("cannot serialize path parameter: {e}")))?;
     let encoded = match &value {
-        Value::Null => {
-            return Err(Error::InvalidRequest(
-                "path parameter is null".to_owned(),
-            ))
-        }
+        Value::Null => return Err(Error::InvalidRequest("path parameter is null".to_owned())),
         Value::Array(items) => items
             .iter()
             .map(|item| encode_path(&scalar_text(item)))
@@ -102,7 +98,10 @@ mod tests {
     fn scalars() {
         assert_eq!(path_param(&true).ok().as_deref(), Some("true"));
         assert_eq!(path_param(&-1.5f64).ok().as_deref(), Some("-1.5"));
-        assert_eq!(path_param(&vec!["a", "b/c"]).ok().as_deref(), Some("a,b%2Fc"));
+        assert_eq!(
+            path_param(&vec!["a", "b/c"]).ok().as_deref(),
+            Some("a,b%2Fc")
+        );
         assert_eq!(path_param(&Some("x")).ok().as_deref(), Some("x"));
     }
 }

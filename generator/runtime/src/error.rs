@@ -297,7 +297,10 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
             .field("method", &self.method)
             .field("url", &self.url)
             // A server may echo a credential back; scrub the typed body too.
-            .field("body", &Verbatim(self.redactor.text(&format!("{:?}", self.body))))
+            .field(
+                "body",
+                &Verbatim(self.redactor.text(&format!("{:?}", self.body))),
+            )
             .field("snippet", &self.snippet)
             .field("retry_after", &self.retry_after)
             .field("rate_limit", &self.rate_limit)
@@ -348,7 +351,8 @@ impl DecodeError {
         let source = source.map(|err| {
             let (display, debug) = (err.to_string(), format!("{err:?}"));
             if redactor.contains_secret(&display) || redactor.contains_secret(&debug) {
-                Box::new(Scrubbed(redactor.text(&display))) as Box<dyn std::error::Error + Send + Sync>
+                Box::new(Scrubbed(redactor.text(&display)))
+                    as Box<dyn std::error::Error + Send + Sync>
             } else {
                 err
             }

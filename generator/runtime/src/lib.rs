@@ -54,12 +54,12 @@ mod response;
 mod retry;
 mod serde_helpers;
 
-/// The HTTP client library used underneath, re-exported for generated code.
-pub use reqwest;
 /// Reference-counted byte buffers, re-exported for generated code.
 pub use bytes::Bytes;
 /// Stream utilities, re-exported for generated code.
 pub use futures;
+/// The HTTP client library used underneath, re-exported for generated code.
+pub use reqwest;
 /// JSON support, re-exported for generated code.
 pub use serde_json;
 

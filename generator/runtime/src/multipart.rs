@@ -101,16 +101,16 @@ impl Multipart {
                 "a multipart body must serialize to an object".to_owned(),
             ));
         };
-        Ok(map
-            .into_iter()
-            .filter(|(_, v)| !v.is_null())
-            .fold(Multipart::new(), |form, (name, value)| {
+        Ok(map.into_iter().filter(|(_, v)| !v.is_null()).fold(
+            Multipart::new(),
+            |form, (name, value)| {
                 let text = match value {
                     Value::String(s) => s,
                     other => other.to_string(),
                 };
                 form.text(name, text)
-            }))
+            },
+        ))
     }
 
     /// Whether the form has no parts.

@@ -133,7 +133,9 @@ where
                 Ok(page) => {
                     let seen = seen.saturating_add(page.count);
                     let prefix = page.root_prefix();
-                    let decoded = page.meta.decode_value::<P, E>(page.value, prefix, &page.body);
+                    let decoded = page
+                        .meta
+                        .decode_value::<P, E>(page.value, prefix, &page.body);
                     if decoded.is_err() {
                         walker.finish();
                     }
@@ -358,9 +360,7 @@ impl<E> Walker<E> {
                 Some(self.template.clone().set_query(cursor_param, &cursor))
             }
             Pagination::NextUrl { next_field } => match lookup(value, next_field) {
-                Some(Value::String(next)) if !next.trim().is_empty() => {
-                    self.follow(next, page)?
-                }
+                Some(Value::String(next)) if !next.trim().is_empty() => self.follow(next, page)?,
                 _ => None,
             },
             Pagination::Offset {
@@ -378,7 +378,9 @@ impl<E> Walker<E> {
                     .query_value(limit_param)
                     .and_then(|v| v.trim().parse::<u64>().ok());
                 let total = total_field.and_then(|f| lookup(value, f)).and_then(as_u64);
-                if total.is_some_and(|total| next >= total) || limit.is_some_and(|limit| received < limit) {
+                if total.is_some_and(|total| next >= total)
+                    || limit.is_some_and(|limit| received < limit)
+                {
                     None
                 } else {
                     Some(request.clone().set_query(offset_param, &next.to_string()))
@@ -408,9 +410,11 @@ impl<E> Walker<E> {
     /// A request for a next-page URL (absolute, or relative to the page's URL), if it
     /// is on the client's origin.
     fn follow(&self, next: &str, page: &Fetched) -> Result<Option<RequestBuilder>, Error<E>> {
-        let url = page.meta.url.join(next.trim()).map_err(|e| {
-            Error::InvalidRequest(format!("the next-page URL is invalid: {e}"))
-        })?;
+        let url = page
+            .meta
+            .url
+            .join(next.trim())
+            .map_err(|e| Error::InvalidRequest(format!("the next-page URL is invalid: {e}")))?;
         if !self.template.client().is_same_origin(&url) {
             return Err(Error::InvalidRequest(format!(
                 "refusing to follow the next-page URL to {}: it is not the origin of the base URL {}, \
@@ -429,8 +433,12 @@ impl<E> Walker<E> {
 /// Whether two URLs name the same page (ignoring a masked credential parameter).
 fn same_request(a: &Url, b: &Url) -> bool {
     a.path() == b.path()
-        && a.query().unwrap_or_default().replace(crate::redact::MASK, "")
-            == b.query().unwrap_or_default().replace(crate::redact::MASK, "")
+        && a.query()
+            .unwrap_or_default()
+            .replace(crate::redact::MASK, "")
+            == b.query()
+                .unwrap_or_default()
+                .replace(crate::redact::MASK, "")
 }
 
 fn json_kind(value: &Value) -> &'static str {
@@ -478,10 +486,12 @@ pub(crate) fn next_link(headers: &HeaderMap) -> Option<String> {
         .get_all(LINK)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|value| parse_links(value).into_iter().find(|(_, rels)| {
-            rels.split_ascii_whitespace()
-                .any(|rel| rel.eq_ignore_ascii_case("next"))
-        }))
+        .find_map(|value| {
+            parse_links(value).into_iter().find(|(_, rels)| {
+                rels.split_ascii_whitespace()
+                    .any(|rel| rel.eq_ignore_ascii_case("next"))
+            })
+        })
         .map(|(target, _)| target)
 }
 
@@ -538,9 +548,15 @@ mod tests {
                 r#"<https://x.test/a?page=1>; rel="prev", <https://x.test/a?page=3&q=a,b>; rel="next last"; title="x, y""#,
             ),
         );
-        assert_eq!(next_link(&h).as_deref(), Some("https://x.test/a?page=3&q=a,b"));
+        assert_eq!(
+            next_link(&h).as_deref(),
+            Some("https://x.test/a?page=3&q=a,b")
+        );
         let mut h = HeaderMap::new();
-        h.append(LINK, HeaderValue::from_static(r#"<https://x.test/a?page=1>; rel=prev"#));
+        h.append(
+            LINK,
+            HeaderValue::from_static(r#"<https://x.test/a?page=1>; rel=prev"#),
+        );
         assert_eq!(next_link(&h), None);
         let mut h = HeaderMap::new();
         h.append(LINK, HeaderValue::from_static(r#"<broken"#));

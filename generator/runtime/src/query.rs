@@ -42,7 +42,12 @@ pub(crate) fn encode_component(text: &str) -> String {
 
 /// Serializes `value` as parameter `name` in `style`, appending encoded `(key, value)`
 /// pairs to `out`.
-pub(crate) fn push_pairs(name: &str, value: &Value, style: QueryStyle, out: &mut Vec<(String, String)>) {
+pub(crate) fn push_pairs(
+    name: &str,
+    value: &Value,
+    style: QueryStyle,
+    out: &mut Vec<(String, String)>,
+) {
     let key = encode_component(name);
     match value {
         Value::Null => {}
@@ -137,9 +142,16 @@ mod tests {
         assert_eq!(render("k", json!(["a", "b"]), SpaceDelimited), "k=a%20b");
         assert_eq!(render("k", json!(["a", "b|"]), PipeDelimited), "k=a|b%7C");
         assert_eq!(render("k", json!({"a": 1, "b": "x"}), Form), "a=1&b=x");
-        assert_eq!(render("k", json!({"a": 1, "b": "x"}), FormNoExplode), "k=a,1,b,x");
         assert_eq!(
-            render("roomName", json!({"startsWith": "a&b", "n": {"x": true}}), DeepObject),
+            render("k", json!({"a": 1, "b": "x"}), FormNoExplode),
+            "k=a,1,b,x"
+        );
+        assert_eq!(
+            render(
+                "roomName",
+                json!({"startsWith": "a&b", "n": {"x": true}}),
+                DeepObject
+            ),
             "roomName[startsWith]=a%26b&roomName[n][x]=true"
         );
         assert_eq!(render("k", json!(null), Form), "");

@@ -118,7 +118,12 @@ fn parse_rfc3339(value: &str) -> Option<SystemTime> {
     }
     let (year, month, day) = (field(0..4)?, field(5..7)?, field(8..10)?);
     let (hour, minute, second) = (field(11..13)?, field(14..16)?, field(17..19)?);
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+    if !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 60
+    {
         return None;
     }
     let mut rest = value.get(19..)?;
@@ -128,7 +133,11 @@ fn parse_rfc3339(value: &str) -> Option<SystemTime> {
         if digits == 0 {
             return None;
         }
-        let padded: String = fraction[..digits].chars().chain("000000000".chars()).take(9).collect();
+        let padded: String = fraction[..digits]
+            .chars()
+            .chain("000000000".chars())
+            .take(9)
+            .collect();
         nanos = padded.parse().ok()?;
         rest = &fraction[digits..];
     }
@@ -211,24 +220,40 @@ mod tests {
     fn reset_forms() {
         let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let delta = RateLimit::from_headers_at(&headers(&[("x-ratelimit-reset", "30")]), now);
-        assert_eq!(delta.and_then(|r| r.reset), Some(now + Duration::from_secs(30)));
+        assert_eq!(
+            delta.and_then(|r| r.reset),
+            Some(now + Duration::from_secs(30))
+        );
 
-        let unix = RateLimit::from_headers_at(&headers(&[("x-ratelimit-reset", "1700000045")]), now);
-        assert_eq!(unix.and_then(|r| r.reset), Some(now + Duration::from_secs(45)));
+        let unix =
+            RateLimit::from_headers_at(&headers(&[("x-ratelimit-reset", "1700000045")]), now);
+        assert_eq!(
+            unix.and_then(|r| r.reset),
+            Some(now + Duration::from_secs(45))
+        );
 
         let millis =
             RateLimit::from_headers_at(&headers(&[("x-ratelimit-reset", "1700000045500")]), now);
-        assert_eq!(millis.and_then(|r| r.reset), Some(now + Duration::from_millis(45_500)));
+        assert_eq!(
+            millis.and_then(|r| r.reset),
+            Some(now + Duration::from_millis(45_500))
+        );
 
         let http = httpdate::fmt_http_date(now + Duration::from_secs(60));
         let date = RateLimit::from_headers_at(&headers(&[("x-ratelimit-reset", &http)]), now);
-        assert_eq!(date.and_then(|r| r.reset), Some(now + Duration::from_secs(60)));
+        assert_eq!(
+            date.and_then(|r| r.reset),
+            Some(now + Duration::from_secs(60))
+        );
 
         let rfc = RateLimit::from_headers_at(
             &headers(&[("x-ratelimit-reset", "2023-11-14T22:13:27Z")]),
             now,
         );
-        assert_eq!(rfc.and_then(|r| r.reset), Some(now + Duration::from_secs(7)));
+        assert_eq!(
+            rfc.and_then(|r| r.reset),
+            Some(now + Duration::from_secs(7))
+        );
     }
 
     #[test]
@@ -241,8 +266,19 @@ mod tests {
             Some(base + Duration::from_millis(250))
         );
         assert_eq!(parse_rfc3339("1970-01-01T00:00:00Z"), Some(UNIX_EPOCH));
-        assert_eq!(parse_rfc3339("2000-03-01T00:00:00Z"), Some(UNIX_EPOCH + Duration::from_secs(951_868_800)));
-        for bad in ["", "2023-11-14", "2023-13-14T22:13:20Z", "2023-11-14T22:13:20", "2023-11-14T22:13:20.Z", "２０２３-11-14T22:13:20Z", "1969-12-31T23:59:59Z"] {
+        assert_eq!(
+            parse_rfc3339("2000-03-01T00:00:00Z"),
+            Some(UNIX_EPOCH + Duration::from_secs(951_868_800))
+        );
+        for bad in [
+            "",
+            "2023-11-14",
+            "2023-13-14T22:13:20Z",
+            "2023-11-14T22:13:20",
+            "2023-11-14T22:13:20.Z",
+            "２０２３-11-14T22:13:20Z",
+            "1969-12-31T23:59:59Z",
+        ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad}");
         }
     }
@@ -256,7 +292,10 @@ mod tests {
             ("x-ratelimit-reset", "soon"),
         ]);
         assert_eq!(RateLimit::from_headers_at(&h, now), None);
-        assert_eq!(retry_after(&headers(&[("retry-after", "tomorrow")]), now), None);
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "tomorrow")]), now),
+            None
+        );
         assert_eq!(retry_after(&headers(&[("retry-after", "-5")]), now), None);
     }
 
@@ -273,7 +312,10 @@ mod tests {
             Some(Duration::from_secs(90))
         );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(90));
-        assert_eq!(retry_after(&headers(&[("retry-after", &past)]), now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", &past)]), now),
+            Some(Duration::ZERO)
+        );
     }
 
     #[test]
@@ -284,6 +326,9 @@ mod tests {
         assert_eq!(server_wait(&h, rl.as_ref(), now), None);
         let h = headers(&[("x-ratelimit-remaining", "0"), ("x-ratelimit-reset", "20")]);
         let rl = RateLimit::from_headers_at(&h, now);
-        assert_eq!(server_wait(&h, rl.as_ref(), now), Some(Duration::from_secs(20)));
+        assert_eq!(
+            server_wait(&h, rl.as_ref(), now),
+            Some(Duration::from_secs(20))
+        );
     }
 }

@@ -58,12 +58,7 @@ enum Body {
 }
 
 /// Characters percent-encoded in cookie values: those RFC 6265 does not allow.
-const COOKIE_VALUE: &AsciiSet = &CONTROLS
-    .add(b' ')
-    .add(b'"')
-    .add(b',')
-    .add(b';')
-    .add(b'\\');
+const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\');
 
 enum Outcome {
     Buffered(RawResponse),
@@ -104,7 +99,12 @@ impl RequestBuilder {
 
     /// Adds a query parameter serialized in `style` (see [`QueryStyle`]). `None` and
     /// `null` add nothing.
-    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: QueryStyle) -> Self {
+    pub fn query<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: QueryStyle,
+    ) -> Self {
         match serde_json::to_value(value) {
             Ok(value) => {
                 push_pairs(name, &value, style, &mut self.query);
@@ -117,7 +117,8 @@ impl RequestBuilder {
     /// Sets query parameter `name` to `value`, replacing every value it had.
     pub fn set_query(mut self, name: &str, value: &str) -> Self {
         self.query.retain(|(k, _)| decode(k) != name);
-        self.query.push((encode_component(name), encode_component(value)));
+        self.query
+            .push((encode_component(name), encode_component(value)));
         self
     }
 
@@ -288,8 +289,12 @@ impl RequestBuilder {
                             Ok(body) => return Ok(Outcome::Buffered(RawResponse { meta, body })),
                             Err(err) => {
                                 let failure = classify(&err);
-                                let error =
-                                    from_reqwest(err, &inner.redactor, timeout, inner.connect_timeout);
+                                let error = from_reqwest(
+                                    err,
+                                    &inner.redactor,
+                                    timeout,
+                                    inner.connect_timeout,
+                                );
                                 match failure {
                                     Some(f) if is_retryable(&self.method, f) => (error, None),
                                     _ => return Err(error),
@@ -365,10 +370,7 @@ impl RequestBuilder {
         if pairs.is_empty() {
             url.set_query(None);
         } else {
-            let query: Vec<String> = pairs
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect();
+            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
             url.set_query(Some(&query.join("&")));
         }
 
@@ -409,7 +411,10 @@ impl RequestBuilder {
         }
 
         let timeout = self.timeout.or(inner.timeout);
-        let mut builder = inner.http.request(self.method.clone(), url).headers(headers);
+        let mut builder = inner
+            .http
+            .request(self.method.clone(), url)
+            .headers(headers);
         if let Some(timeout) = timeout {
             builder = builder.timeout(timeout);
         }
@@ -418,9 +423,11 @@ impl RequestBuilder {
             Body::Bytes { data, .. } => builder.body(data.clone()),
             Body::Multipart(form) => builder.multipart(form.to_form()?),
         };
-        let request = builder
-            .build()
-            .map_err(|e| inner.redactor.text(&format!("cannot build request: {}", e.without_url())))?;
+        let request = builder.build().map_err(|e| {
+            inner
+                .redactor
+                .text(&format!("cannot build request: {}", e.without_url()))
+        })?;
         Ok((request, timeout))
     }
 
@@ -453,7 +460,10 @@ impl fmt::Debug for RequestBuilder {
             .field("method", &self.method)
             .field("target", &target)
             .field("query_len", &self.query.len())
-            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .field("timeout", &self.timeout)
             .field("error", &self.error)
             .finish_non_exhaustive()
@@ -534,7 +544,10 @@ pub(crate) fn validate_cookie_name(name: &str) -> Result<(), String> {
 
 fn cookie_pair(name: &str, value: &str) -> Result<String, String> {
     validate_cookie_name(name)?;
-    Ok(format!("{name}={}", utf8_percent_encode(value, COOKIE_VALUE)))
+    Ok(format!(
+        "{name}={}",
+        utf8_percent_encode(value, COOKIE_VALUE)
+    ))
 }
 
 /// OpenAPI `simple` style text of a header or cookie value.

@@ -111,8 +111,9 @@ impl Meta {
             let inner = err.into_inner();
             self.decode_error(path, inner.to_string(), body, Some(Box::new(inner)))
         })?;
-        de.end()
-            .map_err(|e| self.decode_error(".".to_owned(), e.to_string(), body, Some(Box::new(e))))?;
+        de.end().map_err(|e| {
+            self.decode_error(".".to_owned(), e.to_string(), body, Some(Box::new(e)))
+        })?;
         Ok(value)
     }
 
@@ -221,7 +222,8 @@ impl RawResponse {
     ) -> Result<T, Error<E>> {
         let value = self.meta.parse_value(&self.body)?;
         let data = self.meta.unwrap_envelope(value, envelope, &self.body)?;
-        self.meta.decode_value(data, envelope.data_field, &self.body)
+        self.meta
+            .decode_value(data, envelope.data_field, &self.body)
     }
 
     /// The body as UTF-8 text.
@@ -341,7 +343,10 @@ impl StreamingResponse {
     pub fn into_stream(self) -> ByteStream {
         let (inner, timeout) = match self.body {
             StreamBody::Live { response, timeout } => (response.bytes_stream().boxed(), timeout),
-            StreamBody::Buffered(bytes) => (futures::stream::once(async move { Ok(bytes) }).boxed(), None),
+            StreamBody::Buffered(bytes) => (
+                futures::stream::once(async move { Ok(bytes) }).boxed(),
+                None,
+            ),
         };
         ByteStream {
             inner,

@@ -259,7 +259,10 @@ mod tests {
     #[test]
     fn server_hint_is_a_floor_and_respects_budget() {
         let mut s = no_jitter().max_total_wait(Duration::from_secs(10)).start();
-        assert_eq!(s.next_wait(Some(Duration::from_secs(4))), Some(Duration::from_secs(4)));
+        assert_eq!(
+            s.next_wait(Some(Duration::from_secs(4))),
+            Some(Duration::from_secs(4))
+        );
         // 6 s left; asking for 7 s gives up.
         assert_eq!(s.next_wait(Some(Duration::from_secs(7))), None);
     }
@@ -279,6 +282,9 @@ mod tests {
         assert!(!is_retryable(&Method::PATCH, Failure::Transport));
         assert!(is_retryable(&Method::POST, s429));
         assert!(is_retryable(&Method::PATCH, Failure::Connect));
-        assert!(!is_retryable(&Method::GET, Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)));
+        assert!(!is_retryable(
+            &Method::GET,
+            Failure::Status(StatusCode::INTERNAL_SERVER_ERROR)
+        ));
     }
 }

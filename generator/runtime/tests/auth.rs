@@ -44,22 +44,32 @@ async fn send_with(auth: Auth) -> (MockServer, Request) {
 #[tokio::test]
 async fn bearer() {
     let (_s, req) = send_with(Auth::bearer(SECRET)).await;
-    assert_eq!(header_value(&req, "authorization"), Some(format!("Bearer {SECRET}")));
+    assert_eq!(
+        header_value(&req, "authorization"),
+        Some(format!("Bearer {SECRET}"))
+    );
 }
 
 #[tokio::test]
 async fn basic() {
     let (_s, req) = send_with(Auth::basic("ana@example.com", SECRET)).await;
     use base64::Engine as _;
-    let expected = base64::engine::general_purpose::STANDARD.encode(format!("ana@example.com:{SECRET}"));
-    assert_eq!(header_value(&req, "authorization"), Some(format!("Basic {expected}")));
+    let expected =
+        base64::engine::general_purpose::STANDARD.encode(format!("ana@example.com:{SECRET}"));
+    assert_eq!(
+        header_value(&req, "authorization"),
+        Some(format!("Basic {expected}"))
+    );
 }
 
 #[tokio::test]
 async fn header_with_token_prefix() {
     // Weni: `Authorization: Token <key>`.
     let (_s, req) = send_with(Auth::header("Authorization", Some("Token"), SECRET)).await;
-    assert_eq!(header_value(&req, "authorization"), Some(format!("Token {SECRET}")));
+    assert_eq!(
+        header_value(&req, "authorization"),
+        Some(format!("Token {SECRET}"))
+    );
 }
 
 #[tokio::test]
@@ -90,7 +100,10 @@ async fn query_parameter() {
         .await
         .expect("200");
     let req = only_request(&server).await;
-    assert_eq!(req.url.query(), Some(format!("q=x%20y&api_key={SECRET}").as_str()));
+    assert_eq!(
+        req.url.query(),
+        Some(format!("q=x%20y&api_key={SECRET}").as_str())
+    );
 }
 
 #[tokio::test]
@@ -208,7 +221,9 @@ async fn errors_never_show_the_secret() {
         .mount(&server)
         .await;
     Mock::given(path("/decode"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(format!("{{\"id\":\"{SECRET}\"}}")))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(format!("{{\"id\":\"{SECRET}\"}}")),
+        )
         .mount(&server)
         .await;
 

@@ -101,7 +101,11 @@ async fn cursor_until_empty_page() {
     assert_eq!(ids, [1, 2, 3, 4]);
     assert_eq!(
         queries(&server).await,
-        ["status=done&limit=2", "status=done&limit=2&cursor=c2", "status=done&limit=2&cursor=c3"]
+        [
+            "status=done&limit=2",
+            "status=done&limit=2&cursor=c2",
+            "status=done&limit=2&cursor=c3"
+        ]
     );
 }
 
@@ -193,7 +197,11 @@ async fn cursor_null_ends_whereby() {
     assert_eq!(ids, [1, 2, 3, 4]);
     assert_eq!(
         queries(&server).await,
-        ["cursor=x0&limit=50", "limit=50&cursor=x1", "limit=50&cursor=x2"]
+        [
+            "cursor=x0&limit=50",
+            "limit=50&cursor=x1",
+            "limit=50&cursor=x2"
+        ]
     );
 }
 
@@ -258,12 +266,18 @@ async fn envelope_success_false_is_an_api_error() {
     )
     .await;
     let request = client(&server).request(Method::GET, "/x");
-    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, spec).items().collect().await;
+    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, spec)
+        .items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 1);
     match &results[0] {
         Err(Error::Api(api)) => {
             assert_eq!(api.status(), 200);
-            assert_eq!(api.body().and_then(|b| b["error"].as_str()), Some("FORBIDDEN"));
+            assert_eq!(
+                api.body().and_then(|b| b["error"].as_str()),
+                Some("FORBIDDEN")
+            );
         }
         other => panic!("expected an API error, got {other:?}"),
     }
@@ -317,7 +331,11 @@ async fn next_url_is_followed_as_given() {
     assert_eq!(ids, [1, 2, 3]);
     assert_eq!(
         queries(&server).await,
-        ["group=vip", "cursor=cD0y&group=vip", "cursor=cD0z&group=vip"]
+        [
+            "group=vip",
+            "cursor=cD0y&group=vip",
+            "cursor=cD0z&group=vip"
+        ]
     );
 }
 
@@ -325,7 +343,12 @@ async fn next_url_is_followed_as_given() {
 async fn next_url_to_another_origin_is_refused() {
     let server = MockServer::start().await;
     let elsewhere = MockServer::start().await;
-    serve(&elsewhere, Mock::given(method("GET")), json!({"next": null, "results": items(&[99])})).await;
+    serve(
+        &elsewhere,
+        Mock::given(method("GET")),
+        json!({"next": null, "results": items(&[99])}),
+    )
+    .await;
     serve(
         &server,
         Mock::given(path("/api/v2/runs.json")),
@@ -334,7 +357,10 @@ async fn next_url_to_another_origin_is_refused() {
     .await;
 
     let request = client(&server).request(Method::GET, "/api/v2/runs.json");
-    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, WENI).items().collect().await;
+    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, WENI)
+        .items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 3, "{results:?}");
     assert_eq!(results[0].as_ref().ok(), Some(&Item { id: 1 }));
     assert_eq!(results[1].as_ref().ok(), Some(&Item { id: 2 }));
@@ -345,7 +371,11 @@ async fn next_url_to_another_origin_is_refused() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    assert_eq!(queries(&elsewhere).await.len(), 0, "credentials must not leave the origin");
+    assert_eq!(
+        queries(&elsewhere).await.len(),
+        0,
+        "credentials must not leave the origin"
+    );
 }
 
 #[tokio::test]
@@ -393,14 +423,27 @@ async fn offset_until_total() {
         json!({"count": 5, "results": items(&[1, 2])}),
     )
     .await;
-    serve(&server, Mock::given(query_param("offset", "2")), json!({"count": 5, "results": items(&[3, 4])})).await;
-    serve(&server, Mock::given(query_param("offset", "4")), json!({"count": 5, "results": items(&[5])})).await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "2")),
+        json!({"count": 5, "results": items(&[3, 4])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "4")),
+        json!({"count": 5, "results": items(&[5])}),
+    )
+    .await;
     let request = client(&server)
         .request(Method::GET, "/api/v2/archives.json")
         .query("limit", &2, QueryStyle::Form);
     let ids = collect_ids(Paginator::<Value, Item, Value>::new(request, ARCHIVES).items()).await;
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    assert_eq!(queries(&server).await, ["limit=2", "limit=2&offset=2", "limit=2&offset=4"]);
+    assert_eq!(
+        queries(&server).await,
+        ["limit=2", "limit=2&offset=2", "limit=2&offset=4"]
+    );
 }
 
 #[tokio::test]
@@ -415,26 +458,61 @@ async fn offset_until_empty_page_from_callers_offset() {
         envelope: None,
     };
     let server = MockServer::start().await;
-    serve(&server, Mock::given(query_param("offset", "10")), json!({"results": items(&[11, 12])})).await;
-    serve(&server, Mock::given(query_param("offset", "12")), json!({"results": items(&[13, 14])})).await;
-    serve(&server, Mock::given(query_param("offset", "14")), json!({"results": []})).await;
-    let request = client(&server)
-        .request(Method::GET, "/archives")
-        .query("offset", &10, QueryStyle::Form);
+    serve(
+        &server,
+        Mock::given(query_param("offset", "10")),
+        json!({"results": items(&[11, 12])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "12")),
+        json!({"results": items(&[13, 14])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "14")),
+        json!({"results": []}),
+    )
+    .await;
+    let request =
+        client(&server)
+            .request(Method::GET, "/archives")
+            .query("offset", &10, QueryStyle::Form);
     let ids = collect_ids(Paginator::<Value, Item, Value>::new(request, spec).items()).await;
     assert_eq!(ids, [11, 12, 13, 14]);
-    assert_eq!(queries(&server).await, ["offset=10", "offset=12", "offset=14"]);
+    assert_eq!(
+        queries(&server).await,
+        ["offset=10", "offset=12", "offset=14"]
+    );
 }
 
 #[tokio::test]
 async fn offset_short_page_ends_when_limit_set() {
     let server = MockServer::start().await;
-    serve(&server, Mock::given(query_param_is_missing("offset")), json!({"results": items(&[1, 2, 3])})).await;
-    serve(&server, Mock::given(query_param("offset", "3")), json!({"results": items(&[4, 5, 6])})).await;
-    serve(&server, Mock::given(query_param("offset", "6")), json!({"results": items(&[7])})).await;
-    let request = client(&server)
-        .request(Method::GET, "/archives")
-        .query("limit", &3, QueryStyle::Form);
+    serve(
+        &server,
+        Mock::given(query_param_is_missing("offset")),
+        json!({"results": items(&[1, 2, 3])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "3")),
+        json!({"results": items(&[4, 5, 6])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("offset", "6")),
+        json!({"results": items(&[7])}),
+    )
+    .await;
+    let request =
+        client(&server)
+            .request(Method::GET, "/archives")
+            .query("limit", &3, QueryStyle::Form);
     let spec = PageSpec {
         pagination: Pagination::Offset {
             offset_param: "offset",
@@ -460,23 +538,56 @@ const PAGED: PageSpec = PageSpec {
 #[tokio::test]
 async fn page_numbers_until_empty_page() {
     let server = MockServer::start().await;
-    serve(&server, Mock::given(query_param_is_missing("page")), json!({"results": items(&[1, 2])})).await;
-    serve(&server, Mock::given(query_param("page", "2")), json!({"results": items(&[3, 4])})).await;
-    serve(&server, Mock::given(query_param("page", "3")), json!({"results": []})).await;
+    serve(
+        &server,
+        Mock::given(query_param_is_missing("page")),
+        json!({"results": items(&[1, 2])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("page", "2")),
+        json!({"results": items(&[3, 4])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("page", "3")),
+        json!({"results": []}),
+    )
+    .await;
     let request = client(&server)
         .request(Method::GET, "/contacts_elastic")
         .query("page_size", &2, QueryStyle::Form);
     let ids = collect_ids(Paginator::<Value, Item, Value>::new(request, PAGED).items()).await;
     assert_eq!(ids, [1, 2, 3, 4]);
-    assert_eq!(queries(&server).await, ["page_size=2", "page_size=2&page=2", "page_size=2&page=3"]);
+    assert_eq!(
+        queries(&server).await,
+        ["page_size=2", "page_size=2&page=2", "page_size=2&page=3"]
+    );
 }
 
 #[tokio::test]
 async fn page_numbers_from_callers_page() {
     let server = MockServer::start().await;
-    serve(&server, Mock::given(query_param("page", "5")), json!({"results": items(&[9])})).await;
-    serve(&server, Mock::given(query_param("page", "6")), json!({"results": items(&[10])})).await;
-    serve(&server, Mock::given(query_param("page", "7")), json!({"results": []})).await;
+    serve(
+        &server,
+        Mock::given(query_param("page", "5")),
+        json!({"results": items(&[9])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("page", "6")),
+        json!({"results": items(&[10])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(query_param("page", "7")),
+        json!({"results": []}),
+    )
+    .await;
     let request = client(&server)
         .request(Method::GET, "/contacts_elastic")
         .query("page", &5, QueryStyle::Form);
@@ -497,7 +608,13 @@ async fn link_header_until_empty_page() {
     Mock::given(query_param_is_missing("page"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("Link", format!("<{uri}/items?page=2>; rel=\"next\", <{uri}/items?page=9>; rel=\"last\"").as_str())
+                .insert_header(
+                    "Link",
+                    format!(
+                        "<{uri}/items?page=2>; rel=\"next\", <{uri}/items?page=9>; rel=\"last\""
+                    )
+                    .as_str(),
+                )
                 .set_body_json(items(&[1, 2])),
         )
         .mount(&server)
@@ -513,7 +630,10 @@ async fn link_header_until_empty_page() {
     Mock::given(query_param("page", "3"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("Link", format!("<{uri}/items?page=4>; rel=\"next\"").as_str())
+                .insert_header(
+                    "Link",
+                    format!("<{uri}/items?page=4>; rel=\"next\"").as_str(),
+                )
                 .set_body_json(json!([])),
         )
         .mount(&server)
@@ -531,15 +651,24 @@ async fn link_header_to_another_origin_is_refused() {
     Mock::given(method("GET"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("Link", format!("<{}/items?page=2>; rel=\"next\"", elsewhere.uri()).as_str())
+                .insert_header(
+                    "Link",
+                    format!("<{}/items?page=2>; rel=\"next\"", elsewhere.uri()).as_str(),
+                )
                 .set_body_json(items(&[1])),
         )
         .mount(&server)
         .await;
     let request = client(&server).request(Method::GET, "/items");
-    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, LINKED).items().collect().await;
+    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, LINKED)
+        .items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 2);
-    assert!(matches!(results[1], Err(Error::InvalidRequest(_))), "{results:?}");
+    assert!(
+        matches!(results[1], Err(Error::InvalidRequest(_))),
+        "{results:?}"
+    );
     assert_eq!(queries(&elsewhere).await.len(), 0);
 }
 
@@ -554,7 +683,11 @@ async fn max_items_caps_items_and_requests() {
     )
     .await;
     assert_eq!(ids, [1, 2, 3]);
-    assert_eq!(queries(&server).await.len(), 2, "no page beyond the cap is fetched");
+    assert_eq!(
+        queries(&server).await.len(),
+        2,
+        "no page beyond the cap is fetched"
+    );
 
     let pages: Vec<Value> = Paginator::<Value, Item, Value>::new(request, WEFLOW)
         .max_items(2)
@@ -602,12 +735,19 @@ async fn item_decode_error_names_the_path_and_ends_the_stream() {
     )
     .await;
     let request = client(&server).request(Method::GET, "/list");
-    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, WENI).items().collect().await;
+    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, WENI)
+        .items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 3);
     match &results[2] {
         Err(Error::Decode(decode)) => {
             assert_eq!(decode.path(), "results[2].id");
-            assert!(decode.snippet().starts_with("{\"next\""), "{}", decode.snippet());
+            assert!(
+                decode.snippet().starts_with("{\"next\""),
+                "{}",
+                decode.snippet()
+            );
         }
         other => panic!("expected a decode error, got {other:?}"),
     }
@@ -632,7 +772,10 @@ async fn api_error_on_a_later_page_is_typed_and_ends_the_stream() {
         .mount(&server)
         .await;
     let request = client(&server).request(Method::GET, "/list");
-    let results: Vec<_> = Paginator::<Value, Item, WeniError>::new(request, WENI).items().collect().await;
+    let results: Vec<_> = Paginator::<Value, Item, WeniError>::new(request, WENI)
+        .items()
+        .collect()
+        .await;
     assert_eq!(results.len(), 2);
     match &results[1] {
         Err(err) => {

@@ -37,7 +37,10 @@ async fn received(server: &MockServer) -> Vec<Request> {
 async fn error_for<E: serde::de::DeserializeOwned>(status: u16, body: &str) -> Error<E> {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(status).set_body_raw(body.as_bytes().to_vec(), "application/json"))
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_raw(body.as_bytes().to_vec(), "application/json"),
+        )
         .mount(&server)
         .await;
     client(&server)
@@ -106,11 +109,17 @@ async fn dot_segments_are_refused_before_sending() {
 
     // `%2e%2E` as a *value* is encoded once more and stays a literal segment.
     client(&server)
-        .request(Method::GET, &format!("/api/files/{}", path_param("%2e%2E").expect("ok")))
+        .request(
+            Method::GET,
+            &format!("/api/files/{}", path_param("%2e%2E").expect("ok")),
+        )
         .send::<Value>()
         .await
         .expect("200");
-    assert_eq!(received(&server).await[0].url.path(), "/api/files/%252e%252E");
+    assert_eq!(
+        received(&server).await[0].url.path(),
+        "/api/files/%252e%252E"
+    );
 }
 
 // ---------------------------------------------------------------- query styles
@@ -122,10 +131,18 @@ async fn query_styles_on_the_wire() {
     client(&server)
         .request(Method::GET, "/insights/rooms")
         .query("ids", &["a b", "c,d"], QueryStyle::Form)
-        .query("fields", &["hostRoomUrl", "viewerRoomUrl"], QueryStyle::FormNoExplode)
+        .query(
+            "fields",
+            &["hostRoomUrl", "viewerRoomUrl"],
+            QueryStyle::FormNoExplode,
+        )
         .query("tags", &["x", "y"], QueryStyle::SpaceDelimited)
         .query("colors", &["red", "blue"], QueryStyle::PipeDelimited)
-        .query("roomName", &json!({"startsWith": "team"}), QueryStyle::DeepObject)
+        .query(
+            "roomName",
+            &json!({"startsWith": "team"}),
+            QueryStyle::DeepObject,
+        )
         .query("missing", &None::<String>, QueryStyle::Form)
         .query("flag", &true, QueryStyle::Form)
         .send::<Value>()
@@ -152,7 +169,12 @@ async fn header_and_cookie_parameters() {
         .await
         .expect("200");
     let req = &received(&server).await[0];
-    let h = |name: &str| req.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let h = |name: &str| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     assert_eq!(h("x-page-size").as_deref(), Some("25"));
     assert_eq!(h("x-tags").as_deref(), Some("a,b"));
     assert_eq!(h("x-absent"), None);
@@ -167,11 +189,19 @@ async fn crlf_in_header_values_is_rejected_and_nothing_is_sent() {
     any_ok(&server).await;
     let client = client(&server);
     let attempts = [
-        client.request(Method::GET, "/x").header("X-Note", &"ok\r\nX-Injected: 1"),
-        client.request(Method::GET, "/x").header("X-Note", &"line\nbreak"),
-        client.request(Method::GET, "/x").extra_header("X-Note", "carriage\rreturn"),
+        client
+            .request(Method::GET, "/x")
+            .header("X-Note", &"ok\r\nX-Injected: 1"),
+        client
+            .request(Method::GET, "/x")
+            .header("X-Note", &"line\nbreak"),
+        client
+            .request(Method::GET, "/x")
+            .extra_header("X-Note", "carriage\rreturn"),
         client.request(Method::GET, "/x").header("Bad Header", &"v"),
-        client.request(Method::GET, "/x").header("X-Nul", &"a\u{0}b"),
+        client
+            .request(Method::GET, "/x")
+            .header("X-Nul", &"a\u{0}b"),
     ];
     for request in attempts {
         match request.send::<Value>().await {
@@ -208,23 +238,50 @@ async fn json_form_text_bytes_and_multipart_bodies() {
         .await;
     let client = client(&server);
 
-    client.request(Method::POST, "/j").json(&json!({"endDate": "2030-01-01T00:00:00Z"})).send::<Value>().await.expect("json");
-    client.request(Method::POST, "/f").form(&[("a", "1 2"), ("b", "&")]).send::<Value>().await.expect("form");
-    client.request(Method::POST, "/t").text("hello", "text/plain").send::<Value>().await.expect("text");
-    client.request(Method::POST, "/b").bytes(vec![0u8, 1, 2], "application/octet-stream").send::<Value>().await.expect("bytes");
+    client
+        .request(Method::POST, "/j")
+        .json(&json!({"endDate": "2030-01-01T00:00:00Z"}))
+        .send::<Value>()
+        .await
+        .expect("json");
+    client
+        .request(Method::POST, "/f")
+        .form(&[("a", "1 2"), ("b", "&")])
+        .send::<Value>()
+        .await
+        .expect("form");
+    client
+        .request(Method::POST, "/t")
+        .text("hello", "text/plain")
+        .send::<Value>()
+        .await
+        .expect("text");
+    client
+        .request(Method::POST, "/b")
+        .bytes(vec![0u8, 1, 2], "application/octet-stream")
+        .send::<Value>()
+        .await
+        .expect("bytes");
     client
         .request(Method::POST, "/m")
-        .multipart(
-            Multipart::new()
-                .text("title", "Logo")
-                .bytes("image", vec![0x89, 0x50, 0x4e, 0x47], Some("logo.png".into()), Some("image/png".into())),
-        )
+        .multipart(Multipart::new().text("title", "Logo").bytes(
+            "image",
+            vec![0x89, 0x50, 0x4e, 0x47],
+            Some("logo.png".into()),
+            Some("image/png".into()),
+        ))
         .send::<Value>()
         .await
         .expect("multipart");
 
     let reqs = received(&server).await;
-    let ct = |r: &Request| r.headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let ct = |r: &Request| {
+        r.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
     assert_eq!(ct(&reqs[0]), "application/json");
     assert_eq!(reqs[0].body, br#"{"endDate":"2030-01-01T00:00:00Z"}"#);
     assert_eq!(ct(&reqs[1]), "application/x-www-form-urlencoded");
@@ -236,7 +293,10 @@ async fn json_form_text_bytes_and_multipart_bodies() {
     assert!(ct(&reqs[4]).starts_with("multipart/form-data; boundary="));
     let body = String::from_utf8_lossy(&reqs[4].body);
     assert!(body.contains("name=\"title\"\r\n\r\nLogo"), "{body}");
-    assert!(body.contains("name=\"image\"; filename=\"logo.png\"\r\nContent-Type: image/png"), "{body}");
+    assert!(
+        body.contains("name=\"image\"; filename=\"logo.png\"\r\nContent-Type: image/png"),
+        "{body}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -252,7 +312,12 @@ async fn multipart_body_is_rebuilt_for_a_retry() {
         .mount(&server)
         .await;
     let client = ClientBuilder::new(&server.uri())
-        .http_client(oagen_runtime::reqwest::Client::builder().pool_idle_timeout(None).build().expect("reqwest"))
+        .http_client(
+            oagen_runtime::reqwest::Client::builder()
+                .pool_idle_timeout(None)
+                .build()
+                .expect("reqwest"),
+        )
         .build()
         .expect("valid client");
     #[derive(serde::Serialize)]
@@ -261,7 +326,12 @@ async fn multipart_body_is_rebuilt_for_a_retry() {
         palette: Option<&'static str>,
         count: u8,
     }
-    let form = Multipart::from_serialize(&Theme { theme: "default", palette: None, count: 2 }).expect("object");
+    let form = Multipart::from_serialize(&Theme {
+        theme: "default",
+        palette: None,
+        count: 2,
+    })
+    .expect("object");
     let response = client
         .request(Method::PUT, "/rooms/%2Fteam/theme/logo")
         .multipart(form)
@@ -292,7 +362,11 @@ async fn weflow_error_body() {
         code: String,
         message: String,
     }
-    let err = error_for::<WeflowError>(401, r#"{"error":{"code":"UNAUTHORIZED","message":"Invalid API key"}}"#).await;
+    let err = error_for::<WeflowError>(
+        401,
+        r#"{"error":{"code":"UNAUTHORIZED","message":"Invalid API key"}}"#,
+    )
+    .await;
     let body = err.body().expect("typed body");
     assert_eq!(body.error.code, "UNAUTHORIZED");
     assert_eq!(body.error.message, "Invalid API key");
@@ -310,7 +384,12 @@ enum WeniError {
 #[tokio::test]
 async fn weni_detail_error_body() {
     let err = error_for::<WeniError>(403, r#"{"detail": "Invalid token"}"#).await;
-    assert_eq!(err.body(), Some(&WeniError::Detail { detail: "Invalid token".into() }));
+    assert_eq!(
+        err.body(),
+        Some(&WeniError::Detail {
+            detail: "Invalid token".into()
+        })
+    );
 }
 
 #[tokio::test]
@@ -374,7 +453,11 @@ async fn warpflow_error_body() {
         message: String,
         status: u16,
     }
-    let err = error_for::<WarpflowError>(400, r#"{"error":"VALIDATION_ERROR","message":"content.body is required","status":400}"#).await;
+    let err = error_for::<WarpflowError>(
+        400,
+        r#"{"error":"VALIDATION_ERROR","message":"content.body is required","status":400}"#,
+    )
+    .await;
     let body = err.body().expect("typed body");
     assert_eq!(body.error, "VALIDATION_ERROR");
     assert_eq!(body.message, "content.body is required");
@@ -399,7 +482,10 @@ async fn non_json_error_body_is_kept_raw() {
         .expect_err("500");
     let api = err.api_error().expect("API error");
     assert!(api.body().is_none());
-    assert_eq!(api.raw_body().as_ref(), b"Server Error. Site administrators have been notified.");
+    assert_eq!(
+        api.raw_body().as_ref(),
+        b"Server Error. Site administrators have been notified."
+    );
     assert_eq!(api.request_id(), Some("req-77"));
     assert!(err.to_string().contains("Server Error."), "{err}");
     // The raw body can still be read as another type later.
@@ -411,7 +497,12 @@ async fn non_json_error_body_is_kept_raw() {
 async fn map_and_reparse_body() {
     let err = error_for::<Value>(404, r#"{"detail":"Not found."}"#).await;
     let typed: Error<WeniError> = err.reparse_body();
-    assert_eq!(typed.body(), Some(&WeniError::Detail { detail: "Not found.".into() }));
+    assert_eq!(
+        typed.body(),
+        Some(&WeniError::Detail {
+            detail: "Not found.".into()
+        })
+    );
     let mapped = typed.map_body(|_| "mapped");
     assert_eq!(mapped.body(), Some(&"mapped"));
 }
@@ -434,16 +525,33 @@ struct Row {
 async fn decode_error_names_the_path_and_carries_a_snippet() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": [{"id": 1}, {"id": 2}, {"id": "3"}]})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"items": [{"id": 1}, {"id": 2}, {"id": "3"}]})),
+        )
         .mount(&server)
         .await;
-    let response = client(&server).request(Method::GET, "/x").send::<Value>().await.expect("200");
-    let err = response.json::<Listing, Value>().expect_err("id is a string");
+    let response = client(&server)
+        .request(Method::GET, "/x")
+        .send::<Value>()
+        .await
+        .expect("200");
+    let err = response
+        .json::<Listing, Value>()
+        .expect_err("id is a string");
     match &err {
         Error::Decode(decode) => {
             assert_eq!(decode.path(), "items[2].id");
-            assert!(decode.message().contains("invalid type"), "{}", decode.message());
-            assert!(decode.snippet().starts_with(r#"{"items":[{"id":1}"#), "{}", decode.snippet());
+            assert!(
+                decode.message().contains("invalid type"),
+                "{}",
+                decode.message()
+            );
+            assert!(
+                decode.snippet().starts_with(r#"{"items":[{"id":1}"#),
+                "{}",
+                decode.snippet()
+            );
             assert_eq!(decode.status().map(|s| s.as_u16()), Some(200));
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -461,7 +569,11 @@ async fn long_bodies_are_snipped() {
         .respond_with(ResponseTemplate::new(200).set_body_string(long))
         .mount(&server)
         .await;
-    let response = client(&server).request(Method::GET, "/x").send::<Value>().await.expect("200");
+    let response = client(&server)
+        .request(Method::GET, "/x")
+        .send::<Value>()
+        .await
+        .expect("200");
     match response.json::<Vec<String>, Value>() {
         Err(Error::Decode(decode)) => {
             assert_eq!(decode.path(), "[0]");
@@ -476,46 +588,88 @@ async fn long_bodies_are_snipped() {
 async fn enveloped_and_empty_bodies() {
     let server = MockServer::start().await;
     Mock::given(path("/ok"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": {"items": [{"id": 7}]}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"success": true, "data": {"items": [{"id": 7}]}})),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/bad"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": true, "data": {"items": [{"id": -1}]}})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"success": true, "data": {"items": [{"id": -1}]}})),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/refused"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"success": false, "error": "CONFLICT", "message": "exists"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"success": false, "error": "CONFLICT", "message": "exists"})),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/empty"))
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
-    let envelope = Envelope { data_field: "data", success_field: Some("success") };
+    let envelope = Envelope {
+        data_field: "data",
+        success_field: Some("success"),
+    };
     let client = client(&server);
 
-    let ok = client.request(Method::GET, "/ok").send::<Value>().await.expect("200");
-    let listing: Listing = ok.json_enveloped::<Listing, Value>(&envelope).expect("decodes");
+    let ok = client
+        .request(Method::GET, "/ok")
+        .send::<Value>()
+        .await
+        .expect("200");
+    let listing: Listing = ok
+        .json_enveloped::<Listing, Value>(&envelope)
+        .expect("decodes");
     assert_eq!(listing.items.len(), 1);
     let response = ok.into_response(listing);
     assert_eq!(response.status(), 200);
     assert_eq!(response.items.len(), 1);
 
-    let bad = client.request(Method::GET, "/bad").send::<Value>().await.expect("200");
+    let bad = client
+        .request(Method::GET, "/bad")
+        .send::<Value>()
+        .await
+        .expect("200");
     match bad.json_enveloped::<Listing, Value>(&envelope) {
         Err(Error::Decode(decode)) => assert_eq!(decode.path(), "data.items[0].id"),
         other => panic!("expected a decode error, got {other:?}"),
     }
 
-    let refused = client.request(Method::GET, "/refused").send::<Value>().await.expect("200");
+    let refused = client
+        .request(Method::GET, "/refused")
+        .send::<Value>()
+        .await
+        .expect("200");
     match refused.json_enveloped::<Listing, Value>(&envelope) {
-        Err(Error::Api(api)) => assert_eq!(api.body().and_then(|b| b["error"].as_str()), Some("CONFLICT")),
+        Err(Error::Api(api)) => assert_eq!(
+            api.body().and_then(|b| b["error"].as_str()),
+            Some("CONFLICT")
+        ),
         other => panic!("expected an API error, got {other:?}"),
     }
 
-    let empty = client.request(Method::GET, "/empty").send::<Value>().await.expect("204");
-    empty.json::<(), Value>().expect("an empty body decodes as unit");
-    assert_eq!(empty.json::<Option<Row>, Value>().ok().flatten().map(|r| r.id), None);
+    let empty = client
+        .request(Method::GET, "/empty")
+        .send::<Value>()
+        .await
+        .expect("204");
+    empty
+        .json::<(), Value>()
+        .expect("an empty body decodes as unit");
+    assert_eq!(
+        empty
+            .json::<Option<Row>, Value>()
+            .ok()
+            .flatten()
+            .map(|r| r.id),
+        None
+    );
     assert_eq!(empty.text::<Value>().ok().as_deref(), Some(""));
 }
 
@@ -533,7 +687,11 @@ async fn slow_response_times_out() {
         .build()
         .expect("valid client");
     let started = std::time::Instant::now();
-    let err = client.request(Method::GET, "/slow").send::<Value>().await.expect_err("too slow");
+    let err = client
+        .request(Method::GET, "/slow")
+        .send::<Value>()
+        .await
+        .expect_err("too slow");
     assert!(err.is_timeout(), "{err:?}");
     match &err {
         Error::Timeout(timeout) => {
@@ -565,7 +723,9 @@ async fn per_request_timeout_wins() {
         .await
         .expect("the longer per-request timeout applies");
 
-    let relaxed = ClientBuilder::new(&server.uri()).build().expect("valid client");
+    let relaxed = ClientBuilder::new(&server.uri())
+        .build()
+        .expect("valid client");
     let err = relaxed
         .request(Method::GET, "/slow")
         .timeout(Duration::from_millis(50))
@@ -587,7 +747,11 @@ async fn timeout_applies_to_injected_client() {
         .timeout(Duration::from_millis(50))
         .build()
         .expect("valid client");
-    let err = client.request(Method::GET, "/slow").send::<Value>().await.expect_err("timeout");
+    let err = client
+        .request(Method::GET, "/slow")
+        .send::<Value>()
+        .await
+        .expect_err("timeout");
     assert!(err.is_timeout(), "{err:?}");
 }
 
@@ -617,20 +781,38 @@ async fn rate_limit_headers_on_success() {
         .await;
     let client = client(&server);
 
-    let a = client.request(Method::GET, "/a").send::<Value>().await.expect("200");
+    let a = client
+        .request(Method::GET, "/a")
+        .send::<Value>()
+        .await
+        .expect("200");
     let rl = a.rate_limit().expect("rate limit");
     assert_eq!((rl.limit, rl.remaining), (Some(1000), Some(998)));
     let until_reset = rl.reset_after().unwrap_or_default();
-    assert!(until_reset > Duration::from_secs(55) && until_reset <= Duration::from_secs(60), "{until_reset:?}");
+    assert!(
+        until_reset > Duration::from_secs(55) && until_reset <= Duration::from_secs(60),
+        "{until_reset:?}"
+    );
     let response = a.into_response(());
     assert_eq!(response.request_id(), Some("abc"));
     assert_eq!(response.rate_limit().and_then(|r| r.remaining), Some(998));
 
-    let b = client.request(Method::GET, "/b").send::<Value>().await.expect("200");
-    let reset_after = b.rate_limit().and_then(|r| r.reset_after()).unwrap_or_default();
+    let b = client
+        .request(Method::GET, "/b")
+        .send::<Value>()
+        .await
+        .expect("200");
+    let reset_after = b
+        .rate_limit()
+        .and_then(|r| r.reset_after())
+        .unwrap_or_default();
     assert!(reset_after > Duration::from_secs(28) && reset_after <= Duration::from_secs(30));
 
-    let c = client.request(Method::GET, "/c").send::<Value>().await.expect("200");
+    let c = client
+        .request(Method::GET, "/c")
+        .send::<Value>()
+        .await
+        .expect("200");
     assert_eq!(c.rate_limit(), None);
 }
 
@@ -650,7 +832,11 @@ async fn streaming_success_and_error() {
         .await;
     let client = client(&server);
 
-    let response = client.request(Method::GET, "/download").send_streaming::<Value>().await.expect("200");
+    let response = client
+        .request(Method::GET, "/download")
+        .send_streaming::<Value>()
+        .await
+        .expect("200");
     assert_eq!(response.status(), 200);
     assert_eq!(response.content_length(), Some(200_000));
     let mut stream = response.into_stream();
@@ -671,8 +857,17 @@ async fn streaming_success_and_error() {
         .expect("body");
     assert_eq!(collected.len(), 200_000);
 
-    let err = client.request(Method::GET, "/missing").send_streaming::<WeniError>().await.expect_err("404");
-    assert_eq!(err.body(), Some(&WeniError::Detail { detail: "Not found.".into() }));
+    let err = client
+        .request(Method::GET, "/missing")
+        .send_streaming::<WeniError>()
+        .await
+        .expect_err("404");
+    assert_eq!(
+        err.body(),
+        Some(&WeniError::Detail {
+            detail: "Not found.".into()
+        })
+    );
 }
 
 // ---------------------------------------------------------------- redirects
@@ -691,7 +886,10 @@ async fn redirects_stay_on_the_origin() {
         .mount(&server)
         .await;
     Mock::given(path("/away"))
-        .respond_with(ResponseTemplate::new(302).insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("Location", format!("{}/steal", elsewhere.uri()).as_str()),
+        )
         .mount(&server)
         .await;
     let client = ClientBuilder::new(&server.uri())
@@ -699,10 +897,21 @@ async fn redirects_stay_on_the_origin() {
         .build()
         .expect("valid client");
 
-    let same = client.request(Method::GET, "/same").send::<Value>().await.expect("followed");
-    assert_eq!(same.json::<Value, Value>().ok(), Some(json!({"here": true})));
+    let same = client
+        .request(Method::GET, "/same")
+        .send::<Value>()
+        .await
+        .expect("followed");
+    assert_eq!(
+        same.json::<Value, Value>().ok(),
+        Some(json!({"here": true}))
+    );
 
-    let away = client.request(Method::GET, "/away").send::<Value>().await.expect("not followed");
+    let away = client
+        .request(Method::GET, "/away")
+        .send::<Value>()
+        .await
+        .expect("not followed");
     assert_eq!(away.status(), 302);
     assert!(received(&elsewhere).await.is_empty());
 }
@@ -717,6 +926,16 @@ fn client_is_send_sync_and_cheap_to_clone() {
     fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
     assert_error::<Error>();
     assert_error::<Error<WeniErrorForBounds>>();
+
+    // The futures generated code awaits can move between threads.
+    fn assert_send<T: Send>(_: &T) {}
+    let client = ClientBuilder::new("https://api.example.com")
+        .build()
+        .expect("valid client");
+    let send = client.request(Method::GET, "/x").send::<Value>();
+    assert_send(&send);
+    let streaming = client.request(Method::GET, "/x").send_streaming::<Value>();
+    assert_send(&streaming);
 }
 
 #[derive(Debug)]
@@ -724,6 +943,8 @@ struct WeniErrorForBounds;
 
 #[test]
 fn base_url_path_prefix_is_kept() {
-    let client = ClientBuilder::new("https://api.getweflow.app/api/v1/").build().expect("valid client");
+    let client = ClientBuilder::new("https://api.getweflow.app/api/v1/")
+        .build()
+        .expect("valid client");
     assert_eq!(client.base_url(), "https://api.getweflow.app/api/v1");
 }

@@ -51,13 +51,22 @@ async fn mount_ok(server: &MockServer, http_method: &str) {
 }
 
 async fn requests(server: &MockServer) -> usize {
-    server.received_requests().await.map(|r| r.len()).unwrap_or(0)
+    server
+        .received_requests()
+        .await
+        .map(|r| r.len())
+        .unwrap_or(0)
 }
 
 #[tokio::test(start_paused = true)]
 async fn retry_after_seconds_is_honoured() {
     let server = MockServer::start().await;
-    mount_once(&server, "GET", ResponseTemplate::new(503).insert_header("Retry-After", "7")).await;
+    mount_once(
+        &server,
+        "GET",
+        ResponseTemplate::new(503).insert_header("Retry-After", "7"),
+    )
+    .await;
     mount_ok(&server, "GET").await;
 
     let start = Instant::now();
@@ -79,7 +88,12 @@ async fn retry_after_seconds_is_honoured() {
 async fn retry_after_http_date_is_honoured() {
     let server = MockServer::start().await;
     let at = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(10));
-    mount_once(&server, "GET", ResponseTemplate::new(429).insert_header("Retry-After", at.as_str())).await;
+    mount_once(
+        &server,
+        "GET",
+        ResponseTemplate::new(429).insert_header("Retry-After", at.as_str()),
+    )
+    .await;
     mount_ok(&server, "GET").await;
 
     let start = Instant::now();
@@ -170,8 +184,14 @@ async fn retries_are_exhausted_with_exponential_backoff() {
     }
     // 200 + 400 + 800 ms (backon computes in f32; allow a hair).
     let expected = Duration::from_millis(1_400);
-    assert!(elapsed >= expected - Duration::from_millis(1), "{elapsed:?}");
-    assert!(elapsed < expected + Duration::from_millis(10), "{elapsed:?}");
+    assert!(
+        elapsed >= expected - Duration::from_millis(1),
+        "{elapsed:?}"
+    );
+    assert!(
+        elapsed < expected + Duration::from_millis(10),
+        "{elapsed:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -271,7 +291,12 @@ async fn patch_is_not_retried_on_502() {
 #[tokio::test(start_paused = true)]
 async fn post_is_retried_on_429() {
     let server = MockServer::start().await;
-    mount_once(&server, "POST", ResponseTemplate::new(429).insert_header("Retry-After", "1")).await;
+    mount_once(
+        &server,
+        "POST",
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+    )
+    .await;
     mount_ok(&server, "POST").await;
 
     let start = Instant::now();

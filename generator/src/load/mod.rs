@@ -163,7 +163,11 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
 }
 
 /// Loads the spec at `path` (and every file it refers to). Returns `None`
-/// when errors were reported.
+/// when no usable document could be built (unreadable or unparsable file,
+/// unsupported version, a document the OpenAPI model rejects); after
+/// recoverable errors (dangling or remote refs, ref cycles) it still returns
+/// the document so later stages can report their problems in the same run:
+/// the caller must check [`Diagnostics::has_errors`].
 pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
     match std::fs::read_to_string(path) {
         Ok(text) => load_str(&text, path, diags),
@@ -178,16 +182,12 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
 }
 
 /// Loads a spec whose root document is `text`; `path` names it in
-/// diagnostics and is the base for refs to other files. Returns `None`
-/// when errors were reported.
+/// diagnostics and is the base for refs to other files. Returns `None` in
+/// the same cases as [`load`].
 pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
-    let errors_before = diags.error_count();
     let mut ctx = Ctx::new(path);
     diags.add_source(path, text.to_string());
     let format = Format::detect(path, text);
-    ctx.sources
-        .positions
-        .insert(path.to_path_buf(), parse::positions(text, format));
     let mut doc = match parse::parse(text, format) {
         Ok(v) => v,
         Err(e) => {
@@ -195,6 +195,15 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
             return None;
         }
     };
+    if let Err(d) = check_size(&doc, path) {
+        diags.push(*d);
+        return None;
+    }
+    // Only for text that parsed: the parsers bound nesting, which keeps
+    // the position scan linear.
+    ctx.sources
+        .positions
+        .insert(path.to_path_buf(), parse::positions(text, format));
     let source_version = check_version(&doc, &ctx.sources, diags)?;
     let is_31 = source_version.starts_with("3.1");
 
@@ -216,11 +225,10 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
         return None;
     }
 
-    let openapi = deserialize(&doc, &ctx.sources, diags);
-    if diags.error_count() > errors_before {
-        return None;
-    }
-    let openapi = openapi?;
+    // Reference errors leave a document the later stages can still read, so that all the
+    // problems of a spec (duplicate ids, undeclared parameters, ...) are reported in one run;
+    // the caller must check `diags.has_errors()`.
+    let openapi = deserialize(&doc, &ctx.sources, diags)?;
     let mut files = vec![path.to_path_buf()];
     let mut others: Vec<PathBuf> = ctx.loaded_files().into_iter().filter(|f| f != path).collect();
     others.sort();
@@ -351,6 +359,32 @@ pub fn fixups(doc: &mut Value) {
     }
 }
 
+/// Most characters all JSON pointers of one file may add up to (the
+/// position map and the structural walks hold one pointer per node). Far
+/// above any real spec; stops hostile files with huge keys over many nodes.
+const MAX_POINTER_VOLUME: usize = 400_000_000;
+
+/// Refuses documents whose pointers would need too much memory.
+fn check_size(doc: &Value, path: &Path) -> Result<(), Box<Diagnostic>> {
+    let mut total = 0usize;
+    let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
+    while let Some((v, len)) = stack.pop() {
+        total = total.saturating_add(len);
+        if total > MAX_POINTER_VOLUME {
+            return Err(Box::new(
+                Diagnostic::error("too-large", "the document is too large to process (too many or too long keys)")
+                    .at(Location::new(path, "")),
+            ));
+        }
+        match v {
+            Value::Array(a) => stack.extend(a.iter().map(|c| (c, len + 8))),
+            Value::Object(o) => stack.extend(o.iter().map(|(k, c)| (c, len + 1 + k.len()))),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Deepest nesting of `v` (a scalar has depth 0), computed without recursion.
 fn max_depth(v: &Value) -> usize {
     let mut max = 0;
@@ -434,77 +468,114 @@ fn try_deserialize<T: DeserializeOwned>(v: &Value) -> Result<T, Failure> {
 /// broken part, not every ancestor). Falls back to `first` if no piece fails
 /// alone.
 fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
-    use openapiv3 as o;
     use o::ReferenceOr as R;
-    let mut failures: Vec<Failure> = Vec::new();
-    let mut check = |ptr: &str, res: Result<(), Failure>| {
-        if let Err((sub, msg)) = res {
-            failures.push((format!("{ptr}{sub}"), msg));
-        }
-    };
+    use openapiv3 as o;
+    type Check = fn(&Value) -> Result<(), Failure>;
     fn t<T: DeserializeOwned>(v: &Value) -> Result<(), Failure> {
         try_deserialize::<T>(v).map(|_| ())
     }
+    // (pointer of the piece, path below it from serde, message, checker)
+    let mut failures: Vec<(String, String, String, Check)> = Vec::new();
+    let mut check = |ptr: &str, v: &Value, checker: Check| {
+        if let Err((sub, msg)) = checker(v) {
+            failures.push((ptr.to_string(), sub, msg, checker));
+        }
+    };
     // Top-level members the structural walk does not visit.
-    for (ptr, kind) in [("/info", 0), ("/servers", 1), ("/tags", 2), ("/security", 3), ("/externalDocs", 4)] {
-        let Some(v) = doc.pointer(ptr) else { continue };
-        let res = match kind {
-            0 => t::<o::Info>(v),
-            1 => t::<Vec<o::Server>>(v),
-            2 => t::<Vec<o::Tag>>(v),
-            3 => t::<Vec<o::SecurityRequirement>>(v),
-            _ => t::<o::ExternalDocumentation>(v),
-        };
-        check(ptr, res);
+    let top: [(&str, Check); 5] = [
+        ("/info", t::<o::Info>),
+        ("/servers", t::<Vec<o::Server>>),
+        ("/tags", t::<Vec<o::Tag>>),
+        ("/security", t::<Vec<o::SecurityRequirement>>),
+        ("/externalDocs", t::<o::ExternalDocumentation>),
+    ];
+    for (ptr, checker) in top {
+        if let Some(v) = doc.pointer(ptr) {
+            check(ptr, v, checker);
+        }
     }
     for node in walk::walk_model(doc) {
         let Some(v) = doc.pointer(&node.ptr) else { continue };
         if node.bool_ok && v.is_boolean() {
             continue;
         }
-        let res = match node.kind {
-            Kind::Document => {
-                // Its parts are checked separately; only structural
-                // problems of the root itself matter here.
-                if doc.as_object().is_some_and(|o| o.contains_key("info")) {
-                    Ok(())
-                } else {
-                    t::<o::OpenAPI>(v)
-                }
-            }
-            Kind::Paths => t::<o::Paths>(v),
-            Kind::PathItem => t::<R<o::PathItem>>(v),
-            Kind::Operation => t::<o::Operation>(v),
-            Kind::Parameter => t::<R<o::Parameter>>(v),
-            Kind::RequestBody => t::<R<o::RequestBody>>(v),
-            Kind::Response => t::<R<o::Response>>(v),
-            Kind::Header => t::<R<o::Header>>(v),
-            Kind::MediaType => t::<o::MediaType>(v),
-            Kind::Encoding => t::<o::Encoding>(v),
-            Kind::Schema => t::<R<o::Schema>>(v),
-            Kind::Example => t::<R<o::Example>>(v),
-            Kind::Link => t::<R<o::Link>>(v),
-            Kind::Callback => t::<R<o::Callback>>(v),
-            Kind::SecurityScheme => t::<R<o::SecurityScheme>>(v),
-            Kind::Components => t::<o::Components>(v),
+        let checker: Check = match node.kind {
+            // Its members are checked one by one; the whole only matters
+            // when `info` is missing (the members never see that).
+            Kind::Document if doc.get("info").is_some() => continue,
+            Kind::Document => t::<o::OpenAPI>,
+            Kind::Paths => t::<o::Paths>,
+            Kind::PathItem => t::<R<o::PathItem>>,
+            Kind::Operation => t::<o::Operation>,
+            Kind::Parameter => t::<R<o::Parameter>>,
+            Kind::RequestBody => t::<R<o::RequestBody>>,
+            Kind::Response => t::<R<o::Response>>,
+            Kind::Header => t::<R<o::Header>>,
+            Kind::MediaType => t::<o::MediaType>,
+            Kind::Encoding => t::<o::Encoding>,
+            Kind::Schema => t::<R<o::Schema>>,
+            Kind::Example => t::<R<o::Example>>,
+            Kind::Link => t::<R<o::Link>>,
+            Kind::Callback => t::<R<o::Callback>>,
+            Kind::SecurityScheme => t::<R<o::SecurityScheme>>,
+            Kind::Components => t::<o::Components>,
         };
-        check(&node.ptr, res);
+        check(&node.ptr, v, checker);
     }
-    let mut innermost: Vec<Failure> = Vec::new();
-    for (i, (ptr, msg)) in failures.iter().enumerate() {
+    // Keep the failures with no failing piece below them.
+    let failing: std::collections::BTreeSet<&str> = failures.iter().map(|f| f.0.as_str()).collect();
+    let mut out: Vec<Failure> = Vec::new();
+    for (ptr, sub, msg, checker) in &failures {
         let prefix = format!("{ptr}/");
-        let has_inner = failures
-            .iter()
-            .enumerate()
-            .any(|(j, (other, _))| j != i && (other.starts_with(&prefix) || (other == ptr && j > i)));
-        if !has_inner {
-            innermost.push((ptr.clone(), msg.clone()));
+        let has_inner = failing
+            .range(prefix.as_str()..)
+            .next()
+            .is_some_and(|p| p.starts_with(&prefix));
+        if has_inner {
+            continue;
+        }
+        let sub = if sub.is_empty() {
+            doc.pointer(ptr).and_then(|v| culprit_key(v, msg, *checker)).unwrap_or_default()
+        } else {
+            sub.clone()
+        };
+        out.push((format!("{ptr}{sub}"), msg.clone()));
+    }
+    out.dedup();
+    if out.is_empty() {
+        out.push(first);
+    }
+    out
+}
+
+/// serde loses the path inside flattened and untagged types (most of the
+/// `openapiv3` model), so a failure often points at a whole object. This
+/// finds the member whose removal makes the object acceptable, as
+/// `/escaped-key`; failing that, the member whose value the message
+/// quotes.
+fn culprit_key(v: &Value, message: &str, checker: fn(&Value) -> Result<(), Failure>) -> Option<String> {
+    let obj = v.as_object()?;
+    for key in obj.keys() {
+        let mut without = obj.clone();
+        without.shift_remove(key);
+        if checker(&Value::Object(without)).is_ok() {
+            return Some(format!("/{}", pointer_escape(key)));
         }
     }
-    if innermost.is_empty() {
-        innermost.push(first);
+    // A required member with a bad value (`in: body`): serde quotes the
+    // value in backticks.
+    for (key, value) in obj {
+        let text = match value {
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        if message.contains(&format!("`{text}`")) {
+            return Some(format!("/{}", pointer_escape(key)));
+        }
     }
-    innermost
+    None
 }
 
 // ------------------------------------------------------------------ context
@@ -563,13 +634,27 @@ impl Ctx {
     pub fn file(&mut self, norm: &Path, diags: &mut Diagnostics) -> &FileState {
         if !self.files.contains_key(norm) {
             let state = match std::fs::read_to_string(norm) {
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileState::Missing("no such file".into()),
                 Err(e) => FileState::Missing(e.to_string()),
                 Ok(text) => {
                     let format = Format::detect(norm, &text);
-                    self.sources
-                        .positions
-                        .insert(norm.to_path_buf(), parse::positions(&text, format));
                     let parsed = parse::parse(&text, format);
+                    let parsed = match parsed {
+                        Ok(v) => match check_size(&v, norm) {
+                            Ok(()) => Ok(v),
+                            Err(d) => {
+                                diags.push(*d);
+                                self.files.insert(norm.to_path_buf(), FileState::Broken);
+                                return self.files.get(norm).unwrap_or(&FileState::Broken);
+                            }
+                        },
+                        Err(e) => Err(e),
+                    };
+                    if parsed.is_ok() {
+                        self.sources
+                            .positions
+                            .insert(norm.to_path_buf(), parse::positions(&text, format));
+                    }
                     diags.add_source(norm, text);
                     match parsed {
                         Ok(v) => FileState::Loaded(v),

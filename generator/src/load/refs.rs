@@ -362,10 +362,26 @@ impl Resolver<'_> {
             self.diags.push(d);
             return;
         };
-        if kind.section().is_none() && matches!(kind, Kind::PathItem) {
-            let value = value.clone();
+        if kind.section().is_none() {
+            // Follow a chain of local refs to its end first; a chain that
+            // loops is left alone and reported once by `find_cycles`.
+            let mut end = pointer.to_string();
+            let mut seen = vec![site.to_string()];
+            let mut current = value;
+            for _ in 0..MAX_CHAIN {
+                let Some(next) = ref_of(current).and_then(|r| parse_ref(r).ok()).filter(|t| t.file.is_none()) else {
+                    break;
+                };
+                if seen.contains(&end) {
+                    return;
+                }
+                let Some(v) = doc.pointer(&next.pointer) else { break };
+                seen.push(std::mem::replace(&mut end, next.pointer));
+                current = v;
+            }
+            let value = current.clone();
             let root = self.ctx.root_norm.clone();
-            self.inline(doc, w, site, kind, reference, &root, pointer, value);
+            self.inline(doc, w, site, kind, reference, &root, &end, value);
         } else if w.base != self.ctx.root_norm {
             // Written in another file, pointing back into the root.
             set_ref(doc, site, local_ref(pointer));

@@ -99,22 +99,22 @@ fn document_rules(doc: &mut Value, sources: &SourceMap, diags: &mut Diagnostics)
                 .at(sources.locate("/webhooks")),
             );
         }
-        root.remove("webhooks");
+        root.shift_remove("webhooks");
     }
-    root.remove("jsonSchemaDialect");
+    root.shift_remove("jsonSchemaDialect");
     if let Some(license) = root
         .get_mut("info")
         .and_then(|i| i.get_mut("license"))
         .and_then(Value::as_object_mut)
     {
-        if let Some(id) = license.remove("identifier") {
+        if let Some(id) = license.shift_remove("identifier") {
             if !license.contains_key("name") {
                 license.insert("name".into(), id);
             }
         }
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
-        components.remove("pathItems");
+        components.shift_remove("pathItems");
         if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
             let mtls: Vec<String> = schemes
                 .iter()
@@ -181,10 +181,10 @@ fn lift_null_branches(obj: &mut Map<String, Value>) {
         obj.insert("nullable".into(), Value::Bool(true));
         match rest.len() {
             0 => {
-                obj.remove(key);
+                obj.shift_remove(key);
             }
             1 => {
-                obj.remove(key);
+                obj.shift_remove(key);
                 let branch = rest.into_iter().next().unwrap_or(Value::Null);
                 let mergeable = match branch.as_object() {
                     Some(b) => !b.contains_key("$ref") && b.keys().all(|k| !obj.contains_key(k)),
@@ -215,7 +215,7 @@ fn lift_null_branches(obj: &mut Map<String, Value>) {
 fn schema_rules(obj: &mut Map<String, Value>) {
     // 3. $ref with siblings.
     if obj.get("$ref").is_some_and(Value::is_string) && obj.len() > 1 {
-        let reference = obj.remove("$ref").unwrap_or(Value::Null);
+        let reference = obj.shift_remove("$ref").unwrap_or(Value::Null);
         let mut ref_obj = Map::new();
         ref_obj.insert("$ref".into(), reference);
         let all_of = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
@@ -225,13 +225,13 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         }
     }
     // 4. const.
-    if let Some(c) = obj.remove("const") {
+    if let Some(c) = obj.shift_remove("const") {
         obj.insert("enum".into(), Value::Array(vec![c]));
     }
     // 5. examples.
     if let Some(Value::Array(list)) = obj.get("examples") {
         let first = list.first().cloned();
-        obj.remove("examples");
+        obj.shift_remove("examples");
         if let Some(first) = first {
             obj.entry("example").or_insert(first);
         }
@@ -251,22 +251,22 @@ fn schema_rules(obj: &mut Map<String, Value>) {
             .and_then(Value::as_str)
             .is_some_and(|e| e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url"));
         if base64 {
-            obj.remove("contentEncoding");
-            obj.remove("contentMediaType");
+            obj.shift_remove("contentEncoding");
+            obj.shift_remove("contentMediaType");
             obj.entry("format").or_insert_with(|| Value::String("byte".into()));
         } else if obj.contains_key("contentMediaType") {
-            obj.remove("contentMediaType");
+            obj.shift_remove("contentMediaType");
             obj.entry("format").or_insert_with(|| Value::String("binary".into()));
         }
     }
     // 8. type arrays and null types.
     match obj.get("type") {
         Some(Value::Null) => {
-            obj.remove("type");
+            obj.shift_remove("type");
             obj.insert("nullable".into(), Value::Bool(true));
         }
         Some(Value::String(t)) if t == "null" => {
-            obj.remove("type");
+            obj.shift_remove("type");
             obj.insert("nullable".into(), Value::Bool(true));
         }
         Some(Value::Array(ts)) => {
@@ -284,7 +284,7 @@ fn schema_rules(obj: &mut Map<String, Value>) {
             }
             match types.len() {
                 0 => {
-                    obj.remove("type");
+                    obj.shift_remove("type");
                 }
                 1 => {
                     let t = types.pop().unwrap_or_default();
@@ -307,7 +307,7 @@ fn exclusive_bound(obj: &mut Map<String, Value>, exclusive: &str, bound: &str, l
         None => false,
     };
     if existing_stricter {
-        obj.remove(exclusive);
+        obj.shift_remove(exclusive);
     } else {
         obj.insert(bound.into(), limit);
         obj.insert(exclusive.into(), Value::Bool(true));
@@ -384,7 +384,7 @@ fn format_owner<'a>(format: &str, types: &'a [String]) -> Option<&'a str> {
 
 /// Rule 8, several non-null types: one `anyOf` branch per type.
 fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
-    obj.remove("type");
+    obj.shift_remove("type");
     let mut branches: Vec<Map<String, Value>> = types
         .iter()
         .map(|t| {
@@ -395,7 +395,7 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
         .collect();
     for group in [STRING_KEYS, NUMBER_KEYS, OBJECT_KEYS, ARRAY_KEYS] {
         for key in group.iter() {
-            let Some(v) = obj.remove(*key) else { continue };
+            let Some(v) = obj.shift_remove(*key) else { continue };
             for (t, branch) in types.iter().zip(branches.iter_mut()) {
                 if keys_of(t).contains(key) {
                     branch.insert((*key).into(), v.clone());
@@ -403,7 +403,7 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
             }
         }
     }
-    if let Some(format) = obj.remove("format") {
+    if let Some(format) = obj.shift_remove("format") {
         let owner = format.as_str().and_then(|f| format_owner(f, types)).map(str::to_string);
         if let Some(owner) = owner {
             for (t, branch) in types.iter().zip(branches.iter_mut()) {
@@ -427,7 +427,7 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
                     branch.insert("enum".into(), Value::Array(vals));
                 }
             }
-            obj.remove("enum");
+            obj.shift_remove("enum");
         }
     }
     let any_of: Vec<Value> = branches
@@ -436,7 +436,7 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
         .filter(|(_, k)| *k)
         .map(|(b, _)| Value::Object(b))
         .collect();
-    if let Some(existing) = obj.remove("anyOf") {
+    if let Some(existing) = obj.shift_remove("anyOf") {
         let mut wrapper = Map::new();
         wrapper.insert("anyOf".into(), existing);
         let all_of = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));

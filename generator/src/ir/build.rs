@@ -13,13 +13,32 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Methods of the generated `Client` that operations must not take.
 const CLIENT_RESERVED: &[&str] = &[
-    "new", "builder", "from_env", "from_runtime", "runtime", "base_url", "clone", "fmt",
+    "new",
+    "builder",
+    "from_env",
+    "from_runtime",
+    "runtime",
+    "base_url",
+    "clone",
+    "fmt",
 ];
 
 /// Builder methods that parameters must not take.
 const BUILDER_RESERVED: &[&str] = &[
-    "send", "send_with_response", "timeout", "header", "into_paginator", "pages", "items",
-    "body", "client", "options", "request", "build_request", "clone", "fmt",
+    "send",
+    "send_with_response",
+    "timeout",
+    "header",
+    "into_paginator",
+    "pages",
+    "items",
+    "body",
+    "client",
+    "options",
+    "request",
+    "build_request",
+    "clone",
+    "fmt",
 ];
 
 /// The module for operations without a tag.
@@ -35,7 +54,10 @@ pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Op
     for (key, ptr) in ext::unknown_keys(&spec.document) {
         cx.warn(
             "unknown-extension",
-            format!("unknown extension `{key}`; known: {}", ext::KNOWN.join(", ")),
+            format!(
+                "unknown extension `{key}`; known: {}",
+                ext::KNOWN.join(", ")
+            ),
             &ptr,
         );
     }
@@ -83,7 +105,9 @@ pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Op
             ReferenceOr::Reference { reference } => {
                 cx.warn(
                     "unsupported-ref",
-                    format!("path item reference `{reference}` is not supported; the path is skipped"),
+                    format!(
+                        "path item reference `{reference}` is not supported; the path is skipped"
+                    ),
                     &item_ptr,
                 );
                 continue;
@@ -119,14 +143,16 @@ pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Op
                     n
                 }
             };
-            let module = modules.entry(module_name.clone()).or_insert_with(|| Module {
-                name: module_name.clone(),
-                doc: tag
-                    .as_ref()
-                    .and_then(|t| tag_docs.get(t).cloned())
-                    .unwrap_or_default(),
-                operations: Vec::new(),
-            });
+            let module = modules
+                .entry(module_name.clone())
+                .or_insert_with(|| Module {
+                    name: module_name.clone(),
+                    doc: tag
+                        .as_ref()
+                        .and_then(|t| tag_docs.get(t).cloned())
+                        .unwrap_or_default(),
+                    operations: Vec::new(),
+                });
             module.operations.push(built);
         }
     }
@@ -284,22 +310,15 @@ fn build_operation(
     let mut merged: Vec<(openapiv3::Parameter, String, Option<String>)> = Vec::new();
     let param_map = components.map(|c| &c.parameters);
     let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or(op_ptr);
-    for (list, base) in [(path_params, item_ptr.to_string()), (&op.parameters[..], op_ptr.to_string())] {
+    for (list, base) in [
+        (path_params, item_ptr.to_string()),
+        (&op.parameters[..], op_ptr.to_string()),
+    ] {
         for (i, p) in list.iter().enumerate() {
             let (param, comp) = match resolve_local(param_map, "#/components/parameters/", p) {
                 Some(x) => x,
-                None => {
-                    let reference = match p {
-                        ReferenceOr::Reference { reference } => reference.as_str(),
-                        ReferenceOr::Item(_) => "",
-                    };
-                    cx.error(
-                        "dangling-ref",
-                        format!("parameter reference `{reference}` does not resolve"),
-                        &format!("{base}/parameters/{i}"),
-                    );
-                    continue;
-                }
+                // The loader has reported the dangling ref already.
+                None => continue,
             };
             let ptr = match &comp {
                 Some(name) => format!("/components/parameters/{}", pointer_escape(name)),
@@ -318,7 +337,9 @@ fn build_operation(
         let location = location_of(param);
         let style = match param {
             openapiv3::Parameter::Query { style, .. } => {
-                let explode = data.explode.unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
+                let explode = data
+                    .explode
+                    .unwrap_or(matches!(style, openapiv3::QueryStyle::Form));
                 match style {
                     openapiv3::QueryStyle::Form if explode => QueryStyle::Form,
                     openapiv3::QueryStyle::Form => QueryStyle::FormNoExplode,
@@ -338,7 +359,11 @@ fn build_operation(
                 cx.convert_opt(s, Name::Hint(hint), &format!("{ptr}/schema"))
             }
             openapiv3::ParameterSchemaOrContent::Content(content) => {
-                match content.iter().next().and_then(|(mt, m)| m.schema.as_ref().map(|s| (mt, s))) {
+                match content
+                    .iter()
+                    .next()
+                    .and_then(|(mt, m)| m.schema.as_ref().map(|s| (mt, s)))
+                {
                     Some((mt, s)) => cx.convert_opt(
                         s,
                         Name::Hint(hint),
@@ -359,7 +384,8 @@ fn build_operation(
         }
         if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) = &data.format {
             if let Some(d) = &s.schema_data.default {
-                pdoc.notes.push(format!("Defaults to `{d}` on the server when not set."));
+                pdoc.notes
+                    .push(format!("Defaults to `{d}` on the server when not set."));
             }
         }
         params.push(Param {
@@ -384,7 +410,10 @@ fn build_operation(
             path_parts.push(PathPart::Literal(rest[..start].to_string()));
         }
         let name = &rest[start + 1..start + len];
-        match params.iter().find(|p| p.location == ParamIn::Path && p.wire == name) {
+        match params
+            .iter()
+            .find(|p| p.location == ParamIn::Path && p.wire == name)
+        {
             Some(p) => path_parts.push(PathPart::Param(p.ident.clone())),
             None => {
                 cx.error(
@@ -403,7 +432,9 @@ fn build_operation(
     let mut unused = Vec::new();
     params.retain(|p| {
         let used = p.location != ParamIn::Path
-            || path_parts.iter().any(|pp| matches!(pp, PathPart::Param(i) if *i == p.ident));
+            || path_parts
+                .iter()
+                .any(|pp| matches!(pp, PathPart::Param(i) if *i == p.ident));
         if !used {
             unused.push(p.wire.clone());
         }
@@ -440,10 +471,7 @@ fn build_operation(
         Some(rb) => {
             let rb_map = components.map(|c| &c.request_bodies);
             match resolve_local(rb_map, "#/components/requestBodies/", rb) {
-                None => {
-                    cx.error("dangling-ref", "request body reference does not resolve", &format!("{op_ptr}/requestBody"));
-                    None
-                }
+                None => None,
                 Some((rb, comp)) => {
                     let base = match &comp {
                         Some(n) => format!("/components/requestBodies/{}", pointer_escape(n)),
@@ -469,13 +497,25 @@ fn build_operation(
         Some(v) => match ext::envelope(v) {
             Ok(e) => e,
             Err(msg) => {
-                cx.error("invalid-extension", msg, &format!("{op_ptr}/x-oagen-envelope"));
+                cx.error(
+                    "invalid-extension",
+                    msg,
+                    &format!("{op_ptr}/x-oagen-envelope"),
+                );
                 None
             }
         },
         None => doc_envelope.cloned(),
     };
-    let output = responses(cx, ops, op, op_ptr, &builder_name, method, envelope.as_ref());
+    let output = responses(
+        cx,
+        ops,
+        op,
+        op_ptr,
+        &builder_name,
+        method,
+        envelope.as_ref(),
+    );
 
     // Pagination.
     let pagination = match raw.and_then(|r| r.get("x-oagen-pagination")) {
@@ -560,7 +600,12 @@ enum Media {
 }
 
 fn classify(mt: &str) -> Media {
-    let mt = mt.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mt = mt
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if mt.contains("json") {
         Media::Json
     } else if mt == "application/x-www-form-urlencoded" {
@@ -574,11 +619,13 @@ fn classify(mt: &str) -> Media {
     }
 }
 
-fn request_body(cx: &mut Cx<'_>, rb: &openapiv3::RequestBody, base: &str, hint: &str) -> Option<Body> {
-    let (mt, media) = rb
-        .content
-        .iter()
-        .min_by_key(|(mt, _)| classify(mt))?;
+fn request_body(
+    cx: &mut Cx<'_>,
+    rb: &openapiv3::RequestBody,
+    base: &str,
+    hint: &str,
+) -> Option<Body> {
+    let (mt, media) = rb.content.iter().min_by_key(|(mt, _)| classify(mt))?;
     let kind_class = classify(mt);
     let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
     let doc = Doc {
@@ -591,8 +638,14 @@ fn request_body(cx: &mut Cx<'_>, rb: &openapiv3::RequestBody, base: &str, hint: 
         .as_ref()
         .map(|s| cx.convert_opt(s, Name::Hint(hint.to_string()), &sptr));
     let (kind, ty) = match kind_class {
-        Media::Json => (BodyKind::Json, schema_ty.unwrap_or(TypeRef::Prim(Prim::Value))),
-        Media::Form => (BodyKind::Form, schema_ty.unwrap_or(TypeRef::Map(Box::new(TypeRef::Prim(Prim::String))))),
+        Media::Json => (
+            BodyKind::Json,
+            schema_ty.unwrap_or(TypeRef::Prim(Prim::Value)),
+        ),
+        Media::Form => (
+            BodyKind::Form,
+            schema_ty.unwrap_or(TypeRef::Map(Box::new(TypeRef::Prim(Prim::String)))),
+        ),
         Media::Multipart => {
             let ty = schema_ty.unwrap_or(TypeRef::Prim(Prim::Value));
             let parts = match &ty {
@@ -660,7 +713,9 @@ fn responses(
     let mut errors: Vec<(String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
     for (code, r) in &op.responses.responses {
         match code {
-            StatusCode::Code(c) if (200..300).contains(c) => success.push((Some(*c), c.to_string(), r)),
+            StatusCode::Code(c) if (200..300).contains(c) => {
+                success.push((Some(*c), c.to_string(), r))
+            }
             StatusCode::Range(2) => success.push((None, "2XX".into(), r)),
             StatusCode::Code(c) => errors.push((c.to_string(), r)),
             StatusCode::Range(n) => errors.push((format!("{n}XX"), r)),
@@ -677,7 +732,6 @@ fn responses(
     for (code, r) in errors {
         let rptr = format!("{op_ptr}/responses/{}", pointer_escape(&code));
         let Some((resp, comp)) = resolve_local(resp_map, "#/components/responses/", r) else {
-            cx.error("dangling-ref", "response reference does not resolve", &rptr);
             continue;
         };
         let base = match &comp {
@@ -688,7 +742,11 @@ fn responses(
             Some(n) => format!("{}Body", ident::camel(n)),
             None => format!("{builder_name}Error"),
         };
-        if let Some((mt, m)) = resp.content.iter().find(|(mt, _)| classify(mt) == Media::Json) {
+        if let Some((mt, m)) = resp
+            .content
+            .iter()
+            .find(|(mt, _)| classify(mt) == Media::Json)
+        {
             if let Some(s) = &m.schema {
                 let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
                 let ty = cx.convert_opt(s, Name::Hint(hint), &sptr);
@@ -704,7 +762,6 @@ fn responses(
     for (code, label, r) in success {
         let rptr = format!("{op_ptr}/responses/{}", pointer_escape(&label));
         let Some((resp, comp)) = resolve_local(resp_map, "#/components/responses/", r) else {
-            cx.error("dangling-ref", "response reference does not resolve", &rptr);
             continue;
         };
         let base = match &comp {
@@ -762,25 +819,37 @@ fn responses(
 }
 
 /// The payload type inside an envelope, or the type itself when it has no such field.
-fn unwrap_envelope(types: &BTreeMap<String, TypeDef>, ty: TypeRef, envelope: Option<&Envelope>) -> TypeRef {
+fn unwrap_envelope(
+    types: &BTreeMap<String, TypeDef>,
+    ty: TypeRef,
+    envelope: Option<&Envelope>,
+) -> TypeRef {
     let Some(env) = envelope else { return ty };
     let TypeRef::Named(n) = &ty else { return ty };
     match types.get(n).map(|t| &t.kind) {
-        Some(TypeKind::Struct { fields, .. }) => match fields.iter().find(|f| f.wire == env.data_field) {
-            Some(f) => wrap_nullable(f.ty.clone(), f.nullable || !f.required),
-            None => ty,
-        },
+        Some(TypeKind::Struct { fields, .. }) => {
+            match fields.iter().find(|f| f.wire == env.data_field) {
+                Some(f) => wrap_nullable(f.ty.clone(), f.nullable || !f.required),
+                None => ty,
+            }
+        }
         _ => ty,
     }
 }
 
-fn item_type(types: &BTreeMap<String, TypeDef>, page: &TypeRef, path: &str) -> Result<TypeRef, String> {
+fn item_type(
+    types: &BTreeMap<String, TypeDef>,
+    page: &TypeRef,
+    path: &str,
+) -> Result<TypeRef, String> {
     let mut cur = page.clone();
     if !path.is_empty() {
         for seg in path.split('.') {
             let inner = strip_opt(&cur).clone();
             let TypeRef::Named(n) = &inner else {
-                return Err(format!("pagination `items` path `{path}`: `{seg}` is not inside an object"));
+                return Err(format!(
+                    "pagination `items` path `{path}`: `{seg}` is not inside an object"
+                ));
             };
             let field = match types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Struct { fields, .. }) => fields.iter().find(|f| f.wire == seg),
@@ -804,7 +873,11 @@ fn item_type(types: &BTreeMap<String, TypeDef>, page: &TypeRef, path: &str) -> R
             };
             match field {
                 Some(f) => cur = f.ty.clone(),
-                None => return Err(format!("pagination `items` path `{path}`: `{n}` has no property `{seg}`")),
+                None => {
+                    return Err(format!(
+                        "pagination `items` path `{path}`: `{n}` has no property `{seg}`"
+                    ))
+                }
             }
         }
     }
@@ -812,9 +885,13 @@ fn item_type(types: &BTreeMap<String, TypeDef>, page: &TypeRef, path: &str) -> R
         TypeRef::Vec(item) => Ok((**item).clone()),
         TypeRef::Named(n) => match types.get(n).map(|t| &t.kind) {
             Some(TypeKind::Alias(TypeRef::Vec(item))) => Ok((**item).clone()),
-            _ => Err(format!("pagination `items` path `{path}` does not lead to an array")),
+            _ => Err(format!(
+                "pagination `items` path `{path}` does not lead to an array"
+            )),
         },
-        _ => Err(format!("pagination `items` path `{path}` does not lead to an array")),
+        _ => Err(format!(
+            "pagination `items` path `{path}` does not lead to an array"
+        )),
     }
 }
 
@@ -841,8 +918,12 @@ fn box_recursive(cx: &mut Cx<'_>) {
     for (name, t) in &cx.types {
         let mut out = Vec::new();
         match &t.kind {
-            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| direct_names(&f.ty, &mut out)),
-            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| direct_names(&v.ty, &mut out)),
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().for_each(|f| direct_names(&f.ty, &mut out))
+            }
+            TypeKind::Union { variants, .. } => {
+                variants.iter().for_each(|v| direct_names(&v.ty, &mut out))
+            }
             TypeKind::Alias(a) => direct_names(a, &mut out),
             TypeKind::Enum { .. } => {}
         }
@@ -853,7 +934,9 @@ fn box_recursive(cx: &mut Cx<'_>) {
     let mut alias_cycles = Vec::new();
     let names: Vec<String> = cx.types.keys().cloned().collect();
     for name in &names {
-        let Some(t) = cx.types.get_mut(name) else { continue };
+        let Some(t) = cx.types.get_mut(name) else {
+            continue;
+        };
         match &mut t.kind {
             TypeKind::Struct { fields, .. } => {
                 for f in fields {
@@ -884,8 +967,18 @@ fn box_recursive(cx: &mut Cx<'_>) {
         }
     }
     for name in alias_cycles {
-        let ptr = cx.types.get(&name).map(|t| t.pointer.clone()).unwrap_or_default();
-        cx.warn("unsupported-schema", format!("`{name}` refers to itself without an object in between; using `serde_json::Value`"), &ptr);
+        let ptr = cx
+            .types
+            .get(&name)
+            .map(|t| t.pointer.clone())
+            .unwrap_or_default();
+        cx.warn(
+            "unsupported-schema",
+            format!(
+                "`{name}` refers to itself without an object in between; using `serde_json::Value`"
+            ),
+            &ptr,
+        );
         if let Some(t) = cx.types.get_mut(&name) {
             t.kind = TypeKind::Alias(TypeRef::Prim(Prim::Value));
         }
@@ -904,11 +997,20 @@ fn sccs(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
         }
         let mut stack: Vec<(&String, Vec<&String>)> = Vec::new();
         seen.insert(start);
-        stack.push((start, edges.get(*start).map(|s| s.iter().collect()).unwrap_or_default()));
+        stack.push((
+            start,
+            edges
+                .get(*start)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default(),
+        ));
         while let Some((node, children)) = stack.last_mut() {
             if let Some(next) = children.pop() {
                 if edges.contains_key(next) && seen.insert(next) {
-                    let kids = edges.get(next).map(|s| s.iter().collect()).unwrap_or_default();
+                    let kids = edges
+                        .get(next)
+                        .map(|s| s.iter().collect())
+                        .unwrap_or_default();
                     stack.push((next, kids));
                 }
             } else {
@@ -948,7 +1050,9 @@ fn sccs(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
         *sizes.entry(*c).or_default() += 1;
     }
     comp.into_iter()
-        .filter(|(n, c)| sizes.get(c).copied().unwrap_or(0) > 1 || edges.get(*n).is_some_and(|e| e.contains(*n)))
+        .filter(|(n, c)| {
+            sizes.get(c).copied().unwrap_or(0) > 1 || edges.get(*n).is_some_and(|e| e.contains(*n))
+        })
         .map(|(n, c)| (n.clone(), c))
         .collect()
 }
@@ -985,7 +1089,9 @@ fn mark_tri_state(types: &mut BTreeMap<String, TypeDef>, roots: &[TypeRef]) {
                     all_names(a, &mut todo);
                 }
             }
-            TypeKind::Union { variants, .. } => variants.iter().for_each(|v| all_names(&v.ty, &mut todo)),
+            TypeKind::Union { variants, .. } => {
+                variants.iter().for_each(|v| all_names(&v.ty, &mut todo))
+            }
             TypeKind::Alias(a) => all_names(a, &mut todo),
             TypeKind::Enum { .. } => {}
         }
@@ -1051,7 +1157,11 @@ fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
             .iter()
             .filter_map(|(_, i)| i.as_item())
             .flat_map(|i| i.iter())
-            .find_map(|(_, op)| op.security.as_ref().and_then(|reqs| reqs.iter().find_map(|r| r.keys().next().cloned())));
+            .find_map(|(_, op)| {
+                op.security
+                    .as_ref()
+                    .and_then(|reqs| reqs.iter().find_map(|r| r.keys().next().cloned()))
+            });
     }
     let name = name?;
     let ptr = format!("/components/securitySchemes/{}", pointer_escape(&name));
@@ -1061,7 +1171,11 @@ fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
         .and_then(|c| c.security_schemes.get(&name))
         .and_then(|s| s.as_item());
     let Some(scheme) = scheme else {
-        cx.error("dangling-ref", format!("security scheme `{name}` is not defined"), "/security");
+        cx.error(
+            "dangling-ref",
+            format!("security scheme `{name}` is not defined"),
+            "/security",
+        );
         return None;
     };
     let prefix = spec
@@ -1071,14 +1185,27 @@ fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
         .map(String::from);
     use openapiv3::{APIKeyLocation, SecurityScheme};
     Some(match scheme {
-        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => AuthScheme::Basic,
-        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => AuthScheme::Bearer,
+        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("basic") => {
+            AuthScheme::Basic
+        }
+        SecurityScheme::HTTP { scheme, .. } if scheme.eq_ignore_ascii_case("bearer") => {
+            AuthScheme::Bearer
+        }
         SecurityScheme::HTTP { scheme, .. } => {
-            cx.warn("unsupported-auth", format!("http scheme `{scheme}` is not supported; sending the secret as a bearer token"), &ptr);
+            cx.warn(
+                "unsupported-auth",
+                format!(
+                    "http scheme `{scheme}` is not supported; sending the secret as a bearer token"
+                ),
+                &ptr,
+            );
             AuthScheme::Bearer
         }
         SecurityScheme::APIKey { location, name, .. } => match location {
-            APIKeyLocation::Header => AuthScheme::Header { name: name.clone(), prefix },
+            APIKeyLocation::Header => AuthScheme::Header {
+                name: name.clone(),
+                prefix,
+            },
             APIKeyLocation::Query => AuthScheme::Query { name: name.clone() },
             APIKeyLocation::Cookie => AuthScheme::Cookie { name: name.clone() },
         },
@@ -1091,9 +1218,15 @@ fn env_var(spec: &LoadedSpec, crate_name: &str) -> String {
         .document
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object)
-        .and_then(|m| m.values().find_map(|s| s.get("x-oagen-env").and_then(Value::as_str)));
+        .and_then(|m| {
+            m.values()
+                .find_map(|s| s.get("x-oagen-env").and_then(Value::as_str))
+        });
     match from_ext {
         Some(v) => v.to_string(),
-        None => format!("{}_API_KEY", heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name)),
+        None => format!(
+            "{}_API_KEY",
+            heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name)
+        ),
     }
 }

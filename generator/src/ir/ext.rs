@@ -20,7 +20,10 @@ pub(crate) struct RawPagination {
     pub items: String,
 }
 
-fn str_key<'v>(obj: &'v serde_json::Map<String, Value>, key: &str) -> Result<Option<&'v str>, String> {
+fn str_key<'v>(
+    obj: &'v serde_json::Map<String, Value>,
+    key: &str,
+) -> Result<Option<&'v str>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) if !s.is_empty() => Ok(Some(s)),
@@ -28,13 +31,19 @@ fn str_key<'v>(obj: &'v serde_json::Map<String, Value>, key: &str) -> Result<Opt
     }
 }
 
-fn required<'v>(obj: &'v serde_json::Map<String, Value>, key: &str, style: &str) -> Result<&'v str, String> {
+fn required<'v>(
+    obj: &'v serde_json::Map<String, Value>,
+    key: &str,
+    style: &str,
+) -> Result<&'v str, String> {
     str_key(obj, key)?.ok_or_else(|| format!("style `{style}` needs `{key}`"))
 }
 
 /// Parses `x-oagen-pagination`. Errors are messages for a diagnostic.
 pub(crate) fn pagination(v: &Value) -> Result<RawPagination, String> {
-    let obj = v.as_object().ok_or("`x-oagen-pagination` must be an object")?;
+    let obj = v
+        .as_object()
+        .ok_or("`x-oagen-pagination` must be an object")?;
     let style = required(obj, "style", "any")?;
     let items = str_key(obj, "items")?.unwrap_or("").to_string();
     let allowed: &[&str] = match style {
@@ -72,7 +81,9 @@ pub(crate) fn pagination(v: &Value) -> Result<RawPagination, String> {
             page_param: required(obj, "page-param", style)?.to_string(),
             first_page: match obj.get("first-page") {
                 None => 1,
-                Some(v) => v.as_u64().ok_or("`first-page` must be a non-negative integer")?,
+                Some(v) => v
+                    .as_u64()
+                    .ok_or("`first-page` must be a non-negative integer")?,
             },
         },
         _ => PaginationStyle::LinkHeader,

@@ -134,7 +134,12 @@ impl<'a> Cx<'a> {
     pub fn resolve_ref(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
         let key = reference.strip_prefix("#/components/schemas/")?;
         let key = key.replace("~1", "/").replace("~0", "~");
-        let (k, s) = self.openapi.components.as_ref()?.schemas.get_key_value(&key)?;
+        let (k, s) = self
+            .openapi
+            .components
+            .as_ref()?
+            .schemas
+            .get_key_value(&key)?;
         Some((k.as_str(), s))
     }
 
@@ -179,20 +184,16 @@ impl<'a> Cx<'a> {
         match schema {
             ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
                 Some((key, target)) => {
-                    let nullable = self.deref_schema(target).is_some_and(|s| s.schema_data.nullable);
+                    let nullable = self
+                        .deref_schema(target)
+                        .is_some_and(|s| s.schema_data.nullable);
                     match self.components.get(key) {
                         Some(n) => (TypeRef::Named(n.clone()), nullable),
                         None => (TypeRef::Prim(Prim::Value), false),
                     }
                 }
-                None => {
-                    self.warn(
-                        "unresolved-ref",
-                        format!("`{reference}` does not name a component schema; using `serde_json::Value`"),
-                        ptr,
-                    );
-                    (TypeRef::Prim(Prim::Value), false)
-                }
+                // The loader has reported the dangling ref already.
+                None => (TypeRef::Prim(Prim::Value), false),
             },
             ReferenceOr::Item(s) => {
                 if let Some(hit) = self.cache.get(ptr) {
@@ -201,7 +202,9 @@ impl<'a> Cx<'a> {
                 if self.depth >= MAX_DEPTH {
                     self.warn(
                         "too-deep",
-                        format!("schema nesting deeper than {MAX_DEPTH}; using `serde_json::Value`"),
+                        format!(
+                            "schema nesting deeper than {MAX_DEPTH}; using `serde_json::Value`"
+                        ),
                         ptr,
                     );
                     return (TypeRef::Prim(Prim::Value), s.schema_data.nullable);
@@ -318,15 +321,23 @@ impl<'a> Cx<'a> {
                 ),
                 false,
             ),
-            SchemaKind::OneOf { one_of } => {
-                self.union(one_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "oneOf")
-            }
-            SchemaKind::AnyOf { any_of } => {
-                self.union(any_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "anyOf")
-            }
-            SchemaKind::AllOf { all_of } => {
-                self.all_of(all_of, &[], None, name, doc, ptr)
-            }
+            SchemaKind::OneOf { one_of } => self.union(
+                one_of,
+                s.schema_data.discriminator.as_ref(),
+                name,
+                doc,
+                ptr,
+                "oneOf",
+            ),
+            SchemaKind::AnyOf { any_of } => self.union(
+                any_of,
+                s.schema_data.discriminator.as_ref(),
+                name,
+                doc,
+                ptr,
+                "anyOf",
+            ),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, &[], None, name, doc, ptr),
             SchemaKind::Not { .. } => {
                 self.warn(
                     "unsupported-schema",
@@ -396,7 +407,11 @@ impl<'a> Cx<'a> {
         let fixed = Name::Fixed(struct_name.clone());
         let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
         for (k, v) in properties {
-            props.push((k.clone(), format!("{ptr}/properties/{}", pointer_escape(k)), v.clone()));
+            props.push((
+                k.clone(),
+                format!("{ptr}/properties/{}", pointer_escape(k)),
+                v.clone(),
+            ));
         }
         let additional = self.additional(ap, &fixed, ptr);
         let fields = self.fields(&struct_name, &props, required);
@@ -470,13 +485,20 @@ impl<'a> Cx<'a> {
         let mut non_object: Vec<usize> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = match part {
-                ReferenceOr::Reference { reference } => reference
-                    .strip_prefix('#')
-                    .unwrap_or(reference)
-                    .to_string(),
+                ReferenceOr::Reference { reference } => {
+                    reference.strip_prefix('#').unwrap_or(reference).to_string()
+                }
                 ReferenceOr::Item(_) => format!("{ptr}/allOf/{i}"),
             };
-            if !self.collect_object(part, &part_ptr, &mut props, &mut required, &mut additional, &mut doc, 0) {
+            if !self.collect_object(
+                part,
+                &part_ptr,
+                &mut props,
+                &mut required,
+                &mut additional,
+                &mut doc,
+                0,
+            ) {
                 non_object.push(i);
             }
         }
@@ -502,7 +524,10 @@ impl<'a> Cx<'a> {
                 );
                 return (TypeRef::Prim(Prim::Value), false);
             }
-        } else if non_object.iter().any(|&i| self.deref_part_is_typed(&parts[i])) {
+        } else if non_object
+            .iter()
+            .any(|&i| self.deref_part_is_typed(&parts[i]))
+        {
             self.warn(
                 "unsupported-schema",
                 "`allOf` mixes object and non-object schemas; only the object parts are merged",
@@ -542,7 +567,9 @@ impl<'a> Cx<'a> {
     fn deref_part_is_typed(&self, part: &ReferenceOr<Schema>) -> bool {
         match self.deref_schema(part) {
             Some(s) => match &s.schema_kind {
-                SchemaKind::Any(a) => a.typ.is_some() || !a.enumeration.is_empty() || a.items.is_some(),
+                SchemaKind::Any(a) => {
+                    a.typ.is_some() || !a.enumeration.is_empty() || a.items.is_some()
+                }
                 _ => true,
             },
             None => false,
@@ -568,10 +595,20 @@ impl<'a> Cx<'a> {
         let (s, base_ptr) = match part {
             ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
                 Some((key, target)) => match target {
-                    ReferenceOr::Item(s) => (s, format!("/components/schemas/{}", pointer_escape(key))),
+                    ReferenceOr::Item(s) => {
+                        (s, format!("/components/schemas/{}", pointer_escape(key)))
+                    }
                     ReferenceOr::Reference { .. } => {
                         let t = target.clone();
-                        return self.collect_object(&t, part_ptr, props, required, additional, doc, depth + 1);
+                        return self.collect_object(
+                            &t,
+                            part_ptr,
+                            props,
+                            required,
+                            additional,
+                            doc,
+                            depth + 1,
+                        );
                     }
                 },
                 None => return false,
@@ -581,9 +618,18 @@ impl<'a> Cx<'a> {
         if doc.description.is_none() {
             doc.description = s.schema_data.description.clone();
         }
-        let mut add_props = |map: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, req: &[String], ap: &Option<AdditionalProperties>| {
+        let mut add_props = |map: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                             req: &[String],
+                             ap: &Option<AdditionalProperties>| {
             for (k, v) in map {
-                upsert(props, (k.clone(), format!("{base_ptr}/properties/{}", pointer_escape(k)), v.clone()));
+                upsert(
+                    props,
+                    (
+                        k.clone(),
+                        format!("{base_ptr}/properties/{}", pointer_escape(k)),
+                        v.clone(),
+                    ),
+                );
             }
             for r in req {
                 if !required.contains(r) {
@@ -604,7 +650,15 @@ impl<'a> Cx<'a> {
                 let mut ok = true;
                 for (i, sub) in a.all_of.iter().enumerate() {
                     let sub_ptr = format!("{base_ptr}/allOf/{i}");
-                    ok &= self.collect_object(sub, &sub_ptr, props, required, additional, doc, depth + 1);
+                    ok &= self.collect_object(
+                        sub,
+                        &sub_ptr,
+                        props,
+                        required,
+                        additional,
+                        doc,
+                        depth + 1,
+                    );
                 }
                 ok || !a.properties.is_empty()
             }
@@ -612,7 +666,15 @@ impl<'a> Cx<'a> {
                 let mut any = false;
                 for (i, sub) in all_of.iter().enumerate() {
                     let sub_ptr = format!("{base_ptr}/allOf/{i}");
-                    any |= self.collect_object(sub, &sub_ptr, props, required, additional, doc, depth + 1);
+                    any |= self.collect_object(
+                        sub,
+                        &sub_ptr,
+                        props,
+                        required,
+                        additional,
+                        doc,
+                        depth + 1,
+                    );
                 }
                 any
             }
@@ -764,23 +826,55 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn any(&mut self, a: &AnySchema, s: &Schema, name: Name, doc: Doc, ptr: &str) -> (TypeRef, bool) {
+    fn any(
+        &mut self,
+        a: &AnySchema,
+        s: &Schema,
+        name: Name,
+        doc: Doc,
+        ptr: &str,
+    ) -> (TypeRef, bool) {
         if !a.all_of.is_empty() {
             let mut props = Vec::new();
             for (k, v) in &a.properties {
-                props.push((k.clone(), format!("{ptr}/properties/{}", pointer_escape(k)), v.clone()));
+                props.push((
+                    k.clone(),
+                    format!("{ptr}/properties/{}", pointer_escape(k)),
+                    v.clone(),
+                ));
             }
             return self.all_of(&a.all_of, &props, Some(&a.required), name, doc, ptr);
         }
         if !a.one_of.is_empty() {
-            return self.union(&a.one_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "oneOf");
+            return self.union(
+                &a.one_of,
+                s.schema_data.discriminator.as_ref(),
+                name,
+                doc,
+                ptr,
+                "oneOf",
+            );
         }
         if !a.any_of.is_empty() {
-            return self.union(&a.any_of, s.schema_data.discriminator.as_ref(), name, doc, ptr, "anyOf");
+            return self.union(
+                &a.any_of,
+                s.schema_data.discriminator.as_ref(),
+                name,
+                doc,
+                ptr,
+                "anyOf",
+            );
         }
         if !a.properties.is_empty() || a.typ.as_deref() == Some("object") {
             return (
-                self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, doc, ptr),
+                self.object(
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    name,
+                    doc,
+                    ptr,
+                ),
                 false,
             );
         }
@@ -788,26 +882,54 @@ impl<'a> Cx<'a> {
             return (self.array(a.items.as_ref(), &name, ptr), false);
         }
         if !a.enumeration.is_empty() {
-            let strings: Vec<String> = a.enumeration.iter().filter_map(|v| v.as_str().map(String::from)).collect();
-            let ints: Vec<i64> = a.enumeration.iter().filter_map(serde_json::Value::as_i64).collect();
+            let strings: Vec<String> = a
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect();
+            let ints: Vec<i64> = a
+                .enumeration
+                .iter()
+                .filter_map(serde_json::Value::as_i64)
+                .collect();
             let nullable = a.enumeration.iter().any(serde_json::Value::is_null);
             let non_null = a.enumeration.len() - usize::from(nullable);
             let names = varnames(&s.schema_data.extensions);
             if strings.len() == non_null && non_null > 0 {
-                let kind = TypeKind::Enum { repr: EnumRepr::String, variants: string_variants(&strings, names.as_deref()) };
+                let kind = TypeKind::Enum {
+                    repr: EnumRepr::String,
+                    variants: string_variants(&strings, names.as_deref()),
+                };
                 return (self.define(&name, doc, kind, ptr), nullable);
             }
             if ints.len() == non_null && non_null > 0 {
-                let kind = TypeKind::Enum { repr: EnumRepr::Integer, variants: integer_variants(&ints, names.as_deref()) };
+                let kind = TypeKind::Enum {
+                    repr: EnumRepr::Integer,
+                    variants: integer_variants(&ints, names.as_deref()),
+                };
                 return (self.define(&name, doc, kind, ptr), nullable);
             }
             if non_null > 0 {
-                self.warn("unsupported-schema", "enum mixing value types; using `serde_json::Value`", ptr);
+                self.warn(
+                    "unsupported-schema",
+                    "enum mixing value types; using `serde_json::Value`",
+                    ptr,
+                );
             }
             return (TypeRef::Prim(Prim::Value), nullable);
         }
         if a.additional_properties.is_some() {
-            return (self.object(&a.properties, &a.required, a.additional_properties.as_ref(), name, doc, ptr), false);
+            return (
+                self.object(
+                    &a.properties,
+                    &a.required,
+                    a.additional_properties.as_ref(),
+                    name,
+                    doc,
+                    ptr,
+                ),
+                false,
+            );
         }
         let prim = match a.typ.as_deref() {
             Some("string") => match a.format.as_deref() {
@@ -824,7 +946,11 @@ impl<'a> Cx<'a> {
             },
             Some("boolean") => Prim::Bool,
             Some(other) if other != "null" => {
-                self.warn("unsupported-schema", format!("unknown type `{other}`; using `serde_json::Value`"), ptr);
+                self.warn(
+                    "unsupported-schema",
+                    format!("unknown type `{other}`; using `serde_json::Value`"),
+                    ptr,
+                );
                 Prim::Value
             }
             _ => Prim::Value,
@@ -891,8 +1017,13 @@ fn string_format(f: &VariantOrUnknownOrEmpty<StringFormat>) -> Prim {
 
 /// `x-enum-varnames` / `x-enum-names`, a widespread convention for naming enum variants.
 fn varnames(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<Vec<String>> {
-    let v = ext.get("x-enum-varnames").or_else(|| ext.get("x-enumNames"))?;
-    v.as_array()?.iter().map(|s| s.as_str().map(String::from)).collect()
+    let v = ext
+        .get("x-enum-varnames")
+        .or_else(|| ext.get("x-enumNames"))?;
+    v.as_array()?
+        .iter()
+        .map(|s| s.as_str().map(String::from))
+        .collect()
 }
 
 fn string_variants(values: &[String], names: Option<&[String]>) -> Vec<EnumVariant> {

@@ -133,8 +133,10 @@ impl SourceMap {
     }
 
     fn add_origin(&mut self, doc_ptr: &str, file: &Path, file_ptr: &str) {
-        self.origins
-            .insert(doc_ptr.to_string(), (file.to_path_buf(), file_ptr.to_string()));
+        self.origins.insert(
+            doc_ptr.to_string(),
+            (file.to_path_buf(), file_ptr.to_string()),
+        );
     }
 }
 
@@ -218,7 +220,9 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
         diags.push(
             Diagnostic::error(
                 "too-deep",
-                format!("the document nests {depth} levels deep; at most {MAX_DEPTH} are supported"),
+                format!(
+                    "the document nests {depth} levels deep; at most {MAX_DEPTH} are supported"
+                ),
             )
             .at(ctx.sources.locate("")),
         );
@@ -230,7 +234,11 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     // the caller must check `diags.has_errors()`.
     let openapi = deserialize(&doc, &ctx.sources, diags)?;
     let mut files = vec![path.to_path_buf()];
-    let mut others: Vec<PathBuf> = ctx.loaded_files().into_iter().filter(|f| f != path).collect();
+    let mut others: Vec<PathBuf> = ctx
+        .loaded_files()
+        .into_iter()
+        .filter(|f| f != path)
+        .collect();
     others.sort();
     others.dedup();
     files.extend(others);
@@ -372,8 +380,11 @@ fn check_size(doc: &Value, path: &Path) -> Result<(), Box<Diagnostic>> {
         total = total.saturating_add(len);
         if total > MAX_POINTER_VOLUME {
             return Err(Box::new(
-                Diagnostic::error("too-large", "the document is too large to process (too many or too long keys)")
-                    .at(Location::new(path, "")),
+                Diagnostic::error(
+                    "too-large",
+                    "the document is too large to process (too many or too long keys)",
+                )
+                .at(Location::new(path, "")),
             ));
         }
         match v {
@@ -402,7 +413,11 @@ fn max_depth(v: &Value) -> usize {
 
 /// Deserializes the document into the `openapiv3` model on a thread with a
 /// large stack. On failure, reports every failing piece.
-fn deserialize(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+fn deserialize(
+    doc: &Value,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<openapiv3::OpenAPI> {
     let outcome = std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("oagen-load".into())
@@ -421,8 +436,11 @@ fn deserialize(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> Opt
         Some(Err(failures)) => {
             for (ptr, msg) in failures {
                 diags.push(
-                    Diagnostic::error("invalid-spec", format!("not a valid OpenAPI document: {msg}"))
-                        .at(sources.locate(&ptr)),
+                    Diagnostic::error(
+                        "invalid-spec",
+                        format!("not a valid OpenAPI document: {msg}"),
+                    )
+                    .at(sources.locate(&ptr)),
                 );
             }
             None
@@ -495,7 +513,9 @@ fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
         }
     }
     for node in walk::walk_model(doc) {
-        let Some(v) = doc.pointer(&node.ptr) else { continue };
+        let Some(v) = doc.pointer(&node.ptr) else {
+            continue;
+        };
         if node.bool_ok && v.is_boolean() {
             continue;
         }
@@ -535,7 +555,9 @@ fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
             continue;
         }
         let sub = if sub.is_empty() {
-            doc.pointer(ptr).and_then(|v| culprit_key(v, msg, *checker)).unwrap_or_default()
+            doc.pointer(ptr)
+                .and_then(|v| culprit_key(v, msg, *checker))
+                .unwrap_or_default()
         } else {
             sub.clone()
         };
@@ -553,7 +575,11 @@ fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
 /// finds the member whose removal makes the object acceptable, as
 /// `/escaped-key`; failing that, the member whose value the message
 /// quotes.
-fn culprit_key(v: &Value, message: &str, checker: fn(&Value) -> Result<(), Failure>) -> Option<String> {
+fn culprit_key(
+    v: &Value,
+    message: &str,
+    checker: fn(&Value) -> Result<(), Failure>,
+) -> Option<String> {
     let obj = v.as_object()?;
     for key in obj.keys() {
         let mut without = obj.clone();
@@ -634,7 +660,9 @@ impl Ctx {
     pub fn file(&mut self, norm: &Path, diags: &mut Diagnostics) -> &FileState {
         if !self.files.contains_key(norm) {
             let state = match std::fs::read_to_string(norm) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => FileState::Missing("no such file".into()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    FileState::Missing("no such file".into())
+                }
                 Err(e) => FileState::Missing(e.to_string()),
                 Ok(text) => {
                     let format = Format::detect(norm, &text);
@@ -702,14 +730,23 @@ mod tests {
         assert_eq!(pointer_escape("a/b~c"), "a~1b~0c");
         assert_eq!(pointer_unescape("a~1b~0c"), "a/b~c");
         assert_eq!(pointer_unescape("~01"), "~1");
-        assert_eq!(pointer_tokens("/a~1b/0"), vec!["a/b".to_string(), "0".to_string()]);
+        assert_eq!(
+            pointer_tokens("/a~1b/0"),
+            vec!["a/b".to_string(), "0".to_string()]
+        );
         assert!(pointer_tokens("").is_empty());
     }
 
     #[test]
     fn normalize() {
-        assert_eq!(normalize_path(Path::new("./a/../b/./c.yaml")), PathBuf::from("b/c.yaml"));
-        assert_eq!(normalize_path(Path::new("../x/../y")), PathBuf::from("../y"));
+        assert_eq!(
+            normalize_path(Path::new("./a/../b/./c.yaml")),
+            PathBuf::from("b/c.yaml")
+        );
+        assert_eq!(
+            normalize_path(Path::new("../x/../y")),
+            PathBuf::from("../y")
+        );
         assert_eq!(normalize_path(Path::new("/a/../../b")), PathBuf::from("/b"));
     }
 
@@ -723,7 +760,10 @@ mod tests {
         );
         assert_eq!(
             s.origin("/components/schemas/Ex"),
-            (PathBuf::from("root.yaml"), "/components/schemas/Ex".to_string())
+            (
+                PathBuf::from("root.yaml"),
+                "/components/schemas/Ex".to_string()
+            )
         );
     }
 

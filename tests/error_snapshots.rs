@@ -1,0 +1,72 @@
+//! Every invalid fixture: the rendered diagnostics (file, JSON pointer, line with caret) are
+//! snapshotted, and each must fail with an error (or, for warnings-only fixtures, fail
+//! under `--strict`).
+
+mod support;
+
+use oagen::{build_ir, Options};
+
+#[test]
+fn every_bad_fixture_reports_clear_errors() {
+    std::env::set_current_dir(support::root()).expect("cd");
+    let fixtures = support::fixtures("tests/fixtures/bad");
+    assert!(fixtures.len() >= 10, "fixtures went missing");
+    for spec in fixtures {
+        let name = support::fixture_name(&spec);
+        let rel = support::rel(&spec);
+        let text = match build_ir(&rel, &Options::default()) {
+            Err(d) => {
+                assert!(d.has_errors(), "{name}: failed without an error");
+                d.render(false)
+            }
+            Ok((_, d, _)) => {
+                // Only warnings: they must exist, and --strict must turn them into errors.
+                assert!(
+                    d.warning_count() > 0,
+                    "{name} was accepted without any diagnostic"
+                );
+                let strict = Options {
+                    strict: true,
+                    ..Options::default()
+                };
+                assert!(
+                    build_ir(&rel, &strict).is_err(),
+                    "{name}: --strict accepted warnings"
+                );
+                d.render(false)
+            }
+        };
+        assert!(
+            text.contains(&rel.display().to_string()),
+            "{name}: the message does not name the file:\n{text}"
+        );
+        insta::assert_snapshot!(format!("bad__{name}"), text);
+    }
+}
+
+#[test]
+fn several_problems_are_reported_together() {
+    std::env::set_current_dir(support::root()).expect("cd");
+    let d = build_ir(
+        "tests/fixtures/bad/several-problems.yaml".as_ref(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(
+        d.error_count() >= 3,
+        "only {} errors:\n{}",
+        d.error_count(),
+        d.render(false)
+    );
+    let d = build_ir(
+        "tests/fixtures/bad/dangling-ref.yaml".as_ref(),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(
+        d.error_count() >= 2,
+        "only {} errors:\n{}",
+        d.error_count(),
+        d.render(false)
+    );
+}

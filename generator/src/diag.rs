@@ -126,7 +126,13 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     /// One line: `error[code]: message at file#pointer`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}]: {}", self.severity.as_str(), self.code, self.message)?;
+        write!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
         if let Some(loc) = &self.location {
             write!(f, " at {loc}")?;
         }
@@ -164,12 +170,22 @@ impl Diagnostics {
     }
 
     /// Records an error.
-    pub fn error(&mut self, code: &'static str, message: impl Into<String>, location: Option<Location>) {
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        location: Option<Location>,
+    ) {
         self.push(Diagnostic::error(code, message).at(location));
     }
 
     /// Records a warning.
-    pub fn warning(&mut self, code: &'static str, message: impl Into<String>, location: Option<Location>) {
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        message: impl Into<String>,
+        location: Option<Location>,
+    ) {
         self.push(Diagnostic::warning(code, message).at(location));
     }
 
@@ -180,12 +196,18 @@ impl Diagnostics {
 
     /// Number of errors recorded.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Error).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
     }
 
     /// Number of warnings recorded.
     pub fn warning_count(&self) -> usize {
-        self.items.iter().filter(|d| d.severity == Severity::Warning).count()
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count()
     }
 
     /// Number of diagnostics recorded.
@@ -215,8 +237,14 @@ impl Diagnostics {
     pub fn sorted(&self) -> Vec<&Diagnostic> {
         let mut out: Vec<&Diagnostic> = self.items.iter().collect();
         out.sort_by(|a, b| {
-            let ka = (a.location.as_ref().map(|l| &l.file), a.location.as_ref().and_then(|l| l.line));
-            let kb = (b.location.as_ref().map(|l| &l.file), b.location.as_ref().and_then(|l| l.line));
+            let ka = (
+                a.location.as_ref().map(|l| &l.file),
+                a.location.as_ref().and_then(|l| l.line),
+            );
+            let kb = (
+                b.location.as_ref().map(|l| &l.file),
+                b.location.as_ref().and_then(|l| l.line),
+            );
             ka.cmp(&kb)
         });
         out
@@ -431,14 +459,25 @@ mod tests {
 
     fn sample() -> Diagnostics {
         let mut d = Diagnostics::new();
-        d.add_source(Path::new("spec.yaml"), "openapi: 3.0.3\npaths:\n  /a:\n    $ref: '#/nope'\n".into());
+        d.add_source(
+            Path::new("spec.yaml"),
+            "openapi: 3.0.3\npaths:\n  /a:\n    $ref: '#/nope'\n".into(),
+        );
         d.push(
             Diagnostic::error("dangling-ref", "reference `#/nope` points at nothing")
                 .at(Location::new("spec.yaml", "/paths/~1a/$ref").with_position(4, 5))
                 .with_help("check the spelling"),
         );
-        d.warning("no-line", "something odd", Some(Location::new("other.yaml", "/x")));
-        d.warning("first", "early in the file", Some(Location::new("spec.yaml", "").with_position(1, 1)));
+        d.warning(
+            "no-line",
+            "something odd",
+            Some(Location::new("other.yaml", "/x")),
+        );
+        d.warning(
+            "first",
+            "early in the file",
+            Some(Location::new("spec.yaml", "").with_position(1, 1)),
+        );
         d
     }
 

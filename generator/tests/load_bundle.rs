@@ -68,7 +68,10 @@ fn split_spec_is_bundled_into_components() {
     );
     // common.yaml's Error differs from the root's: bundled as Error2, and
     // common.yaml's own local ref to it follows.
-    assert_eq!(doc["components"]["schemas"]["Error2"]["properties"]["code"], json!({"type": "integer"}));
+    assert_eq!(
+        doc["components"]["schemas"]["Error2"]["properties"]["code"],
+        json!({"type": "integer"})
+    );
     assert_eq!(
         doc["components"]["responses"]["NotFound"]["content"]["application/json"]["schema"],
         json!({"$ref": "#/components/schemas/Error2"})
@@ -85,12 +88,19 @@ fn split_spec_is_bundled_into_components() {
     // The path item from paths/pets.yaml is inlined, its ref rewritten.
     assert_eq!(doc["paths"]["/pets"]["get"]["operationId"], "listPets");
     assert_eq!(
-        doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"],
+        doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["items"],
         json!({"$ref": "#/components/schemas/Pet"})
     );
     let p = &doc["paths"]["/pets/{id}"]["get"];
-    assert_eq!(p["parameters"][0], json!({"$ref": "#/components/parameters/Id"}));
-    assert_eq!(p["responses"]["404"], json!({"$ref": "#/components/responses/NotFound"}));
+    assert_eq!(
+        p["parameters"][0],
+        json!({"$ref": "#/components/parameters/Id"})
+    );
+    assert_eq!(
+        p["responses"]["404"],
+        json!({"$ref": "#/components/responses/NotFound"})
+    );
     assert_eq!(
         p["responses"]["default"]["content"]["application/json"]["schema"],
         json!({"$ref": "#/components/schemas/Error2"})
@@ -175,5 +185,8 @@ paths:
     let spec = load::load_str(text, &fixture("split/in-memory.yaml"), &mut diags);
     assert!(diags.is_empty(), "{}", diags.render(false));
     let doc = spec.map(|s| s.document).unwrap_or_default();
-    assert_eq!(doc["components"]["schemas"]["Tag"], json!({"type": "string"}));
+    assert_eq!(
+        doc["components"]["schemas"]["Tag"],
+        json!({"type": "string"})
+    );
 }

@@ -49,7 +49,8 @@ fn ref_cycles_are_reported_once_each() {
     assert!(diags.has_errors());
     assert_eq!(codes(&diags), vec!["ref-cycle", "ref-cycle"]);
     let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
-    assert!(messages[0].contains("#/components/schemas/A → #/components/schemas/B → #/components/schemas/A"));
+    assert!(messages[0]
+        .contains("#/components/schemas/A → #/components/schemas/B → #/components/schemas/A"));
     assert!(messages[1].contains("#/components/schemas/Self → #/components/schemas/Self"));
     insta::assert_snapshot!(diags.render(false));
 }
@@ -69,7 +70,11 @@ fn swagger_2_is_refused() {
     let (loaded, diags) = load_fixture("bad-swagger.yaml");
     assert!(loaded.is_none());
     assert_eq!(codes(&diags), vec!["unsupported-version"]);
-    let msg = &diags.iter().next().map(|d| d.message.clone()).unwrap_or_default();
+    let msg = &diags
+        .iter()
+        .next()
+        .map(|d| d.message.clone())
+        .unwrap_or_default();
     assert!(msg.contains("Swagger 2.0 is not supported"), "{msg}");
     assert!(msg.contains("swagger2openapi"), "{msg}");
     insta::assert_snapshot!(diags.render(false));
@@ -127,7 +132,12 @@ fn remote_refs_are_refused() {
 fn invalid_pieces_are_all_reported() {
     let (loaded, diags) = load_fixture("bad-invalid.yaml");
     assert!(loaded.is_none());
-    assert_eq!(codes(&diags), vec!["invalid-spec"; 3], "{}", diags.render(false));
+    assert_eq!(
+        codes(&diags),
+        vec!["invalid-spec"; 3],
+        "{}",
+        diags.render(false)
+    );
     let pointers: Vec<String> = diags
         .iter()
         .filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone()))
@@ -152,7 +162,12 @@ fn problems_in_other_files_point_into_them() {
     let rendered = diags.render(false);
     assert_eq!(
         codes(&diags),
-        vec!["dangling-ref", "dangling-ref", "parse-error", "dangling-ref"],
+        vec![
+            "dangling-ref",
+            "dangling-ref",
+            "parse-error",
+            "dangling-ref"
+        ],
         "{rendered}"
     );
     let files: Vec<String> = diags
@@ -168,7 +183,10 @@ fn problems_in_other_files_point_into_them() {
             "../tests/fixtures/load/bad-external/common.yaml",
         ]
     );
-    assert!(rendered.contains("did you mean `#/components/schemas/Widget`?"), "{rendered}");
+    assert!(
+        rendered.contains("did you mean `#/components/schemas/Widget`?"),
+        "{rendered}"
+    );
     insta::assert_snapshot!(rendered);
 }
 
@@ -186,7 +204,9 @@ fn strict_turns_the_warning_into_an_error() {
     let (_, mut diags) = load_fixture("bad-webhooks.yaml");
     diags.promote_warnings();
     assert!(diags.has_errors());
-    assert!(diags.render(false).starts_with("error[unsupported-3.1-feature]"));
+    assert!(diags
+        .render(false)
+        .starts_with("error[unsupported-3.1-feature]"));
 }
 
 #[test]

@@ -26,19 +26,94 @@ fn run(text: &str, name: &str) {
 }
 
 const KEYS: &[&str] = &[
-    "openapi", "info", "title", "version", "paths", "/a", "/b/{id}", "get", "post", "parameters", "name", "in",
-    "required", "schema", "responses", "200", "default", "description", "content", "application/json",
-    "components", "schemas", "A", "B", "requestBody", "headers", "$ref", "type", "properties", "x", "items",
-    "additionalProperties", "allOf", "anyOf", "oneOf", "not", "nullable", "enum", "const", "examples",
-    "example", "exclusiveMinimum", "minimum", "format", "contentEncoding", "contentMediaType", "webhooks",
-    "pathItems", "securitySchemes", "callbacks", "links", "discriminator", "x-oagen", "swagger",
+    "openapi",
+    "info",
+    "title",
+    "version",
+    "paths",
+    "/a",
+    "/b/{id}",
+    "get",
+    "post",
+    "parameters",
+    "name",
+    "in",
+    "required",
+    "schema",
+    "responses",
+    "200",
+    "default",
+    "description",
+    "content",
+    "application/json",
+    "components",
+    "schemas",
+    "A",
+    "B",
+    "requestBody",
+    "headers",
+    "$ref",
+    "type",
+    "properties",
+    "x",
+    "items",
+    "additionalProperties",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "nullable",
+    "enum",
+    "const",
+    "examples",
+    "example",
+    "exclusiveMinimum",
+    "minimum",
+    "format",
+    "contentEncoding",
+    "contentMediaType",
+    "webhooks",
+    "pathItems",
+    "securitySchemes",
+    "callbacks",
+    "links",
+    "discriminator",
+    "x-oagen",
+    "swagger",
 ];
 
 const STRINGS: &[&str] = &[
-    "3.0.3", "3.1.0", "2.0", "string", "integer", "number", "object", "array", "boolean", "null", "query",
-    "path", "body", "#/components/schemas/A", "#/components/schemas/B", "#/paths/~1a", "#", "#/", "#foo",
-    "other.yaml", "other.yaml#/A", "./x/../y.json#/components/schemas/A", "http://example.com/a.yaml",
-    "#/components/schemas/A/properties/x", "%", "#/%zz", "", "~", "base64", "int64", "mutualTLS",
+    "3.0.3",
+    "3.1.0",
+    "2.0",
+    "string",
+    "integer",
+    "number",
+    "object",
+    "array",
+    "boolean",
+    "null",
+    "query",
+    "path",
+    "body",
+    "#/components/schemas/A",
+    "#/components/schemas/B",
+    "#/paths/~1a",
+    "#",
+    "#/",
+    "#foo",
+    "other.yaml",
+    "other.yaml#/A",
+    "./x/../y.json#/components/schemas/A",
+    "http://example.com/a.yaml",
+    "#/components/schemas/A/properties/x",
+    "%",
+    "#/%zz",
+    "",
+    "~",
+    "base64",
+    "int64",
+    "mutualTLS",
 ];
 
 fn key() -> impl Strategy<Value = String> {
@@ -63,7 +138,8 @@ fn value() -> impl Strategy<Value = Value> {
     scalar().prop_recursive(6, 64, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
-            prop::collection::vec((key(), inner), 0..6).prop_map(|kvs| Value::Object(kvs.into_iter().collect::<Map<_, _>>())),
+            prop::collection::vec((key(), inner), 0..6)
+                .prop_map(|kvs| Value::Object(kvs.into_iter().collect::<Map<_, _>>())),
         ]
     })
 }
@@ -71,11 +147,19 @@ fn value() -> impl Strategy<Value = Value> {
 /// A document that passes the version check most of the time, so the later
 /// stages get exercised.
 fn document() -> impl Strategy<Value = Value> {
-    (proptest::sample::select(&["3.0.3", "3.1.0", "3.1.1", "4.0"][..]), value(), value(), value()).prop_map(
-        |(version, paths, components, extra)| {
+    (
+        proptest::sample::select(&["3.0.3", "3.1.0", "3.1.1", "4.0"][..]),
+        value(),
+        value(),
+        value(),
+    )
+        .prop_map(|(version, paths, components, extra)| {
             let mut m = Map::new();
             m.insert("openapi".into(), Value::String(version.into()));
-            m.insert("info".into(), serde_json::json!({"title": "t", "version": "1"}));
+            m.insert(
+                "info".into(),
+                serde_json::json!({"title": "t", "version": "1"}),
+            );
             m.insert("paths".into(), paths);
             m.insert("components".into(), components);
             if let Value::Object(extra) = extra {
@@ -84,8 +168,7 @@ fn document() -> impl Strategy<Value = Value> {
                 }
             }
             Value::Object(m)
-        },
-    )
+        })
 }
 
 proptest! {
@@ -112,10 +195,17 @@ proptest! {
 }
 
 fn nested_properties(depth: usize) -> String {
-    let mut text = String::from("openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n");
+    let mut text = String::from(
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\ncomponents:\n  schemas:\n    A:\n",
+    );
     let mut indent = 6;
     for _ in 0..depth {
-        text.push_str(&format!("{}type: [object, 'null']\n{}properties:\n{}x:\n", " ".repeat(indent), " ".repeat(indent), " ".repeat(indent + 2)));
+        text.push_str(&format!(
+            "{}type: [object, 'null']\n{}properties:\n{}x:\n",
+            " ".repeat(indent),
+            " ".repeat(indent),
+            " ".repeat(indent + 2)
+        ));
         indent += 4;
     }
     text.push_str(&format!("{}type: string\n", " ".repeat(indent)));
@@ -128,6 +218,16 @@ fn deep_but_legal_nesting_loads() {
     let text = nested_properties(60);
     let mut diags = Diagnostics::new();
     let spec = load::load_str(&text, Path::new("deep.yaml"), &mut diags);
+    assert!(spec.is_some(), "{}", diags.render(false));
+}
+
+#[test]
+fn normalization_that_deepens_the_document_still_loads() {
+    // Each level's `type: [object, string]` becomes an `anyOf`, doubling the
+    // nesting the deserializer sees.
+    let text = nested_properties(60).replace("type: [object, 'null']", "type: [object, string]");
+    let mut diags = Diagnostics::new();
+    let spec = load::load_str(&text, Path::new("deeper.yaml"), &mut diags);
     assert!(spec.is_some(), "{}", diags.render(false));
 }
 
@@ -157,7 +257,11 @@ fn alias_bombs_are_refused() {
     }
     let mut diags = Diagnostics::new();
     assert!(load::load_str(&text, Path::new("bomb.yaml"), &mut diags).is_none());
-    assert!(diags.iter().any(|d| d.code == "parse-error"), "{}", diags.render(false));
+    assert!(
+        diags.iter().any(|d| d.code == "parse-error"),
+        "{}",
+        diags.render(false)
+    );
 }
 
 #[test]
@@ -173,5 +277,9 @@ fn huge_keys_over_many_nodes_are_refused() {
     text.push_str("}}");
     let mut diags = Diagnostics::new();
     assert!(load::load_str(&text, Path::new("wide.json"), &mut diags).is_none());
-    assert!(diags.iter().any(|d| d.code == "too-large"), "{}", diags.render(false));
+    assert!(
+        diags.iter().any(|d| d.code == "too-large"),
+        "{}",
+        diags.render(false)
+    );
 }

@@ -34,13 +34,19 @@ fn yaml_pointers_have_lines_and_columns() {
         ("/paths/~1pets~1{petId}/get", (8, 5)),
         ("/paths/~1pets~1{petId}/get/parameters/0", (11, 11)),
         ("/paths/~1pets~1{petId}/get/parameters/0/in", (12, 11)),
-        ("/paths/~1pets~1{petId}/get/parameters/0/schema/type", (14, 20)),
+        (
+            "/paths/~1pets~1{petId}/get/parameters/0/schema/type",
+            (14, 20),
+        ),
         ("/paths/~1pets~1{petId}/get/responses/200", (16, 9)),
         (
             "/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref",
             (21, 17),
         ),
-        ("/components/schemas/Pet/properties/tags/items/enum/1", (33, 25)),
+        (
+            "/components/schemas/Pet/properties/tags/items/enum/1",
+            (33, 25),
+        ),
     ];
     for (ptr, (line, col)) in cases {
         let loc = spec.locate(ptr);
@@ -54,7 +60,10 @@ fn yaml_pointers_have_lines_and_columns() {
 fn missing_pointers_fall_back_to_the_nearest_ancestor() {
     let spec = load_ok("positions.yaml");
     let loc = spec.locate("/components/schemas/Pet/properties/name/maxLength");
-    assert_eq!(loc.pointer, "/components/schemas/Pet/properties/name/maxLength");
+    assert_eq!(
+        loc.pointer,
+        "/components/schemas/Pet/properties/name/maxLength"
+    );
     assert_eq!(line_col(&loc), (Some(27), Some(9)));
 }
 
@@ -65,7 +74,10 @@ fn json_pointers_have_lines_and_columns() {
         ("", (1, 1)),
         ("/info/title", (3, 12)),
         ("/paths/~1pets~1{petId}/get/operationId", (7, 9)),
-        ("/paths/~1pets~1{petId}/get/responses/200/description", (10, 13)),
+        (
+            "/paths/~1pets~1{petId}/get/responses/200/description",
+            (10, 13),
+        ),
         (
             "/paths/~1pets~1{petId}/get/responses/200/content/application~1json/schema/$ref",
             (11, 57),

@@ -8,7 +8,9 @@ use oagen::diag::Diagnostics;
 use oagen::load;
 
 fn fixtures(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures").join(dir)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(dir)
 }
 
 #[test]

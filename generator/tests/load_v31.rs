@@ -29,11 +29,15 @@ fn source_version_is_kept() {
 #[test]
 fn type_with_null_becomes_nullable() {
     let (spec, _) = load_31();
-    assert_eq!(schema(&spec, "NullableString"), &json!({"type": "string", "nullable": true}));
+    assert_eq!(
+        schema(&spec, "NullableString"),
+        &json!({"type": "string", "nullable": true})
+    );
     for name in ["OnlyNull", "NullList", "YamlNull"] {
         assert_eq!(schema(&spec, name), &json!({"nullable": true}), "{name}");
     }
-    let header = &spec.document["paths"]["/items/{id}"]["get"]["responses"]["200"]["headers"]["X-Count"]["schema"];
+    let header = &spec.document["paths"]["/items/{id}"]["get"]["responses"]["200"]["headers"]
+        ["X-Count"]["schema"];
     assert_eq!(header, &json!({"type": "integer", "nullable": true}));
 }
 
@@ -52,14 +56,20 @@ fn several_types_become_any_of() {
         })
     );
     let param = &spec.document["paths"]["/items/{id}"]["get"]["parameters"][1]["schema"];
-    assert_eq!(param, &json!({"anyOf": [{"type": "string"}, {"type": "integer"}]}));
+    assert_eq!(
+        param,
+        &json!({"anyOf": [{"type": "string"}, {"type": "integer"}]})
+    );
 }
 
 #[test]
 fn const_examples_and_bounds() {
     let (spec, _) = load_31();
     assert_eq!(schema(&spec, "Const"), &json!({"enum": ["fixed"]}));
-    assert_eq!(schema(&spec, "Examples"), &json!({"type": "string", "example": "first"}));
+    assert_eq!(
+        schema(&spec, "Examples"),
+        &json!({"type": "string", "example": "first"})
+    );
     assert_eq!(
         schema(&spec, "Bounds"),
         &json!({"type": "number", "exclusiveMinimum": true, "exclusiveMaximum": true, "minimum": 0, "maximum": 100})
@@ -74,8 +84,14 @@ fn const_examples_and_bounds() {
 #[test]
 fn content_encoding_and_media_type() {
     let (spec, _) = load_31();
-    assert_eq!(schema(&spec, "Base64"), &json!({"type": "string", "format": "byte"}));
-    assert_eq!(schema(&spec, "Binary"), &json!({"type": "string", "format": "binary"}));
+    assert_eq!(
+        schema(&spec, "Base64"),
+        &json!({"type": "string", "format": "byte"})
+    );
+    assert_eq!(
+        schema(&spec, "Binary"),
+        &json!({"type": "string", "format": "binary"})
+    );
 }
 
 #[test]
@@ -85,8 +101,12 @@ fn ref_siblings_become_all_of() {
         schema(&spec, "RefWithSiblings"),
         &json!({"description": "a base with a description", "allOf": [{"$ref": "#/components/schemas/Base"}]})
     );
-    let media = &spec.document["paths"]["/items/{id}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
-    assert_eq!(media, &json!({"description": "the item", "allOf": [{"$ref": "#/components/schemas/Base"}]}));
+    let media = &spec.document["paths"]["/items/{id}"]["get"]["responses"]["200"]["content"]
+        ["application/json"]["schema"];
+    assert_eq!(
+        media,
+        &json!({"description": "the item", "allOf": [{"$ref": "#/components/schemas/Base"}]})
+    );
     // Not a schema: the 3.1 description override is dropped.
     let param = &spec.document["paths"]["/items/{id}"]["get"]["parameters"][0];
     assert_eq!(param, &json!({"$ref": "#/components/parameters/Id"}));
@@ -99,7 +119,10 @@ fn null_branches_become_nullable() {
         schema(&spec, "NullableRef"),
         &json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/Base"}]})
     );
-    assert_eq!(schema(&spec, "NullableInline"), &json!({"nullable": true, "type": "integer"}));
+    assert_eq!(
+        schema(&spec, "NullableInline"),
+        &json!({"nullable": true, "type": "integer"})
+    );
 }
 
 #[test]
@@ -124,22 +147,39 @@ fn document_level_rules() {
     assert_eq!(doc["info"]["license"], json!({"name": "MIT"}));
     assert!(doc["components"].get("pathItems").is_none());
     // The path item ref into components/pathItems was inlined.
-    assert_eq!(doc["paths"]["/things"], json!({"get": {"responses": {"204": {"description": "none"}}}}));
+    assert_eq!(
+        doc["paths"]["/things"],
+        json!({"get": {"responses": {"204": {"description": "none"}}}})
+    );
     assert!(doc["components"]["securitySchemes"].get("mtls").is_none());
     let warnings: Vec<(&str, String)> = diags
         .iter()
-        .map(|d| (d.code, d.location.as_ref().map(|l| l.pointer.clone()).unwrap_or_default()))
+        .map(|d| {
+            (
+                d.code,
+                d.location
+                    .as_ref()
+                    .map(|l| l.pointer.clone())
+                    .unwrap_or_default(),
+            )
+        })
         .collect();
     assert_eq!(
         warnings,
         vec![
             ("unsupported-3.1-feature", "/webhooks".to_string()),
-            ("unsupported-3.1-feature", "/components/securitySchemes/mtls".to_string()),
+            (
+                "unsupported-3.1-feature",
+                "/components/securitySchemes/mtls".to_string()
+            ),
         ]
     );
     assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     // Top-level order follows the spec.
-    let keys: Vec<&str> = doc.as_object().map(|o| o.keys().map(String::as_str).collect()).unwrap_or_default();
+    let keys: Vec<&str> = doc
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
     assert_eq!(keys, vec!["openapi", "info", "paths", "components"]);
 }
 

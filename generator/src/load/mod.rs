@@ -256,8 +256,15 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
 /// bundling and 3.1 normalization can add some).
 const MAX_DEPTH: usize = 400;
 
-/// Stack for the serde deserialization of the whole document.
-const DESERIALIZE_STACK: usize = 256 * 1024 * 1024;
+/// Stack for the serde deserialization of the whole document. The
+/// `openapiv3` model buffers flattened and untagged content, so each level
+/// of nesting costs tens of kilobytes of stack in debug builds: about 12 MiB
+/// at [`MAX_DEPTH`]; this leaves a wide margin.
+const DESERIALIZE_STACK: usize = 64 * 1024 * 1024;
+
+/// Nesting that is safe to deserialize on the caller's stack, should a
+/// thread with a large stack not be available.
+const SMALL_STACK_DEPTH: usize = 40;
 
 fn parse_error(path: &Path, format: Format, e: &parse::ParseError) -> Diagnostic {
     let what = match format {
@@ -428,6 +435,14 @@ fn deserialize(
             });
         match handle {
             Ok(h) => h.join().ok(),
+            // No thread (e.g. strict memory limits): shallow documents can
+            // be done here.
+            Err(_) if max_depth(doc) <= SMALL_STACK_DEPTH => {
+                Some(match try_deserialize::<openapiv3::OpenAPI>(doc) {
+                    Ok(api) => Ok(api),
+                    Err(first) => Err(failing_pieces(doc, first)),
+                })
+            }
             Err(_) => None,
         }
     });
@@ -449,7 +464,7 @@ fn deserialize(
             diags.push(
                 Diagnostic::error(
                     "internal-error",
-                    "the OpenAPI model could not be built from this document (the deserializer crashed)",
+                    "the OpenAPI model could not be built from this document (the deserializer crashed or could not be started)",
                 )
                 .at(sources.locate(""))
                 .with_help("please report this spec as a bug in oagen"),

@@ -31,7 +31,11 @@ impl Format {
             Some("json") => Format::Json,
             Some("yaml" | "yml") => Format::Yaml,
             _ => {
-                if text.trim_start_matches('\u{feff}').trim_start().starts_with('{') {
+                if text
+                    .trim_start_matches('\u{feff}')
+                    .trim_start()
+                    .starts_with('{')
+                {
                     Format::Json
                 } else {
                     Format::Yaml
@@ -66,7 +70,11 @@ pub fn parse(text: &str, format: Format) -> Result<Value, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     match format {
         Format::Json => serde_json::from_str::<Value>(text).map_err(|e| {
-            let (line, column) = if e.line() == 0 { (None, None) } else { (Some(e.line()), Some(e.column().max(1))) };
+            let (line, column) = if e.line() == 0 {
+                (None, None)
+            } else {
+                (Some(e.line()), Some(e.column().max(1)))
+            };
             ParseError {
                 message: strip_position(&e.to_string(), line, column),
                 line,
@@ -197,8 +205,15 @@ pub fn positions(text: &str, format: Format) -> Positions {
 enum Frame {
     /// A mapping at `base`; `key` is `Some(pointer)` while its value is
     /// awaited, or `Some(None)` when the key was not a scalar.
-    Map { base: String, key: Option<Option<String>>, fix_self: bool },
-    Seq { base: String, index: usize },
+    Map {
+        base: String,
+        key: Option<Option<String>>,
+        fix_self: bool,
+    },
+    Seq {
+        base: String,
+        index: usize,
+    },
     /// A collection used as a mapping key: ignored, with its nesting depth.
     Ignored,
 }
@@ -250,7 +265,12 @@ impl MarkedEventReceiver for YamlCollector {
             Event::Scalar(s, ..) => {
                 let in_key_slot = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
                 if in_key_slot {
-                    if let Some(Frame::Map { base, key, fix_self }) = self.stack.last_mut() {
+                    if let Some(Frame::Map {
+                        base,
+                        key,
+                        fix_self,
+                    }) = self.stack.last_mut()
+                    {
                         let pos = (mark.line(), mark.col() + 1);
                         if *fix_self {
                             // A block mapping's start event is marked after
@@ -287,7 +307,11 @@ impl MarkedEventReceiver for YamlCollector {
                     Some(None) => Frame::Ignored,
                     Some(Some(base)) => {
                         if is_map {
-                            Frame::Map { base, key: None, fix_self: positioned_by_mark }
+                            Frame::Map {
+                                base,
+                                key: None,
+                                fix_self: positioned_by_mark,
+                            }
                         } else {
                             Frame::Seq { base, index: 0 }
                         }
@@ -337,7 +361,12 @@ fn json_positions(text: &str) -> Positions {
     let mut expect_key = false;
 
     // Records the start of a value at (line, col) and returns its pointer.
-    fn value_ptr(stack: &mut [JFrame], out: &mut Positions, pos: (usize, usize), root_seen: &mut bool) -> Option<String> {
+    fn value_ptr(
+        stack: &mut [JFrame],
+        out: &mut Positions,
+        pos: (usize, usize),
+        root_seen: &mut bool,
+    ) -> Option<String> {
         match stack.last_mut() {
             None => {
                 if *root_seen {
@@ -367,7 +396,8 @@ fn json_positions(text: &str) -> Positions {
                 continue;
             }
             '{' | '[' => {
-                let base = value_ptr(&mut stack, &mut out, pos, &mut root_seen).unwrap_or_else(|| "\u{0}".into());
+                let base = value_ptr(&mut stack, &mut out, pos, &mut root_seen)
+                    .unwrap_or_else(|| "\u{0}".into());
                 if c == '{' {
                     stack.push(JFrame::Obj { base, key: None });
                     expect_key = true;
@@ -415,7 +445,8 @@ fn json_positions(text: &str) -> Positions {
                                     let hex2: String = chars.iter().skip(j + 8).take(4).collect();
                                     if let Ok(low) = u32::from_str_radix(&hex2, 16) {
                                         if (0xdc00..0xe000).contains(&low) {
-                                            code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+                                            code =
+                                                0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
                                             used = 12;
                                         }
                                     }
@@ -435,7 +466,8 @@ fn json_positions(text: &str) -> Positions {
                     j += 1;
                     ccol += 1;
                 }
-                let is_key = expect_key && matches!(stack.last(), Some(JFrame::Obj { key: None, .. }));
+                let is_key =
+                    expect_key && matches!(stack.last(), Some(JFrame::Obj { key: None, .. }));
                 if is_key {
                     if let Some(JFrame::Obj { base, key }) = stack.last_mut() {
                         let p = format!("{base}/{}", pointer_escape(&s));
@@ -479,13 +511,20 @@ mod tests {
     fn detect_format() {
         assert_eq!(Format::detect(Path::new("a.JSON"), ""), Format::Json);
         assert_eq!(Format::detect(Path::new("a.yml"), "{"), Format::Yaml);
-        assert_eq!(Format::detect(Path::new("a"), "  \n{\"a\":1}"), Format::Json);
+        assert_eq!(
+            Format::detect(Path::new("a"), "  \n{\"a\":1}"),
+            Format::Json
+        );
         assert_eq!(Format::detect(Path::new("a.txt"), "a: 1"), Format::Yaml);
     }
 
     #[test]
     fn yaml_keys_become_strings() {
-        let v = parse("r:\n  200: ok\n  true: t\n  ~: n\nx: !custom 5\n", Format::Yaml).unwrap_or_default();
+        let v = parse(
+            "r:\n  200: ok\n  true: t\n  ~: n\nx: !custom 5\n",
+            Format::Yaml,
+        )
+        .unwrap_or_default();
         assert_eq!(v["r"]["200"], "ok");
         assert_eq!(v["r"]["true"], "t");
         assert_eq!(v["r"]["null"], "n");
@@ -502,7 +541,11 @@ mod tests {
     #[test]
     fn yaml_error_has_position() {
         let e = parse("a: 1\nb: c: d\n", Format::Yaml).err();
-        let e = e.unwrap_or(ParseError { message: String::new(), line: None, column: None });
+        let e = e.unwrap_or(ParseError {
+            message: String::new(),
+            line: None,
+            column: None,
+        });
         assert_eq!((e.line, e.column), (Some(2), Some(5)));
         assert!(!e.message.contains("at line 2 column 5"), "{}", e.message);
     }
@@ -510,7 +553,11 @@ mod tests {
     #[test]
     fn json_error_has_position() {
         let e = parse("{\"a\": [1,\n 2,, ]}", Format::Json).err();
-        let e = e.unwrap_or(ParseError { message: String::new(), line: None, column: None });
+        let e = e.unwrap_or(ParseError {
+            message: String::new(),
+            line: None,
+            column: None,
+        });
         assert_eq!((e.line, e.column), (Some(2), Some(4)));
         assert_eq!(e.message, "expected value");
     }
@@ -536,7 +583,8 @@ mod tests {
 
     #[test]
     fn json_positions_of_keys_and_items() {
-        let text = "{\n\t\"a~b/c\": {\"x\": [1, \"two\", {\"é\\u00e9\": null}]},\n  \"esc\\\"q\": true\n}";
+        let text =
+            "{\n\t\"a~b/c\": {\"x\": [1, \"two\", {\"é\\u00e9\": null}]},\n  \"esc\\\"q\": true\n}";
         let p = positions(text, Format::Json);
         assert_eq!(p.get(""), Some(&(1, 1)));
         assert_eq!(p.get("/a~0b~1c"), Some(&(2, 2)));

@@ -89,7 +89,11 @@ pub fn parse_ref(s: &str) -> Result<RefTarget, RefProblem> {
         return Err(RefProblem::Empty);
     }
     Ok(RefTarget {
-        file: if file.is_empty() { None } else { Some(percent_decode(file)) },
+        file: if file.is_empty() {
+            None
+        } else {
+            Some(percent_decode(file))
+        },
         pointer,
     })
 }
@@ -100,8 +104,13 @@ fn is_url(s: &str) -> bool {
     };
     // One letter is a Windows drive (`C:\...`), not a scheme.
     scheme.len() >= 2
-        && scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Decodes `%xx` escapes; malformed escapes and non-UTF-8 results are kept
@@ -115,7 +124,9 @@ pub fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
             if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
                 out.push(v);
                 i += 3;
@@ -208,13 +219,25 @@ impl Resolver<'_> {
             return;
         };
         for (section, entries) in components {
-            let Some(kind) = section_kind(section) else { continue };
-            let Some(entries) = entries.as_object() else { continue };
+            let Some(kind) = section_kind(section) else {
+                continue;
+            };
+            let Some(entries) = entries.as_object() else {
+                continue;
+            };
             for (name, entry) in entries {
-                let Some(obj) = entry.as_object() else { continue };
-                let Some(reference) = obj.get("$ref").and_then(Value::as_str) else { continue };
-                let only_ref = obj.keys().all(|k| matches!(k.as_str(), "$ref" | "description" | "summary"));
-                let Ok(target) = parse_ref(reference) else { continue };
+                let Some(obj) = entry.as_object() else {
+                    continue;
+                };
+                let Some(reference) = obj.get("$ref").and_then(Value::as_str) else {
+                    continue;
+                };
+                let only_ref = obj
+                    .keys()
+                    .all(|k| matches!(k.as_str(), "$ref" | "description" | "summary"));
+                let Ok(target) = parse_ref(reference) else {
+                    continue;
+                };
                 let Some(file) = target.file else { continue };
                 let file = self.resolve_path(&self.ctx.root_norm, &file);
                 if !only_ref || file == self.ctx.root_norm {
@@ -226,8 +249,11 @@ impl Resolver<'_> {
                     continue;
                 }
                 self.bundled.insert(key, name.clone());
-                self.adopt
-                    .insert(format!("/components/{}/{}", pointer_escape(section), pointer_escape(name)));
+                self.adopt.insert(format!(
+                    "/components/{}/{}",
+                    pointer_escape(section),
+                    pointer_escape(name)
+                ));
             }
         }
     }
@@ -282,7 +308,10 @@ impl Resolver<'_> {
                 let msg = msg.clone();
                 let d = Diagnostic::error(
                     "dangling-ref",
-                    format!("reference `{reference}` points into `{}`, which cannot be read: {msg}", display.display()),
+                    format!(
+                        "reference `{reference}` points into `{}`, which cannot be read: {msg}",
+                        display.display()
+                    ),
                 )
                 .at(self.ref_location(site));
                 self.diags.push(d);
@@ -325,7 +354,9 @@ impl Resolver<'_> {
                 let name = match self.bundled.get(&key) {
                     Some(n) => n.clone(),
                     None => {
-                        let Some(name) = self.add_component(doc, sec, &file, &target.pointer, value) else {
+                        let Some(name) =
+                            self.add_component(doc, sec, &file, &target.pointer, value)
+                        else {
                             let d = Diagnostic::error(
                                 "invalid-spec",
                                 "`components` must be a mapping to bundle referenced files into it",
@@ -352,10 +383,21 @@ impl Resolver<'_> {
     }
 
     /// A ref whose target is in the root document.
-    fn root_target(&mut self, doc: &mut Value, w: &Work, site: &str, kind: Kind, reference: &str, pointer: &str) {
+    fn root_target(
+        &mut self,
+        doc: &mut Value,
+        w: &Work,
+        site: &str,
+        kind: Kind,
+        reference: &str,
+        pointer: &str,
+    ) {
         let Some(value) = doc.pointer(pointer) else {
-            let mut d = Diagnostic::error("dangling-ref", format!("reference `{reference}` points at nothing"))
-                .at(self.ref_location(site));
+            let mut d = Diagnostic::error(
+                "dangling-ref",
+                format!("reference `{reference}` points at nothing"),
+            )
+            .at(self.ref_location(site));
             if let Some(s) = suggest(doc, pointer) {
                 d = d.with_help(format!("did you mean `#{s}`?"));
             }
@@ -369,13 +411,18 @@ impl Resolver<'_> {
             let mut seen = vec![site.to_string()];
             let mut current = value;
             for _ in 0..MAX_CHAIN {
-                let Some(next) = ref_of(current).and_then(|r| parse_ref(r).ok()).filter(|t| t.file.is_none()) else {
+                let Some(next) = ref_of(current)
+                    .and_then(|r| parse_ref(r).ok())
+                    .filter(|t| t.file.is_none())
+                else {
                     break;
                 };
                 if seen.contains(&end) {
                     return;
                 }
-                let Some(v) = doc.pointer(&next.pointer) else { break };
+                let Some(v) = doc.pointer(&next.pointer) else {
+                    break;
+                };
                 seen.push(std::mem::replace(&mut end, next.pointer));
                 current = v;
             }
@@ -413,7 +460,11 @@ impl Resolver<'_> {
             self.diags.push(
                 Diagnostic::error(
                     "ref-cycle",
-                    format!("the {} reference `{reference}` includes itself: {}", kind.noun(), chain.join(" → ")),
+                    format!(
+                        "the {} reference `{reference}` includes itself: {}",
+                        kind.noun(),
+                        chain.join(" → ")
+                    ),
                 )
                 .at(self.ref_location(site)),
             );
@@ -437,13 +488,22 @@ impl Resolver<'_> {
 
     /// Puts `value` where the ref object at `site` was, keeping its
     /// `summary`/`description`.
-    fn replace(&mut self, doc: &mut Value, site: &str, mut value: Value, file: &Path, pointer: &str) {
+    fn replace(
+        &mut self,
+        doc: &mut Value,
+        site: &str,
+        mut value: Value,
+        file: &Path,
+        pointer: &str,
+    ) {
         self.copied += count_nodes(&value);
         if self.copied > MAX_COPIED_NODES {
             self.budget_exceeded(site);
             return;
         }
-        let Some(slot) = doc.pointer_mut(site) else { return };
+        let Some(slot) = doc.pointer_mut(site) else {
+            return;
+        };
         if let (Some(old), Some(new)) = (slot.as_object(), value.as_object_mut()) {
             for key in ["summary", "description"] {
                 if let Some(v) = old.get(key).filter(|v| v.is_string()) {
@@ -469,7 +529,14 @@ impl Resolver<'_> {
     }
 
     /// Copies `value` into `#/components/<sec>/` under a fresh name.
-    fn add_component(&mut self, doc: &mut Value, sec: &'static str, file: &Path, pointer: &str, value: Value) -> Option<String> {
+    fn add_component(
+        &mut self,
+        doc: &mut Value,
+        sec: &'static str,
+        file: &Path,
+        pointer: &str,
+        value: Value,
+    ) -> Option<String> {
         self.copied += count_nodes(&value);
         if self.copied > MAX_COPIED_NODES {
             self.budget_exceeded(&format!("/components/{sec}"));
@@ -487,15 +554,21 @@ impl Resolver<'_> {
         let base = component_name(file, pointer);
         let mut name = base.clone();
         let mut n = 2usize;
-        while section.contains_key(&name) || self.adopt.contains(&format!("/components/{sec}/{}", pointer_escape(&name))) {
+        while section.contains_key(&name)
+            || self
+                .adopt
+                .contains(&format!("/components/{sec}/{}", pointer_escape(&name)))
+        {
             name = format!("{base}{n}");
             n += 1;
         }
         section.insert(name.clone(), value);
         let display = self.ctx.display_path(file);
-        self.ctx
-            .sources
-            .add_origin(&format!("/components/{sec}/{}", pointer_escape(&name)), &display, pointer);
+        self.ctx.sources.add_origin(
+            &format!("/components/{sec}/{}", pointer_escape(&name)),
+            &display,
+            pointer,
+        );
         Some(name)
     }
 }
@@ -528,7 +601,13 @@ pub fn component_name(file: &Path, pointer: &str) -> String {
     };
     let clean: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     if clean.is_empty() {
         "Bundled".to_string()
@@ -662,17 +741,29 @@ mod tests {
     fn parse_refs() {
         assert_eq!(
             parse_ref("#/components/schemas/A%20B"),
-            Ok(RefTarget { file: None, pointer: "/components/schemas/A B".into() })
+            Ok(RefTarget {
+                file: None,
+                pointer: "/components/schemas/A B".into()
+            })
         );
         assert_eq!(
             parse_ref("common.yaml#/x"),
-            Ok(RefTarget { file: Some("common.yaml".into()), pointer: "/x".into() })
+            Ok(RefTarget {
+                file: Some("common.yaml".into()),
+                pointer: "/x".into()
+            })
         );
         assert_eq!(
             parse_ref("./schemas/my%20pet.yaml"),
-            Ok(RefTarget { file: Some("./schemas/my pet.yaml".into()), pointer: String::new() })
+            Ok(RefTarget {
+                file: Some("./schemas/my pet.yaml".into()),
+                pointer: String::new()
+            })
         );
-        assert_eq!(parse_ref("https://example.com/a.yaml#/x"), Err(RefProblem::Remote));
+        assert_eq!(
+            parse_ref("https://example.com/a.yaml#/x"),
+            Err(RefProblem::Remote)
+        );
         assert_eq!(parse_ref("#foo"), Err(RefProblem::NotAPointer));
         assert_eq!(parse_ref(""), Err(RefProblem::Empty));
         assert!(parse_ref("C:/specs/a.yaml").is_ok());
@@ -690,14 +781,20 @@ mod tests {
     #[test]
     fn names() {
         assert_eq!(component_name(Path::new("dir/pet.yaml"), ""), "pet");
-        assert_eq!(component_name(Path::new("c.yaml"), "/components/schemas/Error"), "Error");
+        assert_eq!(
+            component_name(Path::new("c.yaml"), "/components/schemas/Error"),
+            "Error"
+        );
         assert_eq!(component_name(Path::new("c.yaml"), "/a~1b c"), "a_b_c");
     }
 
     #[test]
     fn suggestions() {
         let doc = serde_json::json!({"components": {"schemas": {"Pet": {}, "Order": {}}}});
-        assert_eq!(suggest(&doc, "/components/schemas/Pets"), Some("/components/schemas/Pet".into()));
+        assert_eq!(
+            suggest(&doc, "/components/schemas/Pets"),
+            Some("/components/schemas/Pet".into())
+        );
         assert_eq!(suggest(&doc, "/components/schemas/Zzzzzz"), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
     }

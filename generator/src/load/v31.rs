@@ -66,7 +66,9 @@ pub(crate) fn normalize(doc: &mut Value, sources: &SourceMap, diags: &mut Diagno
     // rewrite never moves a node still to be visited.
     let nodes = walk(doc, "", Kind::Document);
     for node in nodes.iter().rev() {
-        let Some(value) = doc.pointer_mut(&node.ptr) else { continue };
+        let Some(value) = doc.pointer_mut(&node.ptr) else {
+            continue;
+        };
         match node.kind {
             Kind::Schema => match value {
                 Value::Bool(b) if !node.bool_ok => {
@@ -87,7 +89,9 @@ pub(crate) fn normalize(doc: &mut Value, sources: &SourceMap, diags: &mut Diagno
 }
 
 fn document_rules(doc: &mut Value, sources: &SourceMap, diags: &mut Diagnostics) {
-    let Some(root) = doc.as_object_mut() else { return };
+    let Some(root) = doc.as_object_mut() else {
+        return;
+    };
     if let Some(hooks) = root.get("webhooks") {
         let non_empty = hooks.as_object().is_none_or(|m| !m.is_empty());
         if non_empty {
@@ -115,7 +119,10 @@ fn document_rules(doc: &mut Value, sources: &SourceMap, diags: &mut Diagnostics)
     }
     if let Some(components) = root.get_mut("components").and_then(Value::as_object_mut) {
         components.shift_remove("pathItems");
-        if let Some(schemes) = components.get_mut("securitySchemes").and_then(Value::as_object_mut) {
+        if let Some(schemes) = components
+            .get_mut("securitySchemes")
+            .and_then(Value::as_object_mut)
+        {
             let mtls: Vec<String> = schemes
                 .iter()
                 .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
@@ -148,7 +155,9 @@ fn bool_schema(b: bool) -> Value {
 
 /// Whether `v` is a schema that only admits `null`.
 fn is_null_only(v: &Value) -> bool {
-    let Some(obj) = v.as_object() else { return false };
+    let Some(obj) = v.as_object() else {
+        return false;
+    };
     let meta = |k: &str| matches!(k, "description" | "title" | "$comment");
     let null_type = match obj.get("type") {
         Some(Value::Null) => true,
@@ -162,7 +171,8 @@ fn is_null_only(v: &Value) -> bool {
             .and_then(Value::as_array)
             .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_null));
     if null_type {
-        obj.keys().all(|k| k == "type" || meta(k) || k == "const" || k == "enum")
+        obj.keys()
+            .all(|k| k == "type" || meta(k) || k == "const" || k == "enum")
     } else if null_const {
         obj.keys().all(|k| k == "const" || k == "enum" || meta(k))
     } else {
@@ -173,11 +183,17 @@ fn is_null_only(v: &Value) -> bool {
 /// Rule 1 (see module docs).
 fn lift_null_branches(obj: &mut Map<String, Value>) {
     for key in ["anyOf", "oneOf"] {
-        let Some(Value::Array(branches)) = obj.get(key) else { continue };
+        let Some(Value::Array(branches)) = obj.get(key) else {
+            continue;
+        };
         if !branches.iter().any(is_null_only) {
             continue;
         }
-        let rest: Vec<Value> = branches.iter().filter(|b| !is_null_only(b)).cloned().collect();
+        let rest: Vec<Value> = branches
+            .iter()
+            .filter(|b| !is_null_only(b))
+            .cloned()
+            .collect();
         obj.insert("nullable".into(), Value::Bool(true));
         match rest.len() {
             0 => {
@@ -197,7 +213,9 @@ fn lift_null_branches(obj: &mut Map<String, Value>) {
                         }
                     }
                 } else {
-                    let all_of = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+                    let all_of = obj
+                        .entry("allOf")
+                        .or_insert_with(|| Value::Array(Vec::new()));
                     match all_of {
                         Value::Array(a) => a.insert(0, branch),
                         other => *other = Value::Array(vec![branch]),
@@ -218,7 +236,9 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         let reference = obj.shift_remove("$ref").unwrap_or(Value::Null);
         let mut ref_obj = Map::new();
         ref_obj.insert("$ref".into(), reference);
-        let all_of = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+        let all_of = obj
+            .entry("allOf")
+            .or_insert_with(|| Value::Array(Vec::new()));
         match all_of {
             Value::Array(a) => a.insert(0, Value::Object(ref_obj)),
             other => *other = Value::Array(vec![Value::Object(ref_obj)]),
@@ -249,14 +269,18 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         let base64 = obj
             .get("contentEncoding")
             .and_then(Value::as_str)
-            .is_some_and(|e| e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url"));
+            .is_some_and(|e| {
+                e.eq_ignore_ascii_case("base64") || e.eq_ignore_ascii_case("base64url")
+            });
         if base64 {
             obj.shift_remove("contentEncoding");
             obj.shift_remove("contentMediaType");
-            obj.entry("format").or_insert_with(|| Value::String("byte".into()));
+            obj.entry("format")
+                .or_insert_with(|| Value::String("byte".into()));
         } else if obj.contains_key("contentMediaType") {
             obj.shift_remove("contentMediaType");
-            obj.entry("format").or_insert_with(|| Value::String("binary".into()));
+            obj.entry("format")
+                .or_insert_with(|| Value::String("binary".into()));
         }
     }
     // 8. type arrays and null types.
@@ -298,8 +322,12 @@ fn schema_rules(obj: &mut Map<String, Value>) {
 }
 
 fn exclusive_bound(obj: &mut Map<String, Value>, exclusive: &str, bound: &str, lower: bool) {
-    let Some(n) = obj.get(exclusive).and_then(Value::as_f64) else { return };
-    let Some(limit) = obj.get(exclusive).cloned() else { return };
+    let Some(n) = obj.get(exclusive).and_then(Value::as_f64) else {
+        return;
+    };
+    let Some(limit) = obj.get(exclusive).cloned() else {
+        return;
+    };
     let existing = obj.get(bound).and_then(Value::as_f64);
     let existing_stricter = match existing {
         Some(b) if lower => b > n,
@@ -314,8 +342,20 @@ fn exclusive_bound(obj: &mut Map<String, Value>, exclusive: &str, bound: &str, l
     }
 }
 
-const STRING_KEYS: &[&str] = &["minLength", "maxLength", "pattern", "contentEncoding", "contentMediaType"];
-const NUMBER_KEYS: &[&str] = &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"];
+const STRING_KEYS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "contentEncoding",
+    "contentMediaType",
+];
+const NUMBER_KEYS: &[&str] = &[
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+];
 const OBJECT_KEYS: &[&str] = &[
     "properties",
     "required",
@@ -395,7 +435,9 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
         .collect();
     for group in [STRING_KEYS, NUMBER_KEYS, OBJECT_KEYS, ARRAY_KEYS] {
         for key in group.iter() {
-            let Some(v) = obj.shift_remove(*key) else { continue };
+            let Some(v) = obj.shift_remove(*key) else {
+                continue;
+            };
             for (t, branch) in types.iter().zip(branches.iter_mut()) {
                 if keys_of(t).contains(key) {
                     branch.insert((*key).into(), v.clone());
@@ -404,7 +446,10 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
         }
     }
     if let Some(format) = obj.shift_remove("format") {
-        let owner = format.as_str().and_then(|f| format_owner(f, types)).map(str::to_string);
+        let owner = format
+            .as_str()
+            .and_then(|f| format_owner(f, types))
+            .map(str::to_string);
         if let Some(owner) = owner {
             for (t, branch) in types.iter().zip(branches.iter_mut()) {
                 if *t == owner {
@@ -417,10 +462,20 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
     if let Some(Value::Array(values)) = obj.get("enum") {
         let per_branch: Vec<Vec<Value>> = types
             .iter()
-            .map(|t| values.iter().filter(|v| value_has_type(v, t)).cloned().collect())
+            .map(|t| {
+                values
+                    .iter()
+                    .filter(|v| value_has_type(v, t))
+                    .cloned()
+                    .collect()
+            })
             .collect();
         if per_branch.iter().any(|v| !v.is_empty()) {
-            for ((vals, branch), k) in per_branch.into_iter().zip(branches.iter_mut()).zip(keep.iter_mut()) {
+            for ((vals, branch), k) in per_branch
+                .into_iter()
+                .zip(branches.iter_mut())
+                .zip(keep.iter_mut())
+            {
                 if vals.is_empty() {
                     *k = false;
                 } else {
@@ -439,7 +494,9 @@ fn split_types(obj: &mut Map<String, Value>, types: &[String]) {
     if let Some(existing) = obj.shift_remove("anyOf") {
         let mut wrapper = Map::new();
         wrapper.insert("anyOf".into(), existing);
-        let all_of = obj.entry("allOf").or_insert_with(|| Value::Array(Vec::new()));
+        let all_of = obj
+            .entry("allOf")
+            .or_insert_with(|| Value::Array(Vec::new()));
         match all_of {
             Value::Array(a) => a.push(Value::Object(wrapper)),
             other => *other = Value::Array(vec![Value::Object(wrapper)]),
@@ -457,15 +514,29 @@ mod tests {
         let mut doc = json!({"openapi": "3.1.0", "components": {"schemas": {"S": schema}}});
         let mut diags = Diagnostics::new();
         normalize(&mut doc, &SourceMap::default(), &mut diags);
-        doc.pointer("/components/schemas/S").cloned().unwrap_or(Value::Null)
+        doc.pointer("/components/schemas/S")
+            .cloned()
+            .unwrap_or(Value::Null)
     }
 
     #[test]
     fn nullable_type() {
-        assert_eq!(norm_schema(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
-        assert_eq!(norm_schema(json!({"type": ["null"]})), json!({"nullable": true}));
-        assert_eq!(norm_schema(json!({"type": "null"})), json!({"nullable": true}));
-        assert_eq!(norm_schema(json!({"type": null})), json!({"nullable": true}));
+        assert_eq!(
+            norm_schema(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            norm_schema(json!({"type": ["null"]})),
+            json!({"nullable": true})
+        );
+        assert_eq!(
+            norm_schema(json!({"type": "null"})),
+            json!({"nullable": true})
+        );
+        assert_eq!(
+            norm_schema(json!({"type": null})),
+            json!({"nullable": true})
+        );
     }
 
     #[test]
@@ -494,9 +565,14 @@ mod tests {
     #[test]
     fn const_examples_bounds_content() {
         assert_eq!(norm_schema(json!({"const": "x"})), json!({"enum": ["x"]}));
-        assert_eq!(norm_schema(json!({"type": "string", "examples": ["a", "b"]})), json!({"type": "string", "example": "a"}));
         assert_eq!(
-            norm_schema(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10, "maximum": 5})),
+            norm_schema(json!({"type": "string", "examples": ["a", "b"]})),
+            json!({"type": "string", "example": "a"})
+        );
+        assert_eq!(
+            norm_schema(
+                json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10, "maximum": 5})
+            ),
             json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true, "maximum": 5})
         );
         assert_eq!(
@@ -520,7 +596,9 @@ mod tests {
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
         );
         assert_eq!(
-            norm_schema(json!({"oneOf": [{"type": "string"}, {"type": "null"}], "description": "d"})),
+            norm_schema(
+                json!({"oneOf": [{"type": "string"}, {"type": "null"}], "description": "d"})
+            ),
             json!({"description": "d", "nullable": true, "type": "string"})
         );
     }
@@ -528,7 +606,9 @@ mod tests {
     #[test]
     fn boolean_schemas() {
         assert_eq!(
-            norm_schema(json!({"type": "object", "properties": {"a": true, "b": false}, "additionalProperties": false})),
+            norm_schema(
+                json!({"type": "object", "properties": {"a": true, "b": false}, "additionalProperties": false})
+            ),
             json!({"type": "object", "properties": {"a": {}, "b": {"not": {}}}, "additionalProperties": false})
         );
     }

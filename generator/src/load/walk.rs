@@ -96,7 +96,9 @@ enum Child {
     OneOrArray(Kind),
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 fn children(kind: Kind, key: &str) -> Option<Child> {
     use Child::*;
@@ -126,14 +128,25 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
         (K::Components, "links") => Map(K::Link),
         (K::Components, "callbacks") => Map(K::Callback),
         (K::Components, "pathItems") => Map(K::PathItem),
-        (K::Schema, "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas") => Map(K::Schema),
+        (
+            K::Schema,
+            "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
+        ) => Map(K::Schema),
         (K::Schema, "items") => OneOrArray(K::Schema),
         (K::Schema, "additionalProperties") => OneOrBool(K::Schema),
         (K::Schema, "allOf" | "oneOf" | "anyOf" | "prefixItems") => Array(K::Schema),
         (
             K::Schema,
-            "not" | "contains" | "propertyNames" | "if" | "then" | "else" | "additionalItems" | "unevaluatedItems"
-            | "unevaluatedProperties" | "contentSchema",
+            "not"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "additionalItems"
+            | "unevaluatedItems"
+            | "unevaluatedProperties"
+            | "contentSchema",
         ) => One(K::Schema),
         _ => return None,
     })
@@ -215,7 +228,12 @@ fn walk_impl(doc: &Value, start: &str, kind: Kind, model_only: bool) -> Vec<Node
                                 if skip_ext && name.starts_with("x-") {
                                     continue;
                                 }
-                                kids.push((format!("{base}/{}", pointer_escape(name)), item, k, false));
+                                kids.push((
+                                    format!("{base}/{}", pointer_escape(name)),
+                                    item,
+                                    k,
+                                    false,
+                                ));
                             }
                         }
                     }
@@ -263,7 +281,10 @@ mod tests {
             "components": {"schemas": {"S": {"additionalProperties": true}}},
             "webhooks": {"w": {"$ref": "ignored"}}
         });
-        let nodes: Vec<(String, Kind)> = walk(&doc, "", Kind::Document).into_iter().map(|n| (n.ptr, n.kind)).collect();
+        let nodes: Vec<(String, Kind)> = walk(&doc, "", Kind::Document)
+            .into_iter()
+            .map(|n| (n.ptr, n.kind))
+            .collect();
         let expect = vec![
             ("", Kind::Document),
             ("/paths", Kind::Paths),
@@ -271,15 +292,30 @@ mod tests {
             ("/paths/~1a/parameters/0", Kind::Parameter),
             ("/paths/~1a/get", Kind::Operation),
             ("/paths/~1a/get/responses/200", Kind::Response),
-            ("/paths/~1a/get/responses/200/content/application~1json", Kind::MediaType),
-            ("/paths/~1a/get/responses/200/content/application~1json/schema", Kind::Schema),
-            ("/paths/~1a/get/responses/200/content/application~1json/schema/properties/x", Kind::Schema),
-            ("/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/items", Kind::Schema),
+            (
+                "/paths/~1a/get/responses/200/content/application~1json",
+                Kind::MediaType,
+            ),
+            (
+                "/paths/~1a/get/responses/200/content/application~1json/schema",
+                Kind::Schema,
+            ),
+            (
+                "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x",
+                Kind::Schema,
+            ),
+            (
+                "/paths/~1a/get/responses/200/content/application~1json/schema/properties/x/items",
+                Kind::Schema,
+            ),
             ("/components", Kind::Components),
             ("/components/schemas/S", Kind::Schema),
             ("/components/schemas/S/additionalProperties", Kind::Schema),
         ];
-        let expect: Vec<(String, Kind)> = expect.into_iter().map(|(p, k)| (p.to_string(), k)).collect();
+        let expect: Vec<(String, Kind)> = expect
+            .into_iter()
+            .map(|(p, k)| (p.to_string(), k))
+            .collect();
         assert_eq!(nodes, expect);
     }
 }

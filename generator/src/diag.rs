@@ -444,7 +444,12 @@ fn render_plain(d: &Diagnostic, color: bool) -> String {
         d.message
     );
     if let Some(loc) = &d.location {
-        out.push_str(&format!("  {blue_on}-->{off} {}\n", loc.file.display()));
+        let place = match (loc.line, loc.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", loc.file.display()),
+            (Some(l), None) => format!("{}:{l}", loc.file.display()),
+            _ => loc.file.display().to_string(),
+        };
+        out.push_str(&format!("  {blue_on}-->{off} {place}\n"));
     }
     for note in notes(d) {
         out.push_str(&format!("   {blue_on}={off} {note}\n"));
@@ -527,6 +532,20 @@ error[dangling-ref]: reference `#/nope` points at nothing
 
 ";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn render_without_source_text_keeps_the_position() {
+        let mut d = Diagnostics::new();
+        d.error(
+            "x",
+            "no text",
+            Some(Location::new("unread.yaml", "/a").with_position(3, 4)),
+        );
+        assert_eq!(
+            d.render(false),
+            "error[x]: no text\n  --> unread.yaml:3:4\n   = note: at #/a\n\n"
+        );
     }
 
     #[test]

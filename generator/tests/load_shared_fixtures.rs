@@ -33,3 +33,62 @@ fn every_valid_fixture_loads() {
     }
     assert!(failures.is_empty(), "{failures}");
 }
+
+/// Loads a shared bad fixture; returns (code, pointer, line) of each
+/// diagnostic in insertion order.
+fn bad(name: &str) -> Vec<(&'static str, String, Option<usize>)> {
+    let mut diags = Diagnostics::new();
+    let _ = load::load(&fixtures("bad").join(name), &mut diags);
+    diags
+        .iter()
+        .map(|d| {
+            let (ptr, line) = d
+                .location
+                .as_ref()
+                .map(|l| (l.pointer.clone(), l.line))
+                .unwrap_or_default();
+            (d.code, ptr, line)
+        })
+        .collect()
+}
+
+#[test]
+fn shared_bad_fixtures_the_loader_owns() {
+    let codes = |name: &str| bad(name).into_iter().map(|d| d.0).collect::<Vec<_>>();
+    assert_eq!(codes("swagger-2.yaml"), vec!["unsupported-version"]);
+    assert_eq!(
+        codes("unsupported-version.yaml"),
+        vec!["unsupported-version"]
+    );
+    assert_eq!(codes("missing-openapi-field.yaml"), vec!["missing-version"]);
+    assert_eq!(
+        codes("dangling-ref.yaml"),
+        vec!["dangling-ref", "dangling-ref"]
+    );
+    assert_eq!(codes("ref-cycle.yaml"), vec!["ref-cycle"]);
+    assert_eq!(codes("missing-external-file.yaml"), vec!["dangling-ref"]);
+    // The README's expectations on lines and pointers.
+    let yaml = bad("malformed-yaml.yaml");
+    assert_eq!(yaml.len(), 1);
+    assert!(matches!(yaml[0].2, Some(15..=18)), "{yaml:?}");
+    let json = bad("malformed-json.json");
+    assert_eq!(json.len(), 1);
+    assert_eq!(json[0].2, Some(13));
+    assert_eq!(
+        bad("invalid-type.yaml"),
+        vec![(
+            "invalid-spec",
+            "/components/schemas/Thing/properties/size/type".to_string(),
+            Some(32)
+        )]
+    );
+    // Problems that belong to later stages do not stop the loader.
+    for name in [
+        "duplicate-operation-id.yaml",
+        "path-param-not-declared.yaml",
+        "unknown-extension.yaml",
+    ] {
+        assert_eq!(bad(name), vec![], "{name}");
+    }
+    assert_eq!(codes("several-problems.yaml"), vec!["dangling-ref"]);
+}

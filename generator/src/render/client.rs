@@ -57,7 +57,9 @@ pub fn module(api: &Api) -> RenderedModule {
     } else {
         format!(" The default base URL: `{base_url}`.")
     };
-    let env_doc = format!(" The environment variable [`Client::from_env`] reads the secret from: `{env_var}`.");
+    let env_doc = format!(
+        " The environment variable [`Client::from_env`] reads the secret from: `{env_var}`."
+    );
 
     let (new_fn, from_env_fn, cred_setters) = match &api.auth {
         None => (
@@ -117,8 +119,13 @@ pub fn module(api: &Api) -> RenderedModule {
             };
             let how = match scheme {
                 AuthScheme::Bearer => " Sent as `Authorization: Bearer <key>`.".to_string(),
-                AuthScheme::Header { name, prefix: Some(p) } => format!(" Sent as `{name}: {p} <key>`."),
-                AuthScheme::Header { name, prefix: None } => format!(" Sent in the `{name}` header."),
+                AuthScheme::Header {
+                    name,
+                    prefix: Some(p),
+                } => format!(" Sent as `{name}: {p} <key>`."),
+                AuthScheme::Header { name, prefix: None } => {
+                    format!(" Sent in the `{name}` header.")
+                }
                 AuthScheme::Query { name } => format!(" Sent as the `{name}` query parameter."),
                 AuthScheme::Cookie { name } => format!(" Sent as the `{name}` cookie."),
                 AuthScheme::Basic => String::new(),

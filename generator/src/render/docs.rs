@@ -25,7 +25,11 @@ pub fn raw_attrs(lines: &[&str]) -> TokenStream {
 
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let l = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
@@ -35,8 +39,16 @@ fn lines_to_attrs(lines: &[String]) -> TokenStream {
 /// blank lines.
 pub fn lines(doc: &Doc) -> Vec<String> {
     let mut blocks: Vec<Vec<String>> = Vec::new();
-    let summary = doc.summary.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    let description = doc.description.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let summary = doc
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let description = doc
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     if let Some(s) = summary {
         blocks.push(sanitize(s));
     }
@@ -67,7 +79,11 @@ pub fn sanitize(text: &str) -> Vec<String> {
     for raw in text.lines() {
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            out.push(if in_fence { "```".to_string() } else { "```text".to_string() });
+            out.push(if in_fence {
+                "```".to_string()
+            } else {
+                "```text".to_string()
+            });
             in_fence = !in_fence;
             continue;
         }
@@ -79,7 +95,11 @@ pub fn sanitize(text: &str) -> Vec<String> {
         // indented code block, which rustdoc compiles as a doctest.
         let indent = (raw.len() - raw.trim_start().len()).min(3);
         let line = escape_line(trimmed);
-        out.push(if line.is_empty() { line } else { format!("{}{line}", " ".repeat(indent)) });
+        out.push(if line.is_empty() {
+            line
+        } else {
+            format!("{}{line}", " ".repeat(indent))
+        });
     }
     if in_fence {
         out.push("```".into());
@@ -143,7 +163,10 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(sanitize("see https://x.io/a."), vec!["see <https://x.io/a>."]);
+        assert_eq!(
+            sanitize("see https://x.io/a."),
+            vec!["see <https://x.io/a>."]
+        );
         assert_eq!(sanitize("a [b] <c>"), vec!["a \\[b\\] \\<c\\>"]);
         assert_eq!(sanitize("```\nfoo\n```"), vec!["```text", "foo", "```"]);
         assert_eq!(sanitize("    indented"), vec!["   indented"]);

@@ -3,6 +3,7 @@
 
 pub mod client;
 pub mod docs;
+pub mod example;
 pub mod ops;
 pub mod types;
 

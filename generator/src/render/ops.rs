@@ -3,7 +3,7 @@
 use super::{docs, ident, ty, RenderedModule, Scope};
 use crate::ir::{
     Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
-    Prim, QueryStyle, ResponseBody, TypeRef,
+    Prim, QueryStyle, ResponseBody, TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -178,7 +178,24 @@ fn decode(api: &Api, op: &Operation) -> Decode {
     }
 }
 
-fn path_expr(op: &Operation) -> TokenStream {
+/// Whether a path parameter of this type is turned into text with `Display`. Everything else
+/// (unions, structs, lists, bytes, free-form JSON) goes through its JSON form instead.
+fn displayable(api: &Api, t: &TypeRef, depth: usize) -> bool {
+    match t {
+        TypeRef::Prim(p) => !matches!(p, Prim::Value | Prim::Binary | Prim::Base64 | Prim::Unit),
+        TypeRef::Named(n) if depth < 16 => match api.types.binary_search_by(|d| d.name.as_str().cmp(n)) {
+            Ok(i) => match &api.types[i].kind {
+                TypeKind::Enum { .. } => true,
+                TypeKind::Alias(target) => displayable(api, target, depth + 1),
+                _ => false,
+            },
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+fn path_expr(api: &Api, op: &Operation) -> TokenStream {
     let parts = op.path_parts.iter().map(|p| match p {
         PathPart::Literal(l) => quote!(#l),
         PathPart::Param(i) => {
@@ -187,8 +204,14 @@ fn path_expr(op: &Operation) -> TokenStream {
             let text = match param.map(|p| &p.ty) {
                 Some(TypeRef::Prim(Prim::String)) => quote!(self.#f.as_str()),
                 Some(TypeRef::Prim(Prim::DateTime)) => quote!(self.#f.to_rfc3339().as_str()),
-                Some(TypeRef::Prim(_)) | Some(TypeRef::Named(_)) => quote!(self.#f.to_string().as_str()),
-                _ => quote!(::serde_json::to_string(&self.#f).unwrap_or_default().trim_matches('"')),
+                Some(t) if displayable(api, t, 0) => quote!(self.#f.to_string().as_str()),
+                // A JSON string is used as is; any other JSON value as its JSON text.
+                _ => quote!(match ::serde_json::to_value(&self.#f) {
+                    ::std::result::Result::Ok(::serde_json::Value::String(s)) => s,
+                    ::std::result::Result::Ok(other) => other.to_string(),
+                    ::std::result::Result::Err(_) => ::std::string::String::new(),
+                }
+                .as_str()),
             };
             quote!(::oagen_runtime::encode_path(#text).as_str())
         }
@@ -262,7 +285,9 @@ fn http_method(m: &str) -> TokenStream {
         "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => {
             quote!(::oagen_runtime::reqwest::Method::#i)
         }
-        other => quote!(::oagen_runtime::reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(::oagen_runtime::reqwest::Method::GET)),
+        other => {
+            quote!(::oagen_runtime::reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(::oagen_runtime::reqwest::Method::GET))
+        }
     }
 }
 
@@ -274,7 +299,8 @@ fn param_doc(p: &Param) -> TokenStream {
         ParamIn::Header => "header",
         ParamIn::Cookie => "cookie",
     };
-    d.notes.insert(0, format!("The `{}` {where_} parameter.", p.wire));
+    d.notes
+        .insert(0, format!("The `{}` {where_} parameter.", p.wire));
     docs::attrs(&d)
 }
 
@@ -368,15 +394,22 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
 
     let mut method_doc = op.doc.clone();
-    method_doc.notes.insert(0, format!("`{} {}`", op.http_method, op.path.replace('`', "'")));
+    method_doc.notes.insert(
+        0,
+        format!("`{} {}`", op.http_method, op.path.replace('`', "'")),
+    );
     let method_doc = docs::attrs(&method_doc);
     let builder_doc = format!(
         " The request builder of [`Client::{}`](super::Client::{}): set optional parameters, then call `.send().await`.",
         op.method_name.trim_start_matches("r#"),
         op.method_name.trim_start_matches("r#")
     );
-    let deprecated = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-    let path = path_expr(op);
+    let deprecated = if op.deprecated {
+        quote!(#[deprecated])
+    } else {
+        quote!()
+    };
+    let path = path_expr(api, op);
     let http = http_method(&op.http_method);
     let decode_expr = &dec.decode;
 

@@ -52,7 +52,10 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Enum { repr: EnumRepr::String, variants } => {
+        TypeKind::Enum {
+            repr: EnumRepr::String,
+            variants,
+        } => {
             let vs = variants.iter().map(|v| {
                 let n = ident(&v.name);
                 let value = &v.value;
@@ -89,7 +92,10 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Enum { repr: EnumRepr::Integer, variants } => {
+        TypeKind::Enum {
+            repr: EnumRepr::Integer,
+            variants,
+        } => {
             let vs = variants.iter().map(|v| {
                 let n = ident(&v.name);
                 let d = format!(" `{}`", v.value);
@@ -148,7 +154,10 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { tag: None, variants } => {
+        TypeKind::Union {
+            tag: None,
+            variants,
+        } => {
             let vs = variants.iter().map(union_variant);
             quote! {
                 #doc
@@ -159,7 +168,10 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 }
             }
         }
-        TypeKind::Union { tag: Some(tag), variants } => tagged_union(&t.name, &doc, tag, variants),
+        TypeKind::Union {
+            tag: Some(tag),
+            variants,
+        } => tagged_union(&t.name, &doc, tag, variants),
         TypeKind::Alias(target) => {
             let target = ty(target, Scope::Types);
             quote! {
@@ -189,12 +201,22 @@ fn payload(v: &UnionVariant) -> TokenStream {
 /// A discriminated union. Decoding reads the tag and hands the whole object (tag included)
 /// to the chosen variant; an unknown tag is kept as `Unknown(Value)`. Encoding writes the
 /// variant and adds the tag when the variant's type does not carry it.
-fn tagged_union(name: &str, doc: &TokenStream, tag: &str, variants: &[UnionVariant]) -> TokenStream {
+fn tagged_union(
+    name: &str,
+    doc: &TokenStream,
+    tag: &str,
+    variants: &[UnionVariant],
+) -> TokenStream {
     let n = ident(name);
     let vs = variants.iter().map(|v| {
         let vn = ident(&v.name);
         let t = payload(v);
-        let tags = v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ");
+        let tags = v
+            .tags
+            .iter()
+            .map(|t| format!("`{t}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let d = format!(" Selected by `{tag}` = {tags}.");
         quote!(#[doc = #d] #vn(#t),)
     });
@@ -255,7 +277,8 @@ fn field(f: &Field) -> TokenStream {
         d.notes.push("Read-only: set by the server.".into());
     }
     if f.write_only {
-        d.notes.push("Write-only: sent by the client, never returned.".into());
+        d.notes
+            .push("Write-only: sent by the client, never returned.".into());
     }
     if d.summary.is_none() && d.description.is_none() {
         d.summary = Some(format!("The `{}` property.", f.wire));
@@ -263,7 +286,11 @@ fn field(f: &Field) -> TokenStream {
     let doc = docs::attrs(&d);
     let name = ident(&f.ident);
     let base = ty(&f.ty, Scope::Types);
-    let base = if f.boxed { quote!(::std::boxed::Box<#base>) } else { base };
+    let base = if f.boxed {
+        quote!(::std::boxed::Box<#base>)
+    } else {
+        base
+    };
     let bare = f.ident.strip_prefix("r#").unwrap_or(&f.ident);
     let wire = &f.wire;
     let mut serde_args: Vec<TokenStream> = Vec::new();
@@ -273,12 +300,16 @@ fn field(f: &Field) -> TokenStream {
     let optional = !f.required || f.write_only;
     let rust_ty = if f.tri_state {
         serde_args.push(quote!(default));
-        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        serde_args.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
         serde_args.push(quote!(with = "::oagen_runtime::double_option"));
         quote!(::std::option::Option<::std::option::Option<#base>>)
     } else if optional {
         serde_args.push(quote!(default));
-        serde_args.push(quote!(skip_serializing_if = "::std::option::Option::is_none"));
+        serde_args.push(quote!(
+            skip_serializing_if = "::std::option::Option::is_none"
+        ));
         if matches!(f.ty, TypeRef::Prim(Prim::Value)) && !f.nullable {
             // Value can hold null itself; keep the Option so absence stays visible.
         }

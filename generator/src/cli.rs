@@ -142,3 +142,29 @@ pub fn lint(spec: &Path, args: &OptionArgs, color: bool) -> Outcome {
         }
     }
 }
+
+/// `oagen diff OLD NEW` / `oagen diff --base REV`: prints the report to stdout; exits 1 when
+/// `--fail-on` is triggered, 2 on bad input.
+pub fn diff(args: &crate::diff::DiffArgs) -> ExitCode {
+    let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none();
+    match crate::diff::run(args, color) {
+        Ok(out) => {
+            println!("{}", out.output);
+            if out.failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(msg) => {
+            // Spec problems arrive as rendered diagnostics; other problems as one line.
+            if msg.starts_with("error") || msg.starts_with("warning") {
+                eprintln!("{msg}");
+            } else {
+                eprintln!("error: {msg}");
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -43,6 +43,9 @@ enum Command {
         #[command(flatten)]
         options: OptionArgs,
     },
+    /// Classify the changes between two versions of a spec (breaking, needs-review,
+    /// compatible) and their effect on the generated crate.
+    Diff(oagen::diff::DiffArgs),
     /// Print the diagnostics for a spec without generating anything.
     Lint {
         /// The spec to check.
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
         Command::Generate { spec: None, config, options, .. } => cli::generate_all(&config, &options, color),
         Command::Check { config, options } => cli::check(&config, &options, color),
         Command::Lint { spec, options } => cli::lint(&spec, &options, color),
+        Command::Diff(args) => return cli::diff(&args),
     };
     outcome.report()
 }

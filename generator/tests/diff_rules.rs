@@ -1,0 +1,269 @@
+//! `oagen diff` rules: every rule has a fixture pair that fires it and a near miss that must
+//! not; refactors that are not changes report nothing. Fixtures: tests/fixtures/diff/.
+
+use oagen::diff::{compare, Report, Rule, Side, Spec};
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/diff")
+}
+
+fn load(path: &Path) -> Spec {
+    let label = path.file_name().and_then(|n| n.to_str()).unwrap_or("spec");
+    Spec::load(path, label, "pets")
+        .unwrap_or_else(|e| panic!("{} does not load:\n{e}", path.display()))
+}
+
+fn diff(dir: &Path, old: &str, new: &str) -> (Spec, Spec, Report) {
+    let (o, n) = (load(&dir.join(old)), load(&dir.join(new)));
+    let r = compare(&o, &n);
+    (o, n, r)
+}
+
+fn summary(r: &Report) -> String {
+    let ids: Vec<String> = r
+        .changes
+        .iter()
+        .map(|c| format!("{} ({})", c.rule.id(), c.message))
+        .collect();
+    if ids.is_empty() {
+        "nothing".into()
+    } else {
+        ids.join("; ")
+    }
+}
+
+/// Every pointer resolves in the document of its side, and names a file and line.
+fn check_pointers(old: &Spec, new: &Spec, r: &Report, what: &str, failures: &mut Vec<String>) {
+    for c in &r.changes {
+        let doc = match c.side {
+            Side::Old => &old.loaded.document,
+            Side::New => &new.loaded.document,
+        };
+        if doc.pointer(&c.pointer).is_none() {
+            failures.push(format!(
+                "{what}: `{}` points at nothing: {}",
+                c.rule.id(),
+                c.pointer
+            ));
+        }
+        if c.line.is_none() || c.file.is_empty() {
+            failures.push(format!("{what}: `{}` has no file and line", c.rule.id()));
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture_directory_and_no_directory_lacks_a_rule() {
+    let dir = fixtures().join("rules");
+    let mut problems = Vec::new();
+    for rule in Rule::ALL {
+        for f in [
+            "fires.old.yaml",
+            "fires.new.yaml",
+            "near.old.yaml",
+            "near.new.yaml",
+        ] {
+            if !dir.join(rule.id()).join(f).is_file() {
+                problems.push(format!("missing {}/{f}", rule.id()));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(&dir).expect("tests/fixtures/diff/rules") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if Rule::from_id(&name).is_none() {
+            problems.push(format!("{name}/ names no rule"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn each_rule_fires_on_its_pair_and_not_on_its_near_miss() {
+    let mut failures = Vec::new();
+    for rule in Rule::ALL {
+        let dir = fixtures().join("rules").join(rule.id());
+        let (o, n, fires) = diff(&dir, "fires.old.yaml", "fires.new.yaml");
+        let hits: Vec<_> = fires.changes.iter().filter(|c| c.rule == *rule).collect();
+        if hits.is_empty() {
+            failures.push(format!(
+                "{}: does not fire; found {}",
+                rule.id(),
+                summary(&fires)
+            ));
+        }
+        for c in hits {
+            if c.severity != rule.severity() {
+                failures.push(format!(
+                    "{}: severity {} instead of {}",
+                    rule.id(),
+                    c.severity,
+                    rule.severity()
+                ));
+            }
+            if c.message.is_empty() || c.effect.text.is_empty() {
+                failures.push(format!("{}: empty message or effect", rule.id()));
+            }
+            if c.operations.is_empty() && *rule != Rule::ServerUrlChanged {
+                failures.push(format!("{}: names no operation", rule.id()));
+            }
+        }
+        check_pointers(
+            &o,
+            &n,
+            &fires,
+            &format!("{} (fires)", rule.id()),
+            &mut failures,
+        );
+        let (o, n, near) = diff(&dir, "near.old.yaml", "near.new.yaml");
+        if near.changes.iter().any(|c| c.rule == *rule) {
+            failures.push(format!(
+                "{}: fires on its near miss: {}",
+                rule.id(),
+                summary(&near)
+            ));
+        }
+        check_pointers(
+            &o,
+            &n,
+            &near,
+            &format!("{} (near)", rule.id()),
+            &mut failures,
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn a_spec_compared_with_itself_has_no_changes_and_needs_no_bump() {
+    let dir = fixtures().join("showcase");
+    let (_, _, r) = diff(&dir, "old.yaml", "old.yaml");
+    assert!(r.changes.is_empty(), "{}", summary(&r));
+    assert!(r.crate_changes.is_empty());
+    assert_eq!(r.bump, oagen::diff::Bump::None);
+}
+
+/// Refactors that are not changes, one pair each.
+#[test]
+fn refactors_are_not_changes() {
+    let cases = [
+        "path-param-renamed",
+        "inline-to-components",
+        "inline-to-components-renamed",
+        "allof-refactor",
+        "ref-refactor",
+        "path-level-param",
+        "description-only",
+        "security-scheme-renamed",
+        "reordered",
+    ];
+    let root = fixtures().join("same");
+    let mut failures = Vec::new();
+    for case in cases {
+        let (_, _, r) = diff(&root.join(case), "old.yaml", "new.yaml");
+        if !r.changes.is_empty() {
+            failures.push(format!("{case}: {}", summary(&r)));
+        }
+        let renames_types = case == "inline-to-components-renamed";
+        if r.crate_changes.is_empty() == renames_types {
+            failures.push(format!("{case}: crate-only changes: {:?}", r.crate_changes));
+        }
+    }
+    let listed: Vec<String> = std::fs::read_dir(&root)
+        .expect("tests/fixtures/diff/same")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| !cases.contains(&n.as_str()))
+        .collect();
+    assert!(listed.is_empty(), "untested refactor fixtures: {listed:?}");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn description_edits_need_only_a_patch_release() {
+    let (_, _, r) = diff(
+        &fixtures().join("same/description-only"),
+        "old.yaml",
+        "new.yaml",
+    );
+    assert_eq!(r.bump, oagen::diff::Bump::Patch);
+}
+
+#[test]
+fn a_type_moved_to_components_under_a_new_name_is_a_crate_only_rename() {
+    let (_, _, r) = diff(
+        &fixtures().join("same/inline-to-components-renamed"),
+        "old.yaml",
+        "new.yaml",
+    );
+    let texts: Vec<&str> = r.crate_changes.iter().map(|c| c.text.as_str()).collect();
+    assert!(
+        texts.contains(&"type `types::CreatePetRequest` is now `types::NewPet`"),
+        "{texts:?}"
+    );
+    assert_eq!(r.bump, oagen::diff::Bump::Major);
+}
+
+#[test]
+fn a_type_shared_by_operations_is_reported_once_with_every_operation() {
+    let (_, _, r) = diff(
+        &fixtures().join("rules/response-property-removed"),
+        "fires.old.yaml",
+        "fires.new.yaml",
+    );
+    let hits: Vec<_> = r
+        .changes
+        .iter()
+        .filter(|c| c.rule == Rule::ResponsePropertyRemoved)
+        .collect();
+    assert_eq!(hits.len(), 1, "{}", summary(&r));
+    assert_eq!(
+        hits[0].operations,
+        ["GET /pets", "POST /pets", "GET /pets/{petId}"]
+    );
+    assert_eq!(hits[0].pointer, "/components/schemas/Pet/properties/tag");
+    assert_eq!(hits[0].side, Side::Old);
+}
+
+#[test]
+fn a_new_enum_value_is_a_major_change_of_the_crate_despite_the_catch_all() {
+    let (_, _, r) = diff(
+        &fixtures().join("rules/response-enum-value-added"),
+        "fires.old.yaml",
+        "fires.new.yaml",
+    );
+    let c = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::ResponseEnumValueAdded)
+        .expect("fires");
+    assert_eq!(c.effect.bump, oagen::diff::Bump::Major);
+    assert!(
+        c.effect.text.contains("`types::PetStatus::Lost`"),
+        "{}",
+        c.effect.text
+    );
+    assert!(
+        c.effect.text.contains("#[non_exhaustive]"),
+        "{}",
+        c.effect.text
+    );
+}
+
+#[test]
+fn rule_ids_are_unique_and_kebab_case() {
+    let mut seen = std::collections::BTreeSet::new();
+    for r in Rule::ALL {
+        assert!(seen.insert(r.id()), "duplicate id {}", r.id());
+        assert!(
+            r.id().chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+            "{}",
+            r.id()
+        );
+        assert!(!r.summary().is_empty());
+        assert_eq!(Rule::from_id(r.id()), Some(*r));
+    }
+}

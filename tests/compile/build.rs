@@ -25,7 +25,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let name = if spec.ends_with("split/openapi.yaml") {
             "split".to_string()
         } else {
-            spec.file_stem().and_then(|s| s.to_str()).unwrap_or("fixture").replace('-', "_")
+            spec.file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("fixture")
+                .replace('-', "_")
         };
         oagen::Config::new()
             .crate_name(Some(name.clone()))

@@ -1,0 +1,307 @@
+//! The generated provider clients against a local mock server: the auth header each sends,
+//! pagination through the generated `.items()`/`.pages()`, envelope unwrapping, each
+//! provider's typed error body, path encoding of hostile values, and no retry of a POST on 503.
+
+use futures::StreamExt;
+use serde_json::json;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn no_retry_wait() -> oagen_runtime::RetryPolicy {
+    oagen_runtime::RetryPolicy::default()
+        .initial_backoff(std::time::Duration::from_millis(1))
+        .jitter(false)
+}
+
+#[tokio::test]
+async fn weflow_bearer_auth_and_cursor_pagination_over_three_pages() {
+    let server = MockServer::start().await;
+    let rec = |uid: &str| json!({"uid": uid});
+    let pages = [
+        (
+            None,
+            json!({"data": [rec("00000000-0000-0000-0000-000000000001"), rec("00000000-0000-0000-0000-000000000002")], "total": 3, "nextCursor": "c2", "hasMore": true}),
+        ),
+        (
+            Some("c2"),
+            json!({"data": [rec("00000000-0000-0000-0000-000000000003")], "total": 3, "nextCursor": "c3", "hasMore": true}),
+        ),
+        (
+            Some("c3"),
+            json!({"data": [], "total": 3, "nextCursor": null, "hasMore": false}),
+        ),
+    ];
+    for (cursor, body) in pages {
+        let mut m = Mock::given(method("GET"))
+            .and(path("/recordings"))
+            .and(header("authorization", "Bearer k-123"));
+        m = match cursor {
+            Some(c) => m.and(query_param("cursor", c)),
+            None => m.and(|r: &Request| !r.url.query().unwrap_or("").contains("cursor")),
+        };
+        m.respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = weflow::Client::builder()
+        .api_key("k-123")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let items: Vec<_> = client.list_recordings().limit(2).items().collect().await;
+    let uids: Vec<String> = items
+        .into_iter()
+        .map(|r| r.unwrap().uid.to_string())
+        .collect();
+    assert_eq!(uids.len(), 3);
+    assert!(uids[2].ends_with('3'));
+}
+
+#[tokio::test]
+async fn weflow_error_body_is_typed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(
+                json!({"error": {"code": "not_found", "message": "no such recording"}}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = weflow::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let err = client
+        .get_recording(uuid::Uuid::nil())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
+    let body = err.body().expect("typed error body");
+    assert_eq!(body.error.message, "no such recording");
+    assert!(!format!("{err:?}").contains("k-secret"));
+}
+
+#[tokio::test]
+async fn weni_sends_token_prefix_and_decodes_detail_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/api/v2/campaign_events.json"))
+        .and(header("authorization", "Token secret-token"))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_json(
+                json!({"detail": "You do not have permission to perform this action."}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = weni::Client::builder()
+        .api_key("secret-token")
+        .base_url(server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client
+        .delete_campaign_event(uuid::Uuid::nil())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(
+        err.body().and_then(|b| b.detail.as_deref()),
+        Some("You do not have permission to perform this action.")
+    );
+    assert!(
+        !format!("{err:?} {err}").contains("secret-token"),
+        "the secret leaked"
+    );
+    assert!(
+        !format!("{client:?}").contains("secret-token"),
+        "the secret leaked"
+    );
+}
+
+#[tokio::test]
+async fn weni_field_error_map_decodes() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(400).set_body_json(json!({"text": ["This field is required."]})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = weni::Client::builder()
+        .api_key("t")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let body: weni::types::BroadcastCreate =
+        serde_json::from_value(json!({"text": {"eng": "hi"}})).unwrap();
+    let err = client.send_broadcast(body).send().await.unwrap_err();
+    let e = err.body().expect("typed");
+    assert!(e.additional_properties.contains_key("text"), "{e:?}");
+}
+
+#[tokio::test]
+async fn whereby_cursor_null_ends_and_rate_limit_body_decodes() {
+    let server = MockServer::start().await;
+    let meeting = json!({"meetingId": "1", "roomUrl": "https://x.whereby.com/r", "endDate": "2030-01-01T00:00:00Z"});
+    Mock::given(method("GET"))
+        .and(path("/meetings"))
+        .and(|r: &Request| !r.url.query().unwrap_or("").contains("cursor"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"results": [meeting.clone()], "cursor": "next"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/meetings"))
+        .and(query_param("cursor", "next"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"results": [meeting], "cursor": null})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let pages: Vec<_> = client.list_meetings().pages().collect().await;
+    assert_eq!(pages.len(), 2);
+    assert!(pages.iter().all(Result::is_ok));
+
+    Mock::given(method("GET"))
+        .and(path("/meetings/m1"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "0")
+                .set_body_json(json!({"error": "Rate limit active", "data": {"msLeft": 38689}})),
+        )
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let err = client.get_meeting("m1").send().await.unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(
+        err.body()
+            .and_then(|b| b.data.as_ref())
+            .and_then(|d| d.ms_left),
+        Some(38689)
+    );
+}
+
+#[tokio::test]
+async fn whereby_path_values_cannot_escape_their_segment() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(|r: &Request| {
+            ResponseTemplate::new(404).set_body_json(json!({"error": r.url.path()}))
+        })
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    for hostile in ["a/b", "x?y#z", "%2F"] {
+        let err = client.get_meeting(hostile).send().await.unwrap_err();
+        let seen = err.body().and_then(|b| b.error.clone()).unwrap_or_default();
+        assert!(
+            seen.starts_with("/meetings/") && seen.matches('/').count() == 2,
+            "{hostile} became {seen}"
+        );
+    }
+    // A dot-segment is refused before anything is sent.
+    assert!(matches!(
+        client.get_meeting("..").send().await.unwrap_err(),
+        oagen_runtime::Error::InvalidRequest(_)
+    ));
+}
+
+#[tokio::test]
+async fn warpflow_unwraps_its_envelope_and_types_errors() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/tenants/acme/contacts/c1"))
+        .and(header("authorization", "Bearer wf_acme_x"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"success": true, "data": {"id": "c1", "name": "Ann"}})),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/tenants/acme/contacts/missing"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(
+                json!({"error": "NOT_FOUND", "message": "no contact", "status": 404}),
+            ),
+        )
+        .mount(&server)
+        .await;
+    let client = warpflow::Client::builder()
+        .api_key("wf_acme_x")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let contact = client.get_contact("acme", "c1").send().await.unwrap();
+    assert_eq!(contact.id.as_deref(), Some("c1"));
+    let err = client
+        .get_contact("acme", "missing")
+        .send()
+        .await
+        .unwrap_err();
+    let body = err.body().expect("typed");
+    assert_eq!(body.error, warpflow::types::ErrorCode::NotFound);
+    assert_eq!(body.status, 404);
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_on_503_but_a_get_is() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let client = weni::Client::builder()
+        .api_key("t")
+        .base_url(server.uri())
+        .retry_policy(no_retry_wait())
+        .build()
+        .unwrap();
+    let body: weni::types::BroadcastCreate =
+        serde_json::from_value(json!({"text": {"eng": "hi"}})).unwrap();
+    assert_eq!(
+        client
+            .send_broadcast(body)
+            .send()
+            .await
+            .unwrap_err()
+            .status()
+            .map(|s| s.as_u16()),
+        Some(503)
+    );
+    assert!(client.list_campaigns().send().await.is_err());
+    // `expect` counts are verified when the server drops.
+}

@@ -59,6 +59,31 @@ pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// Formats a crate-root file whose top-level items rustfmt must leave alone: the generated
+/// crates are workspace members, and `cargo fmt --all` would otherwise rewrite
+/// prettyplease's layout and make `oagen check` fail. (`#[rustfmt::skip]` on a `mod`
+/// declaration also covers the module's file.)
+fn format_root_tokens(tokens: TokenStream) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+    let skip: syn::Attribute = syn::parse_quote!(#[rustfmt::skip]);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Const(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.insert(0, skip.clone());
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
 fn inner_doc(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {
@@ -110,7 +135,7 @@ pub fn emit_crate(
         Some(r) => (inner_doc(&r.doc), r.tokens.clone()),
         None => (quote!(), quote!()),
     };
-    let lib = format_tokens(quote! {
+    let lib = format_root_tokens(quote! {
         #root_doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
@@ -126,13 +151,16 @@ pub fn emit_crate(
         path: PathBuf::from("Cargo.toml"),
         contents: cargo_toml(api, opts),
     });
-    let example = format_tokens(crate::render::example::quickstart(api))?;
+    let example = format_root_tokens(crate::render::example::quickstart(api))?;
     files.push(GeneratedFile {
         path: PathBuf::from("README.md"),
         contents: crate::render::example::readme(api, &example),
     });
     files.push(GeneratedFile {
-        path: PathBuf::from(format!("examples/{}_quickstart.rs", api.crate_name.replace('-', "_"))),
+        path: PathBuf::from(format!(
+            "examples/{}_quickstart.rs",
+            api.crate_name.replace('-', "_")
+        )),
         contents: format!("{rs_header}\n{example}"),
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));

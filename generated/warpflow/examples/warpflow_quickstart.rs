@@ -2,7 +2,9 @@
 // change the spec and run `oagen generate`.
 
 //! Quickstart for the Warpflow Signals API client.
+#[rustfmt::skip]
 use ::futures::StreamExt as _;
+#[rustfmt::skip]
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = warpflow::Client::from_env()?;

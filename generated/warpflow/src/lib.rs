@@ -44,6 +44,7 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -54,6 +55,7 @@
     clippy::wrong_self_convention
 )]
 pub mod types;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -64,6 +66,7 @@ pub mod types;
     clippy::wrong_self_convention
 )]
 pub mod client;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -74,6 +77,7 @@ pub mod client;
     clippy::wrong_self_convention
 )]
 pub mod actions;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -84,6 +88,7 @@ pub mod actions;
     clippy::wrong_self_convention
 )]
 pub mod api_keys;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -94,6 +99,7 @@ pub mod api_keys;
     clippy::wrong_self_convention
 )]
 pub mod billing;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -104,6 +110,7 @@ pub mod billing;
     clippy::wrong_self_convention
 )]
 pub mod callbacks;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -114,6 +121,7 @@ pub mod callbacks;
     clippy::wrong_self_convention
 )]
 pub mod calls;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -124,6 +132,7 @@ pub mod calls;
     clippy::wrong_self_convention
 )]
 pub mod config;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -134,6 +143,7 @@ pub mod config;
     clippy::wrong_self_convention
 )]
 pub mod contacts;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -144,6 +154,7 @@ pub mod contacts;
     clippy::wrong_self_convention
 )]
 pub mod conversations;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -154,6 +165,7 @@ pub mod conversations;
     clippy::wrong_self_convention
 )]
 pub mod email;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -164,6 +176,7 @@ pub mod email;
     clippy::wrong_self_convention
 )]
 pub mod guardrails;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -174,6 +187,7 @@ pub mod guardrails;
     clippy::wrong_self_convention
 )]
 pub mod leads;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -184,6 +198,7 @@ pub mod leads;
     clippy::wrong_self_convention
 )]
 pub mod pipeline;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -194,6 +209,7 @@ pub mod pipeline;
     clippy::wrong_self_convention
 )]
 pub mod search;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -204,6 +220,7 @@ pub mod search;
     clippy::wrong_self_convention
 )]
 pub mod sms_filters;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -214,6 +231,7 @@ pub mod sms_filters;
     clippy::wrong_self_convention
 )]
 pub mod usage;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -224,6 +242,7 @@ pub mod usage;
     clippy::wrong_self_convention
 )]
 pub mod webhook_subscriptions;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -234,10 +253,14 @@ pub mod webhook_subscriptions;
     clippy::wrong_self_convention
 )]
 pub mod webhooks;
+#[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+#[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+#[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::Error>;
+#[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

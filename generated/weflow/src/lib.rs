@@ -24,6 +24,7 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -34,6 +35,7 @@
     clippy::wrong_self_convention
 )]
 pub mod types;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -44,6 +46,7 @@ pub mod types;
     clippy::wrong_self_convention
 )]
 pub mod client;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -54,6 +57,7 @@ pub mod client;
     clippy::wrong_self_convention
 )]
 pub mod analytics;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -64,6 +68,7 @@ pub mod analytics;
     clippy::wrong_self_convention
 )]
 pub mod collaboration;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -74,10 +79,14 @@ pub mod collaboration;
     clippy::wrong_self_convention
 )]
 pub mod recordings;
+#[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+#[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+#[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::Error>;
+#[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

@@ -32,6 +32,7 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -42,6 +43,7 @@
     clippy::wrong_self_convention
 )]
 pub mod types;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -52,6 +54,7 @@ pub mod types;
     clippy::wrong_self_convention
 )]
 pub mod client;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -62,6 +65,7 @@ pub mod client;
     clippy::wrong_self_convention
 )]
 pub mod broadcasts;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -72,6 +76,7 @@ pub mod broadcasts;
     clippy::wrong_self_convention
 )]
 pub mod campaigns;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -82,6 +87,7 @@ pub mod campaigns;
     clippy::wrong_self_convention
 )]
 pub mod channels;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -92,6 +98,7 @@ pub mod channels;
     clippy::wrong_self_convention
 )]
 pub mod contacts;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -102,6 +109,7 @@ pub mod contacts;
     clippy::wrong_self_convention
 )]
 pub mod fields;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -112,6 +120,7 @@ pub mod fields;
     clippy::wrong_self_convention
 )]
 pub mod flows;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -122,6 +131,7 @@ pub mod flows;
     clippy::wrong_self_convention
 )]
 pub mod groups;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -132,6 +142,7 @@ pub mod groups;
     clippy::wrong_self_convention
 )]
 pub mod integrations;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -142,6 +153,7 @@ pub mod integrations;
     clippy::wrong_self_convention
 )]
 pub mod messages;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -152,6 +164,7 @@ pub mod messages;
     clippy::wrong_self_convention
 )]
 pub mod resthooks;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -162,6 +175,7 @@ pub mod resthooks;
     clippy::wrong_self_convention
 )]
 pub mod templates;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -172,6 +186,7 @@ pub mod templates;
     clippy::wrong_self_convention
 )]
 pub mod tickets;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -182,10 +197,14 @@ pub mod tickets;
     clippy::wrong_self_convention
 )]
 pub mod workspace;
+#[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+#[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+#[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::Error>;
+#[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

@@ -29,6 +29,7 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -39,6 +40,7 @@
     clippy::wrong_self_convention
 )]
 pub mod types;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -49,6 +51,7 @@ pub mod types;
     clippy::wrong_self_convention
 )]
 pub mod client;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -59,6 +62,7 @@ pub mod client;
     clippy::wrong_self_convention
 )]
 pub mod insights;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -69,6 +73,7 @@ pub mod insights;
     clippy::wrong_self_convention
 )]
 pub mod meetings;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -79,6 +84,7 @@ pub mod meetings;
     clippy::wrong_self_convention
 )]
 pub mod recordings;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -89,6 +95,7 @@ pub mod recordings;
     clippy::wrong_self_convention
 )]
 pub mod rooms;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -99,6 +106,7 @@ pub mod rooms;
     clippy::wrong_self_convention
 )]
 pub mod summaries;
+#[rustfmt::skip]
 #[allow(
     clippy::too_many_arguments,
     clippy::large_enum_variant,
@@ -109,10 +117,14 @@ pub mod summaries;
     clippy::wrong_self_convention
 )]
 pub mod transcriptions;
+#[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+#[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+#[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::RateLimitError>;
+#[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

@@ -11,7 +11,10 @@ use quote::quote;
 fn example_arg(p: &Param) -> Option<TokenStream> {
     Some(match &p.ty {
         TypeRef::Prim(Prim::String) => {
-            let s = format!("example-{}", p.wire.replace(|c: char| !c.is_ascii_alphanumeric(), "-"));
+            let s = format!(
+                "example-{}",
+                p.wire.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+            );
             quote!(#s)
         }
         TypeRef::Prim(Prim::I32 | Prim::I64) => quote!(1),
@@ -25,10 +28,17 @@ fn callable(op: &Operation) -> Option<Vec<TokenStream>> {
     if op.body.as_ref().is_some_and(|b| b.required) {
         return None;
     }
-    op.params.iter().filter(|p| p.required).map(example_arg).collect()
+    op.params
+        .iter()
+        .filter(|p| p.required)
+        .map(example_arg)
+        .collect()
 }
 
-fn find<'a>(api: &'a Api, want: impl Fn(&Operation) -> bool) -> Option<(&'a Operation, Vec<TokenStream>)> {
+fn find<'a>(
+    api: &'a Api,
+    want: impl Fn(&Operation) -> bool,
+) -> Option<(&'a Operation, Vec<TokenStream>)> {
     api.modules
         .iter()
         .flat_map(|m| m.operations.iter())
@@ -72,7 +82,9 @@ pub fn quickstart(api: &Api) -> TokenStream {
         }
     });
     let stream_use = if paginate.is_some() {
-        quote!(use ::futures::StreamExt as _;)
+        quote!(
+            use ::futures::StreamExt as _;
+        )
     } else {
         quote!()
     };
@@ -109,9 +121,14 @@ pub fn readme(api: &Api, example_source: &str) -> String {
     let name = &api.crate_name;
     let title = api.title.trim();
     let mut out = String::new();
-    out.push_str(&format!("<!-- {} by oagen. Do not edit by hand. -->\n\n", crate::emit::GENERATED_MARKER));
+    out.push_str(&format!(
+        "<!-- {} by oagen. Do not edit by hand. -->\n\n",
+        crate::emit::GENERATED_MARKER
+    ));
     let api_word = if title.ends_with("API") { "" } else { " API" };
-    out.push_str(&format!("# `{name}`: a typed Rust client for the {title}{api_word}\n\n"));
+    out.push_str(&format!(
+        "# `{name}`: a typed Rust client for the {title}{api_word}\n\n"
+    ));
     if let Some(d) = &api.description {
         let first = d.split("\n\n").next().unwrap_or("").trim();
         if !first.is_empty() {
@@ -135,7 +152,10 @@ pub fn readme(api: &Api, example_source: &str) -> String {
         ));
     }
     out.push_str("```rust,no_run\n");
-    let code: Vec<&str> = example_source.lines().filter(|l| !l.starts_with("//!")).collect();
+    let code: Vec<&str> = example_source
+        .lines()
+        .filter(|l| !l.starts_with("//!"))
+        .collect();
     out.push_str(code.join("\n").trim());
     out.push_str("\n```\n\n");
     out.push_str(

@@ -23,12 +23,14 @@ const CLIENT_RESERVED: &[&str] = &[
     "fmt",
 ];
 
-/// Builder methods that parameters must not take.
+/// Builder methods and builder fields (`client`, `timeout`, `headers`, `body`) that parameters
+/// must not take.
 const BUILDER_RESERVED: &[&str] = &[
     "send",
     "send_with_response",
     "timeout",
     "header",
+    "headers",
     "into_paginator",
     "pages",
     "items",
@@ -519,7 +521,19 @@ fn build_operation(
 
     // Pagination.
     let pagination = match raw.and_then(|r| r.get("x-oagen-pagination")) {
-        None => None,
+        // Without our extension, a list whose success response declares a `Link` header
+        // pages through `Link: <…>; rel="next"`.
+        None => match &output {
+            Output::Single(ResponseBody::Json(page_ty)) if declares_link_header(cx, op) => {
+                item_type(&cx.types, page_ty, "").ok().map(|item_ty| Pagination {
+                    style: PaginationStyle::LinkHeader,
+                    items: String::new(),
+                    item_ty,
+                    page_ty: page_ty.clone(),
+                })
+            }
+            _ => None,
+        },
         Some(v) => {
             let pptr = format!("{op_ptr}/x-oagen-pagination");
             match ext::pagination(v) {
@@ -570,6 +584,17 @@ fn build_operation(
         pagination,
         envelope,
         pointer: op_ptr.to_string(),
+    })
+}
+
+/// Whether a success response of the operation declares a `Link` header.
+fn declares_link_header(cx: &Cx<'_>, op: &openapiv3::Operation) -> bool {
+    let resp_map = cx.openapi.components.as_ref().map(|c| &c.responses);
+    op.responses.responses.iter().any(|(code, r)| {
+        let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c)) || matches!(code, StatusCode::Range(2));
+        success
+            && resolve_local(resp_map, "#/components/responses/", r)
+                .is_some_and(|(resp, _)| resp.headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
     })
 }
 

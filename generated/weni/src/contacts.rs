@@ -826,6 +826,8 @@ impl super::Client {
     /// URNs are null) and the paging parameters are ignored.
     ///
     /// `GET /api/v2/contacts_elastic.json`
+    ///
+    /// Authenticates with the `OidcBearer` scheme, not the client's credentials: pass them per request with `.header("Authorization", …)`.
     pub fn search_contacts_elastic(
         &self,
         project_uuid: ::uuid::Uuid,

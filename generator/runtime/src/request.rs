@@ -40,6 +40,7 @@ pub struct RequestBuilder {
     body: Body,
     timeout: Option<Duration>,
     error: Option<String>,
+    skip_auth: bool,
 }
 
 #[derive(Clone)]
@@ -87,7 +88,15 @@ impl RequestBuilder {
             body: Body::Empty,
             timeout: None,
             error: None,
+            skip_auth: false,
         }
+    }
+
+    /// Sends this request without the client's credentials, for operations the API marks
+    /// as public (`security: []`).
+    pub fn without_auth(mut self) -> Self {
+        self.skip_auth = true;
+        self
     }
 
     fn fail(mut self, message: String) -> Self {
@@ -362,7 +371,7 @@ impl RequestBuilder {
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         let auth_pair;
-        if let PreparedAuth::Query(name, secret) = &inner.prepared {
+        if let (false, PreparedAuth::Query(name, secret)) = (self.skip_auth, &inner.prepared) {
             pairs.retain(|(k, _)| decode(k) != *name);
             auth_pair = (encode_component(name), encode_component(secret.expose()));
             pairs.push((&auth_pair.0, &auth_pair.1));
@@ -380,13 +389,13 @@ impl RequestBuilder {
             let (name, value) = header_pair(name, value)?;
             headers.insert(name, value);
         }
-        if let PreparedAuth::Header(name, value) = &inner.prepared {
+        if let (false, PreparedAuth::Header(name, value)) = (self.skip_auth, &inner.prepared) {
             headers.insert(name.clone(), value.clone());
         }
 
         let mut cookies = Vec::new();
         let mut sensitive_cookie = false;
-        if let PreparedAuth::Cookie(name, secret) = &inner.prepared {
+        if let (false, PreparedAuth::Cookie(name, secret)) = (self.skip_auth, &inner.prepared) {
             cookies.push(cookie_pair(name, secret.expose())?);
             sensitive_cookie = true;
         }

@@ -525,12 +525,14 @@ fn build_operation(
         // pages through `Link: <…>; rel="next"`.
         None => match &output {
             Output::Single(ResponseBody::Json(page_ty)) if declares_link_header(cx, op) => {
-                item_type(&cx.types, page_ty, "").ok().map(|item_ty| Pagination {
-                    style: PaginationStyle::LinkHeader,
-                    items: String::new(),
-                    item_ty,
-                    page_ty: page_ty.clone(),
-                })
+                item_type(&cx.types, page_ty, "")
+                    .ok()
+                    .map(|item_ty| Pagination {
+                        style: PaginationStyle::LinkHeader,
+                        items: String::new(),
+                        item_ty,
+                        page_ty: page_ty.clone(),
+                    })
             }
             _ => None,
         },
@@ -569,6 +571,28 @@ fn build_operation(
         }
     };
 
+    let auth = match &op.security {
+        None => OpAuth::Default,
+        Some(reqs) if reqs.is_empty() || reqs.iter().any(|r| r.is_empty()) => OpAuth::None,
+        Some(reqs) => {
+            let primary = primary_scheme(cx.openapi);
+            let names: Vec<&String> = reqs.iter().flat_map(|r| r.keys()).collect();
+            if names.iter().any(|n| Some(n.as_str()) == primary.as_deref()) {
+                OpAuth::Default
+            } else {
+                match names.first() {
+                    Some(n) => {
+                        doc.notes.push(format!(
+                            "Authenticates with the `{n}` scheme, not the client's credentials: pass them per request with `.header(\"Authorization\", …)`."
+                        ));
+                        OpAuth::Other((*n).clone())
+                    }
+                    None => OpAuth::Default,
+                }
+            }
+        }
+    };
+
     Some(Operation {
         id,
         method_name,
@@ -583,6 +607,7 @@ fn build_operation(
         output,
         pagination,
         envelope,
+        auth,
         pointer: op_ptr.to_string(),
     })
 }
@@ -591,10 +616,12 @@ fn build_operation(
 fn declares_link_header(cx: &Cx<'_>, op: &openapiv3::Operation) -> bool {
     let resp_map = cx.openapi.components.as_ref().map(|c| &c.responses);
     op.responses.responses.iter().any(|(code, r)| {
-        let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c)) || matches!(code, StatusCode::Range(2));
+        let success = matches!(code, StatusCode::Code(c) if (200..300).contains(c))
+            || matches!(code, StatusCode::Range(2));
         success
-            && resolve_local(resp_map, "#/components/responses/", r)
-                .is_some_and(|(resp, _)| resp.headers.keys().any(|h| h.eq_ignore_ascii_case("link")))
+            && resolve_local(resp_map, "#/components/responses/", r).is_some_and(|(resp, _)| {
+                resp.headers.keys().any(|h| h.eq_ignore_ascii_case("link"))
+            })
     })
 }
 
@@ -1170,14 +1197,15 @@ fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
     }
 }
 
-fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
-    let openapi = cx.openapi;
-    let mut name = openapi
+/// The client's scheme: the first of the top-level `security`, else of the first operation
+/// that names one.
+fn primary_scheme(openapi: &openapiv3::OpenAPI) -> Option<String> {
+    let name = openapi
         .security
         .as_ref()
         .and_then(|reqs| reqs.iter().find_map(|r| r.keys().next().cloned()));
-    if name.is_none() {
-        name = openapi
+    name.or_else(|| {
+        openapi
             .paths
             .iter()
             .filter_map(|(_, i)| i.as_item())
@@ -1186,9 +1214,13 @@ fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
                 op.security
                     .as_ref()
                     .and_then(|reqs| reqs.iter().find_map(|r| r.keys().next().cloned()))
-            });
-    }
-    let name = name?;
+            })
+    })
+}
+
+fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
+    let openapi = cx.openapi;
+    let name = primary_scheme(openapi)?;
     let ptr = format!("/components/securitySchemes/{}", pointer_escape(&name));
     let scheme = openapi
         .components

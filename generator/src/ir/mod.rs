@@ -248,8 +248,22 @@ pub struct Operation {
     pub pagination: Option<Pagination>,
     /// Envelope, from `x-oagen-envelope`.
     pub envelope: Option<Envelope>,
+    /// How this operation authenticates, relative to the client's credentials.
+    pub auth: OpAuth,
     /// The JSON pointer of the operation.
     pub pointer: String,
+}
+
+/// An operation's security, relative to the client's (the spec's first) scheme.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OpAuth {
+    /// The client's credentials.
+    Default,
+    /// `security: []`: a public operation; no credentials are sent.
+    None,
+    /// Another scheme, by name: the client's credentials are sent unless the caller
+    /// overrides the header per request.
+    Other(String),
 }
 
 /// A piece of a path template.

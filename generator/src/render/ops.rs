@@ -183,14 +183,16 @@ fn decode(api: &Api, op: &Operation) -> Decode {
 fn displayable(api: &Api, t: &TypeRef, depth: usize) -> bool {
     match t {
         TypeRef::Prim(p) => !matches!(p, Prim::Value | Prim::Binary | Prim::Base64 | Prim::Unit),
-        TypeRef::Named(n) if depth < 16 => match api.types.binary_search_by(|d| d.name.as_str().cmp(n)) {
-            Ok(i) => match &api.types[i].kind {
-                TypeKind::Enum { .. } => true,
-                TypeKind::Alias(target) => displayable(api, target, depth + 1),
-                _ => false,
-            },
-            Err(_) => false,
-        },
+        TypeRef::Named(n) if depth < 16 => {
+            match api.types.binary_search_by(|d| d.name.as_str().cmp(n)) {
+                Ok(i) => match &api.types[i].kind {
+                    TypeKind::Enum { .. } => true,
+                    TypeKind::Alias(target) => displayable(api, target, depth + 1),
+                    _ => false,
+                },
+                Err(_) => false,
+            }
+        }
         _ => false,
     }
 }
@@ -520,6 +522,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let extra = &dec.extra_items;
+    let no_auth = if op.auth == crate::ir::OpAuth::None {
+        quote!(request = request.without_auth();)
+    } else {
+        quote!()
+    };
     quote! {
         impl super::Client {
             #method_doc
@@ -563,6 +570,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 let path: ::std::string::String = #path;
                 #[allow(unused_mut)]
                 let mut request = self.client.runtime().request(#http, &path);
+                #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {
                     request = request.timeout(timeout);

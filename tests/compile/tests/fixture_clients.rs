@@ -218,3 +218,29 @@ async fn next_url_and_link_header_pagination() {
         .await;
     assert_eq!(shas, vec!["a", "b"]);
 }
+
+#[tokio::test]
+async fn public_operations_send_no_credentials() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/status"))
+        .and(|r: &Request| !r.headers.contains_key("authorization"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"status": "ok"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .and(header("authorization", "Bearer b-key"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"name": "me"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = auth_http_bearer::Client::builder()
+        .api_key("b-key")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    c.get_status().send().await.map(|_| ()).unwrap();
+    c.get_me().send().await.map(|_| ()).unwrap();
+}

@@ -47,6 +47,18 @@ fn options_from(args: &OptionArgs) -> Options {
 
 /// `oagen generate SPEC --out DIR`.
 pub fn generate_one(spec: &Path, out: &Path, args: &OptionArgs, color: bool) -> Outcome {
+    generate_one_with_stats(spec, out, args, color, None)
+}
+
+/// `oagen generate SPEC --out DIR --stats FILE`: also writes [`crate::stats::Stats`] as one
+/// line of JSON to FILE (used by the corpus harness in `bench/`).
+pub fn generate_one_with_stats(
+    spec: &Path,
+    out: &Path,
+    args: &OptionArgs,
+    color: bool,
+    stats: Option<&Path>,
+) -> Outcome {
     let options = options_from(args);
     match generate(spec, Layout::Crate, &options) {
         Err(d) => Outcome::Failed(d.render(color)),
@@ -54,6 +66,12 @@ pub fn generate_one(spec: &Path, out: &Path, args: &OptionArgs, color: bool) -> 
             let warnings = g.diagnostics.render(color);
             if let Err(e) = emit::write(out, &g.files, true) {
                 return Outcome::Usage(format!("{}: {e}", out.display()));
+            }
+            if let Some(path) = stats {
+                let line = crate::stats::Stats::of(&g.api, &g.diagnostics).to_json();
+                if let Err(e) = std::fs::write(path, line + "\n") {
+                    return Outcome::Usage(format!("{}: {e}", path.display()));
+                }
             }
             if !warnings.is_empty() {
                 eprintln!("{warnings}");

@@ -18,6 +18,7 @@ pub mod ir;
 pub mod load;
 pub mod options;
 pub mod render;
+pub mod stats;
 
 use diag::Diagnostics;
 use emit::{EmitOptions, GeneratedFile, RuntimeDep};

@@ -32,6 +32,9 @@ enum Command {
         /// The config file listing the clients.
         #[arg(long, default_value = "oagen.toml")]
         config: PathBuf,
+        /// With SPEC: also write a one-line JSON summary of how much became typed to FILE.
+        #[arg(long, value_name = "FILE")]
+        stats: Option<PathBuf>,
         #[command(flatten)]
         options: OptionArgs,
     },
@@ -59,8 +62,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let outcome = match cli.command {
-        Command::Generate { spec: Some(spec), out, options, .. } => match out {
-            Some(out) => cli::generate_one(&spec, &out, &options, color),
+        Command::Generate { spec: Some(spec), out, options, stats, .. } => match out {
+            Some(out) => cli::generate_one_with_stats(&spec, &out, &options, color, stats.as_deref()),
             None => Outcome::Usage("`oagen generate SPEC` needs `--out DIR`".into()),
         },
         Command::Generate { spec: None, config, options, .. } => cli::generate_all(&config, &options, color),

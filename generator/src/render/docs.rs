@@ -12,6 +12,14 @@ pub fn attrs(doc: &Doc) -> TokenStream {
     lines_to_attrs(&lines(doc))
 }
 
+/// Whether a [`Doc`] has a summary or description with any text: specs often carry
+/// `description: ""`, which must not stand in for the generated fallback line.
+pub fn has_text(doc: &Doc) -> bool {
+    [&doc.summary, &doc.description]
+        .iter()
+        .any(|t| t.as_deref().is_some_and(|t| !t.trim().is_empty()))
+}
+
 /// Doc attributes for free text.
 pub fn text_attrs(text: &str) -> TokenStream {
     lines_to_attrs(&sanitize(text))

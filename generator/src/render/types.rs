@@ -17,7 +17,7 @@ pub fn module(api: &Api) -> RenderedModule {
 
 fn type_def(t: &TypeDef) -> TokenStream {
     let mut d = t.doc.clone();
-    if d.summary.is_none() && d.description.is_none() {
+    if !docs::has_text(&d) {
         d.summary = Some(if t.pointer.is_empty() {
             format!("The `{}` type.", t.name)
         } else {
@@ -280,7 +280,7 @@ fn field(f: &Field) -> TokenStream {
         d.notes
             .push("Write-only: sent by the client, never returned.".into());
     }
-    if d.summary.is_none() && d.description.is_none() {
+    if !docs::has_text(&d) {
         d.summary = Some(format!("The `{}` property.", f.wire));
     }
     let doc = docs::attrs(&d);

@@ -311,8 +311,18 @@ fn span_of(
     let text = sources.get(&loc.file)?;
     let id = *ids.get(loc.file.as_path())?;
     let range = byte_span(text, line, loc.column.unwrap_or(1))?;
+    // Minified JSON (most published specs) is one line of megabytes: quoting it would bury
+    // the message, so such a diagnostic names file:line:column without a snippet.
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[range.start..].find('\n').map_or(text.len(), |i| range.start + i);
+    if line_end - line_start > MAX_SNIPPET_LINE {
+        return None;
+    }
     Some((id, range))
 }
+
+/// Source lines longer than this (in bytes) are not quoted in diagnostics.
+const MAX_SNIPPET_LINE: usize = 400;
 
 /// Byte range of the token starting at 1-based `line`/`column` (column in
 /// characters). The token runs to the end of a quoted string, or up to the
@@ -545,6 +555,22 @@ error[dangling-ref]: reference `#/nope` points at nothing
         assert_eq!(
             d.render(false),
             "error[x]: no text\n  --> unread.yaml:3:4\n   = note: at #/a\n\n"
+        );
+    }
+
+    #[test]
+    fn render_does_not_quote_a_minified_line() {
+        let mut d = Diagnostics::new();
+        let text = format!("{{\"openapi\":\"3.0.3\",\"x\":\"{}\",\"paths\":{{}}}}", "y".repeat(2000));
+        d.add_source(Path::new("min.json"), text);
+        d.error(
+            "x",
+            "bad paths",
+            Some(Location::new("min.json", "/paths").with_position(1, 2023)),
+        );
+        assert_eq!(
+            d.render(false),
+            "error[x]: bad paths\n  --> min.json:1:2023\n   = note: at #/paths\n\n"
         );
     }
 

@@ -267,3 +267,81 @@ fn rule_ids_are_unique_and_kebab_case() {
         assert_eq!(Rule::from_id(r.id()), Some(*r));
     }
 }
+
+#[test]
+fn the_readme_documents_every_rule_and_the_json_schema_version() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"))
+            .expect("README.md");
+    let section = readme
+        .split("## Reviewing API changes: `oagen diff`")
+        .nth(1)
+        .expect("the README section on `oagen diff`");
+    let mut missing = Vec::new();
+    for r in Rule::ALL {
+        let row = format!("| `{}` | {} |", r.id(), r.severity());
+        if !section.contains(&row) {
+            missing.push(row);
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "rules missing from the README table:\n{}",
+        missing.join("\n")
+    );
+    assert!(section.contains(oagen::diff::JSON_SCHEMA));
+}
+
+fn generator_fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/gen");
+    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/gen")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "json"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn every_generator_fixture_compared_with_itself_reports_nothing() {
+    let mut failures = Vec::new();
+    for path in generator_fixtures() {
+        let Ok(spec) = Spec::load(&path, "spec", "fixture") else {
+            continue;
+        };
+        let r = compare(&spec, &spec);
+        if !r.changes.is_empty() || !r.crate_changes.is_empty() || r.bump != oagen::diff::Bump::None
+        {
+            failures.push(format!(
+                "{}: {} / {:?}",
+                path.display(),
+                summary(&r),
+                r.crate_changes
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn comparing_unrelated_specs_is_deterministic_and_does_not_panic() {
+    let specs: Vec<Spec> = generator_fixtures()
+        .iter()
+        .filter_map(|p| Spec::load(p, "spec", "fixture").ok())
+        .collect();
+    assert!(
+        specs.len() > 10,
+        "few generator fixtures load: {}",
+        specs.len()
+    );
+    for pair in specs.windows(2) {
+        let a = compare(&pair[0], &pair[1]);
+        let b = compare(&pair[0], &pair[1]);
+        assert_eq!(a, b);
+        let _ = compare(&pair[1], &pair[0]);
+        // Both outputs render.
+        assert!(!oagen::diff::markdown(std::slice::from_ref(&a)).is_empty());
+        assert!(serde_json::from_str::<serde_json::Value>(&oagen::diff::json(&[a])).is_ok());
+    }
+}

@@ -1017,10 +1017,7 @@ impl<'a> Engine<'a> {
         } else {
             "/security".to_string()
         };
-        let effect = Effect::new(
-            Bump::None,
-            "none: the client keeps sending the credentials it is built with",
-        );
+        let effect = op_auth_effect(o, n);
         let msg = format!(
             "authentication changed from {} to {}",
             reqs_text(&os),
@@ -2379,6 +2376,36 @@ fn pagination_text(p: &crate::ir::Pagination) -> String {
         style
     } else {
         format!("{style}, items in `{}`", p.items)
+    }
+}
+
+/// What a security change does to the generated method: which credentials it sends.
+fn op_auth_effect(o: &OpInfo<'_>, n: &OpInfo<'_>) -> Effect {
+    use crate::ir::OpAuth;
+    let sends = |a: &OpAuth| match a {
+        OpAuth::Default => "the client's credentials".to_string(),
+        OpAuth::None => "no credentials".to_string(),
+        OpAuth::Other(name) => {
+            format!("the client's credentials (the spec asks for scheme `{name}`)")
+        }
+    };
+    if o.op.auth == n.op.auth {
+        Effect::new(
+            Bump::None,
+            format!(
+                "none: the generated method still sends {}",
+                sends(&n.op.auth)
+            ),
+        )
+    } else {
+        Effect::new(
+            Bump::Patch,
+            format!(
+                "the generated method sends {} instead of {}; no signature changes",
+                sends(&n.op.auth),
+                sends(&o.op.auth)
+            ),
+        )
     }
 }
 

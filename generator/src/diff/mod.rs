@@ -26,7 +26,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use compare::compare;
-pub use format::{json, markdown, text};
+pub use format::{json, markdown, text, JSON_SCHEMA};
 pub use rules::Rule;
 pub use source::SpecSource;
 
@@ -189,6 +189,9 @@ impl Report {
     }
 }
 
+/// The title of the stand-in for a spec missing at a revision.
+const ABSENT_TITLE: &str = "(absent at this revision)";
+
 /// One side of a comparison, loaded: the bundled spec and its IR.
 #[derive(Debug)]
 pub struct Spec {
@@ -223,9 +226,11 @@ impl Spec {
 
     /// A spec with no operations, standing in for a file that does not exist at a revision.
     pub fn empty(label: &str, crate_name: &str) -> Result<Spec, String> {
-        let text = "openapi: 3.0.3\ninfo:\n  title: (absent)\n  version: '0'\npaths: {}\n";
+        let text = format!(
+            "openapi: 3.0.3\ninfo:\n  title: '{ABSENT_TITLE}'\n  version: '0'\npaths: {{}}\n"
+        );
         let mut diags = Diagnostics::new();
-        let loaded = load::load_str(text, Path::new("absent.yaml"), &mut diags);
+        let loaded = load::load_str(&text, Path::new("absent.yaml"), &mut diags);
         Spec::finish(loaded, diags, label, crate_name)
     }
 
@@ -404,7 +409,18 @@ fn diff_base(rev: &str, config_path: &Path) -> Result<Vec<Report>, String> {
         };
         let new_src = SpecSource::File(job.spec.clone());
         let new = new_src.load(&name)?;
-        reports.push(compare(&old, &new));
+        let mut report = compare(&old, &new);
+        if old.api.modules.is_empty() && old.loaded.openapi.info.title == ABSENT_TITLE {
+            // A new crate: its changes are additions; no constructor or type "changed".
+            report.crate_changes.clear();
+            report.bump = report
+                .changes
+                .iter()
+                .map(|c| c.effect.bump)
+                .max()
+                .unwrap_or(Bump::None);
+        }
+        reports.push(report);
     }
     Ok(reports)
 }

@@ -340,3 +340,38 @@ fn base_diffs_every_spec_of_the_config() {
         "{v:#}"
     );
 }
+
+/// A spec whose response is a chain of `n` named object types, the last one ending in a
+/// property of type `leaf`.
+fn chain_spec(n: usize, leaf: &str) -> String {
+    let mut s = String::from(
+        "openapi: 3.0.3\ninfo: {title: chain, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {$ref: '#/components/schemas/S0'}\ncomponents:\n  schemas:\n",
+    );
+    for i in 0..n {
+        let next = if i + 1 < n {
+            format!("next: {{$ref: '#/components/schemas/S{}'}}", i + 1)
+        } else {
+            format!("leaf: {{type: {leaf}}}")
+        };
+        s.push_str(&format!(
+            "    S{i}:\n      type: object\n      properties:\n        {next}\n"
+        ));
+    }
+    s
+}
+
+#[test]
+fn a_long_chain_of_named_types_does_not_exhaust_the_stack() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("old.yaml"), chain_spec(3000, "string")).expect("write");
+    std::fs::write(dir.path().join("new.yaml"), chain_spec(3000, "integer")).expect("write");
+    let o = oagen_in(dir.path(), &["old.yaml", "new.yaml", "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let change = &v["reports"][0]["changes"][0];
+    assert_eq!(change["rule"], "response-type-changed", "{v:#}");
+    assert_eq!(
+        change["pointer"],
+        "/components/schemas/S2999/properties/leaf"
+    );
+}

@@ -345,3 +345,30 @@ fn comparing_unrelated_specs_is_deterministic_and_does_not_panic() {
         assert!(serde_json::from_str::<serde_json::Value>(&oagen::diff::json(&[a])).is_ok());
     }
 }
+
+#[test]
+fn text_is_colored_only_when_asked() {
+    let (_, _, r) = diff(&fixtures().join("showcase"), "old.yaml", "new.yaml");
+    let colored = oagen::diff::text(std::slice::from_ref(&r), true);
+    let plain = oagen::diff::text(std::slice::from_ref(&r), false);
+    assert!(colored.contains("\u{1b}[1;31mbreaking"), "{colored}");
+    assert!(!plain.contains('\u{1b}'));
+    // Same words either way.
+    let stripped: String = {
+        let mut out = String::new();
+        let mut chars = colored.chars();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' {
+                for d in chars.by_ref() {
+                    if d == 'm' {
+                        break;
+                    }
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    };
+    assert_eq!(stripped, plain);
+}

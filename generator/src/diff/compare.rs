@@ -187,6 +187,8 @@ struct Engine<'a> {
     paired: BTreeMap<String, BTreeSet<String>>,
     /// Shape comparisons known to be false.
     not_eq: BTreeSet<(String, String)>,
+    /// Named-type pairs waiting to be compared.
+    queue: Vec<(usize, &'a TypeDef, &'a TypeDef, Dir)>,
     crate_changes: Vec<CrateChange>,
 }
 
@@ -206,6 +208,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
         entries: Vec::new(),
         paired: BTreeMap::new(),
         not_eq: BTreeSet::new(),
+        queue: Vec::new(),
         crate_changes: Vec::new(),
     };
 
@@ -231,6 +234,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
             }
             None => e.added(n),
         }
+        e.drain();
     }
     for (i, o) in olds.iter().enumerate() {
         if matched[i] {
@@ -1145,10 +1149,23 @@ impl<'a> Engine<'a> {
                 .or_default()
                 .insert(b.to_string());
         }
-        if !fresh {
-            return;
+        if fresh {
+            // Compared later, from `drain`, so that long chains of named types do not
+            // deepen the stack.
+            self.queue.push((id, od, nd, dir));
         }
-        let saved = std::mem::replace(&mut self.owner, Owner::Pair(id));
+    }
+
+    /// Compares the contents of every queued pair of named types.
+    fn drain(&mut self) {
+        while let Some((id, od, nd, dir)) = self.queue.pop() {
+            let saved = std::mem::replace(&mut self.owner, Owner::Pair(id));
+            self.pair_contents(od, nd, dir);
+            self.owner = saved;
+        }
+    }
+
+    fn pair_contents(&mut self, od: &'a TypeDef, nd: &'a TypeDef, dir: Dir) {
         match (&od.kind, &nd.kind) {
             (
                 TypeKind::Struct {
@@ -1210,7 +1227,6 @@ impl<'a> Engine<'a> {
             }
             _ => {}
         }
-        self.owner = saved;
     }
 
     fn structs(&mut self, od: &TypeDef, nd: &TypeDef, of: &[Field], nf: &[Field], dir: Dir) {
@@ -1679,111 +1695,131 @@ impl<'a> Engine<'a> {
         describe(&self.nt, t)
     }
 
-    /// Whether an old and a new type have the same shape (names and docs aside).
+    /// Whether an old and a new type have the same shape (names and docs aside). Named types
+    /// are compared coinductively (a pair met again is assumed equal), with a work list
+    /// rather than recursion.
     fn shape_eq(&mut self, o: &TypeRef, n: &TypeRef) -> bool {
-        let mut assumed = BTreeSet::new();
-        self.eq_in(o, n, &mut assumed)
-    }
-
-    fn eq_in(
-        &mut self,
-        o: &TypeRef,
-        n: &TypeRef,
-        assumed: &mut BTreeSet<(String, String)>,
-    ) -> bool {
-        let (on, o) = norm(&self.ot, o);
-        let (nn, n) = norm(&self.nt, n);
-        if on != nn {
+        let top = match (o, n) {
+            (TypeRef::Named(a), TypeRef::Named(b)) => Some((a.clone(), b.clone())),
+            _ => None,
+        };
+        if top.as_ref().is_some_and(|k| self.not_eq.contains(k)) {
             return false;
         }
-        match (&o, &n) {
-            (TypeRef::Prim(a), TypeRef::Prim(b)) => a == b,
-            (TypeRef::Vec(a), TypeRef::Vec(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
-                self.eq_in(a, b, assumed)
-            }
-            (TypeRef::Named(a), TypeRef::Named(b)) => {
-                let key = (a.clone(), b.clone());
-                if self.not_eq.contains(&key) {
-                    return false;
-                }
-                if assumed.contains(&key) {
-                    return true;
-                }
-                let (Some(od), Some(nd)) = (
-                    self.ot.get(a.as_str()).copied(),
-                    self.nt.get(b.as_str()).copied(),
-                ) else {
-                    return false;
-                };
-                assumed.insert(key.clone());
-                let r = match (&od.kind, &nd.kind) {
-                    (
-                        TypeKind::Struct {
-                            fields: of,
-                            additional: oa,
-                        },
-                        TypeKind::Struct {
-                            fields: nf,
-                            additional: na,
-                        },
-                    ) => {
-                        of.len() == nf.len()
-                            && of.iter().all(|g| {
-                                nf.iter().find(|f| f.wire == g.wire).is_some_and(|f| {
-                                    f.required == g.required
-                                        && f.nullable == g.nullable
-                                        && f.read_only == g.read_only
-                                        && f.write_only == g.write_only
-                                        && self.eq_in(&g.ty, &f.ty, assumed)
-                                })
-                            })
-                            && match (oa, na) {
-                                (None, None) => true,
-                                (Some(x), Some(y)) => self.eq_in(x, y, assumed),
-                                _ => false,
-                            }
-                    }
-                    (
-                        TypeKind::Enum {
-                            repr: or,
-                            variants: ov,
-                        },
-                        TypeKind::Enum {
-                            repr: nr,
-                            variants: nv,
-                        },
-                    ) => {
-                        or == nr
-                            && ov.len() == nv.len()
-                            && ov.iter().all(|v| nv.iter().any(|w| w.value == v.value))
-                    }
-                    (
-                        TypeKind::Union {
-                            tag: ot,
-                            variants: ov,
-                        },
-                        TypeKind::Union {
-                            tag: nt,
-                            variants: nv,
-                        },
-                    ) => {
-                        ot == nt
-                            && ov.len() == nv.len()
-                            && ov
-                                .iter()
-                                .zip(nv.iter())
-                                .all(|(x, y)| x.tags == y.tags && self.eq_in(&x.ty, &y.ty, assumed))
-                    }
-                    _ => false,
-                };
-                assumed.remove(&key);
-                if !r {
-                    self.not_eq.insert(key);
-                }
-                r
-            }
-            _ => false,
+        let equal = self.shape_eq_walk(o, n);
+        if let (false, Some(k)) = (equal, top) {
+            self.not_eq.insert(k);
         }
+        equal
+    }
+
+    fn shape_eq_walk(&self, o: &TypeRef, n: &TypeRef) -> bool {
+        let mut todo: Vec<(TypeRef, TypeRef)> = vec![(o.clone(), n.clone())];
+        let mut assumed: BTreeSet<(String, String)> = BTreeSet::new();
+        while let Some((o, n)) = todo.pop() {
+            let (on, o) = norm(&self.ot, &o);
+            let (nn, n) = norm(&self.nt, &n);
+            if on != nn {
+                return false;
+            }
+            match (&o, &n) {
+                (TypeRef::Prim(a), TypeRef::Prim(b)) => {
+                    if a != b {
+                        return false;
+                    }
+                }
+                (TypeRef::Vec(a), TypeRef::Vec(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
+                    todo.push(((**a).clone(), (**b).clone()));
+                }
+                (TypeRef::Named(a), TypeRef::Named(b)) => {
+                    let key = (a.clone(), b.clone());
+                    if self.not_eq.contains(&key) {
+                        return false;
+                    }
+                    if !assumed.insert(key) {
+                        continue;
+                    }
+                    let (Some(od), Some(nd)) = (self.ot.get(a.as_str()), self.nt.get(b.as_str()))
+                    else {
+                        return false;
+                    };
+                    match (&od.kind, &nd.kind) {
+                        (
+                            TypeKind::Struct {
+                                fields: of,
+                                additional: oa,
+                            },
+                            TypeKind::Struct {
+                                fields: nf,
+                                additional: na,
+                            },
+                        ) => {
+                            if of.len() != nf.len() {
+                                return false;
+                            }
+                            for g in of {
+                                let Some(f) = nf.iter().find(|f| f.wire == g.wire) else {
+                                    return false;
+                                };
+                                if f.required != g.required
+                                    || f.nullable != g.nullable
+                                    || f.read_only != g.read_only
+                                    || f.write_only != g.write_only
+                                {
+                                    return false;
+                                }
+                                todo.push((g.ty.clone(), f.ty.clone()));
+                            }
+                            match (oa, na) {
+                                (None, None) => {}
+                                (Some(x), Some(y)) => todo.push((x.clone(), y.clone())),
+                                _ => return false,
+                            }
+                        }
+                        (
+                            TypeKind::Enum {
+                                repr: or,
+                                variants: ov,
+                            },
+                            TypeKind::Enum {
+                                repr: nr,
+                                variants: nv,
+                            },
+                        ) => {
+                            if or != nr
+                                || ov.len() != nv.len()
+                                || !ov.iter().all(|v| nv.iter().any(|w| w.value == v.value))
+                            {
+                                return false;
+                            }
+                        }
+                        (
+                            TypeKind::Union {
+                                tag: ot,
+                                variants: ov,
+                            },
+                            TypeKind::Union {
+                                tag: nt,
+                                variants: nv,
+                            },
+                        ) => {
+                            if ot != nt || ov.len() != nv.len() {
+                                return false;
+                            }
+                            for (x, y) in ov.iter().zip(nv.iter()) {
+                                if x.tags != y.tags {
+                                    return false;
+                                }
+                                todo.push((x.ty.clone(), y.ty.clone()));
+                            }
+                        }
+                        _ => return false,
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
     }
 
     // ----- crate-level renames -----

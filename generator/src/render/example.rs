@@ -35,10 +35,10 @@ fn callable(op: &Operation) -> Option<Vec<TokenStream>> {
         .collect()
 }
 
-fn find<'a>(
-    api: &'a Api,
+fn find(
+    api: &Api,
     want: impl Fn(&Operation) -> bool,
-) -> Option<(&'a Operation, Vec<TokenStream>)> {
+) -> Option<(&Operation, Vec<TokenStream>)> {
     api.modules
         .iter()
         .flat_map(|m| m.operations.iter())

@@ -11,6 +11,7 @@
 pub mod diag;
 pub mod cli;
 pub mod config;
+pub mod contract;
 pub mod diff;
 pub mod emit;
 pub mod ident;

@@ -72,7 +72,8 @@ impl Multipart {
         self
     }
 
-    /// Adds a binary part, such as a file upload.
+    /// Adds a binary part, such as a file upload. Without a `content_type` it is sent
+    /// as `application/octet-stream`.
     pub fn bytes(
         mut self,
         name: impl Into<String>,
@@ -137,16 +138,18 @@ impl Multipart {
                     if let Some(name) = file_name {
                         p = p.file_name(name.clone());
                     }
-                    if let Some(ct) = content_type {
-                        p = p.mime_str(ct).map_err(|_| {
-                            format!(
-                                "invalid content type `{}` for multipart part `{}`",
-                                ct.escape_debug(),
-                                part.name.escape_debug()
-                            )
-                        })?;
-                    }
-                    p
+                    // OpenAPI's default for a binary part (Encoding Object); without a
+                    // Content-Type a file part would be read as text/plain (RFC 7578).
+                    let ct = content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream");
+                    p.mime_str(ct).map_err(|_| {
+                        format!(
+                            "invalid content type `{}` for multipart part `{}`",
+                            ct.escape_debug(),
+                            part.name.escape_debug()
+                        )
+                    })?
                 }
             };
             form = form.part(part.name.clone(), built);

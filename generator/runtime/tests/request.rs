@@ -948,3 +948,37 @@ fn base_url_path_prefix_is_kept() {
         .expect("valid client");
     assert_eq!(client.base_url(), "https://api.getweflow.app/api/v1");
 }
+
+#[tokio::test]
+async fn a_file_part_without_a_content_type_is_sent_as_octet_stream() {
+    // Prism's multipart parser (and RFC 7578 readers) need a Content-Type on file parts;
+    // OpenAPI's default for a binary property is application/octet-stream.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    let client = ClientBuilder::new(&server.uri())
+        .build()
+        .expect("valid client");
+    client
+        .request(Method::POST, "/uploads")
+        .multipart(Multipart::new().text("title", "Logo").bytes(
+            "file",
+            vec![1u8, 2, 3],
+            Some("file".into()),
+            None,
+        ))
+        .send::<Value>()
+        .await
+        .expect("multipart");
+    let reqs = received(&server).await;
+    let body = String::from_utf8_lossy(&reqs[0].body);
+    assert!(
+        body.contains(
+            "name=\"file\"; filename=\"file\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        ),
+        "{body}"
+    );
+    assert!(body.contains("name=\"title\"\r\n\r\nLogo"), "{body}");
+}

@@ -1,0 +1,125 @@
+//! Every fixture of tests/fixtures/gen gets a contract test for free: the calls generated
+//! from its IR run against Prism serving the fixture, like those of the four providers.
+//!
+//! ```sh
+//! OAGEN_CONTRACT_FIXTURES=1 cargo test -p oagen-contract --test fixtures -- --nocapture
+//! ```
+//!
+//! It runs in CI (`CI` set) and, elsewhere, only with `OAGEN_CONTRACT_FIXTURES=1`: it starts
+//! one Prism per fixture, a few minutes on two cores.
+//!
+//! Fixtures have no examples, so Prism makes up their responses, and for a few schemas what it
+//! makes up breaks the schema. Those calls are listed in [`KNOWN`] with the reason; each must
+//! still fail the stated way (a listed call that passes fails the test: remove it), and every
+//! other call must pass.
+
+use oagen_contract::generated::FIXTURES;
+use oagen_contract::{prism_binary, run_suite, FailureKind, Provider, Report, Suite};
+
+/// (fixture, operationId, how it fails, why).
+const KNOWN: &[(&str, &str, FailureKind, &str)] = &[
+    (
+        "kitchen_sink",
+        "getGenreTree",
+        FailureKind::Violation,
+        "Prism ends the recursion with `{}`, which lacks the required `genre` and `children`",
+    ),
+    (
+        "oneof_discriminator",
+        "listPets",
+        FailureKind::Violation,
+        "Prism's made-up Cat also matches Dog (both only require a string `petType` and `name`), so \
+         its own response breaks `oneOf`",
+    ),
+    (
+        "primitives_formats",
+        "getPrimitives",
+        FailureKind::Violation,
+        "Prism's made-up value for `format: byte` fails Prism's own `byte` format check",
+    ),
+    (
+        "recursive_linked_list",
+        "getQueue",
+        FailureKind::Decode,
+        "Prism ends the recursion with `{}`, which lacks the required `value`",
+    ),
+    (
+        "recursive_mutual",
+        "getDepartment",
+        FailureKind::Violation,
+        "Prism ends the recursion with `{}`, which lacks the required `name`",
+    ),
+    (
+        "recursive_tree",
+        "getFolderTree",
+        FailureKind::Violation,
+        "Prism ends the recursion with `{}`, which lacks the required `name` and `children`",
+    ),
+];
+
+/// Whether to run: always in CI, elsewhere when `OAGEN_CONTRACT_FIXTURES` is set (the suite
+/// starts one Prism per fixture, a few minutes on two cores).
+fn enabled() -> bool {
+    let set =
+        |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    set("CI") || set("OAGEN_CONTRACT_FIXTURES")
+}
+
+#[test]
+fn every_operation_of_every_fixture_against_prism() {
+    if !enabled() {
+        eprintln!(
+            "NOTE: the fixture contract tests did not run: set OAGEN_CONTRACT_FIXTURES=1 (CI=true always runs them)"
+        );
+        return;
+    }
+    let binary = match prism_binary() {
+        Ok(b) => b,
+        Err(msg) => panic!("{msg}"),
+    };
+    let log_dir = std::env::var_os("OAGEN_CONTRACT_LOG").map(std::path::PathBuf::from);
+    let mut report = Report::default();
+    // A few mocks at a time: each is a Node process.
+    for chunk in FIXTURES.chunks(6) {
+        let jobs: Vec<(Provider, String)> =
+            chunk.iter().map(|p| (*p, p.spec.to_string())).collect();
+        report
+            .providers
+            .extend(run_suite(Suite::Fixtures, &binary, &jobs, log_dir.as_deref()).providers);
+    }
+    println!(
+        "\nFixture contract tests against Prism:\n\n{}",
+        report.table()
+    );
+    let mut wrong = Vec::new();
+    for p in &report.providers {
+        if p.results.len() != p.provider.operations.len() {
+            wrong.push(format!(
+                "{}: {} of {} operations called",
+                p.provider.name,
+                p.results.len(),
+                p.provider.operations.len()
+            ));
+        }
+        for r in &p.results {
+            let known = KNOWN
+                .iter()
+                .find(|(f, op, _, _)| *f == p.provider.name && *op == r.op.id);
+            match (known, &r.outcome) {
+                (None, Ok(_)) => {}
+                (None, Err(f)) => wrong.push(format!("{} {}: {f}", p.provider.name, r.op.id)),
+                (Some((_, _, kind, _)), Err(f)) if f.kind == *kind => {}
+                (Some((_, _, kind, why)), outcome) => wrong.push(format!(
+                    "{} {}: listed in KNOWN as failing with {kind:?} ({why}), but got {outcome:?}",
+                    p.provider.name, r.op.id
+                )),
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "fixture contract failures:\n{}\n{}",
+        wrong.join("\n"),
+        report.table()
+    );
+}

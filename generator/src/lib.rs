@@ -8,10 +8,10 @@
 //! [`render`] (IR to tokens) → [`emit`] (prettyplease, `@generated` header, files).
 //! Problems of every stage are collected as [`diag::Diagnostics`] and reported together.
 
-pub mod diag;
 pub mod cli;
 pub mod config;
 pub mod contract;
+pub mod diag;
 pub mod diff;
 pub mod emit;
 pub mod ident;
@@ -63,12 +63,18 @@ pub fn default_crate_name(spec: &Path) -> String {
 ///
 /// # Errors
 /// The diagnostics, when any error was found (or any warning, with `strict`).
-pub fn build_ir(spec: &Path, settings: &Options) -> Result<(ir::Api, Diagnostics, Vec<PathBuf>), Diagnostics> {
+pub fn build_ir(
+    spec: &Path,
+    settings: &Options,
+) -> Result<(ir::Api, Diagnostics, Vec<PathBuf>), Diagnostics> {
     let mut diags = Diagnostics::new();
     let Some(loaded) = load::load(spec, &mut diags) else {
         return Err(diags);
     };
-    let name = settings.crate_name.clone().unwrap_or_else(|| default_crate_name(spec));
+    let name = settings
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| default_crate_name(spec));
     let api = ir::build(&loaded, &name, &mut diags);
     if settings.strict {
         diags.promote_warnings();
@@ -85,7 +91,11 @@ pub fn build_ir(spec: &Path, settings: &Options) -> Result<(ir::Api, Diagnostics
 /// The diagnostics, when the spec has errors (or warnings, with `strict`).
 pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Generated, Diagnostics> {
     let (api, mut diags, inputs) = build_ir(spec, settings)?;
-    let modules = render::render(&api);
+    let mut modules = render::render(&api);
+    settings.customize(&mut modules, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
     let opts = EmitOptions {
         spec_display: spec.display().to_string().replace('\\', "/"),
         runtime: match &settings.runtime_path {
@@ -98,7 +108,10 @@ pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Gener
         Layout::Crate => emit::emit_crate(&api, &modules, &opts),
         Layout::Module => emit::emit_module(&modules, &opts).map(|contents| {
             vec![GeneratedFile {
-                path: PathBuf::from(format!("{}.rs", heck::ToSnakeCase::to_snake_case(api.crate_name.as_str()))),
+                path: PathBuf::from(format!(
+                    "{}.rs",
+                    heck::ToSnakeCase::to_snake_case(api.crate_name.as_str())
+                )),
                 contents,
             }]
         }),
@@ -118,7 +131,10 @@ pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Gener
 }
 
 /// An error of [`compile`] or [`Config::compile`].
-#[derive(Debug)]
+///
+/// Its `Debug` output is the same readable text as its `Display` output, so that a build
+/// script's `fn main() -> Result<(), Box<dyn std::error::Error>>` shows the diagnostics as
+/// they are meant to be read.
 pub enum Error {
     /// The spec has problems; the diagnostics name file, pointer and line.
     Spec(Diagnostics),
@@ -131,6 +147,14 @@ pub enum Error {
     },
     /// `OUT_DIR` is not set and no output directory was given.
     NoOutDir,
+    /// A bug in oagen: generation panicked. The message names the spec.
+    Internal(String),
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(self, f)
+    }
 }
 
 impl std::fmt::Display for Error {
@@ -138,7 +162,10 @@ impl std::fmt::Display for Error {
         match self {
             Error::Spec(d) => write!(f, "{}", d.render(false)),
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::NoOutDir => f.write_str("OUT_DIR is not set: call from a build script, or set `Config::out_dir`"),
+            Error::NoOutDir => f.write_str(
+                "OUT_DIR is not set: call from a build script, or set `Config::out_dir`",
+            ),
+            Error::Internal(msg) => f.write_str(msg),
         }
     }
 }
@@ -152,15 +179,73 @@ impl std::error::Error for Error {
     }
 }
 
-/// The build-script API: generates one module file per spec into `OUT_DIR`.
+/// The build-script API: generates a client module per spec into `OUT_DIR`, for
+/// `include!` in your crate, with no CLI step and no generated code in version control.
+///
+/// Every option of the `oagen` CLI and of `oagen.toml` is a builder method here (they are
+/// declared once, in [`options`]); each method takes the option's type or a shorthand for it
+/// ([`options::IntoOptionValue`]). For one spec and no options, [`compile`] is enough.
+///
+/// # Example
+///
+/// `Cargo.toml`: `oagen` is only a build dependency; the crate itself depends on what the
+/// generated code uses.
+///
+/// ```toml
+/// [dependencies]
+/// oagen-runtime = "0.1"   # client, auth, retries, errors and pagination for the generated code
+/// serde = { version = "1", features = ["derive"] }
+/// serde_json = "1"
+/// # Only when the spec has `format: date`/`date-time` or `format: uuid`:
+/// chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }
+/// uuid = { version = "1", features = ["serde"] }
+///
+/// [build-dependencies]
+/// oagen = "0.1"
+/// ```
+///
+/// `build.rs`:
 ///
 /// ```no_run
-/// // build.rs
 /// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     // Writes $OUT_DIR/petstore.rs and prints `cargo:rerun-if-changed` for the spec and
+///     // every file its `$ref`s reach, so an unchanged spec costs nothing on rebuilds.
 ///     oagen::Config::new()
-///         .crate_name(Some("petstore".to_string()))
+///         .crate_name("petstore")
+///         .derives(["Pet=::std::hash::Hash", "Pet=::std::cmp::Eq"])
+///         .strict(true)
 ///         .compile(&["openapi/petstore.yaml"])?;
 ///     Ok(())
+/// }
+/// ```
+///
+/// A spec with errors fails the build with every problem, each naming the file, the JSON
+/// pointer and the line (`cargo build` output, abridged):
+///
+/// ```text
+/// error: failed to run custom build command for `petstore-app v0.1.0 (...)`
+///   --- stderr
+///   Error: error[dangling-ref]: reference `./schemas/pet.yaml#/components/schemas/NewPett` points at nothing: `openapi/schemas/pet.yaml` has no `#/components/schemas/NewPett`
+///      --> openapi/petstore.yaml:56:15
+///      |
+///   56 |               $ref: "./schemas/pet.yaml#/components/schemas/NewPett"
+///      |               ^^^^
+///      |
+///      = note: at #/paths/~1pets/post/requestBody/content/application~1json/schema/$ref
+///      = help: did you mean `#/components/schemas/NewPet`?
+/// ```
+///
+/// `src/lib.rs`: the output is a module body (no inner attributes), so it drops into any
+/// module:
+///
+/// ```ignore
+/// pub mod petstore {
+///     include!(concat!(env!("OUT_DIR"), "/petstore.rs"));
+/// }
+///
+/// async fn first_pet(token: &str) -> Result<petstore::types::Pet, petstore::Error> {
+///     let client = petstore::Client::new(token)?;
+///     client.get_pet(1).send().await
 /// }
 /// ```
 #[derive(Clone, Debug, Default)]
@@ -176,7 +261,8 @@ impl Config {
         Config::default()
     }
 
-    /// All options at once.
+    /// All options at once (e.g. those of one `[[client]]` of `oagen.toml`, read with
+    /// [`config::read`]).
     pub fn options(mut self, options: Options) -> Self {
         self.options = options;
         self
@@ -188,21 +274,33 @@ impl Config {
         self
     }
 
-    /// Whether to print `cargo:rerun-if-changed` lines (default: when `OUT_DIR` is used).
+    /// Whether to print `cargo:rerun-if-changed` and `cargo:warning` lines (default: when
+    /// writing to `OUT_DIR`, that is, when no [`Config::out_dir`] is set).
     pub fn emit_rerun_if_changed(mut self, on: bool) -> Self {
         self.rerun_if_changed = Some(on);
         self
     }
 
-    /// Generates `<out>/<crate_name>.rs` for each spec, to be included with
-    /// `include!(concat!(env!("OUT_DIR"), "/<name>.rs"))` inside a module. Prints
-    /// `cargo:rerun-if-changed` for every spec and every file its `$ref`s reach. Warnings are
-    /// printed as `cargo:warning` lines.
+    /// Generates `<out>/<name>.rs` for each spec, where `<name>` is the crate name in snake
+    /// case (see [`Config::crate_name`]; by default the spec file's stem), and returns the
+    /// paths written. Include a file with
+    /// `include!(concat!(env!("OUT_DIR"), "/<name>.rs"))` inside a module.
+    ///
+    /// Prints `cargo:rerun-if-changed` for every spec and every file its `$ref`s reach, so
+    /// Cargo reruns the build script when one of them changes and at no other time. Warnings
+    /// become `cargo:warning` lines. A file is only rewritten when its contents change.
     ///
     /// # Errors
-    /// [`Error::Spec`] with every problem found in a spec (naming file, JSON pointer and
-    /// line), [`Error::Io`] when writing fails, [`Error::NoOutDir`] outside a build script
-    /// without [`Config::out_dir`]. Never panics.
+    ///
+    /// - [`Error::Spec`] with every problem found in a spec, each naming the file, the JSON
+    ///   pointer and the line (also for warnings with [`Config::strict`], and for malformed
+    ///   [`Config::derives`] or [`Config::type_overrides`] entries);
+    /// - [`Error::Io`] when writing the output fails;
+    /// - [`Error::NoOutDir`] when `OUT_DIR` is unset (outside a build script) and no
+    ///   [`Config::out_dir`] is given;
+    /// - [`Error::Internal`] if generation hits a bug in oagen. It does not panic.
+    ///
+    /// Specs are processed in order; the first failing one ends the call.
     pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, Error> {
         let (out, from_env) = match &self.out_dir {
             Some(d) => (d.clone(), false),
@@ -216,36 +314,60 @@ impl Config {
         for spec in specs {
             let spec = spec.as_ref();
             if rerun {
+                // Printed first: when loading fails, the files the spec refers to are not
+                // known, but Cargo reruns a failed build script anyway.
                 println!("cargo:rerun-if-changed={}", spec.display());
             }
-            let generated = match generate(spec, Layout::Module, &self.options) {
-                Ok(g) => g,
-                Err(d) => {
-                    if rerun {
-                        // The spec's referenced files are unknown when loading failed; the
-                        // spec itself is watched above.
+            let generated =
+                match std::panic::catch_unwind(|| generate(spec, Layout::Module, &self.options)) {
+                    Ok(Ok(g)) => g,
+                    Ok(Err(d)) => return Err(Error::Spec(d)),
+                    Err(panic) => {
+                        let what = panic
+                            .downcast_ref::<&str>()
+                            .map(|s| s.to_string())
+                            .or_else(|| panic.downcast_ref::<String>().cloned())
+                            .unwrap_or_default();
+                        return Err(Error::Internal(format!(
+                            "{}: internal error in oagen (please report it with the spec): {what}",
+                            spec.display()
+                        )));
                     }
-                    return Err(Error::Spec(d));
-                }
-            };
+                };
             if rerun {
-                for input in generated.inputs.iter().skip(1) {
+                for input in generated.inputs.iter().filter(|p| p.as_path() != spec) {
                     println!("cargo:rerun-if-changed={}", input.display());
                 }
                 for d in generated.diagnostics.iter() {
-                    println!("cargo:warning={d}");
+                    println!("cargo:warning={}", d.to_string().replace(['\r', '\n'], " "));
                 }
             }
-            emit::write(&out, &generated.files, false).map_err(|source| Error::Io { path: out.clone(), source })?;
+            emit::write(&out, &generated.files, false).map_err(|source| Error::Io {
+                path: out.clone(),
+                source,
+            })?;
             written.extend(generated.files.iter().map(|f| out.join(&f.path)));
         }
         Ok(written)
     }
 }
 
-/// Generates a client module for one spec into `OUT_DIR`, named after the spec file.
+/// The one-liner for build scripts: generates a client module for one spec into
+/// `$OUT_DIR/<stem>.rs`, named after the spec file (`openapi/petstore.yaml` →
+/// `petstore.rs`), with default options. Returns the path written.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     oagen::compile("openapi/petstore.yaml")?;
+///     Ok(())
+/// }
+/// ```
+///
+/// See [`Config`] for options, the dependencies to add and how to include the output.
 ///
 /// # Errors
+///
 /// As [`Config::compile`].
 pub fn compile(spec: impl AsRef<Path>) -> Result<PathBuf, Error> {
     let written = Config::new().compile(&[spec.as_ref()])?;

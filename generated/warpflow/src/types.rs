@@ -229,20 +229,39 @@ pub struct ApiKeyRotationEnvelope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ApiKeyStatus {
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `deprecated`
-    #[serde(rename = "deprecated")]
     Deprecated,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ApiKeyStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApiKeyStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "active" => Self::Active,
+                "deprecated" => Self::Deprecated,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ApiKeyStatus {
     /// The value as sent on the wire.
@@ -639,26 +658,45 @@ pub struct CallbackPageEnvelope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum Channel {
     /// `sms`
-    #[serde(rename = "sms")]
     Sms,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `voice`
-    #[serde(rename = "voice")]
     Voice,
     /// `webhook`
-    #[serde(rename = "webhook")]
     Webhook,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for Channel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Channel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "sms" => Self::Sms,
+                "email" => Self::Email,
+                "voice" => Self::Voice,
+                "webhook" => Self::Webhook,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl Channel {
     /// The value as sent on the wire.
@@ -1557,41 +1595,60 @@ pub struct Error {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ErrorCode {
     /// `VALIDATION_ERROR`
-    #[serde(rename = "VALIDATION_ERROR")]
     ValidationError,
     /// `UNAUTHORIZED`
-    #[serde(rename = "UNAUTHORIZED")]
     Unauthorized,
     /// `FORBIDDEN`
-    #[serde(rename = "FORBIDDEN")]
     Forbidden,
     /// `HIPAA_RESTRICTED`
-    #[serde(rename = "HIPAA_RESTRICTED")]
     HipaaRestricted,
     /// `NOT_FOUND`
-    #[serde(rename = "NOT_FOUND")]
     NotFound,
     /// `CONFLICT`
-    #[serde(rename = "CONFLICT")]
     Conflict,
     /// `RATE_LIMITED`
-    #[serde(rename = "RATE_LIMITED")]
     RateLimited,
     /// `INTERNAL_ERROR`
-    #[serde(rename = "INTERNAL_ERROR")]
     InternalError,
     /// `SERVICE_UNAVAILABLE`
-    #[serde(rename = "SERVICE_UNAVAILABLE")]
     ServiceUnavailable,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ErrorCode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ErrorCode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "VALIDATION_ERROR" => Self::ValidationError,
+                "UNAUTHORIZED" => Self::Unauthorized,
+                "FORBIDDEN" => Self::Forbidden,
+                "HIPAA_RESTRICTED" => Self::HipaaRestricted,
+                "NOT_FOUND" => Self::NotFound,
+                "CONFLICT" => Self::Conflict,
+                "RATE_LIMITED" => Self::RateLimited,
+                "INTERNAL_ERROR" => Self::InternalError,
+                "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ErrorCode {
     /// The value as sent on the wire.
@@ -2241,26 +2298,45 @@ pub struct RotateApiKeyRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RoutingAction {
     /// `send_template`
-    #[serde(rename = "send_template")]
     SendTemplate,
     /// `create_task`
-    #[serde(rename = "create_task")]
     CreateTask,
     /// `escalate`
-    #[serde(rename = "escalate")]
     Escalate,
     /// `generate_reply`
-    #[serde(rename = "generate_reply")]
     GenerateReply,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RoutingAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoutingAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "send_template" => Self::SendTemplate,
+                "create_task" => Self::CreateTask,
+                "escalate" => Self::Escalate,
+                "generate_reply" => Self::GenerateReply,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RoutingAction {
     /// The value as sent on the wire.
@@ -2401,17 +2477,36 @@ pub struct SearchResultsEnvelope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum SendCustomWebhookMode {
     /// `sync`
-    #[serde(rename = "sync")]
     Sync,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for SendCustomWebhookMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SendCustomWebhookMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "sync" => Self::Sync,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl SendCustomWebhookMode {
     /// The value as sent on the wire.
@@ -2539,23 +2634,42 @@ pub struct SentEmailEnvelope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum Sentiment {
     /// `positive`
-    #[serde(rename = "positive")]
     Positive,
     /// `neutral`
-    #[serde(rename = "neutral")]
     Neutral,
     /// `negative`
-    #[serde(rename = "negative")]
     Negative,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for Sentiment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Sentiment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "positive" => Self::Positive,
+                "neutral" => Self::Neutral,
+                "negative" => Self::Negative,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl Sentiment {
     /// The value as sent on the wire.
@@ -2601,20 +2715,39 @@ pub struct SignalGuardResult {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum SignalGuardVerdict {
     /// `escalate`
-    #[serde(rename = "escalate")]
     Escalate,
     /// `block`
-    #[serde(rename = "block")]
     Block,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for SignalGuardVerdict {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SignalGuardVerdict {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "escalate" => Self::Escalate,
+                "block" => Self::Block,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl SignalGuardVerdict {
     /// The value as sent on the wire.
@@ -2658,26 +2791,45 @@ pub struct TenantConfigEnvelope {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum Tier {
     /// `hot`
-    #[serde(rename = "hot")]
     Hot,
     /// `warm`
-    #[serde(rename = "warm")]
     Warm,
     /// `cool`
-    #[serde(rename = "cool")]
     Cool,
     /// `cold`
-    #[serde(rename = "cold")]
     Cold,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for Tier {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tier {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "hot" => Self::Hot,
+                "warm" => Self::Warm,
+                "cool" => Self::Cool,
+                "cold" => Self::Cold,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl Tier {
     /// The value as sent on the wire.
@@ -2861,26 +3013,45 @@ pub struct UpdateGuardrailsRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum Urgency {
     /// `low`
-    #[serde(rename = "low")]
     Low,
     /// `medium`
-    #[serde(rename = "medium")]
     Medium,
     /// `high`
-    #[serde(rename = "high")]
     High,
     /// `critical`
-    #[serde(rename = "critical")]
     Critical,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for Urgency {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Urgency {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "low" => Self::Low,
+                "medium" => Self::Medium,
+                "high" => Self::High,
+                "critical" => Self::Critical,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl Urgency {
     /// The value as sent on the wire.

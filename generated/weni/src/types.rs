@@ -34,20 +34,39 @@ pub struct Archive {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ArchiveArchiveType {
     /// `message`
-    #[serde(rename = "message")]
     Message,
     /// `run`
-    #[serde(rename = "run")]
     Run,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ArchiveArchiveType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArchiveArchiveType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "message" => Self::Message,
+                "run" => Self::Run,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ArchiveArchiveType {
     /// The value as sent on the wire.
@@ -92,20 +111,39 @@ pub struct ArchivePage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ArchivePeriod {
     /// `daily`
-    #[serde(rename = "daily")]
     Daily,
     /// `monthly`
-    #[serde(rename = "monthly")]
     Monthly,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ArchivePeriod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ArchivePeriod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ArchivePeriod {
     /// The value as sent on the wire.
@@ -267,23 +305,42 @@ pub struct BroadcastPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum BroadcastStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for BroadcastStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BroadcastStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "queued" => Self::Queued,
+                "sent" => Self::Sent,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl BroadcastStatus {
     /// The value as sent on the wire.
@@ -393,26 +450,45 @@ pub struct CampaignEventPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum CampaignEventUnit {
     /// `minutes`
-    #[serde(rename = "minutes")]
     Minutes,
     /// `hours`
-    #[serde(rename = "hours")]
     Hours,
     /// `days`
-    #[serde(rename = "days")]
     Days,
     /// `weeks`
-    #[serde(rename = "weeks")]
     Weeks,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for CampaignEventUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignEventUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "minutes" => Self::Minutes,
+                "hours" => Self::Hours,
+                "days" => Self::Days,
+                "weeks" => Self::Weeks,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl CampaignEventUnit {
     /// The value as sent on the wire.
@@ -470,26 +546,45 @@ pub struct CampaignEventWrite {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum CampaignEventWriteUnit {
     /// `minutes`
-    #[serde(rename = "minutes")]
     Minutes,
     /// `hours`
-    #[serde(rename = "hours")]
     Hours,
     /// `days`
-    #[serde(rename = "days")]
     Days,
     /// `weeks`
-    #[serde(rename = "weeks")]
     Weeks,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for CampaignEventWriteUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CampaignEventWriteUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "minutes" => Self::Minutes,
+                "hours" => Self::Hours,
+                "days" => Self::Days,
+                "weeks" => Self::Weeks,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl CampaignEventWriteUnit {
     /// The value as sent on the wire.
@@ -605,23 +700,42 @@ pub struct ChannelDailyCountPoint {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ChannelDailyCountType {
     /// `msg`
-    #[serde(rename = "msg")]
     Msg,
     /// `ivr`
-    #[serde(rename = "ivr")]
     Ivr,
     /// `error`
-    #[serde(rename = "error")]
     Error,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ChannelDailyCountType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelDailyCountType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "msg" => Self::Msg,
+                "ivr" => Self::Ivr,
+                "error" => Self::Error,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ChannelDailyCountType {
     /// The value as sent on the wire.
@@ -715,41 +829,60 @@ pub struct ChannelEventPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ChannelEventType {
     /// `unknown`
-    #[serde(rename = "unknown")]
     Unknown2,
     /// `call-out`
-    #[serde(rename = "call-out")]
     CallOut,
     /// `call-out-missed`
-    #[serde(rename = "call-out-missed")]
     CallOutMissed,
     /// `call-in`
-    #[serde(rename = "call-in")]
     CallIn,
     /// `call-in-missed`
-    #[serde(rename = "call-in-missed")]
     CallInMissed,
     /// `stop-contact`
-    #[serde(rename = "stop-contact")]
     StopContact,
     /// `new-conversation`
-    #[serde(rename = "new-conversation")]
     NewConversation,
     /// `referral`
-    #[serde(rename = "referral")]
     Referral,
     /// `welcome-message`
-    #[serde(rename = "welcome-message")]
     WelcomeMessage,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ChannelEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ChannelEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "unknown" => Self::Unknown2,
+                "call-out" => Self::CallOut,
+                "call-out-missed" => Self::CallOutMissed,
+                "call-in" => Self::CallIn,
+                "call-in-missed" => Self::CallInMissed,
+                "stop-contact" => Self::StopContact,
+                "new-conversation" => Self::NewConversation,
+                "referral" => Self::Referral,
+                "welcome-message" => Self::WelcomeMessage,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ChannelEventType {
     /// The value as sent on the wire.
@@ -960,38 +1093,57 @@ pub struct ContactActionRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ContactActionRequestAction {
     /// `add`
-    #[serde(rename = "add")]
     Add,
     /// `remove`
-    #[serde(rename = "remove")]
     Remove,
     /// `block`
-    #[serde(rename = "block")]
     Block,
     /// `unblock`
-    #[serde(rename = "unblock")]
     Unblock,
     /// `interrupt`
-    #[serde(rename = "interrupt")]
     Interrupt,
     /// `archive_messages`
-    #[serde(rename = "archive_messages")]
     ArchiveMessages,
     /// `delete`
-    #[serde(rename = "delete")]
     Delete,
     /// `archive`
-    #[serde(rename = "archive")]
     Archive,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ContactActionRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactActionRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "add" => Self::Add,
+                "remove" => Self::Remove,
+                "block" => Self::Block,
+                "unblock" => Self::Unblock,
+                "interrupt" => Self::Interrupt,
+                "archive_messages" => Self::ArchiveMessages,
+                "delete" => Self::Delete,
+                "archive" => Self::Archive,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ContactActionRequestAction {
     /// The value as sent on the wire.
@@ -1280,44 +1432,63 @@ pub struct ContactTemplateMessage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ContactTemplateMessageStatus {
     /// `initializing`
-    #[serde(rename = "initializing")]
     Initializing,
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `wired`
-    #[serde(rename = "wired")]
     Wired,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `handled`
-    #[serde(rename = "handled")]
     Handled,
     /// `errored`
-    #[serde(rename = "errored")]
     Errored,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `resent`
-    #[serde(rename = "resent")]
     Resent,
     /// `read`
-    #[serde(rename = "read")]
     Read,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ContactTemplateMessageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ContactTemplateMessageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "initializing" => Self::Initializing,
+                "queued" => Self::Queued,
+                "wired" => Self::Wired,
+                "sent" => Self::Sent,
+                "delivered" => Self::Delivered,
+                "handled" => Self::Handled,
+                "errored" => Self::Errored,
+                "failed" => Self::Failed,
+                "resent" => Self::Resent,
+                "read" => Self::Read,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ContactTemplateMessageStatus {
     /// The value as sent on the wire.
@@ -1504,23 +1675,42 @@ pub struct Error {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ExportDefinitionsDependencies {
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// `flows`
-    #[serde(rename = "flows")]
     Flows,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ExportDefinitionsDependencies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExportDefinitionsDependencies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "all" => Self::All,
+                "flows" => Self::Flows,
+                "none" => Self::None,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ExportDefinitionsDependencies {
     /// The value as sent on the wire.
@@ -1655,32 +1845,51 @@ pub struct FieldRef {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum FieldValueType {
     /// `text`
-    #[serde(rename = "text")]
     Text,
     /// `numeric`
-    #[serde(rename = "numeric")]
     Numeric,
     /// `datetime`
-    #[serde(rename = "datetime")]
     Datetime,
     /// `state`
-    #[serde(rename = "state")]
     State,
     /// `district`
-    #[serde(rename = "district")]
     District,
     /// `ward`
-    #[serde(rename = "ward")]
     Ward,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for FieldValueType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "text" => Self::Text,
+                "numeric" => Self::Numeric,
+                "datetime" => Self::Datetime,
+                "state" => Self::State,
+                "district" => Self::District,
+                "ward" => Self::Ward,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl FieldValueType {
     /// The value as sent on the wire.
@@ -1729,32 +1938,51 @@ pub struct FieldWrite {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum FieldWriteValueType {
     /// `text`
-    #[serde(rename = "text")]
     Text,
     /// `numeric`
-    #[serde(rename = "numeric")]
     Numeric,
     /// `datetime`
-    #[serde(rename = "datetime")]
     Datetime,
     /// `state`
-    #[serde(rename = "state")]
     State,
     /// `district`
-    #[serde(rename = "district")]
     District,
     /// `ward`
-    #[serde(rename = "ward")]
     Ward,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for FieldWriteValueType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldWriteValueType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "text" => Self::Text,
+                "numeric" => Self::Numeric,
+                "datetime" => Self::Datetime,
+                "state" => Self::State,
+                "district" => Self::District,
+                "ward" => Self::Ward,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl FieldWriteValueType {
     /// The value as sent on the wire.
@@ -2067,26 +2295,45 @@ pub struct FlowStartRef {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum FlowStartStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `starting`
-    #[serde(rename = "starting")]
     Starting,
     /// `complete`
-    #[serde(rename = "complete")]
     Complete,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for FlowStartStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FlowStartStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "pending" => Self::Pending,
+                "starting" => Self::Starting,
+                "complete" => Self::Complete,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl FlowStartStatus {
     /// The value as sent on the wire.
@@ -2113,26 +2360,45 @@ impl ::std::fmt::Display for FlowStartStatus {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum FlowType {
     /// `message`
-    #[serde(rename = "message")]
     Message,
     /// `voice`
-    #[serde(rename = "voice")]
     Voice,
     /// `background`
-    #[serde(rename = "background")]
     Background,
     /// `survey`
-    #[serde(rename = "survey")]
     Survey,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for FlowType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FlowType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "message" => Self::Message,
+                "voice" => Self::Voice,
+                "background" => Self::Background,
+                "survey" => Self::Survey,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl FlowType {
     /// The value as sent on the wire.
@@ -2263,23 +2529,42 @@ pub struct GroupPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum GroupStatus {
     /// `initializing`
-    #[serde(rename = "initializing")]
     Initializing,
     /// `evaluating`
-    #[serde(rename = "evaluating")]
     Evaluating,
     /// `ready`
-    #[serde(rename = "ready")]
     Ready,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for GroupStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "initializing" => Self::Initializing,
+                "evaluating" => Self::Evaluating,
+                "ready" => Self::Ready,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl GroupStatus {
     /// The value as sent on the wire.
@@ -2397,20 +2682,39 @@ pub struct LabelWrite {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListArchivesArchiveType {
     /// `message`
-    #[serde(rename = "message")]
     Message,
     /// `run`
-    #[serde(rename = "run")]
     Run,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListArchivesArchiveType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListArchivesArchiveType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "message" => Self::Message,
+                "run" => Self::Run,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListArchivesArchiveType {
     /// The value as sent on the wire.
@@ -2435,20 +2739,39 @@ impl ::std::fmt::Display for ListArchivesArchiveType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListArchivesPeriod {
     /// `daily`
-    #[serde(rename = "daily")]
     Daily,
     /// `monthly`
-    #[serde(rename = "monthly")]
     Monthly,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListArchivesPeriod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListArchivesPeriod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "daily" => Self::Daily,
+                "monthly" => Self::Monthly,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListArchivesPeriod {
     /// The value as sent on the wire.
@@ -2473,23 +2796,42 @@ impl ::std::fmt::Display for ListArchivesPeriod {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListContactsLeanOrderBy {
     /// `created_on`
-    #[serde(rename = "created_on")]
     CreatedOn,
     /// `-created_on`
-    #[serde(rename = "-created_on")]
     CreatedOn2,
     /// `modified_on`
-    #[serde(rename = "modified_on")]
     ModifiedOn,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListContactsLeanOrderBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListContactsLeanOrderBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "created_on" => Self::CreatedOn,
+                "-created_on" => Self::CreatedOn2,
+                "modified_on" => Self::ModifiedOn,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListContactsLeanOrderBy {
     /// The value as sent on the wire.
@@ -2515,23 +2857,42 @@ impl ::std::fmt::Display for ListContactsLeanOrderBy {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListContactsOrderBy {
     /// `created_on`
-    #[serde(rename = "created_on")]
     CreatedOn,
     /// `-created_on`
-    #[serde(rename = "-created_on")]
     CreatedOn2,
     /// `modified_on`
-    #[serde(rename = "modified_on")]
     ModifiedOn,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListContactsOrderBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListContactsOrderBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "created_on" => Self::CreatedOn,
+                "-created_on" => Self::CreatedOn2,
+                "modified_on" => Self::ModifiedOn,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListContactsOrderBy {
     /// The value as sent on the wire.
@@ -2557,26 +2918,45 @@ impl ::std::fmt::Display for ListContactsOrderBy {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListFlowsType {
     /// `message`
-    #[serde(rename = "message")]
     Message,
     /// `voice`
-    #[serde(rename = "voice")]
     Voice,
     /// `background`
-    #[serde(rename = "background")]
     Background,
     /// `survey`
-    #[serde(rename = "survey")]
     Survey,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListFlowsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListFlowsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "message" => Self::Message,
+                "voice" => Self::Voice,
+                "background" => Self::Background,
+                "survey" => Self::Survey,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListFlowsType {
     /// The value as sent on the wire.
@@ -2603,35 +2983,54 @@ impl ::std::fmt::Display for ListFlowsType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListMessagesFolder {
     /// `inbox`
-    #[serde(rename = "inbox")]
     Inbox,
     /// `flows`
-    #[serde(rename = "flows")]
     Flows,
     /// `archived`
-    #[serde(rename = "archived")]
     Archived,
     /// `outbox`
-    #[serde(rename = "outbox")]
     Outbox,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `incoming`
-    #[serde(rename = "incoming")]
     Incoming,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListMessagesFolder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListMessagesFolder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "inbox" => Self::Inbox,
+                "flows" => Self::Flows,
+                "archived" => Self::Archived,
+                "outbox" => Self::Outbox,
+                "failed" => Self::Failed,
+                "sent" => Self::Sent,
+                "incoming" => Self::Incoming,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListMessagesFolder {
     /// The value as sent on the wire.
@@ -2661,44 +3060,63 @@ impl ::std::fmt::Display for ListMessagesFolder {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListTemplatesStatus {
     /// `A`
-    #[serde(rename = "A")]
     A,
     /// `I`
-    #[serde(rename = "I")]
     I,
     /// `P`
-    #[serde(rename = "P")]
     P,
     /// `R`
-    #[serde(rename = "R")]
     R,
     /// `E`
-    #[serde(rename = "E")]
     E,
     /// `D`
-    #[serde(rename = "D")]
     D,
     /// `S`
-    #[serde(rename = "S")]
     S,
     /// `L`
-    #[serde(rename = "L")]
     L,
     /// `U`
-    #[serde(rename = "U")]
     U,
     /// `T`
-    #[serde(rename = "T")]
     T,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListTemplatesStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListTemplatesStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "A" => Self::A,
+                "I" => Self::I,
+                "P" => Self::P,
+                "R" => Self::R,
+                "E" => Self::E,
+                "D" => Self::D,
+                "S" => Self::S,
+                "L" => Self::L,
+                "U" => Self::U,
+                "T" => Self::T,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListTemplatesStatus {
     /// The value as sent on the wire.
@@ -2731,32 +3149,51 @@ impl ::std::fmt::Display for ListTemplatesStatus {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum ListUsersRoleItem {
     /// `administrator`
-    #[serde(rename = "administrator")]
     Administrator,
     /// `editor`
-    #[serde(rename = "editor")]
     Editor,
     /// `viewer`
-    #[serde(rename = "viewer")]
     Viewer,
     /// `agent`
-    #[serde(rename = "agent")]
     Agent,
     /// `surveyor`
-    #[serde(rename = "surveyor")]
     Surveyor,
     /// `marketing`
-    #[serde(rename = "marketing")]
     Marketing,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for ListUsersRoleItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ListUsersRoleItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "administrator" => Self::Administrator,
+                "editor" => Self::Editor,
+                "viewer" => Self::Viewer,
+                "agent" => Self::Agent,
+                "surveyor" => Self::Surveyor,
+                "marketing" => Self::Marketing,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl ListUsersRoleItem {
     /// The value as sent on the wire.
@@ -2867,29 +3304,48 @@ pub struct MessageActionRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MessageActionRequestAction {
     /// `label`
-    #[serde(rename = "label")]
     Label,
     /// `unlabel`
-    #[serde(rename = "unlabel")]
     Unlabel,
     /// `archive`
-    #[serde(rename = "archive")]
     Archive,
     /// `restore`
-    #[serde(rename = "restore")]
     Restore,
     /// `delete`
-    #[serde(rename = "delete")]
     Delete,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MessageActionRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageActionRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "label" => Self::Label,
+                "unlabel" => Self::Unlabel,
+                "archive" => Self::Archive,
+                "restore" => Self::Restore,
+                "delete" => Self::Delete,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MessageActionRequestAction {
     /// The value as sent on the wire.
@@ -2931,20 +3387,39 @@ pub struct MessageAttachment {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MessageDirection {
     /// `in`
-    #[serde(rename = "in")]
     In,
     /// `out`
-    #[serde(rename = "out")]
     Out,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MessageDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "in" => Self::In,
+                "out" => Self::Out,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MessageDirection {
     /// The value as sent on the wire.
@@ -2987,44 +3462,63 @@ pub struct MessagePage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MessageStatus {
     /// `initializing`
-    #[serde(rename = "initializing")]
     Initializing,
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `wired`
-    #[serde(rename = "wired")]
     Wired,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `handled`
-    #[serde(rename = "handled")]
     Handled,
     /// `errored`
-    #[serde(rename = "errored")]
     Errored,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `resent`
-    #[serde(rename = "resent")]
     Resent,
     /// `read`
-    #[serde(rename = "read")]
     Read,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MessageStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "initializing" => Self::Initializing,
+                "queued" => Self::Queued,
+                "wired" => Self::Wired,
+                "sent" => Self::Sent,
+                "delivered" => Self::Delivered,
+                "handled" => Self::Handled,
+                "errored" => Self::Errored,
+                "failed" => Self::Failed,
+                "resent" => Self::Resent,
+                "read" => Self::Read,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MessageStatus {
     /// The value as sent on the wire.
@@ -3057,23 +3551,42 @@ impl ::std::fmt::Display for MessageStatus {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MessageType {
     /// `inbox`
-    #[serde(rename = "inbox")]
     Inbox,
     /// `flow`
-    #[serde(rename = "flow")]
     Flow,
     /// `ivr`
-    #[serde(rename = "ivr")]
     Ivr,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MessageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "inbox" => Self::Inbox,
+                "flow" => Self::Flow,
+                "ivr" => Self::Ivr,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MessageType {
     /// The value as sent on the wire.
@@ -3099,23 +3612,42 @@ impl ::std::fmt::Display for MessageType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MessageVisibility {
     /// `visible`
-    #[serde(rename = "visible")]
     Visible,
     /// `archived`
-    #[serde(rename = "archived")]
     Archived,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MessageVisibility {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MessageVisibility {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "visible" => Self::Visible,
+                "archived" => Self::Archived,
+                "deleted" => Self::Deleted,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MessageVisibility {
     /// The value as sent on the wire.
@@ -3378,26 +3910,45 @@ pub struct Run {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RunExitType {
     /// `completed`
-    #[serde(rename = "completed")]
     Completed,
     /// `interrupted`
-    #[serde(rename = "interrupted")]
     Interrupted,
     /// `expired`
-    #[serde(rename = "expired")]
     Expired,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RunExitType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RunExitType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "completed" => Self::Completed,
+                "interrupted" => Self::Interrupted,
+                "expired" => Self::Expired,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RunExitType {
     /// The value as sent on the wire.
@@ -3541,47 +4092,66 @@ pub struct TemplateTranslation {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TemplateTranslationStatus {
     /// `approved`
-    #[serde(rename = "approved")]
     Approved,
     /// `in_appeal`
-    #[serde(rename = "in_appeal")]
     InAppeal,
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `pending_deletion`
-    #[serde(rename = "pending_deletion")]
     PendingDeletion,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// `disabled`
-    #[serde(rename = "disabled")]
     Disabled,
     /// `locked`
-    #[serde(rename = "locked")]
     Locked,
     /// `rejected`
-    #[serde(rename = "rejected")]
     Rejected,
     /// `unsupported_language`
-    #[serde(rename = "unsupported_language")]
     UnsupportedLanguage,
     /// `paused`
-    #[serde(rename = "paused")]
     Paused,
     /// `limit_exceeded`
-    #[serde(rename = "limit_exceeded")]
     LimitExceeded,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TemplateTranslationStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TemplateTranslationStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "approved" => Self::Approved,
+                "in_appeal" => Self::InAppeal,
+                "pending" => Self::Pending,
+                "pending_deletion" => Self::PendingDeletion,
+                "deleted" => Self::Deleted,
+                "disabled" => Self::Disabled,
+                "locked" => Self::Locked,
+                "rejected" => Self::Rejected,
+                "unsupported_language" => Self::UnsupportedLanguage,
+                "paused" => Self::Paused,
+                "limit_exceeded" => Self::LimitExceeded,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TemplateTranslationStatus {
     /// The value as sent on the wire.
@@ -3675,32 +4245,51 @@ pub struct TicketActionRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TicketActionRequestAction {
     /// `assign`
-    #[serde(rename = "assign")]
     Assign,
     /// `add_note`
-    #[serde(rename = "add_note")]
     AddNote,
     /// `change_topic`
-    #[serde(rename = "change_topic")]
     ChangeTopic,
     /// `change_ticketer`
-    #[serde(rename = "change_ticketer")]
     ChangeTicketer,
     /// `close`
-    #[serde(rename = "close")]
     Close,
     /// `reopen`
-    #[serde(rename = "reopen")]
     Reopen,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TicketActionRequestAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketActionRequestAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "assign" => Self::Assign,
+                "add_note" => Self::AddNote,
+                "change_topic" => Self::ChangeTopic,
+                "change_ticketer" => Self::ChangeTicketer,
+                "close" => Self::Close,
+                "reopen" => Self::Reopen,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TicketActionRequestAction {
     /// The value as sent on the wire.
@@ -3747,20 +4336,39 @@ pub struct TicketPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TicketStatus {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TicketStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TicketStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "open" => Self::Open,
+                "closed" => Self::Closed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TicketStatus {
     /// The value as sent on the wire.
@@ -3954,32 +4562,51 @@ pub struct UserRef {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum UserRole {
     /// `administrator`
-    #[serde(rename = "administrator")]
     Administrator,
     /// `editor`
-    #[serde(rename = "editor")]
     Editor,
     /// `viewer`
-    #[serde(rename = "viewer")]
     Viewer,
     /// `agent`
-    #[serde(rename = "agent")]
     Agent,
     /// `surveyor`
-    #[serde(rename = "surveyor")]
     Surveyor,
     /// `marketing`
-    #[serde(rename = "marketing")]
     Marketing,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for UserRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "administrator" => Self::Administrator,
+                "editor" => Self::Editor,
+                "viewer" => Self::Viewer,
+                "agent" => Self::Agent,
+                "surveyor" => Self::Surveyor,
+                "marketing" => Self::Marketing,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl UserRole {
     /// The value as sent on the wire.
@@ -4077,23 +4704,42 @@ pub struct WhatsappBroadcastCreate {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum WhatsappBroadcastCreateQueue {
     /// `wpp_broadcast_batch`
-    #[serde(rename = "wpp_broadcast_batch")]
     WppBroadcastBatch,
     /// `template_batch`
-    #[serde(rename = "template_batch")]
     TemplateBatch,
     /// `template_notification_batch`
-    #[serde(rename = "template_notification_batch")]
     TemplateNotificationBatch,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for WhatsappBroadcastCreateQueue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappBroadcastCreateQueue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "wpp_broadcast_batch" => Self::WppBroadcastBatch,
+                "template_batch" => Self::TemplateBatch,
+                "template_notification_batch" => Self::TemplateNotificationBatch,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl WhatsappBroadcastCreateQueue {
     /// The value as sent on the wire.
@@ -4137,23 +4783,42 @@ pub struct WhatsappBroadcastPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum WhatsappBroadcastStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for WhatsappBroadcastStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappBroadcastStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "queued" => Self::Queued,
+                "sent" => Self::Sent,
+                "failed" => Self::Failed,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl WhatsappBroadcastStatus {
     /// The value as sent on the wire.
@@ -4275,29 +4940,48 @@ pub struct WhatsappFlowPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum WhatsappFlowStatus {
     /// `DRAFT`
-    #[serde(rename = "DRAFT")]
     Draft,
     /// `PUBLISHED`
-    #[serde(rename = "PUBLISHED")]
     Published,
     /// `DEPRECATED`
-    #[serde(rename = "DEPRECATED")]
     Deprecated,
     /// `BLOCKED`
-    #[serde(rename = "BLOCKED")]
     Blocked,
     /// `THROTTLED`
-    #[serde(rename = "THROTTLED")]
     Throttled,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for WhatsappFlowStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WhatsappFlowStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "DRAFT" => Self::Draft,
+                "PUBLISHED" => Self::Published,
+                "DEPRECATED" => Self::Deprecated,
+                "BLOCKED" => Self::Blocked,
+                "THROTTLED" => Self::Throttled,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl WhatsappFlowStatus {
     /// The value as sent on the wire.
@@ -4521,23 +5205,42 @@ pub struct Workspace {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum WorkspaceDateStyle {
     /// `day_first`
-    #[serde(rename = "day_first")]
     DayFirst,
     /// `month_first`
-    #[serde(rename = "month_first")]
     MonthFirst,
     /// `year_first`
-    #[serde(rename = "year_first")]
     YearFirst,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for WorkspaceDateStyle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspaceDateStyle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "day_first" => Self::DayFirst,
+                "month_first" => Self::MonthFirst,
+                "year_first" => Self::YearFirst,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl WorkspaceDateStyle {
     /// The value as sent on the wire.

@@ -115,20 +115,39 @@ pub struct CreateMeetingRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum CreateMeetingRequestRoomMode {
     /// `normal`
-    #[serde(rename = "normal")]
     Normal,
     /// `group`
-    #[serde(rename = "group")]
     Group,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for CreateMeetingRequestRoomMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestRoomMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "normal" => Self::Normal,
+                "group" => Self::Group,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl CreateMeetingRequestRoomMode {
     /// The value as sent on the wire.
@@ -153,20 +172,39 @@ impl ::std::fmt::Display for CreateMeetingRequestRoomMode {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum CreateMeetingRequestRoomNamePattern {
     /// `uuid`
-    #[serde(rename = "uuid")]
     Uuid,
     /// `human-short`
-    #[serde(rename = "human-short")]
     HumanShort,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for CreateMeetingRequestRoomNamePattern {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestRoomNamePattern {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "uuid" => Self::Uuid,
+                "human-short" => Self::HumanShort,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl CreateMeetingRequestRoomNamePattern {
     /// The value as sent on the wire.
@@ -192,17 +230,36 @@ impl ::std::fmt::Display for CreateMeetingRequestRoomNamePattern {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum CreateMeetingRequestTemplateType {
     /// `viewerMode`
-    #[serde(rename = "viewerMode")]
     ViewerMode,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for CreateMeetingRequestTemplateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestTemplateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "viewerMode" => Self::ViewerMode,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl CreateMeetingRequestTemplateType {
     /// The value as sent on the wire.
@@ -334,26 +391,45 @@ pub struct LiveTranscriptionOptions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum LiveTranscriptionOptionsStartTrigger {
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `automatic-2nd-participant`
-    #[serde(rename = "automatic-2nd-participant")]
     Automatic2ndParticipant,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for LiveTranscriptionOptionsStartTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LiveTranscriptionOptionsStartTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "none" => Self::None,
+                "manual" => Self::Manual,
+                "automatic" => Self::Automatic,
+                "automatic-2nd-participant" => Self::Automatic2ndParticipant,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl LiveTranscriptionOptionsStartTrigger {
     /// The value as sent on the wire.
@@ -430,20 +506,39 @@ pub struct Meeting {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum MeetingField {
     /// `hostRoomUrl`
-    #[serde(rename = "hostRoomUrl")]
     HostRoomUrl,
     /// `viewerRoomUrl`
-    #[serde(rename = "viewerRoomUrl")]
     ViewerRoomUrl,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for MeetingField {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MeetingField {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "hostRoomUrl" => Self::HostRoomUrl,
+                "viewerRoomUrl" => Self::ViewerRoomUrl,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl MeetingField {
     /// The value as sent on the wire.
@@ -753,20 +848,39 @@ pub struct RecordingDestination {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RecordingDestinationAuthenticationType {
     /// `accessKey`
-    #[serde(rename = "accessKey")]
     AccessKey,
     /// `roleBased`
-    #[serde(rename = "roleBased")]
     RoleBased,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RecordingDestinationAuthenticationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecordingDestinationAuthenticationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "accessKey" => Self::AccessKey,
+                "roleBased" => Self::RoleBased,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RecordingDestinationAuthenticationType {
     /// The value as sent on the wire.
@@ -791,20 +905,39 @@ impl ::std::fmt::Display for RecordingDestinationAuthenticationType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RecordingDestinationFileFormat {
     /// `mkv`
-    #[serde(rename = "mkv")]
     Mkv,
     /// `mp4`
-    #[serde(rename = "mp4")]
     Mp4,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RecordingDestinationFileFormat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecordingDestinationFileFormat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "mkv" => Self::Mkv,
+                "mp4" => Self::Mp4,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RecordingDestinationFileFormat {
     /// The value as sent on the wire.
@@ -829,20 +962,39 @@ impl ::std::fmt::Display for RecordingDestinationFileFormat {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RecordingDestinationProvider {
     /// `s3`
-    #[serde(rename = "s3")]
     S3,
     /// `whereby`
-    #[serde(rename = "whereby")]
     Whereby,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RecordingDestinationProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecordingDestinationProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "s3" => Self::S3,
+                "whereby" => Self::Whereby,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RecordingDestinationProvider {
     /// The value as sent on the wire.
@@ -891,26 +1043,45 @@ pub struct RecordingOptions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RecordingOptionsStartTrigger {
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `prompt`
-    #[serde(rename = "prompt")]
     Prompt,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `automatic-2nd-participant`
-    #[serde(rename = "automatic-2nd-participant")]
     Automatic2ndParticipant,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RecordingOptionsStartTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecordingOptionsStartTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "none" => Self::None,
+                "prompt" => Self::Prompt,
+                "automatic" => Self::Automatic,
+                "automatic-2nd-participant" => Self::Automatic2ndParticipant,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RecordingOptionsStartTrigger {
     /// The value as sent on the wire.
@@ -937,23 +1108,42 @@ impl ::std::fmt::Display for RecordingOptionsStartTrigger {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RecordingOptionsType {
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `local`
-    #[serde(rename = "local")]
     Local,
     /// `cloud`
-    #[serde(rename = "cloud")]
     Cloud,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RecordingOptionsType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RecordingOptionsType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "none" => Self::None,
+                "local" => Self::Local,
+                "cloud" => Self::Cloud,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RecordingOptionsType {
     /// The value as sent on the wire.
@@ -1011,26 +1201,45 @@ pub struct RoomBackgroundPreset {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RoomBackgroundPresetPalette {
     /// `default`
-    #[serde(rename = "default")]
     Default,
     /// `grey`
-    #[serde(rename = "grey")]
     Grey,
     /// `purple`
-    #[serde(rename = "purple")]
     Purple,
     /// `burgund`
-    #[serde(rename = "burgund")]
     Burgund,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RoomBackgroundPresetPalette {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoomBackgroundPresetPalette {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "default" => Self::Default,
+                "grey" => Self::Grey,
+                "purple" => Self::Purple,
+                "burgund" => Self::Burgund,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RoomBackgroundPresetPalette {
     /// The value as sent on the wire.
@@ -1057,26 +1266,45 @@ impl ::std::fmt::Display for RoomBackgroundPresetPalette {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RoomBackgroundPresetTheme {
     /// `default`
-    #[serde(rename = "default")]
     Default,
     /// `mountains`
-    #[serde(rename = "mountains")]
     Mountains,
     /// `characters`
-    #[serde(rename = "characters")]
     Characters,
     /// `rocks`
-    #[serde(rename = "rocks")]
     Rocks,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RoomBackgroundPresetTheme {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoomBackgroundPresetTheme {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "default" => Self::Default,
+                "mountains" => Self::Mountains,
+                "characters" => Self::Characters,
+                "rocks" => Self::Rocks,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RoomBackgroundPresetTheme {
     /// The value as sent on the wire.
@@ -1342,20 +1570,39 @@ pub struct RoomThemeTokensRequest {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum RoomThemeTokensRequestTokensPreset {
     /// `custom`
-    #[serde(rename = "custom")]
     Custom,
     /// `default`
-    #[serde(rename = "default")]
     Default,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for RoomThemeTokensRequestTokensPreset {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RoomThemeTokensRequestTokensPreset {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "custom" => Self::Custom,
+                "default" => Self::Default,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl RoomThemeTokensRequestTokensPreset {
     /// The value as sent on the wire.
@@ -1411,23 +1658,42 @@ pub struct StreamingOptions {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum StreamingOptionsStartTrigger {
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `prompt`
-    #[serde(rename = "prompt")]
     Prompt,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for StreamingOptionsStartTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StreamingOptionsStartTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "none" => Self::None,
+                "prompt" => Self::Prompt,
+                "automatic" => Self::Automatic,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl StreamingOptionsStartTrigger {
     /// The value as sent on the wire.
@@ -1511,32 +1777,51 @@ pub struct SummaryPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum SummaryTemplate {
     /// `SOAP`
-    #[serde(rename = "SOAP")]
     Soap,
     /// `Extended SOAP`
-    #[serde(rename = "Extended SOAP")]
     ExtendedSoap,
     /// `General Narrative`
-    #[serde(rename = "General Narrative")]
     GeneralNarrative,
     /// `General Bulleted`
-    #[serde(rename = "General Bulleted")]
     GeneralBulleted,
     /// `Educational Lecture`
-    #[serde(rename = "Educational Lecture")]
     EducationalLecture,
     /// `Educational Tutoring`
-    #[serde(rename = "Educational Tutoring")]
     EducationalTutoring,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for SummaryTemplate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SummaryTemplate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "SOAP" => Self::Soap,
+                "Extended SOAP" => Self::ExtendedSoap,
+                "General Narrative" => Self::GeneralNarrative,
+                "General Bulleted" => Self::GeneralBulleted,
+                "Educational Lecture" => Self::EducationalLecture,
+                "Educational Tutoring" => Self::EducationalTutoring,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl SummaryTemplate {
     /// The value as sent on the wire.
@@ -1664,20 +1949,39 @@ pub struct TranscriptionDestination {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TranscriptionDestinationAuthenticationType {
     /// `accessKey`
-    #[serde(rename = "accessKey")]
     AccessKey,
     /// `roleBased`
-    #[serde(rename = "roleBased")]
     RoleBased,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TranscriptionDestinationAuthenticationType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionDestinationAuthenticationType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "accessKey" => Self::AccessKey,
+                "roleBased" => Self::RoleBased,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TranscriptionDestinationAuthenticationType {
     /// The value as sent on the wire.
@@ -1702,20 +2006,39 @@ impl ::std::fmt::Display for TranscriptionDestinationAuthenticationType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TranscriptionDestinationProvider {
     /// `s3`
-    #[serde(rename = "s3")]
     S3,
     /// `whereby`
-    #[serde(rename = "whereby")]
     Whereby,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TranscriptionDestinationProvider {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionDestinationProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "s3" => Self::S3,
+                "whereby" => Self::Whereby,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TranscriptionDestinationProvider {
     /// The value as sent on the wire.
@@ -1755,23 +2078,42 @@ pub struct TranscriptionPage {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TranscriptionState {
     /// `ready`
-    #[serde(rename = "ready")]
     Ready,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `in_progress`
-    #[serde(rename = "in_progress")]
     InProgress,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TranscriptionState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "ready" => Self::Ready,
+                "failed" => Self::Failed,
+                "in_progress" => Self::InProgress,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TranscriptionState {
     /// The value as sent on the wire.
@@ -1797,20 +2139,39 @@ impl ::std::fmt::Display for TranscriptionState {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TranscriptionStorageType {
     /// `WHEREBY_HOSTED`
-    #[serde(rename = "WHEREBY_HOSTED")]
     WherebyHosted,
     /// `SELF_HOSTED`
-    #[serde(rename = "SELF_HOSTED")]
     SelfHosted,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TranscriptionStorageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionStorageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "WHEREBY_HOSTED" => Self::WherebyHosted,
+                "SELF_HOSTED" => Self::SelfHosted,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TranscriptionStorageType {
     /// The value as sent on the wire.
@@ -1835,20 +2196,39 @@ impl ::std::fmt::Display for TranscriptionStorageType {
     ::std::cmp::Eq,
     ::std::hash::Hash,
     ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::cmp::Ord
 )]
 pub enum TranscriptionType {
     /// `LIVE_TRANSCRIPTION`
-    #[serde(rename = "LIVE_TRANSCRIPTION")]
     LiveTranscription,
     /// `RECORDING_TRANSCRIPTION`
-    #[serde(rename = "RECORDING_TRANSCRIPTION")]
     RecordingTranscription,
     /// A value this crate does not know yet, kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
+}
+impl ::serde::Serialize for TranscriptionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TranscriptionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        ::std::result::Result::Ok(
+            match value.as_str() {
+                "LIVE_TRANSCRIPTION" => Self::LiveTranscription,
+                "RECORDING_TRANSCRIPTION" => Self::RecordingTranscription,
+                _ => Self::Unknown(value),
+            },
+        )
+    }
 }
 impl TranscriptionType {
     /// The value as sent on the wire.

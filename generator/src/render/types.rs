@@ -60,21 +60,47 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 let n = ident(&v.name);
                 let value = &v.value;
                 let d = format!(" `{}`", value.replace('`', "'"));
-                quote!(#[doc = #d] #[serde(rename = #value)] #n,)
+                quote!(#[doc = #d] #n,)
             });
             let arms = variants.iter().map(|v| {
                 let n = ident(&v.name);
                 let value = &v.value;
                 quote!(Self::#n => #value,)
             });
+            // Serde impls written out rather than derived: the derive with an untagged
+            // catch-all buffers and retries, and costs the compiler several times more
+            // (thousands of enums in large specs).
+            let from_str = if variants.is_empty() {
+                quote!(::std::result::Result::Ok(Self::Unknown(value)))
+            } else {
+                let from_arms = variants.iter().map(|v| {
+                    let n = ident(&v.name);
+                    let value = &v.value;
+                    quote!(#value => Self::#n,)
+                });
+                quote!(::std::result::Result::Ok(match value.as_str() {
+                    #(#from_arms)*
+                    _ => Self::Unknown(value),
+                }))
+            };
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
                 pub enum #name {
                     #(#vs)*
                     /// A value this crate does not know yet, kept as sent.
-                    #[serde(untagged)]
                     Unknown(::std::string::String),
+                }
+                impl ::serde::Serialize for #name {
+                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+                impl<'de> ::serde::Deserialize<'de> for #name {
+                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                        #from_str
+                    }
                 }
                 impl #name {
                     /// The value as sent on the wire.

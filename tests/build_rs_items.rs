@@ -38,7 +38,9 @@ fn crate_modules(dir: &Path) -> Modules {
                     &dir.join("src")
                         .join(format!("{}.rs", name.trim_start_matches("r#"))),
                 );
-                out.insert(name, file.items);
+                let mut items = file.items;
+                items.iter_mut().for_each(strip_rustfmt_skip);
+                out.insert(name, items);
             }
             mut other => {
                 strip_rustfmt_skip(&mut other);
@@ -51,7 +53,8 @@ fn crate_modules(dir: &Path) -> Modules {
 }
 
 /// The crate root's items carry `#[rustfmt::skip]` (the crates are workspace members and
-/// `cargo fmt` must leave them alone); the module file's items do not need it.
+/// `cargo fmt` must leave them alone); the module file's items do not need it. Types no
+/// operation uses are behind `#[cfg(feature = "all-types")]` in the crate only.
 fn strip_rustfmt_skip(item: &mut syn::Item) {
     let attrs = match item {
         syn::Item::Use(i) => &mut i.attrs,
@@ -63,7 +66,10 @@ fn strip_rustfmt_skip(item: &mut syn::Item) {
         syn::Item::Const(i) => &mut i.attrs,
         _ => return,
     };
-    attrs.retain(|a| tokens(a.path()) != "rustfmt :: skip");
+    attrs.retain(|a| {
+        tokens(a.path()) != "rustfmt :: skip"
+            && !(a.path().is_ident("cfg") && tokens(&a.meta).contains("\"all-types\""))
+    });
 }
 
 /// The OUT_DIR module file: top-level items and inline `pub mod x { .. }`.

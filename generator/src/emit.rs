@@ -59,6 +59,40 @@ pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// The Cargo feature of a generated crate that also compiles the types no operation uses
+/// (see [`Api::unreferenced_types`]).
+pub const ALL_TYPES_FEATURE: &str = "all-types";
+
+/// Formats the `types` module of a crate, putting the types no operation uses (and their
+/// `impl` blocks) behind [`ALL_TYPES_FEATURE`]: the compiler then only parses them.
+fn format_types_tokens(
+    tokens: TokenStream,
+    gated: &std::collections::BTreeSet<String>,
+) -> Result<String, String> {
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+    let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = "all-types")]);
+    for item in &mut file.items {
+        let (name, attrs) = match item {
+            syn::Item::Struct(i) => (i.ident.to_string(), &mut i.attrs),
+            syn::Item::Enum(i) => (i.ident.to_string(), &mut i.attrs),
+            syn::Item::Type(i) => (i.ident.to_string(), &mut i.attrs),
+            syn::Item::Impl(i) => match &*i.self_ty {
+                syn::Type::Path(p) => match p.path.segments.last() {
+                    Some(s) => (s.ident.to_string(), &mut i.attrs),
+                    None => continue,
+                },
+                _ => continue,
+            },
+            _ => continue,
+        };
+        if gated.contains(&name) {
+            attrs.insert(0, cfg.clone());
+        }
+    }
+    Ok(prettyplease::unparse(&file))
+}
+
 /// Formats a crate-root file whose top-level items rustfmt must leave alone: the generated
 /// crates are workspace members, and `cargo fmt --all` would otherwise rewrite
 /// prettyplease's layout and make `oagen check` fail. (`#[rustfmt::skip]` on a `mod`
@@ -116,6 +150,7 @@ pub fn emit_crate(
 ) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
     let rs_header = header(&opts.spec_display, "//");
+    let gated = api.unreferenced_types();
     let mut decls = Vec::new();
     for m in modules {
         let Some(name) = &m.name else { continue };
@@ -124,7 +159,11 @@ pub fn emit_crate(
         decls.push(quote!(#allows pub mod #i;));
         let doc = inner_doc(&m.doc);
         let body = &m.tokens;
-        let text = format_tokens(quote!(#doc #body))?;
+        let text = if name == "types" && !gated.is_empty() {
+            format_types_tokens(quote!(#doc #body), &gated)?
+        } else {
+            format_tokens(quote!(#doc #body))?
+        };
         files.push(GeneratedFile {
             path: PathBuf::from(format!("src/{}.rs", name.trim_start_matches("r#"))),
             contents: format!("{rs_header}\n{text}"),
@@ -217,10 +256,16 @@ uuid = {{ version = \"1\", features = [\"serde\"] }}
 [dev-dependencies]
 tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}
 futures = \"0.3\"
-",
+{features}",
         header = header(&opts.spec_display, "#"),
         name = api.crate_name,
         version = opts.crate_version,
+        features = match api.unreferenced_types().len() {
+            0 => String::new(),
+            n => format!(
+                "\n[features]\n# Also compile the {n} types of schemas that no operation uses (webhook payloads and the like).\n{ALL_TYPES_FEATURE} = []\n"
+            ),
+        },
     )
 }
 

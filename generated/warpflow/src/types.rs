@@ -24,6 +24,7 @@ pub struct Acknowledgement {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope of a call whose payload is not documented: `{"success": true, "data": ...}`; `data` may be absent.
 #[derive(
     ::std::fmt::Debug,
@@ -139,6 +140,7 @@ pub struct ApiKey {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKey}`.
 #[derive(
     ::std::fmt::Debug,
@@ -171,6 +173,7 @@ pub struct ApiKeyPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ApiKeyPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -206,6 +209,7 @@ pub struct ApiKeyRotation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub old_key: ::std::option::Option<ApiKey>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKeyRotation}`.
 #[derive(
     ::std::fmt::Debug,
@@ -310,6 +314,7 @@ pub struct BillingPortalSession {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingPortalSession}`.
 #[derive(
     ::std::fmt::Debug,
@@ -349,6 +354,7 @@ pub struct BillingStatus {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingStatus}`.
 #[derive(
     ::std::fmt::Debug,
@@ -385,6 +391,7 @@ pub struct BlockedNumber {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BlockedNumber}`.
 #[derive(
     ::std::fmt::Debug,
@@ -417,6 +424,7 @@ pub struct BlockedNumberPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": BlockedNumberPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -473,6 +481,7 @@ pub struct Call {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_seconds: ::std::option::Option<i64>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Call}`.
 #[derive(
     ::std::fmt::Debug,
@@ -505,6 +514,7 @@ pub struct CallPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -549,6 +559,7 @@ pub struct CallRecording {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CallRecording}`.
 #[derive(
     ::std::fmt::Debug,
@@ -600,6 +611,7 @@ pub struct Callback {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Callback}`.
 #[derive(
     ::std::fmt::Debug,
@@ -632,6 +644,7 @@ pub struct CallbackPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallbackPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -734,6 +747,7 @@ pub struct CheckoutSession {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CheckoutSession}`.
 #[derive(
     ::std::fmt::Debug,
@@ -801,6 +815,7 @@ pub struct Classification {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extracted_data: ::std::option::Option<::serde_json::Value>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Classification}`.
 #[derive(
     ::std::fmt::Debug,
@@ -905,6 +920,7 @@ pub struct ContactDetail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub history: ::std::option::Option<::std::vec::Vec<TimelineEntry>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ContactDetail}`.
 #[derive(
     ::std::fmt::Debug,
@@ -919,6 +935,7 @@ pub struct ContactDetailEnvelope {
     /// The `data` property.
     pub data: ContactDetail,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Contact}`.
 #[derive(
     ::std::fmt::Debug,
@@ -974,6 +991,7 @@ pub struct ContactPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1015,6 +1033,7 @@ pub struct Conversation {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_draft: ::std::option::Option<Draft>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Conversation}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1081,6 +1100,7 @@ pub struct ConversationSummaryPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ConversationSummaryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1151,6 +1171,7 @@ pub struct CreditBalance {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CreditBalance}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1214,6 +1235,7 @@ pub struct CreditTransactionPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CreditTransactionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1305,6 +1327,7 @@ pub struct EmailAliasPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailAliasPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1337,6 +1360,7 @@ pub struct EmailAliases {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAliases}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1389,6 +1413,7 @@ pub struct EmailAuthUrl {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAuthUrl}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1431,6 +1456,7 @@ pub struct EmailGrant {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailGrant}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1463,6 +1489,7 @@ pub struct EmailGrantPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailGrantPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1498,6 +1525,7 @@ pub struct EmailSignature {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailSignature}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1555,6 +1583,7 @@ pub struct EnrichedContactPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EnrichedContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1733,6 +1762,7 @@ pub struct GeneratedReply {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_guard: ::std::option::Option<SignalGuardResult>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GeneratedReply}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1796,6 +1826,7 @@ pub struct GuardrailAuditEntryPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailAuditEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1834,6 +1865,7 @@ pub struct GuardrailExport {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audit_log: ::std::option::Option<::std::vec::Vec<GuardrailAuditEntry>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailExport}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1894,6 +1926,7 @@ pub struct GuardrailRulePage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailRulePage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -1932,6 +1965,7 @@ pub struct GuardrailSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailSettings}`.
 #[derive(
     ::std::fmt::Debug,
@@ -1974,6 +2008,7 @@ pub struct GuardrailStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailStats}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2056,6 +2091,7 @@ pub struct Lead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Lead}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2088,6 +2124,7 @@ pub struct LeadPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": LeadPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -2171,6 +2208,7 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Message}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2241,6 +2279,7 @@ pub struct PipelineResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": PipelineResult}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2401,6 +2440,7 @@ pub struct Score {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Score}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2455,6 +2495,7 @@ pub struct SearchResults {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversations: ::std::option::Option<::std::vec::Vec<ConversationSummary>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SearchResults}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2612,6 +2653,7 @@ pub struct SentEmail {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SentEmail}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2769,6 +2811,7 @@ impl ::std::fmt::Display for SignalGuardVerdict {
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; free-form.
 pub type TenantConfig = ::serde_json::Value;
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": TenantConfig}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2900,6 +2943,7 @@ pub struct TimelineEntryPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": TimelineEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -3103,6 +3147,7 @@ pub struct Usage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Usage}`.
 #[derive(
     ::std::fmt::Debug,
@@ -3136,6 +3181,7 @@ pub struct WebhookAccepted {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookAccepted}`.
 #[derive(
     ::std::fmt::Debug,
@@ -3181,6 +3227,7 @@ pub struct WebhookSubscription {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookSubscription}`.
 #[derive(
     ::std::fmt::Debug,
@@ -3213,6 +3260,7 @@ pub struct WebhookSubscriptionPage {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": WebhookSubscriptionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
@@ -3251,6 +3299,7 @@ pub struct WebhookTestResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookTestResult}`.
 #[derive(
     ::std::fmt::Debug,

@@ -1323,6 +1323,7 @@ impl ::std::fmt::Display for RoomBackgroundPresetTheme {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "all-types")]
 /// A custom background image (PNG at least 1400 px wide, at most 600 kB, recommended).
 #[derive(
     ::std::fmt::Debug,

@@ -6,6 +6,7 @@
 
 mod build;
 mod ext;
+mod reach;
 mod schema;
 
 pub use build::build;

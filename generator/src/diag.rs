@@ -314,7 +314,9 @@ fn span_of(
     // Minified JSON (most published specs) is one line of megabytes: quoting it would bury
     // the message, so such a diagnostic names file:line:column without a snippet.
     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[range.start..].find('\n').map_or(text.len(), |i| range.start + i);
+    let line_end = text[range.start..]
+        .find('\n')
+        .map_or(text.len(), |i| range.start + i);
     if line_end - line_start > MAX_SNIPPET_LINE {
         return None;
     }
@@ -561,7 +563,10 @@ error[dangling-ref]: reference `#/nope` points at nothing
     #[test]
     fn render_does_not_quote_a_minified_line() {
         let mut d = Diagnostics::new();
-        let text = format!("{{\"openapi\":\"3.0.3\",\"x\":\"{}\",\"paths\":{{}}}}", "y".repeat(2000));
+        let text = format!(
+            "{{\"openapi\":\"3.0.3\",\"x\":\"{}\",\"paths\":{{}}}}",
+            "y".repeat(2000)
+        );
         d.add_source(Path::new("min.json"), text);
         d.error(
             "x",

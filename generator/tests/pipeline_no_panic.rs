@@ -10,7 +10,11 @@ use std::path::{Path, PathBuf};
 fn fixtures() -> Vec<(PathBuf, Value)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/gen");
     let mut out = Vec::new();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     paths.sort();
     for p in paths {
         if p.extension().is_some_and(|e| e == "yaml") {

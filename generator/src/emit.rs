@@ -63,14 +63,9 @@ pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
 /// (see [`Api::unreferenced_types`]).
 pub const ALL_TYPES_FEATURE: &str = "all-types";
 
-/// Formats the `types` module of a crate, putting the types no operation uses (and their
-/// `impl` blocks) behind [`ALL_TYPES_FEATURE`]: the compiler then only parses them.
-fn format_types_tokens(
-    tokens: TokenStream,
-    gated: &std::collections::BTreeSet<String>,
-) -> Result<String, String> {
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+/// Puts the types no operation uses (and their `impl` blocks) behind [`ALL_TYPES_FEATURE`]:
+/// the compiler then only parses them.
+fn gate_types(file: &mut syn::File, gated: &std::collections::BTreeSet<String>) {
     let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = "all-types")]);
     for item in &mut file.items {
         let (name, attrs) = match item {
@@ -90,7 +85,105 @@ fn format_types_tokens(
             attrs.insert(0, cfg.clone());
         }
     }
-    Ok(prettyplease::unparse(&file))
+}
+
+/// Items per chunk when module files are formatted in parallel.
+const CHUNK_ITEMS: usize = 200;
+
+/// Cuts a stream of items (inner attributes first) into streams of whole items. An item ends
+/// at a top-level `;` or at a top-level brace group that no `;` follows (generated code has no
+/// const-generic braces at the top level).
+fn split_items(tokens: TokenStream, per_chunk: usize) -> Vec<TokenStream> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let mut chunks = Vec::new();
+    let mut current: Vec<TokenTree> = Vec::new();
+    let mut items = 0;
+    let mut iter = tokens.into_iter().peekable();
+    while let Some(tt) = iter.next() {
+        let ends_item = match &tt {
+            TokenTree::Group(g) => {
+                g.delimiter() == Delimiter::Brace
+                    && !matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
+            }
+            TokenTree::Punct(p) => p.as_char() == ';',
+            _ => false,
+        };
+        current.push(tt);
+        if ends_item {
+            items += 1;
+            if items == per_chunk {
+                chunks.push(std::mem::take(&mut current).into_iter().collect());
+                items = 0;
+            }
+        }
+    }
+    if !current.is_empty() || chunks.is_empty() {
+        chunks.push(current.into_iter().collect());
+    }
+    chunks
+}
+
+/// Formats module files on all cores and returns their text in order. Each file is cut into
+/// chunks of whole items; prettyplease prints items one after the other, so joining the
+/// formatted chunks gives the same text as formatting the file whole. Token streams cannot
+/// cross threads, so chunks travel as text. `gate` marks the `types` module, whose unused
+/// types go behind [`ALL_TYPES_FEATURE`].
+fn format_files(
+    files: Vec<(TokenStream, bool)>,
+    gated: &std::collections::BTreeSet<String>,
+) -> Result<Vec<String>, String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Mutex;
+    let mut jobs: Vec<(usize, String, bool)> = Vec::new();
+    for (i, (tokens, gate)) in files.into_iter().enumerate() {
+        for chunk in split_items(tokens, CHUNK_ITEMS) {
+            jobs.push((i, chunk.to_string(), gate && !gated.is_empty()));
+        }
+    }
+    let run = |(_, text, gate): &(usize, String, bool)| -> Result<String, String> {
+        let mut file: syn::File = syn::parse_str(text)
+            .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+        if *gate {
+            gate_types(&mut file, gated);
+        }
+        Ok(prettyplease::unparse(&file))
+    };
+    let results: Vec<Mutex<Option<Result<String, String>>>> =
+        jobs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let j = next.fetch_add(1, Ordering::Relaxed);
+        let Some(job) = jobs.get(j) else { break };
+        let out = run(job);
+        if let Ok(mut slot) = results[j].lock() {
+            *slot = Some(out);
+        }
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    if threads <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(work);
+            }
+        });
+    }
+    let mut out: Vec<String> = Vec::new();
+    for ((file, _, _), slot) in jobs.iter().zip(results) {
+        let text = slot
+            .into_inner()
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| Err("internal error: a formatting thread failed".into()))?;
+        if out.len() <= *file {
+            out.resize(*file + 1, String::new());
+        }
+        out[*file].push_str(&text);
+    }
+    Ok(out)
 }
 
 /// Formats a crate-root file whose top-level items rustfmt must leave alone: the generated
@@ -152,6 +245,8 @@ pub fn emit_crate(
     let rs_header = header(&opts.spec_display, "//");
     let gated = api.unreferenced_types();
     let mut decls = Vec::new();
+    let mut sources = Vec::new();
+    let mut paths = Vec::new();
     for m in modules {
         let Some(name) = &m.name else { continue };
         let i = crate::render::ident(name);
@@ -159,13 +254,15 @@ pub fn emit_crate(
         decls.push(quote!(#allows pub mod #i;));
         let doc = inner_doc(&m.doc);
         let body = &m.tokens;
-        let text = if name == "types" && !gated.is_empty() {
-            format_types_tokens(quote!(#doc #body), &gated)?
-        } else {
-            format_tokens(quote!(#doc #body))?
-        };
+        sources.push((quote!(#doc #body), name == "types"));
+        paths.push(PathBuf::from(format!(
+            "src/{}.rs",
+            name.trim_start_matches("r#")
+        )));
+    }
+    for (path, text) in paths.into_iter().zip(format_files(sources, &gated)?) {
         files.push(GeneratedFile {
-            path: PathBuf::from(format!("src/{}.rs", name.trim_start_matches("r#"))),
+            path,
             contents: format!("{rs_header}\n{text}"),
         });
     }
@@ -352,4 +449,54 @@ pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> std::io::Resul
         std::fs::write(&path, &f.contents)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> TokenStream {
+        quote! {
+            #![doc = " Module docs."]
+            use ::std::fmt;
+            /// A struct.
+            pub struct A { pub x: i64 }
+            pub struct B(pub i64);
+            impl A { pub fn f(&self) -> i64 { match self.x { 0 => 1, _ => 2 } } }
+            pub const C: A = A { x: 1 };
+            pub type D = ::std::vec::Vec<A>;
+            pub enum E { X, Y }
+            impl fmt::Display for E { fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("e") } }
+        }
+    }
+
+    #[test]
+    fn items_split_at_item_boundaries() {
+        let chunks = split_items(sample(), 1);
+        let texts: Vec<String> = chunks
+            .iter()
+            .map(|c| format_tokens(c.clone()).unwrap())
+            .collect();
+        assert_eq!(texts.len(), 8, "{texts:#?}");
+        assert!(texts[0].starts_with("//! Module docs.\nuse ::std::fmt;"));
+        assert!(texts[4].starts_with("pub const C: A = A { x: 1 };"));
+    }
+
+    #[test]
+    fn chunked_formatting_equals_whole_formatting() {
+        let whole = format_tokens(sample()).unwrap();
+        let out = format_files(
+            vec![(sample(), false), (quote!(), false)],
+            &Default::default(),
+        )
+        .unwrap();
+        assert_eq!(out, vec![whole, String::new()]);
+        for n in 1..=4 {
+            let joined: String = split_items(sample(), n)
+                .into_iter()
+                .map(|c| format_tokens(c).unwrap())
+                .collect();
+            assert_eq!(joined, format_tokens(sample()).unwrap(), "chunks of {n}");
+        }
+    }
 }

@@ -361,6 +361,11 @@ fn json_type(v: &Value) -> &'static str {
 ///
 /// - a missing `paths` becomes an empty one (`paths` is optional in 3.1, and
 ///   a components-only 3.0 file is still useful).
+/// - an operation's callback given as a `$ref` (valid OpenAPI, which
+///   `openapiv3` cannot read) is replaced by the component callback it names,
+///   or by an empty callback when it names none. oagen generates nothing for
+///   callbacks; this only keeps such specs loadable (found by the corpus
+///   harness on PeerTube's spec).
 ///
 /// Nothing else is needed: `openapiv3` reads string/number/integer schemas
 /// whose `enum` values do not match the type as untyped (`Any`) schemas
@@ -370,6 +375,38 @@ pub fn fixups(doc: &mut Value) {
     if let Some(obj) = doc.as_object_mut() {
         if !obj.contains_key("paths") {
             obj.insert("paths".into(), Value::Object(Default::default()));
+        }
+    }
+    inline_callback_refs(doc);
+}
+
+fn inline_callback_refs(doc: &mut Value) {
+    let components = doc
+        .pointer("/components/callbacks")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_object_mut) {
+        for op in item.values_mut().filter_map(Value::as_object_mut) {
+            let Some(callbacks) = op.get_mut("callbacks").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for callback in callbacks.values_mut() {
+                let Some(reference) = callback.get("$ref").and_then(Value::as_str) else {
+                    continue;
+                };
+                let target = reference
+                    .strip_prefix("#/components/callbacks/")
+                    .map(pointer_unescape)
+                    .and_then(|name| components.get(&name))
+                    .filter(|t| t.get("$ref").is_none() && t.is_object());
+                *callback = target
+                    .cloned()
+                    .unwrap_or_else(|| Value::Object(Default::default()));
+            }
         }
     }
 }

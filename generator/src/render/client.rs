@@ -57,9 +57,13 @@ pub fn module(api: &Api) -> RenderedModule {
     } else {
         format!(" The default base URL: `{base_url}`.")
     };
-    let env_doc = format!(
-        " The environment variable [`Client::from_env`] reads the secret from: `{env_var}`."
-    );
+    let env_doc = if api.auth.is_some() {
+        format!(
+            " The environment variable [`Client::from_env`] reads the secret from: `{env_var}`."
+        )
+    } else {
+        format!(" The environment variable for credentials (`{env_var}`); unused, since the spec declares no security scheme.")
+    };
 
     let (new_fn, from_env_fn, cred_setters) = match &api.auth {
         None => (

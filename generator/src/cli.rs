@@ -76,7 +76,12 @@ pub fn generate_one_with_stats(
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }
-            Outcome::Ok(format!("generated {} ({} files) from {}", out.display(), g.files.len(), spec.display()))
+            Outcome::Ok(format!(
+                "generated {} ({} files) from {}",
+                out.display(),
+                g.files.len(),
+                spec.display()
+            ))
         }
     }
 }
@@ -103,7 +108,11 @@ pub fn generate_all(config_path: &Path, args: &OptionArgs, color: bool) -> Outco
                 if let Err(e) = emit::write(&job.out, &g.files, true) {
                     return Outcome::Usage(format!("{}: {e}", job.out.display()));
                 }
-                done.push(format!("generated {} from {}", job.out.display(), job.spec.display()));
+                done.push(format!(
+                    "generated {} from {}",
+                    job.out.display(),
+                    job.spec.display()
+                ));
             }
         }
     }
@@ -130,8 +139,14 @@ pub fn check(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
                 for s in emit::check(&job.out, &g.files) {
                     problems.push(match s {
                         Stale::Missing(p) => format!("stale: {} is missing", p.display()),
-                        Stale::Changed(p) => format!("stale: {} differs from what {} produces", p.display(), job.spec.display()),
-                        Stale::Extra(p) => format!("stale: {} is generated but no longer produced", p.display()),
+                        Stale::Changed(p) => format!(
+                            "stale: {} differs from what {} produces",
+                            p.display(),
+                            job.spec.display()
+                        ),
+                        Stale::Extra(p) => {
+                            format!("stale: {} is generated but no longer produced", p.display())
+                        }
                     });
                 }
             }

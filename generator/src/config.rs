@@ -41,7 +41,12 @@ fn check_keys(table: &toml::Table, extra: &[&str], what: &str, path: &Path) -> R
             return Err(format!(
                 "{}: unknown key `{k}` in {what}; expected one of: {}",
                 path.display(),
-                extra.iter().chain(known.iter()).copied().collect::<Vec<_>>().join(", ")
+                extra
+                    .iter()
+                    .chain(known.iter())
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -51,41 +56,66 @@ fn check_keys(table: &toml::Table, extra: &[&str], what: &str, path: &Path) -> R
 /// Parses the text of a config file located at `path`.
 pub fn parse(text: &str, path: &Path) -> Result<Vec<ClientJob>, String> {
     let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let table: toml::Table = toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let table: toml::Table =
+        toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
     for k in table.keys() {
         if k != "options" && k != "client" {
-            return Err(format!("{}: unknown section `{k}`; expected `[options]` or `[[client]]`", path.display()));
+            return Err(format!(
+                "{}: unknown section `{k}`; expected `[options]` or `[[client]]`",
+                path.display()
+            ));
         }
     }
     let mut defaults = Options::default();
     if let Some(opts) = table.get("options") {
-        let t = opts.as_table().ok_or_else(|| format!("{}: `options` must be a table", path.display()))?;
+        let t = opts
+            .as_table()
+            .ok_or_else(|| format!("{}: `options` must be a table", path.display()))?;
         check_keys(t, &[], "[options]", path)?;
-        let o: OptionsToml = opts.clone().try_into().map_err(|e| format!("{}: [options]: {e}", path.display()))?;
+        let o: OptionsToml = opts
+            .clone()
+            .try_into()
+            .map_err(|e| format!("{}: [options]: {e}", path.display()))?;
         defaults.merge_toml(&o);
     }
     let clients = match table.get("client") {
         Some(toml::Value::Array(a)) => a.clone(),
-        Some(_) => return Err(format!("{}: `client` must be an array of tables (`[[client]]`)", path.display())),
+        Some(_) => {
+            return Err(format!(
+                "{}: `client` must be an array of tables (`[[client]]`)",
+                path.display()
+            ))
+        }
         None => Vec::new(),
     };
     let mut jobs = Vec::new();
     for (i, c) in clients.iter().enumerate() {
-        let t = c.as_table().ok_or_else(|| format!("{}: client #{} must be a table", path.display(), i + 1))?;
+        let t = c
+            .as_table()
+            .ok_or_else(|| format!("{}: client #{} must be a table", path.display(), i + 1))?;
         check_keys(t, &["spec", "out"], &format!("client #{}", i + 1), path)?;
         let get = |k: &str| -> Result<PathBuf, String> {
             t.get(k)
                 .and_then(toml::Value::as_str)
                 .map(|s| base.join(s))
-                .ok_or_else(|| format!("{}: client #{} needs a `{k}` string", path.display(), i + 1))
+                .ok_or_else(|| {
+                    format!("{}: client #{} needs a `{k}` string", path.display(), i + 1)
+                })
         };
         let spec = get("spec")?;
         let out = get("out")?;
-        let o: OptionsToml = c.clone().try_into().map_err(|e| format!("{}: client #{}: {e}", path.display(), i + 1))?;
+        let o: OptionsToml = c
+            .clone()
+            .try_into()
+            .map_err(|e| format!("{}: client #{}: {e}", path.display(), i + 1))?;
         let mut options = defaults.clone();
         options.merge_toml(&o);
         if let Some(rt) = &options.runtime_path {
-            let rt = if rt.is_absolute() { rt.clone() } else { base.join(rt) };
+            let rt = if rt.is_absolute() {
+                rt.clone()
+            } else {
+                base.join(rt)
+            };
             options.runtime_path = Some(relative(&out, &rt));
         }
         jobs.push(ClientJob { spec, out, options });
@@ -132,8 +162,17 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative(Path::new("generated/weflow"), Path::new("generator/runtime")), PathBuf::from("../../generator/runtime"));
-        assert_eq!(relative(Path::new("./a"), Path::new("a/b")), PathBuf::from("b"));
+        assert_eq!(
+            relative(
+                Path::new("generated/weflow"),
+                Path::new("generator/runtime")
+            ),
+            PathBuf::from("../../generator/runtime")
+        );
+        assert_eq!(
+            relative(Path::new("./a"), Path::new("a/b")),
+            PathBuf::from("b")
+        );
     }
 
     #[test]
@@ -145,8 +184,15 @@ mod tests {
         .unwrap();
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].options.crate_name.as_deref(), Some("a"));
-        assert_eq!(jobs[0].options.runtime_path, Some(PathBuf::from("../../generator/runtime")));
-        let err = parse("[[client]]\nspec = \"a\"\nout = \"b\"\ncrate_nam = \"x\"\n", Path::new("oagen.toml")).unwrap_err();
+        assert_eq!(
+            jobs[0].options.runtime_path,
+            Some(PathBuf::from("../../generator/runtime"))
+        );
+        let err = parse(
+            "[[client]]\nspec = \"a\"\nout = \"b\"\ncrate_nam = \"x\"\n",
+            Path::new("oagen.toml"),
+        )
+        .unwrap_err();
         assert!(err.contains("unknown key `crate_nam`"), "{err}");
     }
 }

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 /// Typical use: list your specs in `oagen.toml`, run `oagen generate` after editing a spec,
 /// and run `oagen check` in CI so committed clients cannot drift from their specs.
 #[derive(Parser)]
-#[command(name = "oagen", version, after_help = "Exit codes: 0 success; 1 spec errors or stale output; 2 usage, config or I/O error.")]
+#[command(
+    name = "oagen",
+    version,
+    after_help = "Exit codes: 0 success; 1 spec errors or stale output; 2 usage, config or I/O error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -62,11 +66,24 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let color = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let outcome = match cli.command {
-        Command::Generate { spec: Some(spec), out, options, stats, .. } => match out {
-            Some(out) => cli::generate_one_with_stats(&spec, &out, &options, color, stats.as_deref()),
+        Command::Generate {
+            spec: Some(spec),
+            out,
+            options,
+            stats,
+            ..
+        } => match out {
+            Some(out) => {
+                cli::generate_one_with_stats(&spec, &out, &options, color, stats.as_deref())
+            }
             None => Outcome::Usage("`oagen generate SPEC` needs `--out DIR`".into()),
         },
-        Command::Generate { spec: None, config, options, .. } => cli::generate_all(&config, &options, color),
+        Command::Generate {
+            spec: None,
+            config,
+            options,
+            ..
+        } => cli::generate_all(&config, &options, color),
         Command::Check { config, options } => cli::check(&config, &options, color),
         Command::Lint { spec, options } => cli::lint(&spec, &options, color),
         Command::Diff(args) => return cli::diff(&args),

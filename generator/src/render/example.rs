@@ -35,10 +35,7 @@ fn callable(op: &Operation) -> Option<Vec<TokenStream>> {
         .collect()
 }
 
-fn find(
-    api: &Api,
-    want: impl Fn(&Operation) -> bool,
-) -> Option<(&Operation, Vec<TokenStream>)> {
+fn find(api: &Api, want: impl Fn(&Operation) -> bool) -> Option<(&Operation, Vec<TokenStream>)> {
     api.modules
         .iter()
         .flat_map(|m| m.operations.iter())

@@ -1,19 +1,14 @@
 //! The crate root and the `client` module: `Client`, `ClientBuilder`, the error alias.
 
 use super::{docs, ty, RenderedModule, Scope};
-use crate::ir::{Api, AuthScheme, TypeRef};
+use crate::ir::{Api, AuthScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The error body type, written from the crate root.
+/// The error body type, written from the crate root (also inside `Vec<…>` and the like:
+/// wealthreader.com's errors are an array of a named type).
 fn root_error_body(api: &Api) -> TokenStream {
-    match &api.error_body {
-        TypeRef::Named(n) => {
-            let i = super::ident(n);
-            quote!(self::types::#i)
-        }
-        other => ty(other, Scope::Other),
-    }
+    ty(&api.error_body, Scope::Root)
 }
 
 /// The crate root: re-exports, the `Error` and `Result` aliases. Module declarations are

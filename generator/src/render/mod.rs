@@ -38,6 +38,8 @@ pub enum Scope {
     Types,
     /// Inside any other generated module.
     Other,
+    /// At the crate root (or the root of the included module file).
+    Root,
 }
 
 /// An identifier token, raw where needed (`r#type`).
@@ -57,6 +59,7 @@ pub fn ty(t: &TypeRef, scope: Scope) -> TokenStream {
             match scope {
                 Scope::Types => quote!(#i),
                 Scope::Other => quote!(super::types::#i),
+                Scope::Root => quote!(self::types::#i),
             }
         }
         TypeRef::Vec(inner) => {

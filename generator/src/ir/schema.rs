@@ -442,6 +442,9 @@ impl<'a> Cx<'a> {
             let (doc, read_only, write_only) = match schema {
                 ReferenceOr::Item(s) => {
                     let mut doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
+                    if doc.description.is_none() {
+                        doc.description = annotation_description(s);
+                    }
                     if let Some(d) = &s.schema_data.default {
                         doc.notes.push(format!("Defaults to `{}`.", d));
                     }
@@ -478,6 +481,20 @@ impl<'a> Cx<'a> {
         // `allOf: [X]` with nothing else is X (3.1's `$ref` with siblings arrives this way).
         if parts.len() == 1 && extra_props.is_empty() {
             return self.convert(&parts[0], name, &format!("{ptr}/allOf/0"));
+        }
+        // So is `allOf: [X, {description: …}]`, the way AWS specs document every reference:
+        // parts that only annotate add nothing to merge. (Merging would copy X into a new
+        // struct per use, and a self-referencing X without end.)
+        let shaping: Vec<usize> = (0..parts.len())
+            .filter(|&i| !annotation_only(&parts[i]))
+            .collect();
+        if shaping.len() == 1 && extra_props.is_empty() {
+            let i = shaping[0];
+            let (ty, nullable) = self.convert(&parts[i], name, &format!("{ptr}/allOf/{i}"));
+            let annotated_null = parts
+                .iter()
+                .any(|p| matches!(p, ReferenceOr::Item(s) if annotation_only(p) && s.schema_data.nullable));
+            return (ty, nullable || annotated_null);
         }
         let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
         let mut required: Vec<String> = extra_required.map(<[String]>::to_vec).unwrap_or_default();
@@ -957,6 +974,39 @@ impl<'a> Cx<'a> {
         };
         (TypeRef::Prim(prim), false)
     }
+}
+
+/// A schema that constrains or documents but does not shape a Rust type: no type, properties,
+/// items, map values, enum, composition or reference.
+fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
+    match part {
+        ReferenceOr::Reference { .. } => false,
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(a) => {
+                a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.additional_properties.is_none()
+                    && a.enumeration.is_empty()
+                    && a.one_of.is_empty()
+                    && a.all_of.is_empty()
+                    && a.any_of.is_empty()
+                    && a.not.is_none()
+            }
+            _ => false,
+        },
+    }
+}
+
+/// The description an `allOf` carries in its annotation-only parts (see [`annotation_only`]).
+fn annotation_description(s: &Schema) -> Option<String> {
+    let SchemaKind::AllOf { all_of } = &s.schema_kind else {
+        return None;
+    };
+    all_of.iter().find_map(|p| match p {
+        ReferenceOr::Item(a) if annotation_only(p) => a.schema_data.description.clone(),
+        _ => None,
+    })
 }
 
 fn upsert(

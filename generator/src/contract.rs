@@ -265,6 +265,30 @@ fn media_or_param_example(doc: &Value, v: &Value) -> Option<Value> {
         .cloned()
 }
 
+/// Whether an `allOf` part only annotates or widens the others: no keyword that shapes a
+/// value (3.1's `{type: "null"}` counts as widening).
+fn annotation_only(part: &Value) -> bool {
+    const SHAPING: &[&str] = &[
+        "$ref",
+        "type",
+        "properties",
+        "additionalProperties",
+        "items",
+        "allOf",
+        "oneOf",
+        "anyOf",
+        "enum",
+        "const",
+    ];
+    let Some(obj) = part.as_object() else {
+        return false;
+    };
+    if obj.get("type").and_then(Value::as_str) == Some("null") {
+        return true;
+    }
+    !SHAPING.iter().any(|k| obj.contains_key(*k))
+}
+
 /// Synthesizes request values from schemas.
 struct Sampler<'a> {
     doc: &'a Value,
@@ -327,10 +351,16 @@ impl<'a> Sampler<'a> {
             let mut merged = Map::new();
             let mut other = None;
             for part in all {
+                // Annotation-only parts (`{description}`, `{nullable: true}`) and 3.1's
+                // `{type: "null"}` only document or widen the other parts: sampling them would
+                // put a made-up string or a null where the referenced type belongs.
+                if annotation_only(part) {
+                    continue;
+                }
                 match self.sample(part, depth + 1) {
                     Some(Value::Object(m)) => merged.extend(m),
-                    Some(v) => other = Some(v),
-                    None => {}
+                    Some(v) if other.is_none() => other = Some(v),
+                    _ => {}
                 }
             }
             // Properties declared next to `allOf`.
@@ -1025,6 +1055,25 @@ mod tests {
             sample(&doc, json!({"type": "string", "enum": [null, "b", "c"]})),
             Some(json!("b"))
         );
+    }
+
+    #[test]
+    fn annotation_parts_of_all_of_do_not_replace_the_reference() {
+        let doc = json!({"components": {"schemas": {
+            "Sort": {"type": "string", "enum": ["asc", "desc"]}
+        }}});
+        for annotation in [
+            json!({"description": "The order.", "nullable": true}),
+            json!({"type": "null"}),
+        ] {
+            assert_eq!(
+                sample(
+                    &doc,
+                    json!({"allOf": [{"$ref": "#/components/schemas/Sort"}, annotation]})
+                ),
+                Some(json!("asc"))
+            );
+        }
     }
 
     #[test]

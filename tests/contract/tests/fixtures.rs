@@ -25,6 +25,14 @@ const KNOWN: &[(&str, &str, FailureKind, &str)] = &[
         "Prism ends the recursion with `{}`, which lacks the required `genre` and `children`",
     ),
     (
+        "oas31_allof_null",
+        "getBill",
+        FailureKind::Violation,
+        "as JSON Schema, `allOf: [{$ref: Currency}, {type: null}]` admits no value at all (a \
+         string that is also null); oagen reads it as a nullable reference, as codat.io means it, \
+         but Prism checks its own made-up currency against both parts",
+    ),
+    (
         "oneof_discriminator",
         "listPets",
         FailureKind::Violation,

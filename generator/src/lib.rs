@@ -20,6 +20,7 @@ pub mod load;
 pub mod options;
 pub mod render;
 pub mod stats;
+pub mod timings;
 
 use diag::Diagnostics;
 use emit::{EmitOptions, GeneratedFile, RuntimeDep};
@@ -68,19 +69,24 @@ pub fn build_ir(
     settings: &Options,
 ) -> Result<(ir::Api, Diagnostics, Vec<PathBuf>), Diagnostics> {
     let mut diags = Diagnostics::new();
-    let Some(loaded) = load::load(spec, &mut diags) else {
+    let Some(loaded) = timings::time("load", || load::load(spec, &mut diags)) else {
         return Err(diags);
     };
     let name = settings
         .crate_name
         .clone()
         .unwrap_or_else(|| default_crate_name(spec));
-    let api = ir::build(&loaded, &name, &mut diags);
+    let api = timings::time("ir", || ir::build(&loaded, &name, &mut diags));
+    let loaded = timings::time("drop-loaded", || {
+        let files = loaded.files.clone();
+        drop(loaded);
+        files
+    });
     if settings.strict {
         diags.promote_warnings();
     }
     match api {
-        Some(api) if !diags.has_errors() => Ok((api, diags, loaded.files.clone())),
+        Some(api) if !diags.has_errors() => Ok((api, diags, loaded)),
         _ => Err(diags),
     }
 }
@@ -91,7 +97,7 @@ pub fn build_ir(
 /// The diagnostics, when the spec has errors (or warnings, with `strict`).
 pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Generated, Diagnostics> {
     let (api, mut diags, inputs) = build_ir(spec, settings)?;
-    let mut modules = render::render(&api);
+    let mut modules = timings::time("render", || render::render(&api));
     settings.customize(&mut modules, &mut diags);
     if diags.has_errors() {
         return Err(diags);
@@ -105,7 +111,7 @@ pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Gener
         crate_version: settings.crate_version.clone(),
     };
     let files = match layout {
-        Layout::Crate => emit::emit_crate(&api, &modules, &opts),
+        Layout::Crate => timings::time("emit", || emit::emit_crate(&api, &modules, &opts)),
         Layout::Module => emit::emit_module(&modules, &opts).map(|contents| {
             vec![GeneratedFile {
                 path: PathBuf::from(format!(

@@ -190,7 +190,7 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     let mut ctx = Ctx::new(path);
     diags.add_source(path, text.to_string());
     let format = Format::detect(path, text);
-    let mut doc = match parse::parse(text, format) {
+    let mut doc = match crate::timings::time("load/parse", || parse::parse(text, format)) {
         Ok(v) => v,
         Err(e) => {
             diags.push(parse_error(path, format, &e));
@@ -203,19 +203,20 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     }
     // Only for text that parsed: the parsers bound nesting, which keeps
     // the position scan linear.
-    ctx.sources
-        .positions
-        .insert(path.to_path_buf(), parse::positions(text, format));
+    ctx.sources.positions.insert(
+        path.to_path_buf(),
+        crate::timings::time("load/positions", || parse::positions(text, format)),
+    );
     let source_version = check_version(&doc, &ctx.sources, diags)?;
     let is_31 = source_version.starts_with("3.1");
 
-    refs::resolve(&mut doc, &mut ctx, diags);
+    crate::timings::time("load/refs", || refs::resolve(&mut doc, &mut ctx, diags));
     if is_31 {
         v31::normalize(&mut doc, &ctx.sources, diags);
     }
     fixups(&mut doc);
 
-    let depth = max_depth(&doc);
+    let depth = crate::timings::time("load/depth", || max_depth(&doc));
     if depth > MAX_DEPTH {
         diags.push(
             Diagnostic::error(
@@ -232,7 +233,9 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     // Reference errors leave a document the later stages can still read, so that all the
     // problems of a spec (duplicate ids, undeclared parameters, ...) are reported in one run;
     // the caller must check `diags.has_errors()`.
-    let openapi = deserialize(&doc, &ctx.sources, diags)?;
+    let openapi = crate::timings::time("load/deserialize", || {
+        deserialize(&doc, &ctx.sources, diags)
+    })?;
     let mut files = vec![path.to_path_buf()];
     let mut others: Vec<PathBuf> = ctx
         .loaded_files()

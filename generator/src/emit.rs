@@ -3,7 +3,7 @@
 //! example) or as one self-contained module file for `include!` from `OUT_DIR`.
 
 use crate::ir::Api;
-use crate::render::RenderedModule;
+use crate::render::{Part, Piece, RenderedModule};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::path::{Path, PathBuf};
@@ -123,27 +123,88 @@ fn split_items(tokens: TokenStream, per_chunk: usize) -> Vec<TokenStream> {
     chunks
 }
 
-/// Formats module files on all cores and returns their text in order. Each file is cut into
-/// chunks of whole items; prettyplease prints items one after the other, so joining the
-/// formatted chunks gives the same text as formatting the file whole. Token streams cannot
-/// cross threads, so chunks travel as text. `gate` marks the `types` module, whose unused
-/// types go behind [`ALL_TYPES_FEATURE`].
+/// Where the items of a formatting job come from.
+enum Source {
+    /// Items rendered already, as text (token streams cannot cross threads).
+    Text(String),
+    /// Items the job renders itself.
+    Piece(Piece),
+}
+
+/// A run of whole items of one file, formatted on its own.
+struct Job {
+    /// Index of the file.
+    file: usize,
+    /// Inner doc lines of the file, for its first job.
+    doc: Option<Vec<String>>,
+    source: Source,
+    /// Whether unused types go behind [`ALL_TYPES_FEATURE`] (the `types` module).
+    gate: bool,
+}
+
+/// Renders and formats module files on all cores and returns their text in order. A file is
+/// a list of jobs, each a run of whole items: deferred pieces are rendered in the worker;
+/// rendered items are cut into chunks of [`CHUNK_ITEMS`] and travel as text. prettyplease
+/// prints items one after the other, so joining the formatted jobs gives the same text as
+/// formatting the file whole. `gated` are the types that go behind [`ALL_TYPES_FEATURE`].
 fn format_files(
-    files: Vec<(TokenStream, bool)>,
+    api: &Api,
+    modules: &[&RenderedModule],
     gated: &std::collections::BTreeSet<String>,
 ) -> Result<Vec<String>, String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::Mutex;
-    let mut jobs: Vec<(usize, String, bool)> = Vec::new();
-    for (i, (tokens, gate)) in files.into_iter().enumerate() {
-        for chunk in split_items(tokens, CHUNK_ITEMS) {
-            jobs.push((i, chunk.to_string(), gate && !gated.is_empty()));
+    let mut jobs: Vec<Job> = Vec::new();
+    for (i, m) in modules.iter().enumerate() {
+        let gate = m.name.as_deref() == Some("types") && !gated.is_empty();
+        let first = jobs.len();
+        for part in &m.parts {
+            match part {
+                Part::Tokens(tokens) => {
+                    for chunk in split_items(tokens.clone(), CHUNK_ITEMS) {
+                        jobs.push(Job {
+                            file: i,
+                            doc: None,
+                            source: Source::Text(chunk.to_string()),
+                            gate,
+                        });
+                    }
+                }
+                Part::Deferred(p) => jobs.push(Job {
+                    file: i,
+                    doc: None,
+                    source: Source::Piece(p.clone()),
+                    gate,
+                }),
+            }
         }
+        if jobs.len() == first {
+            jobs.push(Job {
+                file: i,
+                doc: None,
+                source: Source::Text(String::new()),
+                gate,
+            });
+        }
+        jobs[first].doc = Some(m.doc.clone());
     }
-    let run = |(_, text, gate): &(usize, String, bool)| -> Result<String, String> {
-        let mut file: syn::File = syn::parse_str(text)
+    let run = |job: &Job| -> Result<String, String> {
+        let body = match &job.source {
+            Source::Text(text) => text
+                .parse::<TokenStream>()
+                .map_err(|e| format!("internal error: generated code does not lex: {e}"))?,
+            Source::Piece(p) => crate::render::piece(api, p),
+        };
+        let tokens = match &job.doc {
+            Some(lines) => {
+                let doc = inner_doc(lines);
+                quote!(#doc #body)
+            }
+            None => body,
+        };
+        let mut file: syn::File = syn::parse2(tokens)
             .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-        if *gate {
+        if job.gate {
             gate_types(&mut file, gated);
         }
         Ok(prettyplease::unparse(&file))
@@ -171,17 +232,14 @@ fn format_files(
             }
         });
     }
-    let mut out: Vec<String> = Vec::new();
-    for ((file, _, _), slot) in jobs.iter().zip(results) {
+    let mut out: Vec<String> = vec![String::new(); modules.len()];
+    for (job, slot) in jobs.iter().zip(results) {
         let text = slot
             .into_inner()
             .ok()
             .flatten()
             .unwrap_or_else(|| Err("internal error: a formatting thread failed".into()))?;
-        if out.len() <= *file {
-            out.resize(*file + 1, String::new());
-        }
-        out[*file].push_str(&text);
+        out[job.file].push_str(&text);
     }
     Ok(out)
 }
@@ -243,7 +301,7 @@ pub fn emit_crate(
 ) -> Result<Vec<GeneratedFile>, String> {
     let mut files = Vec::new();
     let rs_header = header(&opts.spec_display, "//");
-    let gated = api.unreferenced_types();
+    let gated = crate::timings::time("emit/unreferenced", || api.unreferenced_types());
     let mut decls = Vec::new();
     let mut sources = Vec::new();
     let mut paths = Vec::new();
@@ -252,15 +310,14 @@ pub fn emit_crate(
         let i = crate::render::ident(name);
         let allows = module_allows();
         decls.push(quote!(#allows pub mod #i;));
-        let doc = inner_doc(&m.doc);
-        let body = &m.tokens;
-        sources.push((quote!(#doc #body), name == "types"));
+        sources.push(m);
         paths.push(PathBuf::from(format!(
             "src/{}.rs",
             name.trim_start_matches("r#")
         )));
     }
-    for (path, text) in paths.into_iter().zip(format_files(sources, &gated)?) {
+    let texts = crate::timings::time("emit/format", || format_files(api, &sources, &gated))?;
+    for (path, text) in paths.into_iter().zip(texts) {
         files.push(GeneratedFile {
             path,
             contents: format!("{rs_header}\n{text}"),
@@ -268,7 +325,7 @@ pub fn emit_crate(
     }
     let root = modules.iter().find(|m| m.name.is_none());
     let (root_doc, root_tokens) = match root {
-        Some(r) => (inner_doc(&r.doc), r.tokens.clone()),
+        Some(r) => (inner_doc(&r.doc), r.tokens(api)),
         None => (quote!(), quote!()),
     };
     let lib = format_root_tokens(quote! {
@@ -285,7 +342,7 @@ pub fn emit_crate(
     });
     files.push(GeneratedFile {
         path: PathBuf::from("Cargo.toml"),
-        contents: cargo_toml(api, opts),
+        contents: cargo_toml(api, opts, gated.len()),
     });
     let example = format_root_tokens(crate::render::example::quickstart(api))?;
     files.push(GeneratedFile {
@@ -304,16 +361,20 @@ pub fn emit_crate(
 }
 
 /// Emits one module file for `include!`: no inner attributes, modules inline.
-pub fn emit_module(modules: &[RenderedModule], opts: &EmitOptions) -> Result<String, String> {
+pub fn emit_module(
+    api: &Api,
+    modules: &[RenderedModule],
+    opts: &EmitOptions,
+) -> Result<String, String> {
     let mut items = Vec::new();
     for m in modules {
         match &m.name {
-            None => items.push(m.tokens.clone()),
+            None => items.push(m.tokens(api)),
             Some(name) => {
                 let i = crate::render::ident(name);
                 let doc = outer_doc(&m.doc);
                 let allows = module_allows();
-                let body = &m.tokens;
+                let body = m.tokens(api);
                 items.push(quote!(#doc #allows pub mod #i { #body }));
             }
         }
@@ -322,7 +383,7 @@ pub fn emit_module(modules: &[RenderedModule], opts: &EmitOptions) -> Result<Str
     Ok(format!("{}\n{text}", header(&opts.spec_display, "//")))
 }
 
-fn cargo_toml(api: &Api, opts: &EmitOptions) -> String {
+fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     let runtime = match &opts.runtime {
         RuntimeDep::Version(v) => format!("\"{v}\""),
         RuntimeDep::Path(p) => format!("{{ path = \"{}\" }}", p.replace('\\', "/")),
@@ -357,7 +418,7 @@ futures = \"0.3\"
         header = header(&opts.spec_display, "#"),
         name = api.crate_name,
         version = opts.crate_version,
-        features = match api.unreferenced_types().len() {
+        features = match unreferenced {
             0 => String::new(),
             n => format!(
                 "\n[features]\n# Also compile the {n} types of schemas that no operation uses (webhook payloads and the like).\n{ALL_TYPES_FEATURE} = []\n"
@@ -482,21 +543,80 @@ mod tests {
         assert!(texts[4].starts_with("pub const C: A = A { x: 1 };"));
     }
 
+    /// The IR of a fixture with enough types and operations for several pieces per module.
+    fn fixture_api() -> Api {
+        let path = Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/gen/kitchen-sink.yaml"
+        ));
+        let mut diags = crate::diag::Diagnostics::new();
+        let loaded = crate::load::load(path, &mut diags).expect("fixture loads");
+        crate::ir::build(&loaded, "kitchen", &mut diags).expect("fixture builds")
+    }
+
+    fn module(name: &str, parts: Vec<Part>) -> RenderedModule {
+        RenderedModule {
+            name: Some(name.into()),
+            doc: vec!["Docs.".into()],
+            parts,
+        }
+    }
+
     #[test]
     fn chunked_formatting_equals_whole_formatting() {
-        let whole = format_tokens(sample()).unwrap();
-        let out = format_files(
-            vec![(sample(), false), (quote!(), false)],
-            &Default::default(),
-        )
-        .unwrap();
-        assert_eq!(out, vec![whole, String::new()]);
+        let api = fixture_api();
+        let items = sample();
+        let whole = format_tokens(quote!(#![doc = " Docs."] #items)).unwrap();
+        let a = module("a", vec![Part::Tokens(sample())]);
+        let b = module("b", Vec::new());
+        let out = format_files(&api, &[&a, &b], &Default::default()).unwrap();
+        assert_eq!(out, vec![whole, "//! Docs.\n".to_string()]);
         for n in 1..=4 {
             let joined: String = split_items(sample(), n)
                 .into_iter()
                 .map(|c| format_tokens(c).unwrap())
                 .collect();
             assert_eq!(joined, format_tokens(sample()).unwrap(), "chunks of {n}");
+        }
+    }
+
+    #[test]
+    fn pieces_rendered_on_workers_equal_the_module_formatted_whole() {
+        let api = fixture_api();
+        let mut modules = crate::render::render(&api);
+        // One type and one operation per piece, the most cuts possible.
+        for m in &mut modules {
+            let mut parts = Vec::new();
+            for part in std::mem::take(&mut m.parts) {
+                match part {
+                    Part::Deferred(Piece::Types(r)) => {
+                        parts.extend(r.map(|i| Part::Deferred(Piece::Types(i..i + 1))))
+                    }
+                    Part::Deferred(Piece::Operations { module, range }) => {
+                        parts.extend(range.map(|i| {
+                            Part::Deferred(Piece::Operations {
+                                module,
+                                range: i..i + 1,
+                            })
+                        }))
+                    }
+                    other => parts.push(other),
+                }
+            }
+            m.parts = parts;
+        }
+        assert!(modules.iter().map(|m| m.parts.len()).sum::<usize>() > 10);
+        let refs: Vec<&RenderedModule> = modules.iter().collect();
+        let gated = api.unreferenced_types();
+        let out = format_files(&api, &refs, &gated).unwrap();
+        for (m, text) in modules.iter().zip(&out) {
+            let doc = inner_doc(&m.doc);
+            let body = m.tokens(&api);
+            let mut file: syn::File = syn::parse2(quote!(#doc #body)).unwrap();
+            if m.name.as_deref() == Some("types") {
+                gate_types(&mut file, &gated);
+            }
+            assert_eq!(text, &prettyplease::unparse(&file), "{:?}", m.name);
         }
     }
 }

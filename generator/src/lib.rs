@@ -98,7 +98,7 @@ pub fn build_ir(
 pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Generated, Diagnostics> {
     let (api, mut diags, inputs) = build_ir(spec, settings)?;
     let mut modules = timings::time("render", || render::render(&api));
-    settings.customize(&mut modules, &mut diags);
+    settings.customize(&api, &mut modules, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -112,7 +112,7 @@ pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Gener
     };
     let files = match layout {
         Layout::Crate => timings::time("emit", || emit::emit_crate(&api, &modules, &opts)),
-        Layout::Module => emit::emit_module(&modules, &opts).map(|contents| {
+        Layout::Module => emit::emit_module(&api, &modules, &opts).map(|contents| {
             vec![GeneratedFile {
                 path: PathBuf::from(format!(
                     "{}.rs",

@@ -5,7 +5,8 @@
 //! [`Config`]: crate::Config
 
 use crate::diag::Diagnostics;
-use crate::render::RenderedModule;
+use crate::ir::Api;
+use crate::render::{Part, RenderedModule};
 use std::path::{Path, PathBuf};
 
 macro_rules! declare_options {
@@ -181,7 +182,7 @@ impl Options {
     /// Applies the options that act on rendered code (`derives`, `type_overrides`) to the
     /// `types` module. Malformed entries, and entries naming a type that does not exist, are
     /// errors in `diags`.
-    pub fn customize(&self, modules: &mut [RenderedModule], diags: &mut Diagnostics) {
+    pub fn customize(&self, api: &Api, modules: &mut [RenderedModule], diags: &mut Diagnostics) {
         if self.derives.is_empty() && self.type_overrides.is_empty() {
             return;
         }
@@ -191,7 +192,7 @@ impl Options {
         else {
             return;
         };
-        let mut file: syn::File = match syn::parse2(module.tokens.clone()) {
+        let mut file: syn::File = match syn::parse2(module.tokens(api)) {
             Ok(f) => f,
             Err(e) => {
                 diags.error(
@@ -232,7 +233,7 @@ impl Options {
             items.push(item);
         }
         file.items = items;
-        module.tokens = quote::ToTokens::into_token_stream(file);
+        module.parts = vec![Part::Tokens(quote::ToTokens::into_token_stream(file))];
     }
 
     fn parse_overrides(&self, names: &[String], diags: &mut Diagnostics) -> Vec<Override> {

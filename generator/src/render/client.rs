@@ -1,6 +1,6 @@
 //! The crate root and the `client` module: `Client`, `ClientBuilder`, the error alias.
 
-use super::{docs, ty, RenderedModule, Scope};
+use super::{docs, ty, Part, RenderedModule, Scope};
 use crate::ir::{Api, AuthScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,7 +38,7 @@ pub fn root(api: &Api) -> RenderedModule {
     RenderedModule {
         name: None,
         doc,
-        tokens,
+        parts: vec![Part::Tokens(tokens)],
     }
 }
 
@@ -292,6 +292,6 @@ pub fn module(api: &Api) -> RenderedModule {
     RenderedModule {
         name: Some("client".into()),
         doc: vec!["The client and its configuration.".into()],
-        tokens,
+        parts: vec![Part::Tokens(tokens)],
     }
 }

@@ -18,15 +18,86 @@ pub struct RenderedModule {
     pub name: Option<String>,
     /// Doc lines of the module (`//!` in crate mode, `///` on the inline module otherwise).
     pub doc: Vec<String>,
-    /// The items.
-    pub tokens: TokenStream,
+    /// The items, in order: rendered already, or described by a [`Piece`] that renders on
+    /// its own (so that the emitter can render large modules on all cores).
+    pub parts: Vec<Part>,
 }
 
-/// Renders the whole API: the root module first, then `types`, `client` and one module per tag.
+/// A part of a module's items.
+#[derive(Debug)]
+pub enum Part {
+    /// Rendered items.
+    Tokens(TokenStream),
+    /// Items still to render with [`piece`].
+    Deferred(Piece),
+}
+
+/// A run of items that renders independently of the rest: plain data, so it can travel to
+/// another thread (token streams cannot).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Piece {
+    /// `api.types[start..end]`.
+    Types(std::ops::Range<usize>),
+    /// The operations of `api.modules[module]`, `operations[start..end]`.
+    Operations {
+        /// Index into `api.modules`.
+        module: usize,
+        /// Operation range.
+        range: std::ops::Range<usize>,
+    },
+}
+
+/// Types per [`Piece::Types`]: small enough to spread a large spec over the cores.
+const TYPES_PER_PIECE: usize = 200;
+/// Operations per [`Piece::Operations`].
+const OPERATIONS_PER_PIECE: usize = 40;
+
+/// Renders a piece.
+pub fn piece(api: &Api, p: &Piece) -> TokenStream {
+    match p {
+        Piece::Types(range) => types::items(api.types.get(range.clone()).unwrap_or_default()),
+        Piece::Operations { module, range } => match api.modules.get(*module) {
+            Some(m) => ops::items(api, m.operations.get(range.clone()).unwrap_or_default()),
+            None => TokenStream::new(),
+        },
+    }
+}
+
+/// Cuts `0..len` into consecutive ranges of at most `size`.
+fn ranges(len: usize, size: usize) -> Vec<std::ops::Range<usize>> {
+    (0..len)
+        .step_by(size)
+        .map(|start| start..(start + size).min(len))
+        .collect()
+}
+
+impl RenderedModule {
+    /// The module's items, rendering deferred parts in order.
+    pub fn tokens(&self, api: &Api) -> TokenStream {
+        let mut out = TokenStream::new();
+        for part in &self.parts {
+            match part {
+                Part::Tokens(t) => out.extend(t.clone()),
+                Part::Deferred(p) => out.extend(piece(api, p)),
+            }
+        }
+        out
+    }
+
+    /// Renders deferred parts now, leaving one [`Part::Tokens`].
+    pub fn materialize(&mut self, api: &Api) {
+        let tokens = self.tokens(api);
+        self.parts = vec![Part::Tokens(tokens)];
+    }
+}
+
+/// Renders the whole API: the root module first, then `types`, `client` and one module per
+/// tag. The items of `types` and of the tag modules are left as [`Piece`]s, which
+/// [`RenderedModule::tokens`] or the emitter render.
 pub fn render(api: &Api) -> Vec<RenderedModule> {
     let mut out = vec![client::root(api), types::module(api), client::module(api)];
-    for m in &api.modules {
-        out.push(ops::module(api, m));
+    for (i, m) in api.modules.iter().enumerate() {
+        out.push(ops::module(m, i));
     }
     out
 }

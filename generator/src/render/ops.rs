@@ -1,6 +1,6 @@
 //! One module per tag: a `Client` method and a request builder per operation.
 
-use super::{docs, ident, ty, RenderedModule, Scope};
+use super::{docs, ident, ty, Part, Piece, RenderedModule, Scope};
 use crate::ir::{
     Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
     Prim, QueryStyle, ResponseBody, TypeKind, TypeRef,
@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Renders a tag module.
-pub fn module(api: &Api, m: &Module) -> RenderedModule {
-    let ops = m.operations.iter().map(|op| operation(api, op));
+/// Renders a tag module; `index` is its place in `api.modules`.
+pub fn module(m: &Module, index: usize) -> RenderedModule {
     let mut doc = docs::lines(&m.doc);
     if doc.is_empty() {
         doc.push(format!("Operations tagged `{}`.", m.name));
@@ -18,8 +18,22 @@ pub fn module(api: &Api, m: &Module) -> RenderedModule {
     RenderedModule {
         name: Some(m.name.clone()),
         doc,
-        tokens: quote!(#(#ops)*),
+        parts: super::ranges(m.operations.len(), super::OPERATIONS_PER_PIECE)
+            .into_iter()
+            .map(|range| {
+                Part::Deferred(Piece::Operations {
+                    module: index,
+                    range,
+                })
+            })
+            .collect(),
     }
+}
+
+/// The items of some operations.
+pub fn items(api: &Api, operations: &[Operation]) -> TokenStream {
+    let ops = operations.iter().map(|op| operation(api, op));
+    quote!(#(#ops)*)
 }
 
 fn error_body(api: &Api) -> TokenStream {

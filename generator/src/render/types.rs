@@ -1,18 +1,26 @@
 //! The `types` module: one item per named type.
 
-use super::{docs, ident, ty, RenderedModule, Scope};
+use super::{docs, ident, ty, Part, Piece, RenderedModule, Scope};
 use crate::ir::{Api, EnumRepr, Field, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// Renders the `types` module.
 pub fn module(api: &Api) -> RenderedModule {
-    let items = api.types.iter().map(type_def);
     RenderedModule {
         name: Some("types".into()),
         doc: vec![format!("Data types of the {} API.", api.title.trim())],
-        tokens: quote!(#(#items)*),
+        parts: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
+            .into_iter()
+            .map(|r| Part::Deferred(Piece::Types(r)))
+            .collect(),
     }
+}
+
+/// The items of some types.
+pub fn items(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(type_def);
+    quote!(#(#items)*)
 }
 
 fn type_def(t: &TypeDef) -> TokenStream {

@@ -9,6 +9,10 @@ use oagen::options::OptionArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Generate typed Rust API clients from OpenAPI 3.0/3.1 specs.
 ///
 /// Typical use: list your specs in `oagen.toml`, run `oagen generate` after editing a spec,

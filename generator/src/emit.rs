@@ -72,6 +72,10 @@ fn gate_types(file: &mut syn::File, gated: &std::collections::BTreeSet<String>) 
             syn::Item::Struct(i) => (i.ident.to_string(), &mut i.attrs),
             syn::Item::Enum(i) => (i.ident.to_string(), &mut i.attrs),
             syn::Item::Type(i) => (i.ident.to_string(), &mut i.attrs),
+            syn::Item::Macro(i) => match macro_subject(i) {
+                Some(name) => (name, &mut i.attrs),
+                None => continue,
+            },
             syn::Item::Impl(i) => match &*i.self_ty {
                 syn::Type::Path(p) => match p.path.segments.last() {
                     Some(s) => (s.ident.to_string(), &mut i.attrs),
@@ -84,6 +88,15 @@ fn gate_types(file: &mut syn::File, gated: &std::collections::BTreeSet<String>) 
         if gated.contains(&name) {
             attrs.insert(0, cfg.clone());
         }
+    }
+}
+
+/// The type an item macro of the generated code is about: its first identifier
+/// (`::oagen_runtime::string_enum!(Name { .. })`).
+pub(crate) fn macro_subject(i: &syn::ItemMacro) -> Option<String> {
+    match i.mac.tokens.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(id)) => Some(id.to_string()),
+        _ => None,
     }
 }
 

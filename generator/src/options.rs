@@ -211,10 +211,13 @@ impl Options {
         }
         let mut items = Vec::with_capacity(file.items.len());
         for mut item in std::mem::take(&mut file.items) {
-            if let syn::Item::Impl(i) = &item {
-                if impl_self_name(i).is_some_and(|n| overrides.iter().any(|o| o.name == n)) {
-                    continue;
-                }
+            let subject = match &item {
+                syn::Item::Impl(i) => impl_self_name(i),
+                syn::Item::Macro(m) => crate::emit::macro_subject(m),
+                _ => None,
+            };
+            if subject.is_some_and(|n| overrides.iter().any(|o| o.name == n)) {
+                continue;
             }
             if let Some(name) = type_name(&item) {
                 if let Some(o) = overrides.iter().find(|o| o.name == name) {

@@ -243,45 +243,9 @@ pub enum ApiKeyStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ApiKeyStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiKeyStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "active" => Self::Active,
-                "deprecated" => Self::Deprecated,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ApiKeyStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "active",
-            Self::Deprecated => "deprecated",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ApiKeyStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ApiKeyStatus { Active = "active", Deprecated = "deprecated" }
+);
 /// Where to return after the billing portal.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -685,49 +649,9 @@ pub enum Channel {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for Channel {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Channel {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "sms" => Self::Sms,
-                "email" => Self::Email,
-                "voice" => Self::Voice,
-                "webhook" => Self::Webhook,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl Channel {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sms => "sms",
-            Self::Email => "email",
-            Self::Voice => "voice",
-            Self::Webhook => "webhook",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for Channel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    Channel { Sms = "sms", Email = "email", Voice = "voice", Webhook = "webhook" }
+);
 /// A checkout session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1648,59 +1572,12 @@ pub enum ErrorCode {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ErrorCode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ErrorCode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "VALIDATION_ERROR" => Self::ValidationError,
-                "UNAUTHORIZED" => Self::Unauthorized,
-                "FORBIDDEN" => Self::Forbidden,
-                "HIPAA_RESTRICTED" => Self::HipaaRestricted,
-                "NOT_FOUND" => Self::NotFound,
-                "CONFLICT" => Self::Conflict,
-                "RATE_LIMITED" => Self::RateLimited,
-                "INTERNAL_ERROR" => Self::InternalError,
-                "SERVICE_UNAVAILABLE" => Self::ServiceUnavailable,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ErrorCode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ValidationError => "VALIDATION_ERROR",
-            Self::Unauthorized => "UNAUTHORIZED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::HipaaRestricted => "HIPAA_RESTRICTED",
-            Self::NotFound => "NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::InternalError => "INTERNAL_ERROR",
-            Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ErrorCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ErrorCode { ValidationError = "VALIDATION_ERROR", Unauthorized = "UNAUTHORIZED",
+    Forbidden = "FORBIDDEN", HipaaRestricted = "HIPAA_RESTRICTED", NotFound =
+    "NOT_FOUND", Conflict = "CONFLICT", RateLimited = "RATE_LIMITED", InternalError =
+    "INTERNAL_ERROR", ServiceUnavailable = "SERVICE_UNAVAILABLE" }
+);
 /// Who an inbound event is from. At least one of `phone`, `email` or
 /// `external_id` is needed to resolve the contact.
 #[derive(
@@ -2351,49 +2228,10 @@ pub enum RoutingAction {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RoutingAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoutingAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "send_template" => Self::SendTemplate,
-                "create_task" => Self::CreateTask,
-                "escalate" => Self::Escalate,
-                "generate_reply" => Self::GenerateReply,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RoutingAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SendTemplate => "send_template",
-            Self::CreateTask => "create_task",
-            Self::Escalate => "escalate",
-            Self::GenerateReply => "generate_reply",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RoutingAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RoutingAction { SendTemplate = "send_template", CreateTask = "create_task", Escalate
+    = "escalate", GenerateReply = "generate_reply" }
+);
 /// What the routing step decided.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented; the action names are.
@@ -2526,43 +2364,7 @@ pub enum SendCustomWebhookMode {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for SendCustomWebhookMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SendCustomWebhookMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "sync" => Self::Sync,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl SendCustomWebhookMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "sync",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SendCustomWebhookMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(SendCustomWebhookMode { Sync = "sync" });
 /// An email to send through the connected Nylas grant.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2688,47 +2490,9 @@ pub enum Sentiment {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for Sentiment {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Sentiment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "positive" => Self::Positive,
-                "neutral" => Self::Neutral,
-                "negative" => Self::Negative,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl Sentiment {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Positive => "positive",
-            Self::Neutral => "neutral",
-            Self::Negative => "negative",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for Sentiment {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    Sentiment { Positive = "positive", Neutral = "neutral", Negative = "negative" }
+);
 /// The Signal Guard check of a generated reply or draft.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2767,45 +2531,9 @@ pub enum SignalGuardVerdict {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for SignalGuardVerdict {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SignalGuardVerdict {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "escalate" => Self::Escalate,
-                "block" => Self::Block,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl SignalGuardVerdict {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Escalate => "escalate",
-            Self::Block => "block",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SignalGuardVerdict {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    SignalGuardVerdict { Escalate = "escalate", Block = "block" }
+);
 /// The configuration of a tenant. Its fields are not publicly documented, so it is
 /// carried as free-form JSON.
 ///
@@ -2848,49 +2576,9 @@ pub enum Tier {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for Tier {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tier {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "hot" => Self::Hot,
-                "warm" => Self::Warm,
-                "cool" => Self::Cool,
-                "cold" => Self::Cold,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl Tier {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hot => "hot",
-            Self::Warm => "warm",
-            Self::Cool => "cool",
-            Self::Cold => "cold",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for Tier {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    Tier { Hot = "hot", Warm = "warm", Cool = "cool", Cold = "cold" }
+);
 /// One event in a contact's unified timeline (a message, a call or another event).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -3071,49 +2759,9 @@ pub enum Urgency {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for Urgency {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Urgency {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "low" => Self::Low,
-                "medium" => Self::Medium,
-                "high" => Self::High,
-                "critical" => Self::Critical,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl Urgency {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for Urgency {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    Urgency { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
+);
 /// Signal counts and credit balance of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** The content (signal counts, credit balance) is documented; the field names are guesses.

@@ -44,45 +44,7 @@ pub enum ArchiveArchiveType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ArchiveArchiveType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ArchiveArchiveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                "run" => Self::Run,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ArchiveArchiveType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Run => "run",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ArchiveArchiveType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(ArchiveArchiveType { Message = "message", Run = "run" });
 /// A limit/offset page of archives.
 #[derive(
     ::std::fmt::Debug,
@@ -121,45 +83,7 @@ pub enum ArchivePeriod {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ArchivePeriod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ArchivePeriod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "daily" => Self::Daily,
-                "monthly" => Self::Monthly,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ArchivePeriod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "daily",
-            Self::Monthly => "monthly",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ArchivePeriod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(ArchivePeriod { Daily = "daily", Monthly = "monthly" });
 /// An administrative boundary of the workspace's country.
 #[derive(
     ::std::fmt::Debug,
@@ -317,47 +241,9 @@ pub enum BroadcastStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for BroadcastStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for BroadcastStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "sent" => Self::Sent,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl BroadcastStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for BroadcastStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    BroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
+);
 /// Body of a 200 answer from a bulk action endpoint when some of the objects could not be acted on.
 ///
 /// **Inferred, not confirmed by the vendor:** The contact and ticket action serializers of weni-ai/flows never report partial failures; the shape comes from the shared BulkWriteAPIMixin, and the item type (the identifiers that were sent) is a guess.
@@ -464,49 +350,10 @@ pub enum CampaignEventUnit {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for CampaignEventUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignEventUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "minutes" => Self::Minutes,
-                "hours" => Self::Hours,
-                "days" => Self::Days,
-                "weeks" => Self::Weeks,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl CampaignEventUnit {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "minutes",
-            Self::Hours => "hours",
-            Self::Days => "days",
-            Self::Weeks => "weeks",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for CampaignEventUnit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    CampaignEventUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
+    "weeks" }
+);
 /// A campaign event to create or update. Give exactly one of `message` and `flow`.
 #[derive(
     ::std::fmt::Debug,
@@ -560,49 +407,10 @@ pub enum CampaignEventWriteUnit {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for CampaignEventWriteUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CampaignEventWriteUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "minutes" => Self::Minutes,
-                "hours" => Self::Hours,
-                "days" => Self::Days,
-                "weeks" => Self::Weeks,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl CampaignEventWriteUnit {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "minutes",
-            Self::Hours => "hours",
-            Self::Days => "days",
-            Self::Weeks => "weeks",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for CampaignEventWriteUnit {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    CampaignEventWriteUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
+    "weeks" }
+);
 /// A cursor page of campaigns.
 #[derive(
     ::std::fmt::Debug,
@@ -712,47 +520,9 @@ pub enum ChannelDailyCountType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ChannelDailyCountType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelDailyCountType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "msg" => Self::Msg,
-                "ivr" => Self::Ivr,
-                "error" => Self::Error,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ChannelDailyCountType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Msg => "msg",
-            Self::Ivr => "ivr",
-            Self::Error => "error",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ChannelDailyCountType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ChannelDailyCountType { Msg = "msg", Ivr = "ivr", Error = "error" }
+);
 /// State of the Android phone behind an Android channel; any member may be null.
 #[derive(
     ::std::fmt::Debug,
@@ -853,59 +623,12 @@ pub enum ChannelEventType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ChannelEventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ChannelEventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "unknown" => Self::Unknown2,
-                "call-out" => Self::CallOut,
-                "call-out-missed" => Self::CallOutMissed,
-                "call-in" => Self::CallIn,
-                "call-in-missed" => Self::CallInMissed,
-                "stop-contact" => Self::StopContact,
-                "new-conversation" => Self::NewConversation,
-                "referral" => Self::Referral,
-                "welcome-message" => Self::WelcomeMessage,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ChannelEventType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown2 => "unknown",
-            Self::CallOut => "call-out",
-            Self::CallOutMissed => "call-out-missed",
-            Self::CallIn => "call-in",
-            Self::CallInMissed => "call-in-missed",
-            Self::StopContact => "stop-contact",
-            Self::NewConversation => "new-conversation",
-            Self::Referral => "referral",
-            Self::WelcomeMessage => "welcome-message",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ChannelEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ChannelEventType { Unknown2 = "unknown", CallOut = "call-out", CallOutMissed =
+    "call-out-missed", CallIn = "call-in", CallInMissed = "call-in-missed", StopContact =
+    "stop-contact", NewConversation = "new-conversation", Referral = "referral",
+    WelcomeMessage = "welcome-message" }
+);
 /// Totals of one month for a channel.
 #[derive(
     ::std::fmt::Debug,
@@ -1115,57 +838,11 @@ pub enum ContactActionRequestAction {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ContactActionRequestAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ContactActionRequestAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "add" => Self::Add,
-                "remove" => Self::Remove,
-                "block" => Self::Block,
-                "unblock" => Self::Unblock,
-                "interrupt" => Self::Interrupt,
-                "archive_messages" => Self::ArchiveMessages,
-                "delete" => Self::Delete,
-                "archive" => Self::Archive,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ContactActionRequestAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Add => "add",
-            Self::Remove => "remove",
-            Self::Block => "block",
-            Self::Unblock => "unblock",
-            Self::Interrupt => "interrupt",
-            Self::ArchiveMessages => "archive_messages",
-            Self::Delete => "delete",
-            Self::Archive => "archive",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ContactActionRequestAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ContactActionRequestAction { Add = "add", Remove = "remove", Block = "block", Unblock
+    = "unblock", Interrupt = "interrupt", ArchiveMessages = "archive_messages", Delete =
+    "delete", Archive = "archive" }
+);
 /// Contact counts of the workspace.
 #[derive(
     ::std::fmt::Debug,
@@ -1458,61 +1135,11 @@ pub enum ContactTemplateMessageStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ContactTemplateMessageStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ContactTemplateMessageStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "initializing" => Self::Initializing,
-                "queued" => Self::Queued,
-                "wired" => Self::Wired,
-                "sent" => Self::Sent,
-                "delivered" => Self::Delivered,
-                "handled" => Self::Handled,
-                "errored" => Self::Errored,
-                "failed" => Self::Failed,
-                "resent" => Self::Resent,
-                "read" => Self::Read,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ContactTemplateMessageStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "initializing",
-            Self::Queued => "queued",
-            Self::Wired => "wired",
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Handled => "handled",
-            Self::Errored => "errored",
-            Self::Failed => "failed",
-            Self::Resent => "resent",
-            Self::Read => "read",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ContactTemplateMessageStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ContactTemplateMessageStatus { Initializing = "initializing", Queued = "queued",
+    Wired = "wired", Sent = "sent", Delivered = "delivered", Handled = "handled", Errored
+    = "errored", Failed = "failed", Resent = "resent", Read = "read" }
+);
 /// A cursor page of contacts with their template messages.
 #[derive(
     ::std::fmt::Debug,
@@ -1687,47 +1314,9 @@ pub enum ExportDefinitionsDependencies {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ExportDefinitionsDependencies {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ExportDefinitionsDependencies {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "all" => Self::All,
-                "flows" => Self::Flows,
-                "none" => Self::None,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ExportDefinitionsDependencies {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::Flows => "flows",
-            Self::None => "none",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ExportDefinitionsDependencies {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ExportDefinitionsDependencies { All = "all", Flows = "flows", None = "none" }
+);
 /// An external service connected to the workspace.
 #[derive(
     ::std::fmt::Debug,
@@ -1863,53 +1452,10 @@ pub enum FieldValueType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for FieldValueType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldValueType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "text" => Self::Text,
-                "numeric" => Self::Numeric,
-                "datetime" => Self::Datetime,
-                "state" => Self::State,
-                "district" => Self::District,
-                "ward" => Self::Ward,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl FieldValueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Numeric => "numeric",
-            Self::Datetime => "datetime",
-            Self::State => "state",
-            Self::District => "district",
-            Self::Ward => "ward",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for FieldValueType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    FieldValueType { Text = "text", Numeric = "numeric", Datetime = "datetime", State =
+    "state", District = "district", Ward = "ward" }
+);
 /// A contact field to create or update.
 #[derive(
     ::std::fmt::Debug,
@@ -1956,53 +1502,10 @@ pub enum FieldWriteValueType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for FieldWriteValueType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldWriteValueType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "text" => Self::Text,
-                "numeric" => Self::Numeric,
-                "datetime" => Self::Datetime,
-                "state" => Self::State,
-                "district" => Self::District,
-                "ward" => Self::Ward,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl FieldWriteValueType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::Numeric => "numeric",
-            Self::Datetime => "datetime",
-            Self::State => "state",
-            Self::District => "district",
-            Self::Ward => "ward",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for FieldWriteValueType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    FieldWriteValueType { Text = "text", Numeric = "numeric", Datetime = "datetime",
+    State = "state", District = "district", Ward = "ward" }
+);
 /// A template message as read straight from the database; `direction` and `status` are the raw one-letter codes.
 #[derive(
     ::std::fmt::Debug,
@@ -2309,49 +1812,10 @@ pub enum FlowStartStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for FlowStartStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FlowStartStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "pending" => Self::Pending,
-                "starting" => Self::Starting,
-                "complete" => Self::Complete,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl FlowStartStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Starting => "starting",
-            Self::Complete => "complete",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for FlowStartStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    FlowStartStatus { Pending = "pending", Starting = "starting", Complete = "complete",
+    Failed = "failed" }
+);
 /// Type of the flow.
 #[derive(
     ::std::fmt::Debug,
@@ -2374,49 +1838,10 @@ pub enum FlowType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for FlowType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FlowType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                "voice" => Self::Voice,
-                "background" => Self::Background,
-                "survey" => Self::Survey,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl FlowType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Voice => "voice",
-            Self::Background => "background",
-            Self::Survey => "survey",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for FlowType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    FlowType { Message = "message", Voice = "voice", Background = "background", Survey =
+    "survey" }
+);
 /// A GeoJSON geometry, usually a MultiPolygon.
 #[derive(
     ::std::fmt::Debug,
@@ -2541,47 +1966,10 @@ pub enum GroupStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for GroupStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "initializing" => Self::Initializing,
-                "evaluating" => Self::Evaluating,
-                "ready" => Self::Ready,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl GroupStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "initializing",
-            Self::Evaluating => "evaluating",
-            Self::Ready => "ready",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for GroupStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    GroupStatus { Initializing = "initializing", Evaluating = "evaluating", Ready =
+    "ready" }
+);
 /// A contact group to create or rename.
 #[derive(
     ::std::fmt::Debug,
@@ -2692,45 +2080,9 @@ pub enum ListArchivesArchiveType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListArchivesArchiveType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListArchivesArchiveType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                "run" => Self::Run,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListArchivesArchiveType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Run => "run",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListArchivesArchiveType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListArchivesArchiveType { Message = "message", Run = "run" }
+);
 /// The schema at `#/paths/~1api~1v2~1archives.json/get/parameters/1/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2749,45 +2101,9 @@ pub enum ListArchivesPeriod {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListArchivesPeriod {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListArchivesPeriod {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "daily" => Self::Daily,
-                "monthly" => Self::Monthly,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListArchivesPeriod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "daily",
-            Self::Monthly => "monthly",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListArchivesPeriod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListArchivesPeriod { Daily = "daily", Monthly = "monthly" }
+);
 /// The schema at `#/paths/~1api~1v2~1contacts_lean.json/get/parameters/7/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2808,47 +2124,10 @@ pub enum ListContactsLeanOrderBy {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListContactsLeanOrderBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListContactsLeanOrderBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "created_on" => Self::CreatedOn,
-                "-created_on" => Self::CreatedOn2,
-                "modified_on" => Self::ModifiedOn,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListContactsLeanOrderBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedOn => "created_on",
-            Self::CreatedOn2 => "-created_on",
-            Self::ModifiedOn => "modified_on",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListContactsLeanOrderBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListContactsLeanOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
+    ModifiedOn = "modified_on" }
+);
 /// The schema at `#/paths/~1api~1v2~1contacts.json/get/parameters/8/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2869,47 +2148,10 @@ pub enum ListContactsOrderBy {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListContactsOrderBy {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListContactsOrderBy {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "created_on" => Self::CreatedOn,
-                "-created_on" => Self::CreatedOn2,
-                "modified_on" => Self::ModifiedOn,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListContactsOrderBy {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreatedOn => "created_on",
-            Self::CreatedOn2 => "-created_on",
-            Self::ModifiedOn => "modified_on",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListContactsOrderBy {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListContactsOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
+    ModifiedOn = "modified_on" }
+);
 /// The schema at `#/paths/~1api~1v2~1flows.json/get/parameters/1/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2932,49 +2174,10 @@ pub enum ListFlowsType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListFlowsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListFlowsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "message" => Self::Message,
-                "voice" => Self::Voice,
-                "background" => Self::Background,
-                "survey" => Self::Survey,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListFlowsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Message => "message",
-            Self::Voice => "voice",
-            Self::Background => "background",
-            Self::Survey => "survey",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListFlowsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListFlowsType { Message = "message", Voice = "voice", Background = "background",
+    Survey = "survey" }
+);
 /// The schema at `#/paths/~1api~1v2~1messages.json/get/parameters/4/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -3003,55 +2206,10 @@ pub enum ListMessagesFolder {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListMessagesFolder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListMessagesFolder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "inbox" => Self::Inbox,
-                "flows" => Self::Flows,
-                "archived" => Self::Archived,
-                "outbox" => Self::Outbox,
-                "failed" => Self::Failed,
-                "sent" => Self::Sent,
-                "incoming" => Self::Incoming,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListMessagesFolder {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbox => "inbox",
-            Self::Flows => "flows",
-            Self::Archived => "archived",
-            Self::Outbox => "outbox",
-            Self::Failed => "failed",
-            Self::Sent => "sent",
-            Self::Incoming => "incoming",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListMessagesFolder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListMessagesFolder { Inbox = "inbox", Flows = "flows", Archived = "archived", Outbox
+    = "outbox", Failed = "failed", Sent = "sent", Incoming = "incoming" }
+);
 /// The schema at `#/paths/~1api~1v2~1templates.json/get/parameters/2/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -3086,61 +2244,10 @@ pub enum ListTemplatesStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListTemplatesStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListTemplatesStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "A" => Self::A,
-                "I" => Self::I,
-                "P" => Self::P,
-                "R" => Self::R,
-                "E" => Self::E,
-                "D" => Self::D,
-                "S" => Self::S,
-                "L" => Self::L,
-                "U" => Self::U,
-                "T" => Self::T,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListTemplatesStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::I => "I",
-            Self::P => "P",
-            Self::R => "R",
-            Self::E => "E",
-            Self::D => "D",
-            Self::S => "S",
-            Self::L => "L",
-            Self::U => "U",
-            Self::T => "T",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListTemplatesStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListTemplatesStatus { A = "A", I = "I", P = "P", R = "R", E = "E", D = "D", S = "S",
+    L = "L", U = "U", T = "T" }
+);
 /// The schema at `#/paths/~1api~1v2~1users.json/get/parameters/0/schema/items`.
 #[derive(
     ::std::fmt::Debug,
@@ -3167,53 +2274,10 @@ pub enum ListUsersRoleItem {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for ListUsersRoleItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ListUsersRoleItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "administrator" => Self::Administrator,
-                "editor" => Self::Editor,
-                "viewer" => Self::Viewer,
-                "agent" => Self::Agent,
-                "surveyor" => Self::Surveyor,
-                "marketing" => Self::Marketing,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl ListUsersRoleItem {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::Editor => "editor",
-            Self::Viewer => "viewer",
-            Self::Agent => "agent",
-            Self::Surveyor => "surveyor",
-            Self::Marketing => "marketing",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for ListUsersRoleItem {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    ListUsersRoleItem { Administrator = "administrator", Editor = "editor", Viewer =
+    "viewer", Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
+);
 /// A message.
 #[derive(
     ::std::fmt::Debug,
@@ -3320,51 +2384,10 @@ pub enum MessageActionRequestAction {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MessageActionRequestAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageActionRequestAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "label" => Self::Label,
-                "unlabel" => Self::Unlabel,
-                "archive" => Self::Archive,
-                "restore" => Self::Restore,
-                "delete" => Self::Delete,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MessageActionRequestAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Label => "label",
-            Self::Unlabel => "unlabel",
-            Self::Archive => "archive",
-            Self::Restore => "restore",
-            Self::Delete => "delete",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MessageActionRequestAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    MessageActionRequestAction { Label = "label", Unlabel = "unlabel", Archive =
+    "archive", Restore = "restore", Delete = "delete" }
+);
 /// An attachment of a message.
 #[derive(
     ::std::fmt::Debug,
@@ -3397,45 +2420,7 @@ pub enum MessageDirection {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MessageDirection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageDirection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "in" => Self::In,
-                "out" => Self::Out,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MessageDirection {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "in",
-            Self::Out => "out",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MessageDirection {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(MessageDirection { In = "in", Out = "out" });
 /// A cursor page of messages.
 #[derive(
     ::std::fmt::Debug,
@@ -3488,61 +2473,11 @@ pub enum MessageStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MessageStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "initializing" => Self::Initializing,
-                "queued" => Self::Queued,
-                "wired" => Self::Wired,
-                "sent" => Self::Sent,
-                "delivered" => Self::Delivered,
-                "handled" => Self::Handled,
-                "errored" => Self::Errored,
-                "failed" => Self::Failed,
-                "resent" => Self::Resent,
-                "read" => Self::Read,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MessageStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initializing => "initializing",
-            Self::Queued => "queued",
-            Self::Wired => "wired",
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Handled => "handled",
-            Self::Errored => "errored",
-            Self::Failed => "failed",
-            Self::Resent => "resent",
-            Self::Read => "read",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MessageStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    MessageStatus { Initializing = "initializing", Queued = "queued", Wired = "wired",
+    Sent = "sent", Delivered = "delivered", Handled = "handled", Errored = "errored",
+    Failed = "failed", Resent = "resent", Read = "read" }
+);
 /// How the message was handled.
 #[derive(
     ::std::fmt::Debug,
@@ -3563,47 +2498,9 @@ pub enum MessageType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MessageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "inbox" => Self::Inbox,
-                "flow" => Self::Flow,
-                "ivr" => Self::Ivr,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MessageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbox => "inbox",
-            Self::Flow => "flow",
-            Self::Ivr => "ivr",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MessageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    MessageType { Inbox = "inbox", Flow = "flow", Ivr = "ivr" }
+);
 /// Visibility of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -3624,47 +2521,9 @@ pub enum MessageVisibility {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MessageVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MessageVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "visible" => Self::Visible,
-                "archived" => Self::Archived,
-                "deleted" => Self::Deleted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MessageVisibility {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Visible => "visible",
-            Self::Archived => "archived",
-            Self::Deleted => "deleted",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MessageVisibility {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    MessageVisibility { Visible = "visible", Archived = "archived", Deleted = "deleted" }
+);
 /// A product of the workspace's WhatsApp catalog.
 #[derive(
     ::std::fmt::Debug,
@@ -3924,49 +2783,10 @@ pub enum RunExitType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RunExitType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RunExitType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "completed" => Self::Completed,
-                "interrupted" => Self::Interrupted,
-                "expired" => Self::Expired,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RunExitType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Completed => "completed",
-            Self::Interrupted => "interrupted",
-            Self::Expired => "expired",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RunExitType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RunExitType { Completed = "completed", Interrupted = "interrupted", Expired =
+    "expired", Failed = "failed" }
+);
 /// A cursor page of flow runs.
 #[derive(
     ::std::fmt::Debug,
@@ -4120,63 +2940,12 @@ pub enum TemplateTranslationStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TemplateTranslationStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TemplateTranslationStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "approved" => Self::Approved,
-                "in_appeal" => Self::InAppeal,
-                "pending" => Self::Pending,
-                "pending_deletion" => Self::PendingDeletion,
-                "deleted" => Self::Deleted,
-                "disabled" => Self::Disabled,
-                "locked" => Self::Locked,
-                "rejected" => Self::Rejected,
-                "unsupported_language" => Self::UnsupportedLanguage,
-                "paused" => Self::Paused,
-                "limit_exceeded" => Self::LimitExceeded,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TemplateTranslationStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "approved",
-            Self::InAppeal => "in_appeal",
-            Self::Pending => "pending",
-            Self::PendingDeletion => "pending_deletion",
-            Self::Deleted => "deleted",
-            Self::Disabled => "disabled",
-            Self::Locked => "locked",
-            Self::Rejected => "rejected",
-            Self::UnsupportedLanguage => "unsupported_language",
-            Self::Paused => "paused",
-            Self::LimitExceeded => "limit_exceeded",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TemplateTranslationStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TemplateTranslationStatus { Approved = "approved", InAppeal = "in_appeal", Pending =
+    "pending", PendingDeletion = "pending_deletion", Deleted = "deleted", Disabled =
+    "disabled", Locked = "locked", Rejected = "rejected", UnsupportedLanguage =
+    "unsupported_language", Paused = "paused", LimitExceeded = "limit_exceeded" }
+);
 /// A ticket.
 #[derive(
     ::std::fmt::Debug,
@@ -4263,53 +3032,11 @@ pub enum TicketActionRequestAction {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TicketActionRequestAction {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TicketActionRequestAction {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "assign" => Self::Assign,
-                "add_note" => Self::AddNote,
-                "change_topic" => Self::ChangeTopic,
-                "change_ticketer" => Self::ChangeTicketer,
-                "close" => Self::Close,
-                "reopen" => Self::Reopen,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TicketActionRequestAction {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Assign => "assign",
-            Self::AddNote => "add_note",
-            Self::ChangeTopic => "change_topic",
-            Self::ChangeTicketer => "change_ticketer",
-            Self::Close => "close",
-            Self::Reopen => "reopen",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TicketActionRequestAction {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TicketActionRequestAction { Assign = "assign", AddNote = "add_note", ChangeTopic =
+    "change_topic", ChangeTicketer = "change_ticketer", Close = "close", Reopen =
+    "reopen" }
+);
 /// A cursor page of tickets.
 #[derive(
     ::std::fmt::Debug,
@@ -4346,45 +3073,7 @@ pub enum TicketStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TicketStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TicketStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "open" => Self::Open,
-                "closed" => Self::Closed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TicketStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "open",
-            Self::Closed => "closed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TicketStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(TicketStatus { Open = "open", Closed = "closed" });
 /// A ticketing service connected to the workspace.
 #[derive(
     ::std::fmt::Debug,
@@ -4580,53 +3269,10 @@ pub enum UserRole {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for UserRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "administrator" => Self::Administrator,
-                "editor" => Self::Editor,
-                "viewer" => Self::Viewer,
-                "agent" => Self::Agent,
-                "surveyor" => Self::Surveyor,
-                "marketing" => Self::Marketing,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl UserRole {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Administrator => "administrator",
-            Self::Editor => "editor",
-            Self::Viewer => "viewer",
-            Self::Agent => "agent",
-            Self::Surveyor => "surveyor",
-            Self::Marketing => "marketing",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for UserRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    UserRole { Administrator = "administrator", Editor = "editor", Viewer = "viewer",
+    Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
+);
 /// A WhatsApp broadcast. `metadata` holds the `msg` that was sent (plus server bookkeeping such as the queue).
 #[derive(
     ::std::fmt::Debug,
@@ -4716,47 +3362,11 @@ pub enum WhatsappBroadcastCreateQueue {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for WhatsappBroadcastCreateQueue {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WhatsappBroadcastCreateQueue {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "wpp_broadcast_batch" => Self::WppBroadcastBatch,
-                "template_batch" => Self::TemplateBatch,
-                "template_notification_batch" => Self::TemplateNotificationBatch,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl WhatsappBroadcastCreateQueue {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WppBroadcastBatch => "wpp_broadcast_batch",
-            Self::TemplateBatch => "template_batch",
-            Self::TemplateNotificationBatch => "template_notification_batch",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for WhatsappBroadcastCreateQueue {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    WhatsappBroadcastCreateQueue { WppBroadcastBatch = "wpp_broadcast_batch",
+    TemplateBatch = "template_batch", TemplateNotificationBatch =
+    "template_notification_batch" }
+);
 /// A cursor page of WhatsApp broadcasts.
 #[derive(
     ::std::fmt::Debug,
@@ -4795,47 +3405,9 @@ pub enum WhatsappBroadcastStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for WhatsappBroadcastStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WhatsappBroadcastStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "queued" => Self::Queued,
-                "sent" => Self::Sent,
-                "failed" => Self::Failed,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl WhatsappBroadcastStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Queued => "queued",
-            Self::Sent => "sent",
-            Self::Failed => "failed",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for WhatsappBroadcastStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    WhatsappBroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
+);
 /// A call-to-action URL message.
 #[derive(
     ::std::fmt::Debug,
@@ -4956,51 +3528,10 @@ pub enum WhatsappFlowStatus {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for WhatsappFlowStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WhatsappFlowStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "DRAFT" => Self::Draft,
-                "PUBLISHED" => Self::Published,
-                "DEPRECATED" => Self::Deprecated,
-                "BLOCKED" => Self::Blocked,
-                "THROTTLED" => Self::Throttled,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl WhatsappFlowStatus {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Published => "PUBLISHED",
-            Self::Deprecated => "DEPRECATED",
-            Self::Blocked => "BLOCKED",
-            Self::Throttled => "THROTTLED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for WhatsappFlowStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    WhatsappFlowStatus { Draft = "DRAFT", Published = "PUBLISHED", Deprecated =
+    "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
+);
 /// One item of a list message.
 #[derive(
     ::std::fmt::Debug,
@@ -5217,44 +3748,7 @@ pub enum WorkspaceDateStyle {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for WorkspaceDateStyle {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspaceDateStyle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "day_first" => Self::DayFirst,
-                "month_first" => Self::MonthFirst,
-                "year_first" => Self::YearFirst,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl WorkspaceDateStyle {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DayFirst => "day_first",
-            Self::MonthFirst => "month_first",
-            Self::YearFirst => "year_first",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for WorkspaceDateStyle {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    WorkspaceDateStyle { DayFirst = "day_first", MonthFirst = "month_first", YearFirst =
+    "year_first" }
+);

@@ -125,45 +125,9 @@ pub enum CreateMeetingRequestRoomMode {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for CreateMeetingRequestRoomMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestRoomMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "normal" => Self::Normal,
-                "group" => Self::Group,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl CreateMeetingRequestRoomMode {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "normal",
-            Self::Group => "group",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateMeetingRequestRoomMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    CreateMeetingRequestRoomMode { Normal = "normal", Group = "group" }
+);
 /// Format of the generated room name: `uuid` (8-4-4-4-12) or `human-short` (six distinguishable characters).
 #[derive(
     ::std::fmt::Debug,
@@ -182,45 +146,9 @@ pub enum CreateMeetingRequestRoomNamePattern {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for CreateMeetingRequestRoomNamePattern {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestRoomNamePattern {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "uuid" => Self::Uuid,
-                "human-short" => Self::HumanShort,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl CreateMeetingRequestRoomNamePattern {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uuid => "uuid",
-            Self::HumanShort => "human-short",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateMeetingRequestRoomNamePattern {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    CreateMeetingRequestRoomNamePattern { Uuid = "uuid", HumanShort = "human-short" }
+);
 /// Room template. `viewerMode` creates a locked `group` room and adds `hostRoomUrl`
 /// and `viewerRoomUrl` to the response.
 #[derive(
@@ -238,43 +166,9 @@ pub enum CreateMeetingRequestTemplateType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for CreateMeetingRequestTemplateType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateMeetingRequestTemplateType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "viewerMode" => Self::ViewerMode,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl CreateMeetingRequestTemplateType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ViewerMode => "viewerMode",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for CreateMeetingRequestTemplateType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    CreateMeetingRequestTemplateType { ViewerMode = "viewerMode" }
+);
 /// The transcription to summarise.
 #[derive(
     ::std::fmt::Debug,
@@ -405,49 +299,10 @@ pub enum LiveTranscriptionOptionsStartTrigger {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for LiveTranscriptionOptionsStartTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LiveTranscriptionOptionsStartTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "none" => Self::None,
-                "manual" => Self::Manual,
-                "automatic" => Self::Automatic,
-                "automatic-2nd-participant" => Self::Automatic2ndParticipant,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl LiveTranscriptionOptionsStartTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Manual => "manual",
-            Self::Automatic => "automatic",
-            Self::Automatic2ndParticipant => "automatic-2nd-participant",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for LiveTranscriptionOptionsStartTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    LiveTranscriptionOptionsStartTrigger { None = "none", Manual = "manual", Automatic =
+    "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
+);
 /// A transient meeting room.
 #[derive(
     ::std::fmt::Debug,
@@ -516,45 +371,9 @@ pub enum MeetingField {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for MeetingField {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MeetingField {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "hostRoomUrl" => Self::HostRoomUrl,
-                "viewerRoomUrl" => Self::ViewerRoomUrl,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl MeetingField {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HostRoomUrl => "hostRoomUrl",
-            Self::ViewerRoomUrl => "viewerRoomUrl",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for MeetingField {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    MeetingField { HostRoomUrl = "hostRoomUrl", ViewerRoomUrl = "viewerRoomUrl" }
+);
 /// One page of meetings.
 #[derive(
     ::std::fmt::Debug,
@@ -858,45 +677,10 @@ pub enum RecordingDestinationAuthenticationType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RecordingDestinationAuthenticationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordingDestinationAuthenticationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "accessKey" => Self::AccessKey,
-                "roleBased" => Self::RoleBased,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RecordingDestinationAuthenticationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessKey => "accessKey",
-            Self::RoleBased => "roleBased",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RecordingDestinationAuthenticationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RecordingDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
+    "roleBased" }
+);
 /// Recording file format; defaults to the organization setting.
 #[derive(
     ::std::fmt::Debug,
@@ -915,45 +699,9 @@ pub enum RecordingDestinationFileFormat {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RecordingDestinationFileFormat {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordingDestinationFileFormat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "mkv" => Self::Mkv,
-                "mp4" => Self::Mp4,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RecordingDestinationFileFormat {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mkv => "mkv",
-            Self::Mp4 => "mp4",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RecordingDestinationFileFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RecordingDestinationFileFormat { Mkv = "mkv", Mp4 = "mp4" }
+);
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
 #[derive(
     ::std::fmt::Debug,
@@ -972,45 +720,9 @@ pub enum RecordingDestinationProvider {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RecordingDestinationProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordingDestinationProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "s3" => Self::S3,
-                "whereby" => Self::Whereby,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RecordingDestinationProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Whereby => "whereby",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RecordingDestinationProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RecordingDestinationProvider { S3 = "s3", Whereby = "whereby" }
+);
 /// How the meeting is recorded.
 #[derive(
     ::std::fmt::Debug,
@@ -1057,49 +769,10 @@ pub enum RecordingOptionsStartTrigger {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RecordingOptionsStartTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordingOptionsStartTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "none" => Self::None,
-                "prompt" => Self::Prompt,
-                "automatic" => Self::Automatic,
-                "automatic-2nd-participant" => Self::Automatic2ndParticipant,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RecordingOptionsStartTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Prompt => "prompt",
-            Self::Automatic => "automatic",
-            Self::Automatic2ndParticipant => "automatic-2nd-participant",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RecordingOptionsStartTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RecordingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
+    "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
+);
 /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
 #[derive(
     ::std::fmt::Debug,
@@ -1120,47 +793,9 @@ pub enum RecordingOptionsType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RecordingOptionsType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RecordingOptionsType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "none" => Self::None,
-                "local" => Self::Local,
-                "cloud" => Self::Cloud,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RecordingOptionsType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Local => "local",
-            Self::Cloud => "cloud",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RecordingOptionsType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RecordingOptionsType { None = "none", Local = "local", Cloud = "cloud" }
+);
 /// One page of recordings.
 #[derive(
     ::std::fmt::Debug,
@@ -1215,49 +850,10 @@ pub enum RoomBackgroundPresetPalette {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RoomBackgroundPresetPalette {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoomBackgroundPresetPalette {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "default" => Self::Default,
-                "grey" => Self::Grey,
-                "purple" => Self::Purple,
-                "burgund" => Self::Burgund,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RoomBackgroundPresetPalette {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Grey => "grey",
-            Self::Purple => "purple",
-            Self::Burgund => "burgund",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RoomBackgroundPresetPalette {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RoomBackgroundPresetPalette { Default = "default", Grey = "grey", Purple = "purple",
+    Burgund = "burgund" }
+);
 /// Background image.
 #[derive(
     ::std::fmt::Debug,
@@ -1280,49 +876,10 @@ pub enum RoomBackgroundPresetTheme {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RoomBackgroundPresetTheme {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoomBackgroundPresetTheme {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "default" => Self::Default,
-                "mountains" => Self::Mountains,
-                "characters" => Self::Characters,
-                "rocks" => Self::Rocks,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RoomBackgroundPresetTheme {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Mountains => "mountains",
-            Self::Characters => "characters",
-            Self::Rocks => "rocks",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RoomBackgroundPresetTheme {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RoomBackgroundPresetTheme { Default = "default", Mountains = "mountains", Characters
+    = "characters", Rocks = "rocks" }
+);
 #[cfg(feature = "all-types")]
 /// A custom background image (PNG at least 1400 px wide, at most 600 kB, recommended).
 #[derive(
@@ -1581,45 +1138,9 @@ pub enum RoomThemeTokensRequestTokensPreset {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for RoomThemeTokensRequestTokensPreset {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RoomThemeTokensRequestTokensPreset {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "custom" => Self::Custom,
-                "default" => Self::Default,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl RoomThemeTokensRequestTokensPreset {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "custom",
-            Self::Default => "default",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for RoomThemeTokensRequestTokensPreset {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    RoomThemeTokensRequestTokensPreset { Custom = "custom", Default = "default" }
+);
 /// Where the stream goes.
 #[derive(
     ::std::fmt::Debug,
@@ -1671,47 +1192,10 @@ pub enum StreamingOptionsStartTrigger {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for StreamingOptionsStartTrigger {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamingOptionsStartTrigger {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "none" => Self::None,
-                "prompt" => Self::Prompt,
-                "automatic" => Self::Automatic,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl StreamingOptionsStartTrigger {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Prompt => "prompt",
-            Self::Automatic => "automatic",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for StreamingOptionsStartTrigger {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    StreamingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
+    "automatic" }
+);
 /// An AI summary of a transcription (beta). The official spec gives only the required
 /// list and an example; the property types come from that example.
 ///
@@ -1796,53 +1280,11 @@ pub enum SummaryTemplate {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for SummaryTemplate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SummaryTemplate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "SOAP" => Self::Soap,
-                "Extended SOAP" => Self::ExtendedSoap,
-                "General Narrative" => Self::GeneralNarrative,
-                "General Bulleted" => Self::GeneralBulleted,
-                "Educational Lecture" => Self::EducationalLecture,
-                "Educational Tutoring" => Self::EducationalTutoring,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl SummaryTemplate {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Soap => "SOAP",
-            Self::ExtendedSoap => "Extended SOAP",
-            Self::GeneralNarrative => "General Narrative",
-            Self::GeneralBulleted => "General Bulleted",
-            Self::EducationalLecture => "Educational Lecture",
-            Self::EducationalTutoring => "Educational Tutoring",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for SummaryTemplate {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    SummaryTemplate { Soap = "SOAP", ExtendedSoap = "Extended SOAP", GeneralNarrative =
+    "General Narrative", GeneralBulleted = "General Bulleted", EducationalLecture =
+    "Educational Lecture", EducationalTutoring = "Educational Tutoring" }
+);
 /// A transcription of a session (live) or of a recording.
 #[derive(
     ::std::fmt::Debug,
@@ -1960,45 +1402,10 @@ pub enum TranscriptionDestinationAuthenticationType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TranscriptionDestinationAuthenticationType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TranscriptionDestinationAuthenticationType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "accessKey" => Self::AccessKey,
-                "roleBased" => Self::RoleBased,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TranscriptionDestinationAuthenticationType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessKey => "accessKey",
-            Self::RoleBased => "roleBased",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TranscriptionDestinationAuthenticationType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TranscriptionDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
+    "roleBased" }
+);
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
 #[derive(
     ::std::fmt::Debug,
@@ -2017,45 +1424,9 @@ pub enum TranscriptionDestinationProvider {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TranscriptionDestinationProvider {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TranscriptionDestinationProvider {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "s3" => Self::S3,
-                "whereby" => Self::Whereby,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TranscriptionDestinationProvider {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Whereby => "whereby",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TranscriptionDestinationProvider {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TranscriptionDestinationProvider { S3 = "s3", Whereby = "whereby" }
+);
 /// One page of transcriptions.
 #[derive(
     ::std::fmt::Debug,
@@ -2091,47 +1462,9 @@ pub enum TranscriptionState {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TranscriptionState {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TranscriptionState {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "ready" => Self::Ready,
-                "failed" => Self::Failed,
-                "in_progress" => Self::InProgress,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TranscriptionState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ready => "ready",
-            Self::Failed => "failed",
-            Self::InProgress => "in_progress",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TranscriptionState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TranscriptionState { Ready = "ready", Failed = "failed", InProgress = "in_progress" }
+);
 /// Whether the files are kept by Whereby or in your own storage.
 #[derive(
     ::std::fmt::Debug,
@@ -2150,45 +1483,10 @@ pub enum TranscriptionStorageType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TranscriptionStorageType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TranscriptionStorageType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "WHEREBY_HOSTED" => Self::WherebyHosted,
-                "SELF_HOSTED" => Self::SelfHosted,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TranscriptionStorageType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WherebyHosted => "WHEREBY_HOSTED",
-            Self::SelfHosted => "SELF_HOSTED",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TranscriptionStorageType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TranscriptionStorageType { WherebyHosted = "WHEREBY_HOSTED", SelfHosted =
+    "SELF_HOSTED" }
+);
 /// `LIVE_TRANSCRIPTION` (session transcription) or `RECORDING_TRANSCRIPTION` (made from a recording).
 #[derive(
     ::std::fmt::Debug,
@@ -2207,42 +1505,7 @@ pub enum TranscriptionType {
     /// A value this crate does not know yet, kept as sent.
     Unknown(::std::string::String),
 }
-impl ::serde::Serialize for TranscriptionType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TranscriptionType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(
-            match value.as_str() {
-                "LIVE_TRANSCRIPTION" => Self::LiveTranscription,
-                "RECORDING_TRANSCRIPTION" => Self::RecordingTranscription,
-                _ => Self::Unknown(value),
-            },
-        )
-    }
-}
-impl TranscriptionType {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LiveTranscription => "LIVE_TRANSCRIPTION",
-            Self::RecordingTranscription => "RECORDING_TRANSCRIPTION",
-            Self::Unknown(other) => other.as_str(),
-        }
-    }
-}
-impl ::std::fmt::Display for TranscriptionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+::oagen_runtime::string_enum!(
+    TranscriptionType { LiveTranscription = "LIVE_TRANSCRIPTION", RecordingTranscription
+    = "RECORDING_TRANSCRIPTION" }
+);

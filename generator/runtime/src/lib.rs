@@ -53,6 +53,13 @@ mod request;
 mod response;
 mod retry;
 mod serde_helpers;
+mod string_enum;
+
+/// What the macros of this crate expand to; not a public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// Reference-counted byte buffers, re-exported for generated code.
 pub use bytes::Bytes;

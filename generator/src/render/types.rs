@@ -70,27 +70,16 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 let d = format!(" `{}`", value.replace('`', "'"));
                 quote!(#[doc = #d] #n,)
             });
-            let arms = variants.iter().map(|v| {
+            let pairs = variants.iter().map(|v| {
                 let n = ident(&v.name);
                 let value = &v.value;
-                quote!(Self::#n => #value,)
+                quote!(#n = #value)
             });
-            // Serde impls written out rather than derived: the derive with an untagged
-            // catch-all buffers and retries, and costs the compiler several times more
-            // (thousands of enums in large specs).
-            let from_str = if variants.is_empty() {
-                quote!(::std::result::Result::Ok(Self::Unknown(value)))
-            } else {
-                let from_arms = variants.iter().map(|v| {
-                    let n = ident(&v.name);
-                    let value = &v.value;
-                    quote!(#value => Self::#n,)
-                });
-                quote!(::std::result::Result::Ok(match value.as_str() {
-                    #(#from_arms)*
-                    _ => Self::Unknown(value),
-                }))
-            };
+            // The impls (as_str, Display, and serde through the wire string with
+            // `Unknown` for the rest) come from one runtime macro rather than being written
+            // out per enum: large specs have thousands of string enums. Not derived: serde's
+            // derive with an untagged catch-all buffers and retries, and costs the compiler
+            // several times more.
             quote! {
                 #doc
                 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
@@ -99,31 +88,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
                     /// A value this crate does not know yet, kept as sent.
                     Unknown(::std::string::String),
                 }
-                impl ::serde::Serialize for #name {
-                    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-                impl<'de> ::serde::Deserialize<'de> for #name {
-                    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                        let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                        #from_str
-                    }
-                }
-                impl #name {
-                    /// The value as sent on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #(#arms)*
-                            Self::Unknown(other) => other.as_str(),
-                        }
-                    }
-                }
-                impl ::std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
+                ::oagen_runtime::string_enum!(#name { #(#pairs),* });
             }
         }
         TypeKind::Enum {

@@ -48,7 +48,8 @@ DIR_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$DIR/package.json" |
 OCTO_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORK/npm/node_modules/@octokit/openapi/package.json" | sed -n 1p)
 
 # 2. The generator, release build.
-(cd "$ROOT" && cargo build --release -p oagen -q)
+# (into the workspace's own target dir: $OAGEN, not the corpus crates' shared one)
+(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release -p oagen -q)
 
 # 3. The spec list: version from the first bytes of each file (the directory writes
 # `openapi` first), a seeded sample of 3.0 by sorting on sha256(seed:path).

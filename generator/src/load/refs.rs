@@ -44,7 +44,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::walk::{self, ref_of, Kind};
+use super::walk::{self, get, get_mut, ref_of, Kind};
 use super::{pointer_escape, pointer_tokens, Ctx, FileState};
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -197,13 +197,12 @@ pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
         if r.over_budget {
             break;
         }
-        let sites: Vec<(String, Kind, String)> = walk::walk(doc, &w.ptr, w.kind)
-            .into_iter()
-            .filter_map(|n| {
-                let s = doc.pointer(&n.ptr).and_then(ref_of)?.to_string();
-                Some((n.ptr, n.kind, s))
-            })
-            .collect();
+        let mut sites: Vec<(String, Kind, String)> = Vec::new();
+        walk::visit(doc, &w.ptr, w.kind, false, |ptr, kind, _, value| {
+            if let Some(s) = ref_of(value) {
+                sites.push((ptr.to_string(), kind, s.to_string()));
+            }
+        });
         for (site, kind, reference) in sites {
             r.site(doc, &w, &site, kind, &reference);
         }
@@ -304,7 +303,7 @@ impl Resolver<'_> {
         // Another file.
         let display = self.ctx.display_path(&file);
         let value = match self.ctx.file(&file, self.diags) {
-            FileState::Loaded(v) => match v.pointer(&target.pointer) {
+            FileState::Loaded(v) => match get(v, &target.pointer) {
                 Some(t) => Ok(t.clone()),
                 None => Err(suggest(v, &target.pointer)),
             },
@@ -396,7 +395,7 @@ impl Resolver<'_> {
         reference: &str,
         pointer: &str,
     ) {
-        let Some(value) = doc.pointer(pointer) else {
+        let Some(value) = get(doc, pointer) else {
             let mut d = Diagnostic::error(
                 "dangling-ref",
                 format!("reference `{reference}` points at nothing"),
@@ -424,7 +423,7 @@ impl Resolver<'_> {
                 if seen.contains(&end) {
                     return;
                 }
-                let Some(v) = doc.pointer(&next.pointer) else {
+                let Some(v) = get(doc, &next.pointer) else {
                     break;
                 };
                 seen.push(std::mem::replace(&mut end, next.pointer));
@@ -533,7 +532,7 @@ impl Resolver<'_> {
             self.budget_exceeded(site);
             return;
         }
-        let Some(slot) = doc.pointer_mut(site) else {
+        let Some(slot) = get_mut(doc, site) else {
             return;
         };
         if let (Some(old), Some(new)) = (slot.as_object(), value.as_object_mut()) {
@@ -655,7 +654,7 @@ pub fn component_name(file: &Path, pointer: &str) -> String {
 }
 
 fn set_ref(doc: &mut Value, site: &str, new_ref: String) {
-    if let Some(obj) = doc.pointer_mut(site).and_then(Value::as_object_mut) {
+    if let Some(obj) = get_mut(doc, site).and_then(Value::as_object_mut) {
         obj.insert("$ref".into(), Value::String(new_ref));
     }
 }
@@ -679,7 +678,7 @@ fn count_nodes(v: &Value) -> usize {
 fn suggest(doc: &Value, pointer: &str) -> Option<String> {
     let i = pointer.rfind('/')?;
     let (parent, last) = (&pointer[..i], super::pointer_unescape(&pointer[i + 1..]));
-    let obj = doc.pointer(parent)?.as_object()?;
+    let obj = get(doc, parent)?.as_object()?;
     let lower = last.to_lowercase();
     let mut best: Option<(usize, &String)> = None;
     for key in obj.keys() {
@@ -711,11 +710,12 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 /// Reports every chain of local refs that only points at refs and loops.
 fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
-    let sites: Vec<String> = walk::walk(doc, "", Kind::Document)
-        .into_iter()
-        .filter(|n| doc.pointer(&n.ptr).and_then(ref_of).is_some())
-        .map(|n| n.ptr)
-        .collect();
+    let mut sites: Vec<String> = Vec::new();
+    walk::visit(doc, "", Kind::Document, false, |ptr, _, _, value| {
+        if ref_of(value).is_some() {
+            sites.push(ptr.to_string());
+        }
+    });
     // Pointers known not to lead into a cycle, or already reported.
     let mut settled: BTreeSet<String> = BTreeSet::new();
     for site in sites {
@@ -726,8 +726,7 @@ fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
         let mut cur = site;
         let mut cycle_start = None;
         for _ in 0..MAX_CHAIN {
-            let Some(next) = doc
-                .pointer(&cur)
+            let Some(next) = get(doc, &cur)
                 .and_then(ref_of)
                 .and_then(|r| parse_ref(r).ok())
                 .filter(|t| t.file.is_none())
@@ -735,7 +734,7 @@ fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
             else {
                 break;
             };
-            if doc.pointer(&next).and_then(ref_of).is_none() || settled.contains(&next) {
+            if get(doc, &next).and_then(ref_of).is_none() || settled.contains(&next) {
                 break;
             }
             if let Some(i) = chain.iter().position(|p| *p == next) {

@@ -46,7 +46,7 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::{walk, Kind};
+use super::walk::{get_mut, walk, Kind};
 use super::SourceMap;
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -57,7 +57,7 @@ pub(crate) fn normalize(doc: &mut Value, sources: &SourceMap, diags: &mut Diagno
     // Pass 1: null branches, judged on the schemas as written.
     let nodes = walk(doc, "", Kind::Document);
     for node in nodes.iter().rev().filter(|n| n.kind == Kind::Schema) {
-        if let Some(obj) = doc.pointer_mut(&node.ptr).and_then(Value::as_object_mut) {
+        if let Some(obj) = get_mut(doc, &node.ptr).and_then(Value::as_object_mut) {
             lift_null_branches(obj);
         }
     }
@@ -66,7 +66,7 @@ pub(crate) fn normalize(doc: &mut Value, sources: &SourceMap, diags: &mut Diagno
     // rewrite never moves a node still to be visited.
     let nodes = walk(doc, "", Kind::Document);
     for node in nodes.iter().rev() {
-        let Some(value) = doc.pointer_mut(&node.ptr) else {
+        let Some(value) = get_mut(doc, &node.ptr) else {
             continue;
         };
         match node.kind {

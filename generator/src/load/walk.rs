@@ -9,8 +9,6 @@
 
 use serde_json::Value;
 
-use super::pointer_escape;
-
 /// What an OpenAPI node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Kind {
@@ -187,70 +185,190 @@ fn model_ignores(kind: Kind, key: &str) -> bool {
 
 fn walk_impl(doc: &Value, start: &str, kind: Kind, model_only: bool) -> Vec<Node> {
     let mut out = Vec::new();
-    let Some(root) = doc.pointer(start) else {
-        return out;
+    visit(doc, start, kind, model_only, |ptr, kind, bool_ok, _| {
+        out.push(Node {
+            ptr: ptr.to_string(),
+            kind,
+            bool_ok,
+        });
+    });
+    out
+}
+
+/// The reference tokens a visited node adds to its parent's pointer.
+#[derive(Clone, Copy)]
+enum Tok<'a> {
+    /// The starting node: its pointer is the one given.
+    Start,
+    Key(&'a str),
+    KeyKey(&'a str, &'a str),
+    KeyIndex(&'a str, usize),
+}
+
+/// Appends `/token`, escaped, to a pointer.
+pub(crate) fn push_token(ptr: &mut String, token: &str) {
+    ptr.push('/');
+    if !token.contains(['~', '/']) {
+        ptr.push_str(token);
+        return;
+    }
+    for c in token.chars() {
+        match c {
+            '~' => ptr.push_str("~0"),
+            '/' => ptr.push_str("~1"),
+            c => ptr.push(c),
+        }
+    }
+}
+
+fn push_index(ptr: &mut String, i: usize) {
+    use std::fmt::Write;
+    ptr.push('/');
+    let _ = write!(ptr, "{i}");
+}
+
+/// The walk behind [`walk`] and [`walk_model`]: calls `f(pointer, kind,
+/// bool_ok, value)` for each node in the same order, building each pointer
+/// in one reused buffer instead of a string per node.
+pub(crate) fn visit<'a>(
+    doc: &'a Value,
+    start: &str,
+    kind: Kind,
+    model_only: bool,
+    mut f: impl FnMut(&str, Kind, bool, &'a Value),
+) {
+    let Some(root) = get(doc, start) else {
+        return;
     };
-    let mut stack: Vec<(String, &Value, Kind, bool)> = vec![(start.to_string(), root, kind, false)];
-    while let Some((ptr, value, kind, bool_ok)) = stack.pop() {
+    // (length of the parent's pointer, tokens below it, node, kind, bool_ok)
+    type Entry<'a> = (usize, Tok<'a>, &'a Value, Kind, bool);
+    let mut stack: Vec<Entry<'a>> = vec![(0, Tok::Start, root, kind, false)];
+    let mut ptr = String::with_capacity(256);
+    while let Some((parent_len, tok, value, kind, bool_ok)) = stack.pop() {
+        // Pre-order: the buffer holds a descendant of this node's parent (or
+        // the parent itself), so cutting it back yields the parent.
+        ptr.truncate(parent_len);
+        match tok {
+            Tok::Start => ptr.push_str(start),
+            Tok::Key(k) => push_token(&mut ptr, k),
+            Tok::KeyKey(k, n) => {
+                push_token(&mut ptr, k);
+                push_token(&mut ptr, n);
+            }
+            Tok::KeyIndex(k, i) => {
+                push_token(&mut ptr, k);
+                push_index(&mut ptr, i);
+            }
+        }
+        f(&ptr, kind, bool_ok, value);
         let Some(obj) = value.as_object() else {
-            out.push(Node { ptr, kind, bool_ok });
             continue;
         };
         let is_ref = obj.get("$ref").is_some_and(Value::is_string);
-        let mut kids: Vec<(String, &Value, Kind, bool)> = Vec::new();
-        if !is_ref || kind == Kind::Schema {
-            for (key, child) in obj {
-                let entry = match kind {
-                    Kind::Paths if !key.starts_with("x-") => Some(Child::One(Kind::PathItem)),
-                    Kind::Callback if !key.starts_with("x-") => Some(Child::One(Kind::PathItem)),
-                    Kind::Paths | Kind::Callback => None,
-                    _ if model_only && model_ignores(kind, key) => None,
-                    _ => children(kind, key),
-                };
-                let Some(entry) = entry else { continue };
-                let base = format!("{ptr}/{}", pointer_escape(key));
-                match entry {
-                    Child::One(k) => kids.push((base, child, k, false)),
-                    Child::OneOrBool(k) => kids.push((base, child, k, true)),
-                    Child::OneOrArray(k) => match child {
-                        Value::Array(_) if model_only => {}
-                        Value::Array(items) => {
-                            for (i, item) in items.iter().enumerate() {
-                                kids.push((format!("{base}/{i}"), item, k, false));
-                            }
-                        }
-                        other => kids.push((base, other, k, false)),
-                    },
-                    Child::Map(k) | Child::MapNoExt(k) => {
-                        let skip_ext = matches!(entry, Child::MapNoExt(_));
-                        if let Some(map) = child.as_object() {
-                            for (name, item) in map {
-                                if skip_ext && name.starts_with("x-") {
-                                    continue;
-                                }
-                                kids.push((
-                                    format!("{base}/{}", pointer_escape(name)),
-                                    item,
-                                    k,
-                                    false,
-                                ));
-                            }
+        if is_ref && kind != Kind::Schema {
+            continue;
+        }
+        let here = ptr.len();
+        let first_kid = stack.len();
+        for (key, child) in obj {
+            let entry = match kind {
+                Kind::Paths if !key.starts_with("x-") => Some(Child::One(Kind::PathItem)),
+                Kind::Callback if !key.starts_with("x-") => Some(Child::One(Kind::PathItem)),
+                Kind::Paths | Kind::Callback => None,
+                _ if model_only && model_ignores(kind, key) => None,
+                _ => children(kind, key),
+            };
+            let Some(entry) = entry else { continue };
+            match entry {
+                Child::One(k) => stack.push((here, Tok::Key(key), child, k, false)),
+                Child::OneOrBool(k) => stack.push((here, Tok::Key(key), child, k, true)),
+                Child::OneOrArray(k) => match child {
+                    Value::Array(_) if model_only => {}
+                    Value::Array(items) => {
+                        for (i, item) in items.iter().enumerate() {
+                            stack.push((here, Tok::KeyIndex(key, i), item, k, false));
                         }
                     }
-                    Child::Array(k) => {
-                        if let Some(items) = child.as_array() {
-                            for (i, item) in items.iter().enumerate() {
-                                kids.push((format!("{base}/{i}"), item, k, false));
+                    other => stack.push((here, Tok::Key(key), other, k, false)),
+                },
+                Child::Map(k) | Child::MapNoExt(k) => {
+                    let skip_ext = matches!(entry, Child::MapNoExt(_));
+                    if let Some(map) = child.as_object() {
+                        for (name, item) in map {
+                            if skip_ext && name.starts_with("x-") {
+                                continue;
                             }
+                            stack.push((here, Tok::KeyKey(key, name), item, k, false));
+                        }
+                    }
+                }
+                Child::Array(k) => {
+                    if let Some(items) = child.as_array() {
+                        for (i, item) in items.iter().enumerate() {
+                            stack.push((here, Tok::KeyIndex(key, i), item, k, false));
                         }
                     }
                 }
             }
         }
-        out.push(Node { ptr, kind, bool_ok });
-        stack.extend(kids.into_iter().rev());
+        // Children are visited in document order.
+        stack[first_kid..].reverse();
     }
-    out
+}
+
+/// `doc.pointer(pointer)` without building a string per reference token
+/// (same rules: `~1` → `/` then `~0` → `~`; array indexes without sign or
+/// leading zeros).
+pub(crate) fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(doc);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut target = doc;
+    for token in rest.split('/') {
+        target = match target {
+            Value::Object(map) => {
+                if token.contains('~') {
+                    map.get(&token.replace("~1", "/").replace("~0", "~"))?
+                } else {
+                    map.get(token)?
+                }
+            }
+            Value::Array(list) => list.get(parse_index(token)?)?,
+            _ => return None,
+        };
+    }
+    Some(target)
+}
+
+/// The mutable form of [`get`] (`doc.pointer_mut(pointer)`).
+pub(crate) fn get_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
+    if pointer.is_empty() {
+        return Some(doc);
+    }
+    let rest = pointer.strip_prefix('/')?;
+    let mut target = doc;
+    for token in rest.split('/') {
+        target = match target {
+            Value::Object(map) => {
+                if token.contains('~') {
+                    map.get_mut(&token.replace("~1", "/").replace("~0", "~"))?
+                } else {
+                    map.get_mut(token)?
+                }
+            }
+            Value::Array(list) => list.get_mut(parse_index(token)?)?,
+            _ => return None,
+        };
+    }
+    Some(target)
+}
+
+fn parse_index(s: &str) -> Option<usize> {
+    if s.starts_with('+') || (s.starts_with('0') && s.len() != 1) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 #[cfg(test)]
@@ -317,5 +435,61 @@ mod tests {
             .map(|(p, k)| (p.to_string(), k))
             .collect();
         assert_eq!(nodes, expect);
+    }
+
+    #[test]
+    fn get_matches_serde_pointer() {
+        let doc = json!({
+            "a/b": {"c~d": [10, {"": 1}], "~1": 2, "~01": 3},
+            "arr": [0, 1, 2],
+            "": {"x": null}
+        });
+        let pointers = [
+            "",
+            "/",
+            "/a~1b",
+            "/a~1b/c~0d",
+            "/a~1b/c~0d/0",
+            "/a~1b/c~0d/1/",
+            "/a~1b/~01",
+            "/a~1b/~001",
+            "/arr/0",
+            "/arr/01",
+            "/arr/+1",
+            "/arr/3",
+            "/arr/-1",
+            "//x",
+            "/arr/2/x",
+            "a",
+            "/missing",
+            "/a~1b/c~0d/1//",
+        ];
+        for p in pointers {
+            assert_eq!(get(&doc, p), doc.pointer(p), "{p}");
+            let expect = doc.clone().pointer_mut(p).map(|v| v.take());
+            assert_eq!(
+                get_mut(&mut doc.clone(), p).map(|v| v.take()),
+                expect,
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn visit_pointers_round_trip() {
+        let doc = json!({
+            "paths": {"/a~b/{c}": {"get": {"parameters": [{"schema": {"items": [{"type": "string"}]}}]}}},
+            "components": {"schemas": {"S/T": {"properties": {"~": {"allOf": [{"$ref": "#/x"}]}}}}}
+        });
+        let mut seen = 0;
+        visit(&doc, "", Kind::Document, false, |ptr, _, _, v| {
+            seen += 1;
+            assert!(
+                std::ptr::eq(get(&doc, ptr).unwrap_or(&Value::Null), v),
+                "{ptr}"
+            );
+        });
+        assert_eq!(seen, walk(&doc, "", Kind::Document).len());
+        assert_eq!(seen, 11);
     }
 }

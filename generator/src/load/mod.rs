@@ -5,8 +5,9 @@
 //! Steps, in order (all problems of the stage are collected, not just the
 //! first):
 //!
-//! 1. [`parse`]: the root file becomes a `serde_json::Value`; a map from JSON
-//!    pointer to line/column is built for every file read (best effort).
+//! 1. [`parse`]: the root file becomes a `serde_json::Value`; the text of
+//!    every file read is kept, so that a JSON pointer can be mapped to a
+//!    line/column (best effort; worked out on the first lookup in a file).
 //! 2. Version check: `swagger: "2.0"`, a missing `openapi` field, or any
 //!    version other than 3.0.x / 3.1.x is an error.
 //! 3. [`refs`]: `$ref`s to other files are loaded and bundled into the root
@@ -29,6 +30,7 @@ mod walk;
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -72,7 +74,7 @@ impl LoadedSpec {
 #[derive(Debug, Clone, Default)]
 pub struct SourceMap {
     root: PathBuf,
-    positions: BTreeMap<PathBuf, Positions>,
+    positions: BTreeMap<PathBuf, Arc<FilePositions>>,
     /// Document pointer of a bundled or inlined subtree → (file, pointer in
     /// that file) it was copied from.
     origins: BTreeMap<String, (PathBuf, String)>,
@@ -119,7 +121,7 @@ impl SourceMap {
         if let Some(pos) = self.positions.get(file) {
             let mut p = pointer;
             loop {
-                if let Some(&(line, col)) = pos.get(p) {
+                if let Some((line, col)) = pos.get(p) {
                     loc = loc.with_position(line, col);
                     break;
                 }
@@ -132,11 +134,63 @@ impl SourceMap {
         loc
     }
 
+    /// Keeps the text of a file that parsed, for positions (worked out on
+    /// the first lookup: most loads never need one).
+    fn add_file(&mut self, file: &Path, text: &str, format: Format) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+        self.positions.insert(
+            file.to_path_buf(),
+            Arc::new(FilePositions {
+                text,
+                format,
+                index: OnceLock::new(),
+            }),
+        );
+    }
+
     fn add_origin(&mut self, doc_ptr: &str, file: &Path, file_ptr: &str) {
         self.origins.insert(
             doc_ptr.to_string(),
             (file.to_path_buf(), file_ptr.to_string()),
         );
+    }
+}
+
+/// The text of one file and, once asked for, the positions of its nodes.
+struct FilePositions {
+    /// The text as parsed (without a byte order mark).
+    text: String,
+    format: Format,
+    index: OnceLock<PositionIndex>,
+}
+
+enum PositionIndex {
+    Json(parse::JsonIndex),
+    Yaml(Positions),
+}
+
+impl FilePositions {
+    /// Line and column of the node at `pointer`, as [`parse::positions`]
+    /// maps it.
+    fn get(&self, pointer: &str) -> Option<(usize, usize)> {
+        let index = self.index.get_or_init(|| match self.format {
+            Format::Json => PositionIndex::Json(parse::JsonIndex::build(&self.text)),
+            Format::Yaml => PositionIndex::Yaml(parse::positions(&self.text, Format::Yaml)),
+        });
+        match index {
+            PositionIndex::Json(j) => j.get(&self.text, pointer),
+            PositionIndex::Yaml(map) => map.get(pointer).copied(),
+        }
+    }
+}
+
+impl std::fmt::Debug for FilePositions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FilePositions")
+            .field("format", &self.format)
+            .field("bytes", &self.text.len())
+            .field("indexed", &self.index.get().is_some())
+            .finish()
     }
 }
 
@@ -203,10 +257,9 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     }
     // Only for text that parsed: the parsers bound nesting, which keeps
     // the position scan linear.
-    ctx.sources.positions.insert(
-        path.to_path_buf(),
-        crate::timings::time("load/positions", || parse::positions(text, format)),
-    );
+    crate::timings::time("load/positions", || {
+        ctx.sources.add_file(path, text, format)
+    });
     let source_version = check_version(&doc, &ctx.sources, diags)?;
     let is_31 = source_version.starts_with("3.1");
 
@@ -734,9 +787,7 @@ impl Ctx {
                         Err(e) => Err(e),
                     };
                     if parsed.is_ok() {
-                        self.sources
-                            .positions
-                            .insert(norm.to_path_buf(), parse::positions(&text, format));
+                        self.sources.add_file(norm, &text, format);
                     }
                     diags.add_source(norm, text);
                     match parsed {

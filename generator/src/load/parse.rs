@@ -503,6 +503,254 @@ fn json_positions(text: &str) -> Positions {
     out
 }
 
+// ------------------------------------------------------- JSON, lazily
+
+/// The positions of a parsed JSON file in a form that is cheap to build: one
+/// small record per node (no pointer strings), searched when a pointer is
+/// looked up. [`JsonIndex::get`] answers exactly what [`positions`] would
+/// have mapped the pointer to, for text that parses as JSON.
+#[derive(Debug, Default)]
+pub(crate) struct JsonIndex {
+    /// Every node in document order (pre-order); the root first.
+    nodes: Vec<JNode>,
+    /// Byte offset of the start of every line after the first.
+    line_starts: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct JNode {
+    /// Byte offset of the node's position: its key's opening quote for an
+    /// object member, the value's first byte otherwise.
+    at: u32,
+    /// Index of the first child, or 0 for none (the root is nobody's child).
+    first_child: u32,
+    /// Index of the next sibling, or 0 for none.
+    next_sibling: u32,
+    /// An object member (children are looked up by key), not an element.
+    member: bool,
+}
+
+impl JsonIndex {
+    /// Scans `text`, which parsed as JSON (a leading BOM is skipped as in
+    /// [`positions`]). Text over 4 GiB is not indexed: it cannot be loaded
+    /// anyway.
+    pub(crate) fn build(text: &str) -> JsonIndex {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let bytes = text.as_bytes();
+        let mut index = JsonIndex::default();
+        if u32::try_from(bytes.len()).is_err() {
+            return index;
+        }
+        // (node, its last child so far, is an object)
+        let mut stack: Vec<(u32, u32, bool)> = Vec::new();
+        // In an object: the next string is a key.
+        let mut expect_key = false;
+        // The member whose value comes next (its node stands for the value).
+        let mut pending: Option<u32> = None;
+        let mut i = 0usize;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\n' => {
+                    index.line_starts.push((i + 1) as u32);
+                    i += 1;
+                }
+                b' ' | b'\t' | b'\r' | b',' | b':' => {
+                    if b == b',' {
+                        expect_key = matches!(stack.last(), Some(&(_, _, true)));
+                    } else if b == b':' {
+                        expect_key = false;
+                    }
+                    i += 1;
+                }
+                b'{' | b'[' => {
+                    let node = match pending.take() {
+                        Some(n) => n,
+                        None => index.push(&mut stack, i, false),
+                    };
+                    stack.push((node, 0, b == b'{'));
+                    expect_key = b == b'{';
+                    i += 1;
+                }
+                b'}' | b']' => {
+                    stack.pop();
+                    expect_key = false;
+                    i += 1;
+                }
+                b'"' => {
+                    let start = i;
+                    i += 1;
+                    while let Some(&c) = bytes.get(i) {
+                        match c {
+                            b'"' => break,
+                            b'\\' => i += 2,
+                            _ => i += 1,
+                        }
+                    }
+                    i += 1;
+                    if expect_key && matches!(stack.last(), Some(&(_, _, true))) {
+                        pending = Some(index.push(&mut stack, start, true));
+                        expect_key = false;
+                    } else if pending.take().is_none() {
+                        index.push(&mut stack, start, false);
+                    }
+                }
+                _ => {
+                    // A bare scalar (number, true, false, null).
+                    if pending.take().is_none() {
+                        index.push(&mut stack, i, false);
+                    }
+                    while let Some(&c) = bytes.get(i) {
+                        if matches!(
+                            c,
+                            b' ' | b'\t'
+                                | b'\r'
+                                | b'\n'
+                                | b','
+                                | b'}'
+                                | b']'
+                                | b':'
+                                | b'"'
+                                | b'{'
+                                | b'['
+                        ) {
+                            break;
+                        }
+                        i += 1;
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Adds a node under the innermost open container (or as the root).
+    fn push(&mut self, stack: &mut [(u32, u32, bool)], at: usize, member: bool) -> u32 {
+        let id = self.nodes.len() as u32;
+        if stack.is_empty() && id > 0 {
+            // A second top-level value: not JSON; ignored like the full scan does.
+            return 0;
+        }
+        self.nodes.push(JNode {
+            at: at as u32,
+            first_child: 0,
+            next_sibling: 0,
+            member,
+        });
+        if let Some((parent, last, _)) = stack.last_mut() {
+            let slot = if *last == 0 {
+                self.nodes
+                    .get_mut(*parent as usize)
+                    .map(|n| &mut n.first_child)
+            } else {
+                self.nodes
+                    .get_mut(*last as usize)
+                    .map(|n| &mut n.next_sibling)
+            };
+            if let Some(slot) = slot {
+                *slot = id;
+            }
+            *last = id;
+        }
+        id
+    }
+
+    /// The 1-based line and column (in characters) of the node at `pointer`
+    /// (for a member, of its key): the first such node in the text when
+    /// keys repeat.
+    pub(crate) fn get(&self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        self.nodes.first()?;
+        let mut found: Vec<u32> = vec![0];
+        if !pointer.is_empty() {
+            let rest = pointer.strip_prefix('/')?;
+            for token in rest.split('/') {
+                let index = element_index(token);
+                let mut next = Vec::new();
+                for &parent in &found {
+                    let mut child = self.nodes.get(parent as usize)?.first_child;
+                    let mut n = 0usize;
+                    while child != 0 {
+                        let node = self.nodes.get(child as usize)?;
+                        let hit = if node.member {
+                            key_matches(text, node.at as usize, token)
+                        } else {
+                            index == Some(n)
+                        };
+                        if hit {
+                            next.push(child);
+                        }
+                        n += 1;
+                        child = node.next_sibling;
+                    }
+                }
+                if next.is_empty() {
+                    return None;
+                }
+                found = next;
+            }
+        }
+        let first = found.into_iter().min()?;
+        let at = self.nodes.get(first as usize)?.at as usize;
+        Some(self.line_col(text, at))
+    }
+
+    fn line_col(&self, text: &str, at: usize) -> (usize, usize) {
+        // Lines before `at`: starts at or before it.
+        let line = self.line_starts.partition_point(|&s| s as usize <= at);
+        let start = match line {
+            0 => 0,
+            l => self.line_starts.get(l - 1).map_or(0, |&s| s as usize),
+        };
+        let col = text
+            .as_bytes()
+            .get(start..at)
+            .map_or(0, |b| b.iter().filter(|&&c| (c & 0xc0) != 0x80).count());
+        (line + 1, col + 1)
+    }
+}
+
+/// `Some(n)` when `token` is how the full scan writes array index `n`.
+fn element_index(token: &str) -> Option<usize> {
+    if token.is_empty()
+        || !token.bytes().all(|b| b.is_ascii_digit())
+        || (token.len() > 1 && token.starts_with('0'))
+    {
+        return None;
+    }
+    token.parse().ok()
+}
+
+/// Whether the JSON string starting at byte `at` (a key) is `token` once
+/// decoded and escaped as a pointer token.
+fn key_matches(text: &str, at: usize, token: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut end = at + 1;
+    let mut escaped = false;
+    while let Some(&c) = bytes.get(end) {
+        match c {
+            b'"' => break,
+            b'\\' => {
+                escaped = true;
+                end += 2;
+            }
+            _ => end += 1,
+        }
+    }
+    if escaped {
+        let decoded = text
+            .get(at..=end)
+            .and_then(|s| serde_json::from_str::<String>(s).ok());
+        return decoded.is_some_and(|k| pointer_escape(&k) == token);
+    }
+    let Some(raw) = text.get(at + 1..end) else {
+        return false;
+    };
+    if !raw.contains(['~', '/']) {
+        return raw == token;
+    }
+    pointer_escape(raw) == token
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -593,5 +841,139 @@ mod tests {
         assert_eq!(p.get("/a~0b~1c/x/2"), Some(&(2, 28)));
         assert_eq!(p.get("/a~0b~1c/x/2/éé"), Some(&(2, 29)));
         assert_eq!(p.get("/esc\"q"), Some(&(3, 3)));
+    }
+
+    /// Checks the lazy JSON index against the full scan on `text` (which
+    /// must parse): every pointer of the full scan, and near misses.
+    fn index_agrees(text: &str) {
+        assert!(serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).is_ok());
+        let full = positions(text, Format::Json);
+        let index = JsonIndex::build(text);
+        let mut probes: Vec<String> = vec![String::new(), "/".into(), "x".into(), "/0".into()];
+        for key in full.keys() {
+            probes.push(key.clone());
+            for tail in ["/0", "/1", "/00", "/01", "/zz", "/", "/~0", "/~1"] {
+                probes.push(format!("{key}{tail}"));
+            }
+        }
+        for p in probes {
+            assert_eq!(
+                index.get(text, &p),
+                full.get(&p).copied(),
+                "{p:?} in {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn json_index_matches_full_scan() {
+        index_agrees(
+            "{\n\t\"a~b/c\": {\"x\": [1, \"two\", {\"é\\u00e9\": null}]},\n  \"esc\\\"q\": true\n}",
+        );
+        index_agrees("\u{feff}{\"a\": {\"b\": 1}, \"a\": {\"c\": [2, 3]}, \"\": {\"\": 0}}");
+        index_agrees(
+            "{\"k\\/\\u0041\\ud83d\\ude00\": [[], {}, [[1]], \"\\\\\"],\r\n \"n\": -1.5e3}",
+        );
+        index_agrees("  [ 1 , [ ] , { \"a\" : [ true , false ] } ]  ");
+        index_agrees("\"just a string\"");
+        index_agrees("7");
+        // The JSON fixtures that parse.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut dirs = vec![root];
+        let mut checked = 0;
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "json") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    if serde_json::from_str::<Value>(&text).is_ok() {
+                        index_agrees(&text);
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 0);
+    }
+
+    mod prop {
+        use super::index_agrees;
+        use proptest::prelude::*;
+
+        fn ws() -> impl Strategy<Value = String> {
+            prop::sample::select(vec!["", "", " ", "\n", "\t", "\r\n  ", "\n\n    "])
+                .prop_map(str::to_string)
+        }
+
+        fn key() -> impl Strategy<Value = String> {
+            prop::sample::select(vec![
+                "a",
+                "b",
+                "a",
+                "",
+                "~",
+                "/",
+                "a~1b",
+                "é",
+                "\\u00e9",
+                "\\/x",
+                "\\\"",
+                "\\\\",
+                "\\ud83d\\ude00",
+                "0",
+                "01",
+                "x y",
+                "\\n",
+            ])
+            .prop_map(|k| format!("\"{k}\""))
+        }
+
+        fn scalar() -> impl Strategy<Value = String> {
+            prop::sample::select(vec![
+                "1",
+                "-2.5e3",
+                "true",
+                "false",
+                "null",
+                "\"s\"",
+                "\"é\\\"\"",
+            ])
+            .prop_map(str::to_string)
+        }
+
+        fn json() -> impl Strategy<Value = String> {
+            scalar().prop_recursive(5, 64, 6, |inner| {
+                prop_oneof![
+                    prop::collection::vec((ws(), inner.clone(), ws()), 0..6).prop_map(|items| {
+                        let parts: Vec<String> = items
+                            .into_iter()
+                            .map(|(a, v, b)| format!("{a}{v}{b}"))
+                            .collect();
+                        format!("[{}]", parts.join(","))
+                    }),
+                    prop::collection::vec((ws(), key(), ws(), inner, ws()), 0..6).prop_map(
+                        |members| {
+                            let parts: Vec<String> = members
+                                .into_iter()
+                                .map(|(a, k, b, v, c)| format!("{a}{k}{b}:{c}{v}"))
+                                .collect();
+                            format!("{{{}}}", parts.join(","))
+                        }
+                    ),
+                ]
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn json_index_matches_full_scan_on_random_json((a, doc, b) in (super::prop::ws(), json(), ws())) {
+                index_agrees(&format!("{a}{doc}{b}"));
+            }
+        }
     }
 }

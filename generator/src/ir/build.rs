@@ -2,6 +2,7 @@
 //! whole-API passes (recursion boxing, PATCH tri-state fields, the shared error type).
 
 use super::ext;
+use super::fxhash::FastMap;
 use super::schema::{inferred_note, pointer_escape, wrap_nullable, Cx, Name};
 use super::*;
 use crate::diag::Diagnostics;
@@ -259,13 +260,13 @@ fn resolve_local<'a, T>(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn build_operation(
-    cx: &mut Cx<'_>,
+fn build_operation<'a>(
+    cx: &mut Cx<'a>,
     ops: &mut OpsCx,
     path: &str,
     method: &str,
-    op: &openapiv3::Operation,
-    path_params: &[ReferenceOr<openapiv3::Parameter>],
+    op: &'a openapiv3::Operation,
+    path_params: &'a [ReferenceOr<openapiv3::Parameter>],
     op_ptr: &str,
     raw: Option<&Value>,
     doc_envelope: Option<&Envelope>,
@@ -309,7 +310,7 @@ fn build_operation(
     }
 
     // Parameters: path-level first, operation-level overrides by (name, in).
-    let mut merged: Vec<(openapiv3::Parameter, String, Option<String>)> = Vec::new();
+    let mut merged: Vec<(&'a openapiv3::Parameter, String, Option<String>)> = Vec::new();
     let param_map = components.map(|c| &c.parameters);
     let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or(op_ptr);
     for (list, base) in [
@@ -328,7 +329,7 @@ fn build_operation(
             };
             let key = (param.parameter_data_ref().name.clone(), location_of(param));
             merged.retain(|(q, _, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
-            merged.push((param.clone(), ptr, comp));
+            merged.push((param, ptr, comp));
         }
     }
 
@@ -672,9 +673,9 @@ fn classify(mt: &str) -> Media {
     }
 }
 
-fn request_body(
-    cx: &mut Cx<'_>,
-    rb: &openapiv3::RequestBody,
+fn request_body<'a>(
+    cx: &mut Cx<'a>,
+    rb: &'a openapiv3::RequestBody,
     base: &str,
     hint: &str,
 ) -> Option<Body> {
@@ -752,10 +753,10 @@ fn status_variant(code: u16) -> String {
     }
 }
 
-fn responses(
-    cx: &mut Cx<'_>,
+fn responses<'a>(
+    cx: &mut Cx<'a>,
     ops: &mut OpsCx,
-    op: &openapiv3::Operation,
+    op: &'a openapiv3::Operation,
     op_ptr: &str,
     builder_name: &str,
     method: &str,
@@ -956,9 +957,9 @@ fn strip_opt(t: &TypeRef) -> &TypeRef {
 }
 
 /// The names a type refers to without indirection (not through `Vec` or a map).
-fn direct_names(t: &TypeRef, out: &mut Vec<String>) {
+fn direct_names<'t>(t: &'t TypeRef, out: &mut Vec<&'t str>) {
     match t {
-        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Named(n) => out.push(n),
         TypeRef::Option(i) => direct_names(i, out),
         TypeRef::Vec(_) | TypeRef::Map(_) | TypeRef::Prim(_) => {}
     }
@@ -966,34 +967,52 @@ fn direct_names(t: &TypeRef, out: &mut Vec<String>) {
 
 /// Boxes struct fields and union payloads that close a cycle of direct containment.
 fn box_recursive(cx: &mut Cx<'_>) {
-    // Edges of the containment graph.
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for (name, t) in &cx.types {
+    // The containment graph over the types (by their index in name order), and its cycles.
+    let cyclic: FastMap<String, usize> = {
+        let index: FastMap<&str, usize> = cx
+            .types
+            .keys()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
         let mut out = Vec::new();
-        match &t.kind {
-            TypeKind::Struct { fields, .. } => {
-                fields.iter().for_each(|f| direct_names(&f.ty, &mut out))
-            }
-            TypeKind::Union { variants, .. } => {
-                variants.iter().for_each(|v| direct_names(&v.ty, &mut out))
-            }
-            TypeKind::Alias(a) => direct_names(a, &mut out),
-            TypeKind::Enum { .. } => {}
-        }
-        edges.insert(name.clone(), out.into_iter().collect());
-    }
-    let scc = sccs(&edges);
-    let same = |a: &str, b: &str| scc.contains_key(a) && scc.get(a) == scc.get(b);
+        let edges: Vec<Vec<usize>> = cx
+            .types
+            .values()
+            .map(|t| {
+                out.clear();
+                match &t.kind {
+                    TypeKind::Struct { fields, .. } => {
+                        fields.iter().for_each(|f| direct_names(&f.ty, &mut out))
+                    }
+                    TypeKind::Union { variants, .. } => {
+                        variants.iter().for_each(|v| direct_names(&v.ty, &mut out))
+                    }
+                    TypeKind::Alias(a) => direct_names(a, &mut out),
+                    TypeKind::Enum { .. } => {}
+                }
+                let mut to: Vec<usize> = out.iter().filter_map(|n| index.get(n).copied()).collect();
+                to.sort_unstable();
+                to.dedup();
+                to
+            })
+            .collect();
+        let comp = cycle_components(&edges);
+        cx.types
+            .keys()
+            .zip(comp)
+            .filter_map(|(k, c)| Some((k.clone(), c?)))
+            .collect()
+    };
+    // Whether `a` and `b` sit on one cycle.
+    let same = |a: &str, b: &str| cyclic.get(a).is_some_and(|c| cyclic.get(b) == Some(c));
     let mut alias_cycles = Vec::new();
-    let names: Vec<String> = cx.types.keys().cloned().collect();
-    for name in &names {
-        let Some(t) = cx.types.get_mut(name) else {
-            continue;
-        };
+    let mut out = Vec::new();
+    for (name, t) in cx.types.iter_mut() {
         match &mut t.kind {
             TypeKind::Struct { fields, .. } => {
                 for f in fields {
-                    let mut out = Vec::new();
+                    out.clear();
                     direct_names(&f.ty, &mut out);
                     if out.iter().any(|o| same(name, o)) {
                         f.boxed = true;
@@ -1002,7 +1021,7 @@ fn box_recursive(cx: &mut Cx<'_>) {
             }
             TypeKind::Union { variants, .. } => {
                 for v in variants {
-                    let mut out = Vec::new();
+                    out.clear();
                     direct_names(&v.ty, &mut out);
                     if out.iter().any(|o| same(name, o)) {
                         v.boxed = true;
@@ -1010,7 +1029,7 @@ fn box_recursive(cx: &mut Cx<'_>) {
                 }
             }
             TypeKind::Alias(a) => {
-                let mut out = Vec::new();
+                out.clear();
                 direct_names(a, &mut out);
                 if out.iter().any(|o| o == name) {
                     alias_cycles.push(name.clone());
@@ -1038,76 +1057,71 @@ fn box_recursive(cx: &mut Cx<'_>) {
     }
 }
 
-/// Strongly connected components (iterative Kosaraju). Maps each node in a cycle (a component
-/// with more than one node, or a self-loop) to its component id.
-fn sccs(edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeMap<String, usize> {
-    let nodes: Vec<&String> = edges.keys().collect();
-    let mut order: Vec<&String> = Vec::new();
-    let mut seen: BTreeSet<&String> = BTreeSet::new();
-    for start in &nodes {
-        if seen.contains(start) {
+/// Strongly connected components of a graph given as sorted, deduplicated edge lists
+/// (iterative Tarjan). Numbers the nodes in a cycle (a component with more than one node,
+/// or a self-loop) by component; other nodes get `None`.
+fn cycle_components(edges: &[Vec<usize>]) -> Vec<Option<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut order = vec![UNSEEN; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<usize> = Vec::new();
+    let mut comp: Vec<Option<usize>> = vec![None; n];
+    let mut next = 0usize;
+    let mut comp_id = 0usize;
+    // The DFS path: each node with the position of its next edge to follow.
+    let mut path: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if order[root] != UNSEEN {
             continue;
         }
-        let mut stack: Vec<(&String, Vec<&String>)> = Vec::new();
-        seen.insert(start);
-        stack.push((
-            start,
-            edges
-                .get(*start)
-                .map(|s| s.iter().collect())
-                .unwrap_or_default(),
-        ));
-        while let Some((node, children)) = stack.last_mut() {
-            if let Some(next) = children.pop() {
-                if edges.contains_key(next) && seen.insert(next) {
-                    let kids = edges
-                        .get(next)
-                        .map(|s| s.iter().collect())
-                        .unwrap_or_default();
-                    stack.push((next, kids));
+        order[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        path.push((root, 0));
+        while let Some(&(v, pos)) = path.last() {
+            if let Some(&w) = edges[v].get(pos) {
+                if let Some(top) = path.last_mut() {
+                    top.1 += 1;
                 }
-            } else {
-                order.push(node);
-                stack.pop();
+                if order[w] == UNSEEN {
+                    order[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    path.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(order[w]);
+                }
+                continue;
             }
-        }
-    }
-    let mut reverse: BTreeMap<&String, Vec<&String>> = BTreeMap::new();
-    for (from, tos) in edges {
-        for to in tos {
-            if let Some((k, _)) = edges.get_key_value(to) {
-                reverse.entry(k).or_default().push(from);
+            path.pop();
+            if let Some(&(u, _)) = path.last() {
+                low[u] = low[u].min(low[v]);
             }
-        }
-    }
-    let mut comp: BTreeMap<&String, usize> = BTreeMap::new();
-    let mut id = 0;
-    for node in order.iter().rev() {
-        if comp.contains_key(node) {
-            continue;
-        }
-        let mut stack = vec![*node];
-        comp.insert(node, id);
-        while let Some(n) = stack.pop() {
-            for m in reverse.get(n).cloned().unwrap_or_default() {
-                if !comp.contains_key(m) {
-                    comp.insert(m, id);
-                    stack.push(m);
+            if low[v] == order[v] {
+                let mut members = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    members.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if members.len() > 1 || edges[v].binary_search(&v).is_ok() {
+                    for m in members {
+                        comp[m] = Some(comp_id);
+                    }
+                    comp_id += 1;
                 }
             }
         }
-        id += 1;
     }
-    let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
-    for c in comp.values() {
-        *sizes.entry(*c).or_default() += 1;
-    }
-    comp.into_iter()
-        .filter(|(n, c)| {
-            sizes.get(c).copied().unwrap_or(0) > 1 || edges.get(*n).is_some_and(|e| e.contains(*n))
-        })
-        .map(|(n, c)| (n.clone(), c))
-        .collect()
+    comp
 }
 
 fn all_names(t: &TypeRef, out: &mut Vec<String>) {

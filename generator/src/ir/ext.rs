@@ -111,29 +111,66 @@ pub(crate) fn envelope(v: &Value) -> Result<Option<Envelope>, String> {
 /// Walks the document for `x-oagen-*` keys we do not know. Returns their pointers, sorted.
 pub(crate) fn unknown_keys(doc: &Value) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    walk(doc, String::new(), &mut out, 0);
+    let mut path = Vec::new();
+    walk(doc, &mut path, &mut out);
     out
 }
 
-fn walk(v: &Value, ptr: String, out: &mut Vec<(String, String)>, depth: usize) {
-    if depth > 128 {
+/// One step of the path from the root to the value being walked.
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path` followed by `last`. Built only for a hit: the walk visits
+/// every value of the document, and almost none of them is one.
+fn pointer(path: &[Seg<'_>], last: &str) -> String {
+    let mut ptr = String::new();
+    for seg in path {
+        ptr.push('/');
+        match seg {
+            Seg::Key(k) => ptr.push_str(&super::schema::pointer_escape(k)),
+            Seg::Index(i) => ptr.push_str(&i.to_string()),
+        }
+    }
+    ptr.push('/');
+    ptr.push_str(&super::schema::pointer_escape(last));
+    ptr
+}
+
+fn walk<'v>(v: &'v Value, path: &mut Vec<Seg<'v>>, out: &mut Vec<(String, String)>) {
+    // `path.len()` is the depth of `v`.
+    if path.len() > 128 {
         return;
     }
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let child_ptr = format!("{ptr}/{}", super::schema::pointer_escape(k));
-                if k.starts_with("x-oagen-") && !KNOWN.contains(&k.as_str()) {
-                    out.push((k.clone(), child_ptr.clone()));
-                }
-                if !k.starts_with("x-") || k.starts_with("x-oagen-") {
-                    walk(child, child_ptr, out, depth + 1);
+                if !k.starts_with("x-") {
+                    if matches!(child, Value::Object(_) | Value::Array(_)) {
+                        path.push(Seg::Key(k));
+                        walk(child, path, out);
+                        path.pop();
+                    }
+                } else if k.starts_with("x-oagen-") {
+                    if !KNOWN.contains(&k.as_str()) {
+                        out.push((k.clone(), pointer(path, k)));
+                    }
+                    if matches!(child, Value::Object(_) | Value::Array(_)) {
+                        path.push(Seg::Key(k));
+                        walk(child, path, out);
+                        path.pop();
+                    }
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
-                walk(child, format!("{ptr}/{i}"), out, depth + 1);
+                if matches!(child, Value::Object(_) | Value::Array(_)) {
+                    path.push(Seg::Index(i));
+                    walk(child, path, out);
+                    path.pop();
+                }
             }
         }
         _ => {}

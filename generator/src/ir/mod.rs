@@ -6,6 +6,7 @@
 
 mod build;
 mod ext;
+mod fxhash;
 mod reach;
 mod schema;
 

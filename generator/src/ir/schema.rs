@@ -1,6 +1,7 @@
 //! Schema → type conversion: every schema becomes a [`TypeRef`], defining named types for
 //! objects, enums and unions on the way. Inline schemas are named after where they sit.
 
+use super::fxhash::FastMap;
 use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::ident::{self, Namer};
@@ -8,6 +9,7 @@ use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
@@ -15,20 +17,64 @@ const MAX_DEPTH: usize = 48;
 
 /// How a schema's type is to be named.
 #[derive(Clone, Debug)]
-pub(crate) enum Name {
+pub(crate) enum Name<'n> {
     /// A component: the type must carry exactly this (already claimed) name.
     Fixed(String),
     /// An inline schema: claim a name derived from this hint if a named type is needed.
     Hint(String),
+    /// A property's schema: the hint is the struct's name followed by the property's name
+    /// in camel case. Most properties need no name of their own, so it is made on demand.
+    Field(&'n str, &'n str),
 }
 
-impl Name {
-    fn hint(&self) -> &str {
+impl Name<'_> {
+    fn hint(&self) -> Cow<'_, str> {
         match self {
-            Name::Fixed(s) | Name::Hint(s) => s,
+            Name::Fixed(s) | Name::Hint(s) => Cow::Borrowed(s),
+            Name::Field(parent, wire) => Cow::Owned(format!("{parent}{}", ident::camel(wire))),
+        }
+    }
+
+    /// The type's name: the fixed one, or a fresh one claimed from the hint.
+    fn claim(&self, namer: &mut Namer) -> String {
+        match self {
+            Name::Fixed(n) => n.clone(),
+            _ => namer.claim(&ident::type_name(&self.hint())),
         }
     }
 }
+
+/// A schema or a reference to one, borrowed from the document: properties and items are
+/// boxed in `openapiv3`, everything else is not, and this view lets both be converted
+/// without copying them.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum SRef<'s> {
+    /// A `$ref`.
+    Ref(&'s str),
+    /// An inline schema.
+    Item(&'s Schema),
+}
+
+impl<'s> From<&'s ReferenceOr<Schema>> for SRef<'s> {
+    fn from(r: &'s ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+impl<'s> From<&'s ReferenceOr<Box<Schema>>> for SRef<'s> {
+    fn from(r: &'s ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+/// A property to become a field: its wire name, its pointer and its schema.
+type Prop<'a> = (&'a str, String, SRef<'a>);
 
 /// The schema conversion context: the type namespace and everything defined so far.
 pub(crate) struct Cx<'a> {
@@ -43,12 +89,42 @@ pub(crate) struct Cx<'a> {
     pub started: BTreeSet<String>,
     /// Inline schemas already converted, by pointer: shared components (parameters,
     /// responses, merged `allOf` parts) yield one type, not one per use.
-    cache: BTreeMap<String, (TypeRef, bool)>,
+    cache: FastMap<String, (TypeRef, bool)>,
+    /// `ident::snake` of property names seen so far: the same names recur in many objects.
+    snake_names: FastMap<&'a str, String>,
     depth: usize,
 }
 
 pub(crate) fn pointer_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(s.len());
+    push_escaped(&mut out, s);
+    out
+}
+
+/// Appends `s` escaped as a JSON pointer token (`~` → `~0`, `/` → `~1`).
+fn push_escaped(out: &mut String, s: &str) {
+    let mut rest = s;
+    while let Some(i) = rest.find(['~', '/']) {
+        out.push_str(&rest[..i]);
+        out.push_str(if rest.as_bytes()[i] == b'~' {
+            "~0"
+        } else {
+            "~1"
+        });
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+}
+
+/// `{base}/{segment}/{key}`, the key escaped: the pointer of a property and the like.
+fn child_pointer(base: &str, segment: &str, key: &str) -> String {
+    let mut out = String::with_capacity(base.len() + segment.len() + key.len() + 2);
+    out.push_str(base);
+    out.push('/');
+    out.push_str(segment);
+    out.push('/');
+    push_escaped(&mut out, key);
+    out
 }
 
 impl<'a> Cx<'a> {
@@ -65,7 +141,8 @@ impl<'a> Cx<'a> {
             types: BTreeMap::new(),
             components: BTreeMap::new(),
             started: BTreeSet::new(),
-            cache: BTreeMap::new(),
+            cache: FastMap::default(),
+            snake_names: FastMap::default(),
             depth: 0,
         }
     }
@@ -133,13 +210,17 @@ impl<'a> Cx<'a> {
     /// Resolves a `$ref` to a component schema: its key and schema.
     pub fn resolve_ref(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
         let key = reference.strip_prefix("#/components/schemas/")?;
-        let key = key.replace("~1", "/").replace("~0", "~");
+        let key: Cow<'_, str> = if key.contains('~') {
+            Cow::Owned(key.replace("~1", "/").replace("~0", "~"))
+        } else {
+            Cow::Borrowed(key)
+        };
         let (k, s) = self
             .openapi
             .components
             .as_ref()?
             .schemas
-            .get_key_value(&key)?;
+            .get_key_value(key.as_ref())?;
         Some((k.as_str(), s))
     }
 
@@ -177,12 +258,17 @@ impl<'a> Cx<'a> {
     /// schema's own nullability) and whether the schema is nullable.
     pub fn convert(
         &mut self,
-        schema: &ReferenceOr<Schema>,
-        name: Name,
+        schema: &'a ReferenceOr<Schema>,
+        name: Name<'_>,
         ptr: &str,
     ) -> (TypeRef, bool) {
+        self.convert_sref(SRef::from(schema), name, ptr)
+    }
+
+    /// [`Cx::convert`] on a borrowed view of a schema or reference.
+    fn convert_sref(&mut self, schema: SRef<'a>, name: Name<'_>, ptr: &str) -> (TypeRef, bool) {
         match schema {
-            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
+            SRef::Ref(reference) => match self.resolve_ref(reference) {
                 Some((key, target)) => {
                     let nullable = self
                         .deref_schema(target)
@@ -195,7 +281,7 @@ impl<'a> Cx<'a> {
                 // The loader has reported the dangling ref already.
                 None => (TypeRef::Prim(Prim::Value), false),
             },
-            ReferenceOr::Item(s) => {
+            SRef::Item(s) => {
                 if let Some(hit) = self.cache.get(ptr) {
                     return hit.clone();
                 }
@@ -222,37 +308,27 @@ impl<'a> Cx<'a> {
     /// Same as [`Cx::convert`] for boxed schemas (properties, items).
     pub fn convert_boxed(
         &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
-        name: Name,
+        schema: &'a ReferenceOr<Box<Schema>>,
+        name: Name<'_>,
         ptr: &str,
     ) -> (TypeRef, bool) {
-        match schema {
-            ReferenceOr::Reference { reference } => self.convert(
-                &ReferenceOr::Reference {
-                    reference: reference.clone(),
-                },
-                name,
-                ptr,
-            ),
-            ReferenceOr::Item(b) => {
-                // Cloning the box's content is cheap next to codegen, and keeps one code path.
-                self.convert(&ReferenceOr::Item((**b).clone()), name, ptr)
-            }
-        }
+        self.convert_sref(SRef::from(schema), name, ptr)
     }
 
     /// A converted type, with `nullable` folded into `Option`.
-    pub fn convert_opt(&mut self, schema: &ReferenceOr<Schema>, name: Name, ptr: &str) -> TypeRef {
+    pub fn convert_opt(
+        &mut self,
+        schema: &'a ReferenceOr<Schema>,
+        name: Name<'_>,
+        ptr: &str,
+    ) -> TypeRef {
         let (ty, nullable) = self.convert(schema, name, ptr);
         wrap_nullable(ty, nullable)
     }
 
     /// Defines a named type and returns a reference to it.
-    fn define(&mut self, name: &Name, doc: Doc, kind: TypeKind, ptr: &str) -> TypeRef {
-        let n = match name {
-            Name::Fixed(n) => n.clone(),
-            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
-        };
+    fn define(&mut self, name: &Name<'_>, doc: Doc, kind: TypeKind, ptr: &str) -> TypeRef {
+        let n = name.claim(&mut self.namer);
         self.types.insert(
             n.clone(),
             TypeDef {
@@ -266,7 +342,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Returns (type, extra nullable) for an inline schema.
-    fn schema(&mut self, s: &Schema, name: Name, ptr: &str) -> (TypeRef, bool) {
+    fn schema(&mut self, s: &'a Schema, name: Name<'_>, ptr: &str) -> (TypeRef, bool) {
         let doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
@@ -352,14 +428,14 @@ impl<'a> Cx<'a> {
 
     fn array(
         &mut self,
-        items: Option<&ReferenceOr<Box<Schema>>>,
-        name: &Name,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        name: &Name<'_>,
         ptr: &str,
     ) -> TypeRef {
         match items {
             Some(items) => {
                 let hint = Name::Hint(format!("{}Item", name.hint()));
-                let (ty, nullable) = self.convert_boxed(items, hint, &format!("{ptr}/items"));
+                let (ty, nullable) = self.convert_boxed(items, hint, &[ptr, "/items"].concat());
                 TypeRef::Vec(Box::new(wrap_nullable(ty, nullable)))
             }
             None => TypeRef::Vec(Box::new(TypeRef::Prim(Prim::Value))),
@@ -368,8 +444,8 @@ impl<'a> Cx<'a> {
 
     fn additional(
         &mut self,
-        ap: Option<&AdditionalProperties>,
-        name: &Name,
+        ap: Option<&'a AdditionalProperties>,
+        name: &Name<'_>,
         ptr: &str,
     ) -> Option<TypeRef> {
         match ap {
@@ -377,7 +453,7 @@ impl<'a> Cx<'a> {
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Prim(Prim::Value)),
             Some(AdditionalProperties::Schema(s)) => {
                 let hint = Name::Hint(format!("{}Value", name.hint()));
-                let ptr = format!("{ptr}/additionalProperties");
+                let ptr = [ptr, "/additionalProperties"].concat();
                 Some(self.convert_opt(s, hint, &ptr))
             }
         }
@@ -385,10 +461,10 @@ impl<'a> Cx<'a> {
 
     fn object(
         &mut self,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
         required: &[String],
-        ap: Option<&AdditionalProperties>,
-        name: Name,
+        ap: Option<&'a AdditionalProperties>,
+        name: Name<'_>,
         doc: Doc,
         ptr: &str,
     ) -> TypeRef {
@@ -400,17 +476,14 @@ impl<'a> Cx<'a> {
             };
         }
         // Claim the name before converting fields, so inline children are named after it.
-        let struct_name = match &name {
-            Name::Fixed(n) => n.clone(),
-            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
-        };
+        let struct_name = name.claim(&mut self.namer);
         let fixed = Name::Fixed(struct_name.clone());
-        let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
+        let mut props: Vec<Prop<'a>> = Vec::with_capacity(properties.len());
         for (k, v) in properties {
             props.push((
-                k.clone(),
-                format!("{ptr}/properties/{}", pointer_escape(k)),
-                v.clone(),
+                k.as_str(),
+                child_pointer(ptr, "properties", k),
+                SRef::from(v),
             ));
         }
         let additional = self.additional(ap, &fixed, ptr);
@@ -428,19 +501,14 @@ impl<'a> Cx<'a> {
         TypeRef::Named(struct_name)
     }
 
-    fn fields(
-        &mut self,
-        struct_name: &str,
-        props: &[(String, String, ReferenceOr<Box<Schema>>)],
-        required: &[String],
-    ) -> Vec<Field> {
+    fn fields(&mut self, struct_name: &str, props: &[Prop<'a>], required: &[String]) -> Vec<Field> {
         let mut namer = Namer::default();
         let mut fields = Vec::new();
-        for (wire, fptr, schema) in props {
-            let hint = Name::Hint(format!("{struct_name}{}", ident::camel(wire)));
-            let (ty, nullable) = self.convert_boxed(schema, hint, fptr);
+        for &(wire, ref fptr, schema) in props {
+            let hint = Name::Field(struct_name, wire);
+            let (ty, nullable) = self.convert_sref(schema, hint, fptr);
             let (doc, read_only, write_only) = match schema {
-                ReferenceOr::Item(s) => {
+                SRef::Item(s) => {
                     let mut doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
                     if doc.description.is_none() {
                         doc.description = annotation_description(s);
@@ -450,13 +518,13 @@ impl<'a> Cx<'a> {
                     }
                     (doc, s.schema_data.read_only, s.schema_data.write_only)
                 }
-                ReferenceOr::Reference { .. } => (Doc::default(), false, false),
+                SRef::Ref(_) => (Doc::default(), false, false),
             };
             fields.push(Field {
-                wire: wire.clone(),
-                ident: namer.claim(&ident::snake(wire)),
+                wire: wire.to_string(),
+                ident: namer.claim(self.snake_name(wire)),
                 ty,
-                required: required.contains(wire),
+                required: required.iter().any(|r| r == wire),
                 nullable,
                 tri_state: false,
                 doc,
@@ -468,13 +536,20 @@ impl<'a> Cx<'a> {
         fields
     }
 
+    /// `ident::snake(wire)`, remembered.
+    fn snake_name(&mut self, wire: &'a str) -> &str {
+        self.snake_names
+            .entry(wire)
+            .or_insert_with(|| ident::snake(wire))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn all_of(
         &mut self,
-        parts: &[ReferenceOr<Schema>],
-        extra_props: &[(String, String, ReferenceOr<Box<Schema>>)],
+        parts: &'a [ReferenceOr<Schema>],
+        extra_props: &[Prop<'a>],
         extra_required: Option<&[String]>,
-        name: Name,
+        name: Name<'_>,
         mut doc: Doc,
         ptr: &str,
     ) -> (TypeRef, bool) {
@@ -500,9 +575,9 @@ impl<'a> Cx<'a> {
             });
             return (ty, nullable || annotated_null);
         }
-        let mut props: Vec<(String, String, ReferenceOr<Box<Schema>>)> = Vec::new();
+        let mut props: Vec<Prop<'a>> = Vec::new();
         let mut required: Vec<String> = extra_required.map(<[String]>::to_vec).unwrap_or_default();
-        let mut additional: Option<AdditionalProperties> = None;
+        let mut additional: Option<&'a AdditionalProperties> = None;
         let mut non_object: Vec<usize> = Vec::new();
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = match part {
@@ -555,19 +630,16 @@ impl<'a> Cx<'a> {
                 ptr,
             );
         }
-        let struct_name = match &name {
-            Name::Fixed(n) => n.clone(),
-            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
-        };
+        let struct_name = name.claim(&mut self.namer);
         let fixed = Name::Fixed(struct_name.clone());
         if props.is_empty() {
-            let v = self.additional(additional.as_ref(), &fixed, ptr);
+            let v = self.additional(additional, &fixed, ptr);
             return match v {
                 Some(TypeRef::Prim(Prim::Value)) | None => (TypeRef::Prim(Prim::Value), false),
                 Some(v) => (TypeRef::Map(Box::new(v)), false),
             };
         }
-        let add = self.additional(additional.as_ref(), &fixed, ptr);
+        let add = self.additional(additional, &fixed, ptr);
         let fields = self.fields(&struct_name, &props, &required);
         let fields = with_additional(fields, add.is_some());
         self.types.insert(
@@ -602,11 +674,11 @@ impl<'a> Cx<'a> {
     #[allow(clippy::too_many_arguments)]
     fn collect_object(
         &mut self,
-        part: &ReferenceOr<Schema>,
+        part: &'a ReferenceOr<Schema>,
         part_ptr: &str,
-        props: &mut Vec<(String, String, ReferenceOr<Box<Schema>>)>,
+        props: &mut Vec<Prop<'a>>,
         required: &mut Vec<String>,
-        additional: &mut Option<AdditionalProperties>,
+        additional: &mut Option<&'a AdditionalProperties>,
         doc: &mut Doc,
         depth: usize,
     ) -> bool {
@@ -620,9 +692,8 @@ impl<'a> Cx<'a> {
                         (s, format!("/components/schemas/{}", pointer_escape(key)))
                     }
                     ReferenceOr::Reference { .. } => {
-                        let t = target.clone();
                         return self.collect_object(
-                            &t,
+                            target,
                             part_ptr,
                             props,
                             required,
@@ -639,16 +710,16 @@ impl<'a> Cx<'a> {
         if doc.description.is_none() {
             doc.description = s.schema_data.description.clone();
         }
-        let mut add_props = |map: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        let mut add_props = |map: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
                              req: &[String],
-                             ap: &Option<AdditionalProperties>| {
+                             ap: &'a Option<AdditionalProperties>| {
             for (k, v) in map {
                 upsert(
                     props,
                     (
-                        k.clone(),
-                        format!("{base_ptr}/properties/{}", pointer_escape(k)),
-                        v.clone(),
+                        k.as_str(),
+                        child_pointer(&base_ptr, "properties", k),
+                        SRef::from(v),
                     ),
                 );
             }
@@ -658,7 +729,7 @@ impl<'a> Cx<'a> {
                 }
             }
             if ap.is_some() {
-                *additional = ap.clone();
+                *additional = ap.as_ref();
             }
         };
         match &s.schema_kind {
@@ -705,16 +776,16 @@ impl<'a> Cx<'a> {
 
     fn union(
         &mut self,
-        alts: &[ReferenceOr<Schema>],
+        alts: &'a [ReferenceOr<Schema>],
         discriminator: Option<&openapiv3::Discriminator>,
-        name: Name,
+        name: Name<'_>,
         doc: Doc,
         ptr: &str,
         keyword: &str,
     ) -> (TypeRef, bool) {
         // Drop `{type: "null"}`-like alternatives (3.1 normalized): they make the union nullable.
         let mut nullable = false;
-        let mut kept: Vec<(usize, &ReferenceOr<Schema>)> = Vec::new();
+        let mut kept: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::new();
         for (i, a) in alts.iter().enumerate() {
             if let ReferenceOr::Item(s) = a {
                 if let SchemaKind::Any(any) = &s.schema_kind {
@@ -734,10 +805,7 @@ impl<'a> Cx<'a> {
             let (t, n) = self.convert(a, name, &format!("{ptr}/{keyword}/{i}"));
             return (t, n || nullable);
         }
-        let union_name = match &name {
-            Name::Fixed(n) => n.clone(),
-            Name::Hint(h) => self.namer.claim(&ident::type_name(h)),
-        };
+        let union_name = name.claim(&mut self.namer);
         let mut vnamer = Namer::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (pos, (i, a)) in kept.iter().enumerate() {
@@ -849,9 +917,9 @@ impl<'a> Cx<'a> {
 
     fn any(
         &mut self,
-        a: &AnySchema,
-        s: &Schema,
-        name: Name,
+        a: &'a AnySchema,
+        s: &'a Schema,
+        name: Name<'_>,
         doc: Doc,
         ptr: &str,
     ) -> (TypeRef, bool) {
@@ -859,9 +927,9 @@ impl<'a> Cx<'a> {
             let mut props = Vec::new();
             for (k, v) in &a.properties {
                 props.push((
-                    k.clone(),
-                    format!("{ptr}/properties/{}", pointer_escape(k)),
-                    v.clone(),
+                    k.as_str(),
+                    child_pointer(ptr, "properties", k),
+                    SRef::from(v),
                 ));
             }
             return self.all_of(&a.all_of, &props, Some(&a.required), name, doc, ptr);
@@ -1014,10 +1082,7 @@ fn annotation_description(s: &Schema) -> Option<String> {
     })
 }
 
-fn upsert(
-    props: &mut Vec<(String, String, ReferenceOr<Box<Schema>>)>,
-    p: (String, String, ReferenceOr<Box<Schema>>),
-) {
+fn upsert<'a>(props: &mut Vec<Prop<'a>>, p: Prop<'a>) {
     if let Some(slot) = props.iter_mut().find(|(k, _, _)| *k == p.0) {
         *slot = p;
     } else {

@@ -15,14 +15,16 @@
 //!    resolve; chains of refs that only point at refs and loop are errors.
 //! 4. [`v31`]: a 3.1 document is rewritten into the 3.0 shape (rules listed
 //!    there); fix-ups for every version are listed at [`fixups`].
-//! 5. Deserialization into `openapiv3::OpenAPI`; on failure every failing
-//!    piece is reported with its pointer and position.
+//! 5. Deserialization into `openapiv3::OpenAPI` (piece by piece on two
+//!    threads, see [`model`]); on failure every failing piece is reported
+//!    with its pointer and position.
 //!
 //! Nothing here panics on any input: no recursion follows the document's
 //! nesting except serde's own (bounded by the parsers' depth limits and run
 //! on a thread with a large stack), and every lookup into the document is
 //! checked.
 
+mod model;
 pub mod parse;
 pub mod refs;
 pub mod v31;
@@ -511,13 +513,17 @@ fn max_depth(v: &Value) -> usize {
     max
 }
 
-/// Deserializes the document into the `openapiv3` model on a thread with a
-/// large stack. On failure, reports every failing piece.
+/// Deserializes the document into the `openapiv3` model on threads with a
+/// large stack ([`model`] first, piece by piece; the whole document at once
+/// when that fails). On failure, reports every failing piece.
 fn deserialize(
     doc: &Value,
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) -> Option<openapiv3::OpenAPI> {
+    if let Some(api) = model::quick(doc, DESERIALIZE_STACK) {
+        return Some(api);
+    }
     let outcome = std::thread::scope(|scope| {
         let handle = std::thread::Builder::new()
             .name("oagen-load".into())
@@ -877,5 +883,75 @@ mod tests {
     fn depth() {
         assert_eq!(max_depth(&serde_json::json!({"a": [1, {"b": {}}]})), 3);
         assert_eq!(max_depth(&serde_json::json!(1)), 0);
+    }
+
+    /// The quick piecewise deserialization gives the model the whole-document
+    /// one gives, and fails where it fails, on every fixture and on broken
+    /// variants of them.
+    #[test]
+    fn quick_model_matches_whole_document() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+        let mut dirs = vec![root];
+        let mut docs = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path
+                    .extension()
+                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                {
+                    let mut diags = Diagnostics::new();
+                    if let Some(spec) = load(&path, &mut diags) {
+                        docs.push(spec.document);
+                    }
+                }
+            }
+        }
+        assert!(docs.len() > 10, "{}", docs.len());
+        let breaks: [(&str, Value); 9] = [
+            ("/info", Value::Null),
+            ("/paths", serde_json::json!([])),
+            ("/components", serde_json::json!("x")),
+            ("/components/schemas", Value::Null),
+            (
+                "/components/responses",
+                serde_json::json!({"R": {"content": 3}}),
+            ),
+            (
+                "/components/schemas/Broken",
+                serde_json::json!({"type": "object", "properties": 1}),
+            ),
+            (
+                "/paths/~1broken",
+                serde_json::json!({"get": {"responses": {"200": 1}}}),
+            ),
+            ("/paths/x-ext", serde_json::json!({"any": "thing"})),
+            ("/components/x-ext", serde_json::json!([1, 2])),
+        ];
+        let mut variants = 0;
+        for doc in &docs {
+            let mut cases = vec![doc.clone()];
+            for (ptr, value) in &breaks {
+                let mut broken = doc.clone();
+                let (parent, key) = ptr.rsplit_once('/').unwrap_or(("", ptr));
+                if let Some(obj) = walk::get_mut(&mut broken, parent).and_then(Value::as_object_mut)
+                {
+                    obj.insert(key.to_string(), value.clone());
+                    cases.push(broken);
+                }
+            }
+            for case in cases {
+                let whole = try_deserialize::<openapiv3::OpenAPI>(&case).ok();
+                let quick = model::quick(&case, DESERIALIZE_STACK);
+                assert_eq!(quick, whole, "{case}");
+                variants += 1;
+            }
+        }
+        assert!(variants > 50, "{variants}");
     }
 }

@@ -49,21 +49,30 @@ pub const UNTAGGED_MODULE: &str = "operations";
 
 /// Builds the IR. Returns `None` when errors were reported.
 pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Option<Api> {
+    let document = &spec.document;
+    std::thread::scope(|scope| {
+        // The walk for unknown extensions reads every value of the document and nothing
+        // else, so it runs beside the conversion; its warnings still come first.
+        let walker = std::thread::Builder::new()
+            .name("oagen-ext-walk".into())
+            .spawn_scoped(scope, move || ext::unknown_keys(document))
+            .ok();
+        build_with(spec, crate_name, diags, walker)
+    })
+}
+
+fn build_with(
+    spec: &LoadedSpec,
+    crate_name: &str,
+    diags: &mut Diagnostics,
+    walker: Option<std::thread::ScopedJoinHandle<'_, Vec<(String, String)>>>,
+) -> Option<Api> {
     let errors_before = diags.error_count();
     let locate = |p: &str| spec.locate(p);
     let openapi = &spec.openapi;
-    let mut cx = Cx::new(openapi, &locate, diags);
-
-    for (key, ptr) in ext::unknown_keys(&spec.document) {
-        cx.warn(
-            "unknown-extension",
-            format!(
-                "unknown extension `{key}`; known: {}",
-                ext::KNOWN.join(", ")
-            ),
-            &ptr,
-        );
-    }
+    // The conversion's diagnostics, to follow the walk's.
+    let mut pending = Diagnostics::new();
+    let mut cx = Cx::new(openapi, &locate, &mut pending);
 
     cx.convert_components();
 
@@ -197,6 +206,26 @@ pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Op
         auth,
         env_var,
     };
+    drop(cx);
+
+    let unknown = match walker.map(|w| w.join()) {
+        Some(Ok(found)) => found,
+        // No thread could be started (or it failed): walk here.
+        _ => ext::unknown_keys(&spec.document),
+    };
+    for (key, ptr) in unknown {
+        diags.warning(
+            "unknown-extension",
+            format!(
+                "unknown extension `{key}`; known: {}",
+                ext::KNOWN.join(", ")
+            ),
+            Some(spec.locate(&ptr)),
+        );
+    }
+    for d in pending.iter() {
+        diags.push(d.clone());
+    }
     if diags.error_count() > errors_before {
         None
     } else {
@@ -354,12 +383,12 @@ fn build_operation<'a>(
             _ => QueryStyle::Form,
         };
         let hint = match comp {
-            Some(c) => ident::camel(c),
-            None => format!("{builder_name}{}", ident::camel(&data.name)),
+            Some(c) => Name::Field("", c),
+            None => Name::Field(&builder_name, &data.name),
         };
         let ty = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(s) => {
-                cx.convert_opt(s, Name::Hint(hint), &format!("{ptr}/schema"))
+                cx.convert_opt(s, hint, &format!("{ptr}/schema"))
             }
             openapiv3::ParameterSchemaOrContent::Content(content) => {
                 match content
@@ -369,7 +398,7 @@ fn build_operation<'a>(
                 {
                     Some((mt, s)) => cx.convert_opt(
                         s,
-                        Name::Hint(hint),
+                        hint,
                         &format!("{ptr}/content/{}/schema", pointer_escape(mt)),
                     ),
                     None => TypeRef::Prim(Prim::String),
@@ -393,7 +422,7 @@ fn build_operation<'a>(
         }
         params.push(Param {
             wire: data.name.clone(),
-            ident: pnamer.claim(&ident::snake(&data.name)),
+            ident: pnamer.claim(cx.snake_name(&data.name)),
             location,
             ty: strip_option_if(ty, required),
             required,
@@ -482,10 +511,10 @@ fn build_operation<'a>(
                         None => format!("{op_ptr}/requestBody"),
                     };
                     let hint = match &comp {
-                        Some(n) => ident::camel(n),
-                        None => format!("{builder_name}Request"),
+                        Some(n) => Name::Field("", n),
+                        None => Name::Hint(format!("{builder_name}Request")),
                     };
-                    request_body(cx, rb, &base, &hint)
+                    request_body(cx, rb, &base, hint)
                 }
             }
         }
@@ -677,7 +706,7 @@ fn request_body<'a>(
     cx: &mut Cx<'a>,
     rb: &'a openapiv3::RequestBody,
     base: &str,
-    hint: &str,
+    hint: Name<'_>,
 ) -> Option<Body> {
     let (mt, media) = rb.content.iter().min_by_key(|(mt, _)| classify(mt))?;
     let kind_class = classify(mt);
@@ -690,7 +719,7 @@ fn request_body<'a>(
     let schema_ty = media
         .schema
         .as_ref()
-        .map(|s| cx.convert_opt(s, Name::Hint(hint.to_string()), &sptr));
+        .map(|s| cx.convert_opt(s, hint, &sptr));
     let (kind, ty) = match kind_class {
         Media::Json => (
             BodyKind::Json,
@@ -792,9 +821,13 @@ fn responses<'a>(
             Some(n) => format!("/components/responses/{}", pointer_escape(n)),
             None => rptr,
         };
+        let comp_name;
         let hint = match &comp {
-            Some(n) => format!("{}Body", ident::camel(n)),
-            None => format!("{builder_name}Error"),
+            Some(n) => {
+                comp_name = Name::Field("", n);
+                Name::Child(&comp_name, "Body")
+            }
+            None => Name::Hint(format!("{builder_name}Error")),
         };
         if let Some((mt, m)) = resp
             .content
@@ -803,7 +836,7 @@ fn responses<'a>(
         {
             if let Some(s) = &m.schema {
                 let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
-                let ty = cx.convert_opt(s, Name::Hint(hint), &sptr);
+                let ty = cx.convert_opt(s, hint, &sptr);
                 if !ops.error_types.contains(&ty) {
                     ops.error_types.push(ty);
                 }
@@ -823,9 +856,9 @@ fn responses<'a>(
             None => rptr,
         };
         let hint = match (&comp, multi, code) {
-            (Some(n), _, _) => ident::camel(n),
-            (None, true, Some(c)) => format!("{builder_name}Response{c}"),
-            (None, _, _) => format!("{builder_name}Response"),
+            (Some(n), _, _) => Name::Field("", n),
+            (None, true, Some(c)) => Name::Hint(format!("{builder_name}Response{c}")),
+            (None, _, _) => Name::Hint(format!("{builder_name}Response")),
         };
         let body = if method == "head" {
             ResponseBody::Empty
@@ -837,7 +870,7 @@ fn responses<'a>(
                         let ty = match &m.schema {
                             Some(s) => {
                                 let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
-                                cx.convert_opt(s, Name::Hint(hint), &sptr)
+                                cx.convert_opt(s, hint, &sptr)
                             }
                             None => TypeRef::Prim(Prim::Value),
                         };

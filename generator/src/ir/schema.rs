@@ -1,7 +1,7 @@
 //! Schema → type conversion: every schema becomes a [`TypeRef`], defining named types for
 //! objects, enums and unions on the way. Inline schemas are named after where they sit.
 
-use super::fxhash::FastMap;
+use super::fxhash::{FastHasher, FastMap};
 use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::ident::{self, Namer};
@@ -11,6 +11,7 @@ use openapiv3::{
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{BuildHasher, BuildHasherDefault};
 
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
 const MAX_DEPTH: usize = 48;
@@ -22,26 +23,13 @@ pub(crate) enum Name<'n> {
     Fixed(String),
     /// An inline schema: claim a name derived from this hint if a named type is needed.
     Hint(String),
-    /// A property's schema: the hint is the struct's name followed by the property's name
-    /// in camel case. Most properties need no name of their own, so it is made on demand.
+    /// A property's (or parameter's) schema: the hint is the parent's name (possibly empty)
+    /// followed by the property's name in camel case. Most properties need no name of their
+    /// own, so it is made on demand.
     Field(&'n str, &'n str),
-}
-
-impl Name<'_> {
-    fn hint(&self) -> Cow<'_, str> {
-        match self {
-            Name::Fixed(s) | Name::Hint(s) => Cow::Borrowed(s),
-            Name::Field(parent, wire) => Cow::Owned(format!("{parent}{}", ident::camel(wire))),
-        }
-    }
-
-    /// The type's name: the fixed one, or a fresh one claimed from the hint.
-    fn claim(&self, namer: &mut Namer) -> String {
-        match self {
-            Name::Fixed(n) => n.clone(),
-            _ => namer.claim(&ident::type_name(&self.hint())),
-        }
-    }
+    /// An array's items (`Item`) or a map's values (`Value`): the hint is the container's
+    /// followed by the suffix, also made on demand.
+    Child(&'n Name<'n>, &'static str),
 }
 
 /// A schema or a reference to one, borrowed from the document: properties and items are
@@ -89,10 +77,60 @@ pub(crate) struct Cx<'a> {
     pub started: BTreeSet<String>,
     /// Inline schemas already converted, by pointer: shared components (parameters,
     /// responses, merged `allOf` parts) yield one type, not one per use.
-    cache: FastMap<String, (TypeRef, bool)>,
+    cache: PtrCache,
     /// `ident::snake` of property names seen so far: the same names recur in many objects.
     snake_names: FastMap<&'a str, String>,
+    /// `ident::camel` of property names (for type-name hints) and enum values.
+    camel_names: FastMap<String, String>,
     depth: usize,
+}
+
+/// The conversion cache: results by pointer. A table maps each pointer's hash to the newest
+/// entry with that hash, and entries whose hashes are equal chain to the older ones; so
+/// growing the table moves hashes only, without reading every pointer again.
+#[derive(Default)]
+struct PtrCache {
+    heads: FastMap<u64, usize>,
+    entries: Vec<CacheEntry>,
+}
+
+struct CacheEntry {
+    ptr: Box<str>,
+    ty: TypeRef,
+    nullable: bool,
+    /// The previous entry with the same hash, or `NIL`.
+    next: usize,
+}
+
+const NIL: usize = usize::MAX;
+
+impl PtrCache {
+    fn hash(ptr: &str) -> u64 {
+        BuildHasherDefault::<FastHasher>::default().hash_one(ptr)
+    }
+
+    /// The result stored for `ptr` (whose hash is `key`): the latest one, as a map would.
+    fn get(&self, key: u64, ptr: &str) -> Option<(TypeRef, bool)> {
+        let mut i = self.heads.get(&key).copied().unwrap_or(NIL);
+        while let Some(e) = self.entries.get(i) {
+            if &*e.ptr == ptr {
+                return Some((e.ty.clone(), e.nullable));
+            }
+            i = e.next;
+        }
+        None
+    }
+
+    fn insert(&mut self, key: u64, ptr: &str, ty: TypeRef, nullable: bool) {
+        let next = self.heads.get(&key).copied().unwrap_or(NIL);
+        self.heads.insert(key, self.entries.len());
+        self.entries.push(CacheEntry {
+            ptr: ptr.into(),
+            ty,
+            nullable,
+            next,
+        });
+    }
 }
 
 pub(crate) fn pointer_escape(s: &str) -> String {
@@ -141,8 +179,9 @@ impl<'a> Cx<'a> {
             types: BTreeMap::new(),
             components: BTreeMap::new(),
             started: BTreeSet::new(),
-            cache: FastMap::default(),
+            cache: PtrCache::default(),
             snake_names: FastMap::default(),
+            camel_names: FastMap::default(),
             depth: 0,
         }
     }
@@ -192,7 +231,7 @@ impl<'a> Cx<'a> {
         let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
         if ty != TypeRef::Named(name.clone()) {
             let doc = match schema {
-                ReferenceOr::Item(s) => self.doc_of(&s.schema_data, &s.schema_data.extensions),
+                ReferenceOr::Item(s) => doc_of(&s.schema_data, &s.schema_data.extensions),
                 ReferenceOr::Reference { .. } => Doc::default(),
             };
             self.types.insert(
@@ -235,25 +274,6 @@ impl<'a> Cx<'a> {
         None
     }
 
-    pub fn doc_of(
-        &self,
-        data: &openapiv3::SchemaData,
-        ext: &indexmap::IndexMap<String, serde_json::Value>,
-    ) -> Doc {
-        let mut doc = Doc {
-            summary: data.title.clone(),
-            description: data.description.clone(),
-            notes: Vec::new(),
-        };
-        if data.deprecated {
-            doc.notes.push("Deprecated.".into());
-        }
-        if let Some(reason) = ext.get("x-oagen-inferred") {
-            doc.notes.push(inferred_note(reason));
-        }
-        doc
-    }
-
     /// Converts a schema or reference. Returns the type (never wrapped in `Option` for the
     /// schema's own nullability) and whether the schema is nullable.
     pub fn convert(
@@ -282,8 +302,9 @@ impl<'a> Cx<'a> {
                 None => (TypeRef::Prim(Prim::Value), false),
             },
             SRef::Item(s) => {
-                if let Some(hit) = self.cache.get(ptr) {
-                    return hit.clone();
+                let key = PtrCache::hash(ptr);
+                if let Some(hit) = self.cache.get(key, ptr) {
+                    return hit;
                 }
                 if self.depth >= MAX_DEPTH {
                     self.warn(
@@ -299,7 +320,7 @@ impl<'a> Cx<'a> {
                 let ty = self.schema(s, name, ptr);
                 self.depth -= 1;
                 let nullable = s.schema_data.nullable || ty.1;
-                self.cache.insert(ptr.to_string(), (ty.0.clone(), nullable));
+                self.cache.insert(key, ptr, ty.0.clone(), nullable);
                 (ty.0, nullable)
             }
         }
@@ -327,8 +348,39 @@ impl<'a> Cx<'a> {
     }
 
     /// Defines a named type and returns a reference to it.
+    /// The hint a name is derived from.
+    fn hint<'n>(&mut self, name: &'n Name<'_>) -> Cow<'n, str> {
+        match name {
+            Name::Fixed(s) | Name::Hint(s) => Cow::Borrowed(s),
+            Name::Field(parent, wire) => {
+                let camel = camel_memo(&mut self.camel_names, wire);
+                let mut h = String::with_capacity(parent.len() + camel.len());
+                h.push_str(parent);
+                h.push_str(camel);
+                Cow::Owned(h)
+            }
+            Name::Child(parent, suffix) => {
+                let mut h = self.hint(parent).into_owned();
+                h.push_str(suffix);
+                Cow::Owned(h)
+            }
+        }
+    }
+
+    /// A type's name: the fixed one, or a fresh one claimed from the hint.
+    fn claim(&mut self, name: &Name<'_>) -> String {
+        match name {
+            Name::Fixed(n) => n.clone(),
+            _ => {
+                let hint = self.hint(name);
+                let want = ident::type_name(&hint);
+                self.namer.claim(&want)
+            }
+        }
+    }
+
     fn define(&mut self, name: &Name<'_>, doc: Doc, kind: TypeKind, ptr: &str) -> TypeRef {
-        let n = name.claim(&mut self.namer);
+        let n = self.claim(name);
         self.types.insert(
             n.clone(),
             TypeDef {
@@ -343,19 +395,26 @@ impl<'a> Cx<'a> {
 
     /// Returns (type, extra nullable) for an inline schema.
     fn schema(&mut self, s: &'a Schema, name: Name<'_>, ptr: &str) -> (TypeRef, bool) {
-        let doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
+        // Only named types keep the documentation: made on demand.
+        let doc = || doc_of(&s.schema_data, &s.schema_data.extensions);
         match &s.schema_kind {
             SchemaKind::Type(Type::String(st)) => {
                 if !st.enumeration.is_empty() {
                     let nullable = st.enumeration.iter().any(Option::is_none);
-                    let values: Vec<String> = st.enumeration.iter().flatten().cloned().collect();
+                    let values: Vec<&str> = st
+                        .enumeration
+                        .iter()
+                        .flatten()
+                        .map(String::as_str)
+                        .collect();
                     let names = varnames(&s.schema_data.extensions);
-                    let variants = string_variants(&values, names.as_deref());
+                    let variants =
+                        string_variants(&mut self.camel_names, &values, names.as_deref());
                     let kind = TypeKind::Enum {
                         repr: EnumRepr::String,
                         variants,
                     };
-                    return (self.define(&name, doc, kind, ptr), nullable);
+                    return (self.define(&name, doc(), kind, ptr), nullable);
                 }
                 (TypeRef::Prim(string_format(&st.format)), false)
             }
@@ -369,7 +428,7 @@ impl<'a> Cx<'a> {
                         repr: EnumRepr::Integer,
                         variants,
                     };
-                    return (self.define(&name, doc, kind, ptr), nullable);
+                    return (self.define(&name, doc(), kind, ptr), nullable);
                 }
                 let p = match &it.format {
                     VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => Prim::I32,
@@ -392,7 +451,7 @@ impl<'a> Cx<'a> {
                     &ot.required,
                     ot.additional_properties.as_ref(),
                     name,
-                    doc,
+                    doc(),
                     ptr,
                 ),
                 false,
@@ -401,7 +460,7 @@ impl<'a> Cx<'a> {
                 one_of,
                 s.schema_data.discriminator.as_ref(),
                 name,
-                doc,
+                doc(),
                 ptr,
                 "oneOf",
             ),
@@ -409,11 +468,11 @@ impl<'a> Cx<'a> {
                 any_of,
                 s.schema_data.discriminator.as_ref(),
                 name,
-                doc,
+                doc(),
                 ptr,
                 "anyOf",
             ),
-            SchemaKind::AllOf { all_of } => self.all_of(all_of, &[], None, name, doc, ptr),
+            SchemaKind::AllOf { all_of } => self.all_of(all_of, &[], None, name, doc(), ptr),
             SchemaKind::Not { .. } => {
                 self.warn(
                     "unsupported-schema",
@@ -422,7 +481,7 @@ impl<'a> Cx<'a> {
                 );
                 (TypeRef::Prim(Prim::Value), false)
             }
-            SchemaKind::Any(any) => self.any(any, s, name, doc, ptr),
+            SchemaKind::Any(any) => self.any(any, s, name, ptr),
         }
     }
 
@@ -434,7 +493,7 @@ impl<'a> Cx<'a> {
     ) -> TypeRef {
         match items {
             Some(items) => {
-                let hint = Name::Hint(format!("{}Item", name.hint()));
+                let hint = Name::Child(name, "Item");
                 let (ty, nullable) = self.convert_boxed(items, hint, &[ptr, "/items"].concat());
                 TypeRef::Vec(Box::new(wrap_nullable(ty, nullable)))
             }
@@ -452,7 +511,7 @@ impl<'a> Cx<'a> {
             None | Some(AdditionalProperties::Any(false)) => None,
             Some(AdditionalProperties::Any(true)) => Some(TypeRef::Prim(Prim::Value)),
             Some(AdditionalProperties::Schema(s)) => {
-                let hint = Name::Hint(format!("{}Value", name.hint()));
+                let hint = Name::Child(name, "Value");
                 let ptr = [ptr, "/additionalProperties"].concat();
                 Some(self.convert_opt(s, hint, &ptr))
             }
@@ -476,7 +535,7 @@ impl<'a> Cx<'a> {
             };
         }
         // Claim the name before converting fields, so inline children are named after it.
-        let struct_name = name.claim(&mut self.namer);
+        let struct_name = self.claim(&name);
         let fixed = Name::Fixed(struct_name.clone());
         let mut props: Vec<Prop<'a>> = Vec::with_capacity(properties.len());
         for (k, v) in properties {
@@ -503,13 +562,13 @@ impl<'a> Cx<'a> {
 
     fn fields(&mut self, struct_name: &str, props: &[Prop<'a>], required: &[String]) -> Vec<Field> {
         let mut namer = Namer::default();
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(props.len());
         for &(wire, ref fptr, schema) in props {
             let hint = Name::Field(struct_name, wire);
             let (ty, nullable) = self.convert_sref(schema, hint, fptr);
             let (doc, read_only, write_only) = match schema {
                 SRef::Item(s) => {
-                    let mut doc = self.doc_of(&s.schema_data, &s.schema_data.extensions);
+                    let mut doc = doc_of(&s.schema_data, &s.schema_data.extensions);
                     if doc.description.is_none() {
                         doc.description = annotation_description(s);
                     }
@@ -537,7 +596,7 @@ impl<'a> Cx<'a> {
     }
 
     /// `ident::snake(wire)`, remembered.
-    fn snake_name(&mut self, wire: &'a str) -> &str {
+    pub fn snake_name(&mut self, wire: &'a str) -> &str {
         self.snake_names
             .entry(wire)
             .or_insert_with(|| ident::snake(wire))
@@ -630,7 +689,7 @@ impl<'a> Cx<'a> {
                 ptr,
             );
         }
-        let struct_name = name.claim(&mut self.namer);
+        let struct_name = self.claim(&name);
         let fixed = Name::Fixed(struct_name.clone());
         if props.is_empty() {
             let v = self.additional(additional, &fixed, ptr);
@@ -805,7 +864,7 @@ impl<'a> Cx<'a> {
             let (t, n) = self.convert(a, name, &format!("{ptr}/{keyword}/{i}"));
             return (t, n || nullable);
         }
-        let union_name = name.claim(&mut self.namer);
+        let union_name = self.claim(&name);
         let mut vnamer = Namer::with_reserved(&["Unknown"]);
         let mut variants = Vec::new();
         for (pos, (i, a)) in kept.iter().enumerate() {
@@ -920,9 +979,9 @@ impl<'a> Cx<'a> {
         a: &'a AnySchema,
         s: &'a Schema,
         name: Name<'_>,
-        doc: Doc,
         ptr: &str,
     ) -> (TypeRef, bool) {
+        let doc = || doc_of(&s.schema_data, &s.schema_data.extensions);
         if !a.all_of.is_empty() {
             let mut props = Vec::new();
             for (k, v) in &a.properties {
@@ -932,14 +991,14 @@ impl<'a> Cx<'a> {
                     SRef::from(v),
                 ));
             }
-            return self.all_of(&a.all_of, &props, Some(&a.required), name, doc, ptr);
+            return self.all_of(&a.all_of, &props, Some(&a.required), name, doc(), ptr);
         }
         if !a.one_of.is_empty() {
             return self.union(
                 &a.one_of,
                 s.schema_data.discriminator.as_ref(),
                 name,
-                doc,
+                doc(),
                 ptr,
                 "oneOf",
             );
@@ -949,7 +1008,7 @@ impl<'a> Cx<'a> {
                 &a.any_of,
                 s.schema_data.discriminator.as_ref(),
                 name,
-                doc,
+                doc(),
                 ptr,
                 "anyOf",
             );
@@ -961,7 +1020,7 @@ impl<'a> Cx<'a> {
                     &a.required,
                     a.additional_properties.as_ref(),
                     name,
-                    doc,
+                    doc(),
                     ptr,
                 ),
                 false,
@@ -971,10 +1030,10 @@ impl<'a> Cx<'a> {
             return (self.array(a.items.as_ref(), &name, ptr), false);
         }
         if !a.enumeration.is_empty() {
-            let strings: Vec<String> = a
+            let strings: Vec<&str> = a
                 .enumeration
                 .iter()
-                .filter_map(|v| v.as_str().map(String::from))
+                .filter_map(serde_json::Value::as_str)
                 .collect();
             let ints: Vec<i64> = a
                 .enumeration
@@ -987,16 +1046,16 @@ impl<'a> Cx<'a> {
             if strings.len() == non_null && non_null > 0 {
                 let kind = TypeKind::Enum {
                     repr: EnumRepr::String,
-                    variants: string_variants(&strings, names.as_deref()),
+                    variants: string_variants(&mut self.camel_names, &strings, names.as_deref()),
                 };
-                return (self.define(&name, doc, kind, ptr), nullable);
+                return (self.define(&name, doc(), kind, ptr), nullable);
             }
             if ints.len() == non_null && non_null > 0 {
                 let kind = TypeKind::Enum {
                     repr: EnumRepr::Integer,
                     variants: integer_variants(&ints, names.as_deref()),
                 };
-                return (self.define(&name, doc, kind, ptr), nullable);
+                return (self.define(&name, doc(), kind, ptr), nullable);
             }
             if non_null > 0 {
                 self.warn(
@@ -1014,7 +1073,7 @@ impl<'a> Cx<'a> {
                     &a.required,
                     a.additional_properties.as_ref(),
                     name,
-                    doc,
+                    doc(),
                     ptr,
                 ),
                 false,
@@ -1110,6 +1169,25 @@ pub(crate) fn wrap_nullable(ty: TypeRef, nullable: bool) -> TypeRef {
     }
 }
 
+/// The documentation a schema carries: title, description, deprecation, our inferred note.
+fn doc_of(
+    data: &openapiv3::SchemaData,
+    ext: &indexmap::IndexMap<String, serde_json::Value>,
+) -> Doc {
+    let mut doc = Doc {
+        summary: data.title.clone(),
+        description: data.description.clone(),
+        notes: Vec::new(),
+    };
+    if data.deprecated {
+        doc.notes.push("Deprecated.".into());
+    }
+    if let Some(reason) = ext.get("x-oagen-inferred") {
+        doc.notes.push(inferred_note(reason));
+    }
+    doc
+}
+
 pub(crate) fn inferred_note(reason: &serde_json::Value) -> String {
     match reason.as_str() {
         Some(r) => format!("**Inferred, not confirmed by the vendor:** {r}"),
@@ -1146,22 +1224,34 @@ fn varnames(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<Vec<S
         .collect()
 }
 
-fn string_variants(values: &[String], names: Option<&[String]>) -> Vec<EnumVariant> {
+/// `ident::camel(s)`, remembered in `memo`: enum values and property names recur.
+fn camel_memo<'m>(memo: &'m mut FastMap<String, String>, s: &str) -> &'m str {
+    if !memo.contains_key(s) {
+        memo.insert(s.to_string(), ident::camel(s));
+    }
+    memo.get(s).map_or("", String::as_str)
+}
+
+fn string_variants(
+    camel: &mut FastMap<String, String>,
+    values: &[&str],
+    names: Option<&[String]>,
+) -> Vec<EnumVariant> {
     let mut namer = Namer::with_reserved(&["Unknown"]);
     let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        if !seen.insert(v.clone()) {
+    let mut out = Vec::with_capacity(values.len());
+    for (i, &v) in values.iter().enumerate() {
+        if !seen.insert(v) {
             continue;
         }
         let base = match names.and_then(|n| n.get(i)) {
-            Some(n) => ident::camel(n),
-            None if v.is_empty() => "Empty".to_string(),
-            None => ident::camel(v),
+            Some(n) => camel_memo(camel, n),
+            None if v.is_empty() => "Empty",
+            None => camel_memo(camel, v),
         };
         out.push(EnumVariant {
-            name: namer.claim(&base),
-            value: v.clone(),
+            name: namer.claim(base),
+            value: v.to_string(),
         });
     }
     out

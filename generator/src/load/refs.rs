@@ -39,6 +39,7 @@
 //! `discriminator.mapping` values are not rewritten. Refs inside `webhooks`,
 //! examples, defaults and extensions are not followed.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
@@ -170,6 +171,8 @@ struct Resolver<'a> {
     inlines: usize,
     copied: usize,
     over_budget: bool,
+    /// Whether `doc` may have been changed.
+    touched: bool,
 }
 
 /// Resolves every `$ref` of `doc` (the root document), bundling other files
@@ -185,6 +188,7 @@ pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
         inlines: 0,
         copied: 0,
         over_budget: false,
+        touched: false,
     };
     r.plan_adoptions(doc);
     r.work.push_back(Work {
@@ -193,21 +197,33 @@ pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
         base: root,
         ancestry: Vec::new(),
     });
+    // What `find_cycles` would collect, gathered by the first (whole
+    // document) walk: still right if nothing changes the document.
+    let mut cycle_sites: Option<Vec<String>> = None;
     while let Some(w) = r.work.pop_front() {
         if r.over_budget {
             break;
         }
+        let whole = cycle_sites.is_none();
+        let mut found: Vec<String> = Vec::new();
         let mut sites: Vec<(String, Kind, String)> = Vec::new();
         walk::visit(doc, &w.ptr, w.kind, false, |ptr, kind, _, value| {
             if let Some(s) = ref_of(value) {
+                if whole && leads_on(doc, s) {
+                    found.push(ptr.to_string());
+                }
                 sites.push((ptr.to_string(), kind, s.to_string()));
             }
         });
+        if whole {
+            cycle_sites = Some(found);
+        }
         for (site, kind, reference) in sites {
             r.site(doc, &w, &site, kind, &reference);
         }
     }
-    find_cycles(doc, r.ctx, r.diags);
+    let known = cycle_sites.filter(|_| !r.touched);
+    find_cycles(doc, r.ctx, r.diags, known);
 }
 
 impl Resolver<'_> {
@@ -379,7 +395,7 @@ impl Resolver<'_> {
                     }
                 };
                 let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
-                set_ref(doc, site, new_ref);
+                self.set_ref(doc, site, new_ref);
             }
             None => self.inline(doc, w, site, kind, reference, &file, &target.pointer, value),
         }
@@ -459,10 +475,10 @@ impl Resolver<'_> {
                 }
             };
             let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
-            set_ref(doc, site, new_ref);
+            self.set_ref(doc, site, new_ref);
         } else if w.base != self.ctx.root_norm {
             // Written in another file, pointing back into the root.
-            set_ref(doc, site, local_ref(pointer));
+            self.set_ref(doc, site, local_ref(pointer));
         }
     }
 
@@ -517,6 +533,14 @@ impl Resolver<'_> {
         });
     }
 
+    /// Rewrites the ref object at `site` to point at `new_ref`.
+    fn set_ref(&mut self, doc: &mut Value, site: &str, new_ref: String) {
+        self.touched = true;
+        if let Some(obj) = get_mut(doc, site).and_then(Value::as_object_mut) {
+            obj.insert("$ref".into(), Value::String(new_ref));
+        }
+    }
+
     /// Puts `value` where the ref object at `site` was, keeping its
     /// `summary`/`description`.
     fn replace(
@@ -527,6 +551,7 @@ impl Resolver<'_> {
         file: &Path,
         pointer: &str,
     ) {
+        self.touched = true;
         self.copied += count_nodes(&value);
         if self.copied > MAX_COPIED_NODES {
             self.budget_exceeded(site);
@@ -568,6 +593,7 @@ impl Resolver<'_> {
         pointer: &str,
         value: Value,
     ) -> Option<String> {
+        self.touched = true;
         self.copied += count_nodes(&value);
         if self.copied > MAX_COPIED_NODES {
             self.budget_exceeded(&format!("/components/{sec}"));
@@ -653,12 +679,6 @@ pub fn component_name(file: &Path, pointer: &str) -> String {
     }
 }
 
-fn set_ref(doc: &mut Value, site: &str, new_ref: String) {
-    if let Some(obj) = get_mut(doc, site).and_then(Value::as_object_mut) {
-        obj.insert("$ref".into(), Value::String(new_ref));
-    }
-}
-
 fn count_nodes(v: &Value) -> usize {
     let mut n = 0;
     let mut stack = vec![v];
@@ -708,13 +728,46 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Reports every chain of local refs that only points at refs and loops.
-fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
-    let mut sites: Vec<String> = Vec::new();
-    walk::visit(doc, "", Kind::Document, false, |ptr, _, _, value| {
-        if ref_of(value).is_some() {
-            sites.push(ptr.to_string());
+/// The JSON pointer of a local ref (`parse_ref` with no file), borrowed from
+/// the ref when it needs no decoding.
+fn local_pointer(reference: &str) -> Option<Cow<'_, str>> {
+    if let Some(fragment) = reference.strip_prefix('#') {
+        if !fragment.contains('%') {
+            return (fragment.is_empty() || fragment.starts_with('/'))
+                .then_some(Cow::Borrowed(fragment));
         }
+    }
+    parse_ref(reference)
+        .ok()
+        .filter(|t| t.file.is_none())
+        .map(|t| Cow::Owned(t.pointer))
+}
+
+/// Whether a ref is local and its target is itself a ref object.
+fn leads_on(doc: &Value, reference: &str) -> bool {
+    local_pointer(reference)
+        .and_then(|next| get(doc, &next))
+        .and_then(ref_of)
+        .is_some()
+}
+
+/// Reports every chain of local refs that only points at refs and loops.
+/// `known`: the sites to start from (the refs that [`leads_on`]), when the
+/// caller collected them from this very document; otherwise they are
+/// collected here.
+fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics, known: Option<Vec<String>>) {
+    // Only refs whose target is itself a ref can start or continue a cycle.
+    // The others (nearly all) end their chain at once: leaving them out of
+    // `settled` changes nothing, as a chain reaching one of them stops at
+    // its target, which is no ref.
+    let sites = known.unwrap_or_else(|| {
+        let mut sites: Vec<String> = Vec::new();
+        walk::visit(doc, "", Kind::Document, false, |ptr, _, _, value| {
+            if ref_of(value).is_some_and(|r| leads_on(doc, r)) {
+                sites.push(ptr.to_string());
+            }
+        });
+        sites
     });
     // Pointers known not to lead into a cycle, or already reported.
     let mut settled: BTreeSet<String> = BTreeSet::new();
@@ -728,9 +781,8 @@ fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
         for _ in 0..MAX_CHAIN {
             let Some(next) = get(doc, &cur)
                 .and_then(ref_of)
-                .and_then(|r| parse_ref(r).ok())
-                .filter(|t| t.file.is_none())
-                .map(|t| t.pointer)
+                .and_then(local_pointer)
+                .map(Cow::into_owned)
             else {
                 break;
             };
@@ -834,5 +886,159 @@ mod tests {
         );
         assert_eq!(suggest(&doc, "/components/schemas/Zzzzzz"), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn local_pointers_match_parse_ref() {
+        for r in [
+            "#/components/schemas/A",
+            "#/a%20b",
+            "#",
+            "#foo",
+            "#/x#y",
+            "other.yaml#/x",
+            "http://h/x#/y",
+            "",
+            "#%2Fa",
+            "#/a%zz",
+            "C:/x#/y",
+        ] {
+            let expect = parse_ref(r)
+                .ok()
+                .filter(|t| t.file.is_none())
+                .map(|t| t.pointer);
+            assert_eq!(local_pointer(r).map(Cow::into_owned), expect, "{r}");
+        }
+    }
+
+    /// `find_cycles` as it was before it skipped the refs that cannot lead
+    /// on: every ref, in walk order, kept in `settled`.
+    fn find_cycles_reference(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics) {
+        let sites: Vec<String> = walk::walk(doc, "", Kind::Document)
+            .into_iter()
+            .filter(|n| doc.pointer(&n.ptr).and_then(ref_of).is_some())
+            .map(|n| n.ptr)
+            .collect();
+        let mut settled: BTreeSet<String> = BTreeSet::new();
+        for site in sites {
+            if settled.contains(&site) {
+                continue;
+            }
+            let mut chain: Vec<String> = vec![site.clone()];
+            let mut cur = site;
+            let mut cycle_start = None;
+            for _ in 0..MAX_CHAIN {
+                let Some(next) = doc
+                    .pointer(&cur)
+                    .and_then(ref_of)
+                    .and_then(|r| parse_ref(r).ok())
+                    .filter(|t| t.file.is_none())
+                    .map(|t| t.pointer)
+                else {
+                    break;
+                };
+                if doc.pointer(&next).and_then(ref_of).is_none() || settled.contains(&next) {
+                    break;
+                }
+                if let Some(i) = chain.iter().position(|p| *p == next) {
+                    cycle_start = Some(i);
+                    break;
+                }
+                chain.push(next.clone());
+                cur = next;
+            }
+            if let Some(start) = cycle_start {
+                let mut members: Vec<String> = chain[start..].to_vec();
+                let first = members
+                    .iter()
+                    .enumerate()
+                    .min_by(|a, b| a.1.cmp(b.1))
+                    .map(|(i, _)| i)
+                    .unwrap_or(0);
+                members.rotate_left(first);
+                let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
+                if let Some(f) = shown.first().cloned() {
+                    shown.push(f);
+                }
+                let at = members.first().cloned().unwrap_or_default();
+                diags.push(
+                    Diagnostic::error(
+                        "ref-cycle",
+                        format!("reference cycle: {}", shown.join(" → ")),
+                    )
+                    .at(ctx.sources.locate(&format!("{at}/$ref"))),
+                );
+            }
+            settled.extend(chain);
+        }
+    }
+
+    fn cycle_messages(doc: &Value, known: bool, reference: bool) -> Vec<String> {
+        let ctx = Ctx::new(Path::new("t.yaml"));
+        let mut diags = Diagnostics::new();
+        if reference {
+            find_cycles_reference(doc, &ctx, &mut diags);
+        } else {
+            let sites = known.then(|| {
+                let mut sites = Vec::new();
+                walk::visit(doc, "", Kind::Document, false, |ptr, _, _, v| {
+                    if ref_of(v).is_some_and(|r| leads_on(doc, r)) {
+                        sites.push(ptr.to_string());
+                    }
+                });
+                sites
+            });
+            find_cycles(doc, &ctx, &mut diags, sites);
+        }
+        diags
+            .iter()
+            .map(|d| format!("{} {:?}", d, d.location))
+            .collect()
+    }
+
+    mod random {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A schema: a ref to another schema (whole, or inside it, or
+        /// dangling), or an object whose property refers on.
+        fn schema() -> impl Strategy<Value = Value> {
+            let target = (0..6usize, 0..4usize).prop_map(|(n, how)| match how {
+                0 | 1 => format!("#/components/schemas/S{n}"),
+                2 => format!("#/components/schemas/S{n}/properties/p"),
+                _ => format!("#/components/schemas/X{n}"),
+            });
+            (target, any::<bool>()).prop_map(|(t, plain)| {
+                if plain {
+                    serde_json::json!({"$ref": t})
+                } else {
+                    serde_json::json!({"type": "object", "properties": {"p": {"$ref": t}}})
+                }
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn cycles_reported_as_before(
+                schemas in proptest::collection::vec(schema(), 1..7),
+                uses in proptest::collection::vec(schema(), 0..3),
+            ) {
+                let mut doc = serde_json::json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {}}});
+                if let Some(map) = doc.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+                    for (i, s) in schemas.into_iter().enumerate() {
+                        map.insert(format!("S{i}"), s);
+                    }
+                }
+                if let Some(paths) = doc.pointer_mut("/paths").and_then(Value::as_object_mut) {
+                    for (i, s) in uses.into_iter().enumerate() {
+                        paths.insert(format!("/p{i}"), serde_json::json!({"get": {"responses": {"200": {
+                            "description": "d", "content": {"application/json": {"schema": s}}}}}}));
+                    }
+                }
+                let expect = cycle_messages(&doc, false, true);
+                prop_assert_eq!(cycle_messages(&doc, false, false), expect.clone());
+                prop_assert_eq!(cycle_messages(&doc, true, false), expect);
+            }
+        }
     }
 }

@@ -30,6 +30,7 @@ pub mod refs;
 pub mod v31;
 mod walk;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -138,8 +139,11 @@ impl SourceMap {
 
     /// Keeps the text of a file that parsed, for positions (worked out on
     /// the first lookup: most loads never need one).
-    fn add_file(&mut self, file: &Path, text: &str, format: Format) {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text).to_string();
+    fn add_file(&mut self, file: &Path, text: Cow<'_, str>, format: Format) {
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text.into_owned(),
+        };
         self.positions.insert(
             file.to_path_buf(),
             Arc::new(FilePositions {
@@ -148,6 +152,25 @@ impl SourceMap {
                 index: OnceLock::new(),
             }),
         );
+    }
+
+    /// Starts building the position index of a large JSON `file` on a
+    /// thread of its own, so that the first lookup (most specs this size
+    /// have a warning or two) need not wait for it. The index is the same
+    /// whoever builds it.
+    fn index_ahead(&self, file: &Path) {
+        let Some(positions) = self.positions.get(file) else {
+            return;
+        };
+        if positions.format != Format::Json || positions.text.len() < INDEX_AHEAD_BYTES {
+            return;
+        }
+        let positions = Arc::clone(positions);
+        let _ = std::thread::Builder::new()
+            .name("oagen-positions".into())
+            .spawn(move || {
+                positions.index();
+            });
     }
 
     fn add_origin(&mut self, doc_ptr: &str, file: &Path, file_ptr: &str) {
@@ -175,16 +198,26 @@ impl FilePositions {
     /// Line and column of the node at `pointer`, as [`parse::positions`]
     /// maps it.
     fn get(&self, pointer: &str) -> Option<(usize, usize)> {
-        let index = self.index.get_or_init(|| match self.format {
-            Format::Json => PositionIndex::Json(parse::JsonIndex::build(&self.text)),
-            Format::Yaml => PositionIndex::Yaml(parse::positions(&self.text, Format::Yaml)),
-        });
-        match index {
+        match self.index() {
             PositionIndex::Json(j) => j.get(&self.text, pointer),
             PositionIndex::Yaml(map) => map.get(pointer).copied(),
         }
     }
 }
+
+impl FilePositions {
+    /// The index, built on first use (a caller arriving while another
+    /// thread builds it waits for it).
+    fn index(&self) -> &PositionIndex {
+        self.index.get_or_init(|| match self.format {
+            Format::Json => PositionIndex::Json(parse::JsonIndex::build(&self.text)),
+            Format::Yaml => PositionIndex::Yaml(parse::positions(&self.text, Format::Yaml)),
+        })
+    }
+}
+
+/// Size from which a JSON file's position index is built ahead of time.
+const INDEX_AHEAD_BYTES: usize = 1 << 20;
 
 impl std::fmt::Debug for FilePositions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -228,7 +261,7 @@ pub fn pointer_tokens(pointer: &str) -> Vec<String> {
 /// the caller must check [`Diagnostics::has_errors`].
 pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
     match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&text, path, diags),
+        Ok(text) => load_text(Cow::Owned(text), path, diags),
         Err(e) => {
             diags.push(
                 Diagnostic::error("read-error", format!("cannot read {}: {e}", path.display()))
@@ -243,10 +276,15 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
 /// diagnostics and is the base for refs to other files. Returns `None` in
 /// the same cases as [`load`].
 pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
+    load_text(Cow::Borrowed(text), path, diags)
+}
+
+/// [`load_str`] for text that may be owned (then kept without a copy).
+fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option<LoadedSpec> {
     let mut ctx = Ctx::new(path);
     diags.add_source(path, text.to_string());
-    let format = Format::detect(path, text);
-    let mut doc = match crate::timings::time("load/parse", || parse::parse(text, format)) {
+    let format = Format::detect(path, &text);
+    let mut doc = match crate::timings::time("load/parse", || parse::parse(&text, format)) {
         Ok(v) => v,
         Err(e) => {
             diags.push(parse_error(path, format, &e));
@@ -291,6 +329,7 @@ pub fn load_str(text: &str, path: &Path, diags: &mut Diagnostics) -> Option<Load
     let openapi = crate::timings::time("load/deserialize", || {
         deserialize(&doc, &ctx.sources, diags)
     })?;
+    ctx.sources.index_ahead(path);
     let mut files = vec![path.to_path_buf()];
     let mut others: Vec<PathBuf> = ctx
         .loaded_files()
@@ -476,10 +515,31 @@ const MAX_POINTER_VOLUME: usize = 400_000_000;
 
 /// Refuses documents whose pointers would need too much memory.
 fn check_size(doc: &Value, path: &Path) -> Result<(), Box<Diagnostic>> {
+    // The sum of the pointer lengths of all nodes; only containers go on
+    // the stack (a scalar adds its length where it is met).
     let mut total = 0usize;
     let mut stack: Vec<(&Value, usize)> = vec![(doc, 0)];
     while let Some((v, len)) = stack.pop() {
-        total = total.saturating_add(len);
+        match v {
+            Value::Array(a) => {
+                for c in a {
+                    total = total.saturating_add(len + 8);
+                    if is_container(c) {
+                        stack.push((c, len + 8));
+                    }
+                }
+            }
+            Value::Object(o) => {
+                for (k, c) in o {
+                    let child_len = len + 1 + k.len();
+                    total = total.saturating_add(child_len);
+                    if is_container(c) {
+                        stack.push((c, child_len));
+                    }
+                }
+            }
+            _ => {}
+        }
         if total > MAX_POINTER_VOLUME {
             return Err(Box::new(
                 Diagnostic::error(
@@ -489,25 +549,34 @@ fn check_size(doc: &Value, path: &Path) -> Result<(), Box<Diagnostic>> {
                 .at(Location::new(path, "")),
             ));
         }
-        match v {
-            Value::Array(a) => stack.extend(a.iter().map(|c| (c, len + 8))),
-            Value::Object(o) => stack.extend(o.iter().map(|(k, c)| (c, len + 1 + k.len()))),
-            _ => {}
-        }
     }
     Ok(())
+}
+
+fn is_container(v: &Value) -> bool {
+    matches!(v, Value::Array(_) | Value::Object(_))
 }
 
 /// Deepest nesting of `v` (a scalar has depth 0), computed without recursion.
 fn max_depth(v: &Value) -> usize {
     let mut max = 0;
+    // Only containers go on the stack: a child of one at depth `d` is at
+    // depth `d + 1`, whatever it is.
     let mut stack = vec![(v, 0usize)];
     while let Some((v, d)) = stack.pop() {
-        max = max.max(d);
-        match v {
-            Value::Array(a) => stack.extend(a.iter().map(|c| (c, d + 1))),
-            Value::Object(o) => stack.extend(o.values().map(|c| (c, d + 1))),
-            _ => {}
+        let nonempty = match v {
+            Value::Array(a) => {
+                stack.extend(a.iter().filter(|c| is_container(c)).map(|c| (c, d + 1)));
+                !a.is_empty()
+            }
+            Value::Object(o) => {
+                stack.extend(o.values().filter(|c| is_container(c)).map(|c| (c, d + 1)));
+                !o.is_empty()
+            }
+            _ => false,
+        };
+        if nonempty {
+            max = max.max(d + 1);
         }
     }
     max
@@ -793,7 +862,7 @@ impl Ctx {
                         Err(e) => Err(e),
                     };
                     if parsed.is_ok() {
-                        self.sources.add_file(norm, &text, format);
+                        self.sources.add_file(norm, Cow::Borrowed(&text), format);
                     }
                     diags.add_source(norm, text);
                     match parsed {
@@ -883,6 +952,9 @@ mod tests {
     fn depth() {
         assert_eq!(max_depth(&serde_json::json!({"a": [1, {"b": {}}]})), 3);
         assert_eq!(max_depth(&serde_json::json!(1)), 0);
+        assert_eq!(max_depth(&serde_json::json!([])), 0);
+        assert_eq!(max_depth(&serde_json::json!({"a": {}})), 1);
+        assert_eq!(max_depth(&serde_json::json!([[1], [[[]]], {"x": [2]}])), 3);
     }
 
     /// The quick piecewise deserialization gives the model the whole-document

@@ -203,9 +203,7 @@ impl FilePositions {
             PositionIndex::Yaml(map) => map.get(pointer).copied(),
         }
     }
-}
 
-impl FilePositions {
     /// The index, built on first use (a caller arriving while another
     /// thread builds it waits for it).
     fn index(&self) -> &PositionIndex {

@@ -16,7 +16,7 @@
 //! 4. [`v31`]: a 3.1 document is rewritten into the 3.0 shape (rules listed
 //!    there); fix-ups for every version are listed at [`fixups`].
 //! 5. Deserialization into `openapiv3::OpenAPI` (piece by piece on two
-//!    threads, see [`model`]); on failure every failing piece is reported
+//!    threads, see the private `model` module); on failure every failing piece is reported
 //!    with its pointer and position.
 //!
 //! Nothing here panics on any input: no recursion follows the document's
@@ -581,7 +581,7 @@ fn max_depth(v: &Value) -> usize {
 }
 
 /// Deserializes the document into the `openapiv3` model on threads with a
-/// large stack ([`model`] first, piece by piece; the whole document at once
+/// large stack (the `model` module first, piece by piece; the whole document at once
 /// when that fails). On failure, reports every failing piece.
 fn deserialize(
     doc: &Value,

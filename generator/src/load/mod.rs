@@ -900,6 +900,31 @@ pub(crate) fn normalize_path(p: &Path) -> PathBuf {
     out.iter().collect()
 }
 
+/// Every file under `tests/fixtures` with one of the extensions, for loader tests.
+#[cfg(test)]
+pub(crate) fn fixture_files(extensions: &[&str]) -> Vec<PathBuf> {
+    let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures")];
+    let mut out = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+            {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -960,26 +985,11 @@ mod tests {
     /// variants of them.
     #[test]
     fn quick_model_matches_whole_document() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-        let mut dirs = vec![root];
         let mut docs = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path
-                    .extension()
-                    .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
-                {
-                    let mut diags = Diagnostics::new();
-                    if let Some(spec) = load(&path, &mut diags) {
-                        docs.push(spec.document);
-                    }
-                }
+        for path in fixture_files(&["yaml", "yml", "json"]) {
+            let mut diags = Diagnostics::new();
+            if let Some(spec) = load(&path, &mut diags) {
+                docs.push(spec.document);
             }
         }
         assert!(docs.len() > 10, "{}", docs.len());

@@ -878,24 +878,12 @@ mod tests {
         index_agrees("\"just a string\"");
         index_agrees("7");
         // The JSON fixtures that parse.
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
-        let mut dirs = vec![root];
         let mut checked = 0;
-        while let Some(dir) = dirs.pop() {
-            let Ok(entries) = std::fs::read_dir(&dir) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "json") {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    if serde_json::from_str::<Value>(&text).is_ok() {
-                        index_agrees(&text);
-                        checked += 1;
-                    }
-                }
+        for path in crate::load::fixture_files(&["json"]) {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if serde_json::from_str::<Value>(&text).is_ok() {
+                index_agrees(&text);
+                checked += 1;
             }
         }
         assert!(checked > 0);

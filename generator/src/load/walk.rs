@@ -316,6 +316,16 @@ pub(crate) fn visit<'a>(
     }
 }
 
+/// A JSON-pointer reference token unescaped (`~1` → `/` then `~0` → `~`),
+/// borrowed when it has no escapes.
+fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
+    if token.contains('~') {
+        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(token)
+    }
+}
+
 /// `doc.pointer(pointer)` without building a string per reference token
 /// (same rules: `~1` → `/` then `~0` → `~`; array indexes without sign or
 /// leading zeros).
@@ -327,13 +337,7 @@ pub(crate) fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut target = doc;
     for token in rest.split('/') {
         target = match target {
-            Value::Object(map) => {
-                if token.contains('~') {
-                    map.get(&token.replace("~1", "/").replace("~0", "~"))?
-                } else {
-                    map.get(token)?
-                }
-            }
+            Value::Object(map) => map.get(unescape(token).as_ref())?,
             Value::Array(list) => list.get(parse_index(token)?)?,
             _ => return None,
         };
@@ -350,13 +354,7 @@ pub(crate) fn get_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut V
     let mut target = doc;
     for token in rest.split('/') {
         target = match target {
-            Value::Object(map) => {
-                if token.contains('~') {
-                    map.get_mut(&token.replace("~1", "/").replace("~0", "~"))?
-                } else {
-                    map.get_mut(token)?
-                }
-            }
+            Value::Object(map) => map.get_mut(unescape(token).as_ref())?,
             Value::Array(list) => list.get_mut(parse_index(token)?)?,
             _ => return None,
         };

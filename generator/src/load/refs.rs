@@ -797,29 +797,31 @@ fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics, known: Option<Ve
             cur = next;
         }
         if let Some(start) = cycle_start {
-            let mut members: Vec<String> = chain[start..].to_vec();
-            // Start the report at the smallest pointer, so it is the same
-            // whichever member the walk met first.
-            let first = members
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1.cmp(b.1))
-                .map(|(i, _)| i)
-                .unwrap_or(0);
-            members.rotate_left(first);
-            let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
-            if let Some(f) = shown.first().cloned() {
-                shown.push(f);
-            }
-            let at = members.first().cloned().unwrap_or_default();
-            diags.push(
-                Diagnostic::error("ref-cycle", format!("reference cycle: {}", shown.join(" → ")))
-                    .at(ctx.sources.locate(&format!("{at}/$ref")))
-                    .with_help("a chain of references must end at a definition; define one of these instead of referring on"),
-            );
+            diags.push(cycle_error(&chain[start..], ctx));
         }
         settled.extend(chain);
     }
+}
+
+/// The error for a reference cycle through `members`, reported from the smallest pointer so
+/// that it reads the same whichever member the walk met first.
+fn cycle_error(members: &[String], ctx: &Ctx) -> Diagnostic {
+    let mut members = members.to_vec();
+    let first = members
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.cmp(b.1))
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    members.rotate_left(first);
+    let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
+    if let Some(f) = shown.first().cloned() {
+        shown.push(f);
+    }
+    let at = members.first().cloned().unwrap_or_default();
+    Diagnostic::error("ref-cycle", format!("reference cycle: {}", shown.join(" → ")))
+        .at(ctx.sources.locate(&format!("{at}/$ref")))
+        .with_help("a chain of references must end at a definition; define one of these instead of referring on")
 }
 
 #[cfg(test)]
@@ -948,26 +950,7 @@ mod tests {
                 cur = next;
             }
             if let Some(start) = cycle_start {
-                let mut members: Vec<String> = chain[start..].to_vec();
-                let first = members
-                    .iter()
-                    .enumerate()
-                    .min_by(|a, b| a.1.cmp(b.1))
-                    .map(|(i, _)| i)
-                    .unwrap_or(0);
-                members.rotate_left(first);
-                let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
-                if let Some(f) = shown.first().cloned() {
-                    shown.push(f);
-                }
-                let at = members.first().cloned().unwrap_or_default();
-                diags.push(
-                    Diagnostic::error(
-                        "ref-cycle",
-                        format!("reference cycle: {}", shown.join(" → ")),
-                    )
-                    .at(ctx.sources.locate(&format!("{at}/$ref"))),
-                );
+                diags.push(cycle_error(&chain[start..], ctx));
             }
             settled.extend(chain);
         }

@@ -64,6 +64,7 @@ fn strip_rustfmt_skip(item: &mut syn::Item) {
         syn::Item::Enum(i) => &mut i.attrs,
         syn::Item::Impl(i) => &mut i.attrs,
         syn::Item::Const(i) => &mut i.attrs,
+        syn::Item::Macro(i) => &mut i.attrs,
         _ => return,
     };
     attrs.retain(|a| {

@@ -558,7 +558,7 @@ components:
         // Hash everywhere; Eq only on Order (OrderStatus already has it); Clone already present.
         assert!(
             text.contains(
-                "::serde::Deserialize, ::std::hash::Hash, ::std::cmp::Eq )] pub struct Order {"
+                "::std::cmp::PartialEq, ::std::hash::Hash, ::std::cmp::Eq )] pub struct Order {"
             ),
             "{text}"
         );

@@ -88,34 +88,35 @@ impl ListCalls {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::CallPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::CallPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::CallPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::CallPage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::CallPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -146,17 +147,19 @@ impl ListCalls {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::CallPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::CallPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Call>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Call>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -228,34 +231,35 @@ impl CreateOutboundCall {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Call> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Call, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Call>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Call>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Call,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -331,34 +335,35 @@ impl TransferCall {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Call> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Call, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Call>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Call>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Call,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -431,33 +436,34 @@ impl GetCallRecording {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::CallRecording> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::CallRecording, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::CallRecording>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::CallRecording>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::CallRecording,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }

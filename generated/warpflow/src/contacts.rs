@@ -88,34 +88,35 @@ impl ListContacts {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::ContactPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::ContactPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::ContactPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::ContactPage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::ContactPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -146,17 +147,19 @@ impl ListContacts {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ContactPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ContactPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Contact>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Contact>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -228,34 +231,35 @@ impl CreateContact {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Contact> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Contact, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Contact>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Contact>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Contact,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -324,34 +328,35 @@ impl GetContact {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Contact> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Contact, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Contact>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Contact>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Contact,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -422,38 +427,38 @@ impl DeleteContact {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> super::Result<::std::option::Option<super::types::Acknowledgement>> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    ) -> ::oagen_runtime::SendFuture<
+        ::std::option::Option<super::types::Acknowledgement>,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<::std::option::Option<super::types::Acknowledgement>>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 ::std::option::Option<super::types::Acknowledgement>,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -526,34 +531,35 @@ impl UpdateContact {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Contact> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Contact, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Contact>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Contact>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Contact,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -624,34 +630,35 @@ impl ResolveContact {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Contact> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Contact, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Contact>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Contact>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Contact,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -722,34 +729,35 @@ impl MergeContacts {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Contact> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Contact, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Contact>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Contact>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Contact,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -819,34 +827,35 @@ impl GetContactDetail {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::ContactDetail> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::ContactDetail, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::ContactDetail>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::ContactDetail>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::ContactDetail,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -942,34 +951,38 @@ impl ListContactTimeline {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::TimelineEntryPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::TimelineEntryPage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::TimelineEntryPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::TimelineEntryPage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::TimelineEntryPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -1000,17 +1013,19 @@ impl ListContactTimeline {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::TimelineEntryPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::TimelineEntryPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::TimelineEntry>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::TimelineEntry>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -1100,34 +1115,38 @@ impl ListEnrichedContacts {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::EnrichedContactPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::EnrichedContactPage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::EnrichedContactPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::EnrichedContactPage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::EnrichedContactPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -1158,17 +1177,19 @@ impl ListEnrichedContacts {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::EnrichedContactPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::EnrichedContactPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::EnrichedContact>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::EnrichedContact>,
+    > {
         self.into_paginator().items()
     }
 }

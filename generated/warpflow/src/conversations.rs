@@ -101,36 +101,38 @@ impl ListConversations {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::ConversationSummaryPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::ConversationSummaryPage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<super::types::ConversationSummaryPage>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 super::types::ConversationSummaryPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -161,17 +163,19 @@ impl ListConversations {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ConversationSummaryPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ConversationSummaryPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ConversationSummary>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ConversationSummary>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -243,34 +247,35 @@ impl GetConversation {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Conversation> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Conversation, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Conversation>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Conversation>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Conversation,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -346,34 +351,35 @@ impl SendConversationMessage {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Message> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Message, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Message>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Message>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Message,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -445,38 +451,38 @@ impl MarkConversationRead {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> super::Result<::std::option::Option<super::types::Acknowledgement>> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    ) -> ::oagen_runtime::SendFuture<
+        ::std::option::Option<super::types::Acknowledgement>,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<::std::option::Option<super::types::Acknowledgement>>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 ::std::option::Option<super::types::Acknowledgement>,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -548,34 +554,35 @@ impl ApproveConversationDraft {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Message> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Message, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Message>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Message>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::Message,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -647,37 +654,37 @@ impl DismissConversationDraft {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> super::Result<::std::option::Option<super::types::Acknowledgement>> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    ) -> ::oagen_runtime::SendFuture<
+        ::std::option::Option<super::types::Acknowledgement>,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<::std::option::Option<super::types::Acknowledgement>>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 ::std::option::Option<super::types::Acknowledgement>,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }

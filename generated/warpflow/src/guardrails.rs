@@ -90,34 +90,38 @@ impl ListActiveGuardrails {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GuardrailRulePage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::GuardrailRulePage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::GuardrailRulePage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::GuardrailRulePage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::GuardrailRulePage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -148,17 +152,19 @@ impl ListActiveGuardrails {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::GuardrailRulePage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::GuardrailRulePage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::GuardrailRule>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::GuardrailRule>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -250,36 +256,38 @@ impl ListGuardrailAuditLog {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GuardrailAuditEntryPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::GuardrailAuditEntryPage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<super::types::GuardrailAuditEntryPage>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 super::types::GuardrailAuditEntryPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -310,17 +318,19 @@ impl ListGuardrailAuditLog {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::GuardrailAuditEntryPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::GuardrailAuditEntryPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::GuardrailAuditEntry>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::GuardrailAuditEntry>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -386,34 +396,35 @@ impl GetGuardrailStats {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GuardrailStats> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::GuardrailStats, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::GuardrailStats>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::GuardrailStats>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::GuardrailStats,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -483,34 +494,38 @@ impl UpdateGuardrails {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GuardrailSettings> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::GuardrailSettings,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::GuardrailSettings>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::GuardrailSettings>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::GuardrailSettings,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -577,33 +592,37 @@ impl ExportGuardrails {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GuardrailExport> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::GuardrailExport,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::GuardrailExport>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::GuardrailExport>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::GuardrailExport,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }

@@ -88,34 +88,38 @@ impl ListBlockedNumbers {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::BlockedNumberPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::BlockedNumberPage,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::BlockedNumberPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::BlockedNumberPage>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::BlockedNumberPage,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -146,17 +150,19 @@ impl ListBlockedNumbers {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::BlockedNumberPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::BlockedNumberPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::BlockedNumber>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::BlockedNumber>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -228,34 +234,35 @@ impl AddBlockedNumber {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::BlockedNumber> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::BlockedNumber, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::BlockedNumber>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::BlockedNumber>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::BlockedNumber,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }
 impl super::Client {
@@ -326,37 +333,37 @@ impl RemoveBlockedNumber {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> super::Result<::std::option::Option<super::types::Acknowledgement>> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    ) -> ::oagen_runtime::SendFuture<
+        ::std::option::Option<super::types::Acknowledgement>,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<::std::option::Option<super::types::Acknowledgement>>,
+        super::types::Error,
     > {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+        self.request()
+            .send_json_enveloped::<
                 ::std::option::Option<super::types::Acknowledgement>,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }

@@ -10,36 +10,32 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Acknowledgement {
     /// The id of the affected resource.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The resource's new state.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// A human-readable note.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Acknowledgement { optional id = "id", optional status = "status", optional message =
+    "message" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope of a call whose payload is not documented: `{"success": true, "data": ...}`; `data` may be absent.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AcknowledgementEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Acknowledgement>,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    AcknowledgementEnvelope { required success = "success", optional data = "data" }
+);
 /// The input of a Zapier AI action (classify, score or generate a reply).
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional, plus a contact id.
@@ -48,26 +44,24 @@ pub struct AcknowledgementEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ActionRequest {
     /// An existing contact to act on.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<EventContact>,
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<EventContent>,
     /// The channel of the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// Free-form data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    ActionRequest { optional contact_id = "contact_id", optional contact = "contact",
+    optional content = "content", optional channel = "channel", optional metadata =
+    "metadata" }
+);
 /// The plan to activate.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -76,14 +70,12 @@ pub struct ActionRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ActivateSubscriptionRequest {
     /// The `plan` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(ActivateSubscriptionRequest { optional plan = "plan" });
 /// A phone number to block.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -92,17 +84,16 @@ pub struct ActivateSubscriptionRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct AddBlockedNumberRequest {
     /// E.164 phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    AddBlockedNumberRequest { optional phone = "phone", optional reason = "reason" }
+);
 /// An API key. Listings show only the prefix; the full key is returned once, when the key is created or rotated.
 ///
 /// **Inferred, not confirmed by the vendor:** Only the key format, the `deprecated` state and `last_used_at` are documented; the other field names are guesses.
@@ -111,85 +102,72 @@ pub struct AddBlockedNumberRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ApiKey {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The start of the key, for recognising it.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// The full key, `wf_\<tenant_id\>_\<random\>`; present only when the key is created or rotated.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ApiKeyStatus>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `last_used_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_used_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When a deprecated key stops working (72 hours after rotation).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    ApiKey { optional id = "id", optional name = "name", optional prefix = "prefix",
+    optional key = "key", optional status = "status", optional created_at = "created_at",
+    optional last_used_at = "last_used_at", optional expires_at = "expires_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKey}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: ApiKey,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ApiKeyEnvelope { required success = "success", required data = "data" }
+);
 /// One page of ApiKey items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<ApiKey>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    ApiKeyPage { required items = "items", optional cursor = "cursor", optional has_more
+    = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ApiKeyPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: ApiKeyPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ApiKeyPageEnvelope { required success = "success", required data = "data" }
+);
 /// The result of a rotation.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -198,32 +176,29 @@ pub struct ApiKeyPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ApiKeyRotation {
     /// The `new_key` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_key: ::std::option::Option<ApiKey>,
     /// The `old_key` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub old_key: ::std::option::Option<ApiKey>,
 }
+::oagen_runtime::object!(
+    ApiKeyRotation { optional new_key = "new_key", optional old_key = "old_key" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKeyRotation}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyRotationEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: ApiKeyRotation,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ApiKeyRotationEnvelope { required success = "success", required data = "data" }
+);
 /// The state of an API key: `active`, or `deprecated` during the 72-hour grace
 /// period after rotation.
 #[derive(
@@ -254,14 +229,12 @@ pub enum ApiKeyStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct BillingPortalRequest {
     /// The `return_url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(BillingPortalRequest { optional return_url = "return_url" });
 /// A billing portal session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -270,29 +243,25 @@ pub struct BillingPortalRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct BillingPortalSession {
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(BillingPortalSession { optional url = "url" });
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingPortalSession}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingPortalSessionEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: BillingPortalSession,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    BillingPortalSessionEnvelope { required success = "success", required data = "data" }
+);
 /// Billing status and current plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -301,38 +270,34 @@ pub struct BillingPortalSessionEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct BillingStatus {
     /// The `plan` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// For example `trialing` or `active`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `trial_ends_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ends_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `current_period_end` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    BillingStatus { optional plan = "plan", optional status = "status", optional
+    trial_ends_at = "trial_ends_at", optional current_period_end = "current_period_end" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingStatus}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingStatusEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: BillingStatus,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    BillingStatusEnvelope { required success = "success", required data = "data" }
+);
 /// A phone number on the SMS blocklist.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -341,70 +306,61 @@ pub struct BillingStatusEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct BlockedNumber {
     /// E.164 phone number.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    BlockedNumber { optional phone = "phone", optional reason = "reason", optional
+    created_at = "created_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BlockedNumber}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: BlockedNumber,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    BlockedNumberEnvelope { required success = "success", required data = "data" }
+);
 /// One page of BlockedNumber items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<BlockedNumber>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    BlockedNumberPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": BlockedNumberPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: BlockedNumberPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    BlockedNumberPageEnvelope { required success = "success", required data = "data" }
+);
 /// A call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -413,88 +369,75 @@ pub struct BlockedNumberPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Call {
     /// The call session id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// For example `inbound` or `outbound`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The `to` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// The `started_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `ended_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `duration_seconds` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_seconds: ::std::option::Option<i64>,
 }
+::oagen_runtime::object!(
+    Call { optional id = "id", optional contact_id = "contact_id", optional direction =
+    "direction", optional status = "status", optional from = "from", optional to = "to",
+    optional started_at = "started_at", optional ended_at = "ended_at", optional
+    duration_seconds = "duration_seconds" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Call}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Call,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CallEnvelope { required success = "success", required data = "data" }
+);
 /// One page of Call items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<Call>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    CallPage { required items = "items", optional cursor = "cursor", optional has_more =
+    "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CallPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CallPageEnvelope { required success = "success", required data = "data" }
+);
 /// A call recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -503,41 +446,37 @@ pub struct CallPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CallRecording {
     /// The `call_session_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub call_session_id: ::std::option::Option<::std::string::String>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The `duration_seconds` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration_seconds: ::std::option::Option<i64>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    CallRecording { optional call_session_id = "call_session_id", optional contact_id =
+    "contact_id", optional url = "url", optional duration_seconds = "duration_seconds",
+    optional created_at = "created_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CallRecording}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallRecordingEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CallRecording,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CallRecordingEnvelope { required success = "success", required data = "data" }
+);
 /// A callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -546,85 +485,72 @@ pub struct CallRecordingEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Callback {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `lead_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub lead_id: ::std::option::Option<::std::string::String>,
     /// The `phone` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `due_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub due_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `notes` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Callback { optional id = "id", optional contact_id = "contact_id", optional lead_id =
+    "lead_id", optional phone = "phone", optional status = "status", optional due_at =
+    "due_at", optional notes = "notes", optional created_at = "created_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Callback}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Callback,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CallbackEnvelope { required success = "success", required data = "data" }
+);
 /// One page of Callback items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<Callback>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    CallbackPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallbackPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CallbackPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CallbackPageEnvelope { required success = "success", required data = "data" }
+);
 /// A communication channel. `sms`, `email` and `voice` are named by the API
 /// reference; `webhook` is the default channel of custom webhook events. Other
 /// values may occur (for example the channel name set in a webhook body).
@@ -660,32 +586,29 @@ pub enum Channel {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CheckoutSession {
     /// The `session_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session_id: ::std::option::Option<::std::string::String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    CheckoutSession { optional session_id = "session_id", optional url = "url" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CheckoutSession}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CheckoutSessionEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CheckoutSession,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CheckoutSessionEnvelope { required success = "success", required data = "data" }
+);
 /// A checkout for a plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -694,20 +617,19 @@ pub struct CheckoutSessionEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CheckoutSessionRequest {
     /// The `plan` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<::std::string::String>,
     /// The `success_url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success_url: ::std::option::Option<::std::string::String>,
     /// The `cancel_url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cancel_url: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    CheckoutSessionRequest { optional plan = "plan", optional success_url =
+    "success_url", optional cancel_url = "cancel_url" }
+);
 /// The AI classification of a message.
 ///
 /// **Inferred, not confirmed by the vendor:** The values (intent examples, urgency, sentiment, a 0-1 confidence, a summary, extracted data) are documented; the field names are not confirmed.
@@ -716,44 +638,39 @@ pub struct CheckoutSessionRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Classification {
     /// The detected intent, for example `booking_request`, `complaint` or `general_inquiry`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intent: ::std::option::Option<::std::string::String>,
     /// The `urgency` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urgency: ::std::option::Option<Urgency>,
     /// The `sentiment` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sentiment: ::std::option::Option<Sentiment>,
     /// Confidence of the classification, from 0 to 1.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confidence: ::std::option::Option<f64>,
     /// A short summary of the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Data extracted from the message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extracted_data: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    Classification { optional intent = "intent", optional urgency = "urgency", optional
+    sentiment = "sentiment", optional confidence = "confidence", optional summary =
+    "summary", optional extracted_data = "extracted_data" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Classification}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassificationEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Classification,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ClassificationEnvelope { required success = "success", required data = "data" }
+);
 /// A Nylas grant to connect.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -762,17 +679,16 @@ pub struct ClassificationEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ConnectEmailGrantRequest {
     /// The Nylas grant id.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_id: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ConnectEmailGrantRequest { optional grant_id = "grant_id", optional email = "email" }
+);
 /// A contact of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Only name, email, phone and notes (the documented updatable fields) and external_id (from the webhook body) are documented; the other field names are guesses.
@@ -781,41 +697,35 @@ pub struct ConnectEmailGrantRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Contact {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `tenant_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number in E.164 form.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Your system's id for the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The `notes` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
     /// For example `active`, or `archived` after a soft delete.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Contact { optional id = "id", optional tenant_id = "tenant_id", optional name =
+    "name", optional email = "email", optional phone = "phone", optional external_id =
+    "external_id", optional notes = "notes", optional status = "status", optional
+    created_at = "created_at", optional updated_at = "updated_at" }
+);
 /// A contact with its scoring, source channel and history.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
@@ -824,35 +734,27 @@ pub struct Contact {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ContactDetail {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<Contact>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<Score>,
     /// The `classification` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<Classification>,
     /// The channel the contact first came in through.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_channel: ::std::option::Option<::std::string::String>,
     /// The `history` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub history: ::std::option::Option<::std::vec::Vec<TimelineEntry>>,
 }
+::oagen_runtime::object!(
+    ContactDetail { optional contact = "contact", optional score = "score", optional
+    classification = "classification", optional source_channel = "source_channel",
+    optional history = "history" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ContactDetail}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactDetailEnvelope {
     /// Always true on success.
     pub success: bool,
@@ -860,78 +762,72 @@ pub struct ContactDetailEnvelope {
     pub data: ContactDetail,
 }
 #[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ContactDetailEnvelope { required success = "success", required data = "data" }
+);
+#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Contact}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Contact,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ContactEnvelope { required success = "success", required data = "data" }
+);
 /// The fields to set on a contact. When updating, fields left out are unchanged.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ContactInput {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Phone number, E.164 preferred.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The `notes` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ContactInput { optional name = "name", optional email = "email", optional phone =
+    "phone", optional notes = "notes" }
+);
 /// One page of Contact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<Contact>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    ContactPage { required items = "items", optional cursor = "cursor", optional has_more
+    = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: ContactPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ContactPageEnvelope { required success = "success", required data = "data" }
+);
 /// The full conversation history with a contact across SMS, email and voice.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -940,38 +836,34 @@ pub struct ContactPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Conversation {
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<Contact>,
     /// The `messages` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::std::vec::Vec<Message>>,
     /// The `pending_draft` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pending_draft: ::std::option::Option<Draft>,
 }
+::oagen_runtime::object!(
+    Conversation { optional contact_id = "contact_id", optional contact = "contact",
+    optional messages = "messages", optional pending_draft = "pending_draft" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Conversation}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Conversation,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ConversationEnvelope { required success = "success", required data = "data" }
+);
 /// A conversation with one contact, as listed.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -980,67 +872,59 @@ pub struct ConversationEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ConversationSummary {
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `contact_name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_name: ::std::option::Option<::std::string::String>,
     /// The `channels` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
     /// The `last_message` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_message: ::std::option::Option<Message>,
     /// The `last_message_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_message_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `unread_count` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unread_count: ::std::option::Option<i64>,
     /// The `has_pending_draft` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_pending_draft: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    ConversationSummary { optional contact_id = "contact_id", optional contact_name =
+    "contact_name", optional channels = "channels", optional last_message =
+    "last_message", optional last_message_at = "last_message_at", optional unread_count =
+    "unread_count", optional has_pending_draft = "has_pending_draft" }
+);
 /// One page of ConversationSummary items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<ConversationSummary>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    ConversationSummaryPage { required items = "items", optional cursor = "cursor",
+    optional has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ConversationSummaryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: ConversationSummaryPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ConversationSummaryPageEnvelope { required success = "success", required data =
+    "data" }
+);
 /// A new API key.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1049,14 +933,12 @@ pub struct ConversationSummaryPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CreateApiKeyRequest {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(CreateApiKeyRequest { optional name = "name" });
 /// A new outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1065,17 +947,16 @@ pub struct CreateApiKeyRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CreateWebhookSubscriptionRequest {
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The `events` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::oagen_runtime::object!(
+    CreateWebhookSubscriptionRequest { optional url = "url", optional events = "events" }
+);
 /// A credit balance.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1084,32 +965,29 @@ pub struct CreateWebhookSubscriptionRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CreditBalance {
     /// The `balance` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<f64>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    CreditBalance { optional balance = "balance", optional updated_at = "updated_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CreditBalance}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditBalanceEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CreditBalance,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CreditBalanceEnvelope { required success = "success", required data = "data" }
+);
 /// A credit transaction.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1118,64 +996,56 @@ pub struct CreditBalanceEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CreditTransaction {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Credits added (positive) or used (negative).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<f64>,
     /// The `balance_after` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance_after: ::std::option::Option<f64>,
     /// The `type` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    CreditTransaction { optional id = "id", optional amount = "amount", optional
+    balance_after = "balance_after", optional r#type = "type", optional description =
+    "description", optional created_at = "created_at" }
+);
 /// One page of CreditTransaction items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<CreditTransaction>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    CreditTransactionPage { required items = "items", optional cursor = "cursor",
+    optional has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CreditTransactionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: CreditTransactionPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    CreditTransactionPageEnvelope { required success = "success", required data = "data"
+    }
+);
 /// A pending AI draft reply awaiting approval.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1184,29 +1054,26 @@ pub struct CreditTransactionPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Draft {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The `signal_guard` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_guard: ::std::option::Option<SignalGuardResult>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Draft { optional id = "id", optional channel = "channel", optional subject =
+    "subject", optional body = "body", optional signal_guard = "signal_guard", optional
+    created_at = "created_at" }
+);
 /// An alias (send-as address) of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1215,59 +1082,48 @@ pub struct Draft {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailAlias {
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Display name.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "::oagen_runtime::double_option"
-    )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The `is_default` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    EmailAlias { optional email = "email", patch name = "name", optional is_default =
+    "is_default" }
+);
 /// One page of EmailAlias items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<EmailAlias>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    EmailAliasPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailAliasPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailAliasPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailAliasPageEnvelope { required success = "success", required data = "data" }
+);
 /// The aliases of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1276,29 +1132,25 @@ pub struct EmailAliasPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailAliases {
     /// The `aliases` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
+::oagen_runtime::object!(EmailAliases { optional aliases = "aliases" });
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAliases}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasesEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailAliases,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailAliasesEnvelope { required success = "success", required data = "data" }
+);
 /// The OAuth code returned to the redirect URL.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1307,17 +1159,16 @@ pub struct EmailAliasesEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailAuthCallbackRequest {
     /// The OAuth authorization code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// The state returned with the code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    EmailAuthCallbackRequest { optional code = "code", optional state = "state" }
+);
 /// Where to send the user to connect an email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1326,32 +1177,29 @@ pub struct EmailAuthCallbackRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailAuthUrl {
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Opaque state to pass back to the callback.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    EmailAuthUrl { optional url = "url", optional state = "state" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAuthUrl}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAuthUrlEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailAuthUrl,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailAuthUrlEnvelope { required success = "success", required data = "data" }
+);
 /// A connected email account (Nylas grant).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1360,76 +1208,66 @@ pub struct EmailAuthUrlEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailGrant {
     /// The `grant_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_id: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The email provider.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
     /// The grant's status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    EmailGrant { optional grant_id = "grant_id", optional email = "email", optional
+    provider = "provider", optional status = "status", optional created_at = "created_at"
+    }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailGrant}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailGrant,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailGrantEnvelope { required success = "success", required data = "data" }
+);
 /// One page of EmailGrant items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<EmailGrant>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    EmailGrantPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailGrantPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailGrantPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailGrantPageEnvelope { required success = "success", required data = "data" }
+);
 /// The email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1438,32 +1276,30 @@ pub struct EmailGrantPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EmailSignature {
     /// The `signature` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    EmailSignature { optional signature = "signature", optional updated_at = "updated_at"
+    }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailSignature}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailSignatureEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EmailSignature,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EmailSignatureEnvelope { required success = "success", required data = "data" }
+);
 /// A contact enriched with lead score, tier, channel and intent.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
@@ -1472,66 +1308,52 @@ pub struct EmailSignatureEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EnrichedContact {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<Contact>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<Score>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// The `intent` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub intent: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    EnrichedContact { optional contact = "contact", optional score = "score", optional
+    channel = "channel", optional intent = "intent" }
+);
 /// One page of EnrichedContact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<EnrichedContact>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    EnrichedContactPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EnrichedContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: EnrichedContactPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    EnrichedContactPageEnvelope { required success = "success", required data = "data" }
+);
 /// The body of every error response.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Error {
     /// The `error` property.
     pub error: ErrorCode,
@@ -1540,6 +1362,10 @@ pub struct Error {
     /// The HTTP status code, repeated.
     pub status: i64,
 }
+::oagen_runtime::object!(
+    Error { required error = "error", required message = "message", required status =
+    "status" }
+);
 /// Machine-readable error code.
 #[derive(
     ::std::fmt::Debug,
@@ -1585,38 +1411,32 @@ pub enum ErrorCode {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct EventContact {
     /// The contact's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Phone number, E.164 preferred.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Email address.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Your system's id for the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    EventContact { optional name = "name", optional phone = "phone", optional email =
+    "email", optional external_id = "external_id" }
+);
 /// The content of an inbound event.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EventContent {
     /// The text that gets classified and scored.
     pub body: ::std::string::String,
     /// Optional subject line.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    EventContent { required body = "body", optional subject = "subject" }
+);
 /// A reply generated in the tenant's brand voice, with its Signal Guard check.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1625,35 +1445,32 @@ pub struct EventContent {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GeneratedReply {
     /// The reply text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply: ::std::option::Option<::std::string::String>,
     /// The channel the reply is meant for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// The `signal_guard` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_guard: ::std::option::Option<SignalGuardResult>,
 }
+::oagen_runtime::object!(
+    GeneratedReply { optional reply = "reply", optional channel = "channel", optional
+    signal_guard = "signal_guard" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GeneratedReply}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeneratedReplyEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GeneratedReply,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GeneratedReplyEnvelope { required success = "success", required data = "data" }
+);
 /// One Signal Guard decision.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1662,64 +1479,56 @@ pub struct GeneratedReplyEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GuardrailAuditEntry {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `rule_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_id: ::std::option::Option<::std::string::String>,
     /// The `verdict` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verdict: ::std::option::Option<SignalGuardVerdict>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `reason` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    GuardrailAuditEntry { optional id = "id", optional rule_id = "rule_id", optional
+    verdict = "verdict", optional contact_id = "contact_id", optional reason = "reason",
+    optional created_at = "created_at" }
+);
 /// One page of GuardrailAuditEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<GuardrailAuditEntry>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    GuardrailAuditEntryPage { required items = "items", optional cursor = "cursor",
+    optional has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailAuditEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GuardrailAuditEntryPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GuardrailAuditEntryPageEnvelope { required success = "success", required data =
+    "data" }
+);
 /// Exported Signal Guard data.
 ///
 /// **Inferred, not confirmed by the vendor:** Neither the format nor the content is documented.
@@ -1728,35 +1537,32 @@ pub struct GuardrailAuditEntryPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GuardrailExport {
     /// The `exported_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exported_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `rules` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<GuardrailRule>>,
     /// The `audit_log` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audit_log: ::std::option::Option<::std::vec::Vec<GuardrailAuditEntry>>,
 }
+::oagen_runtime::object!(
+    GuardrailExport { optional exported_at = "exported_at", optional rules = "rules",
+    optional audit_log = "audit_log" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailExport}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailExportEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GuardrailExport,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GuardrailExportEnvelope { required success = "success", required data = "data" }
+);
 /// A Signal Guard rule.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1765,61 +1571,52 @@ pub struct GuardrailExportEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GuardrailRule {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `description` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The `action` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<SignalGuardVerdict>,
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    GuardrailRule { optional id = "id", optional name = "name", optional description =
+    "description", optional action = "action", optional enabled = "enabled" }
+);
 /// One page of GuardrailRule items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePage {
     /// The `items` property.
     pub items: ::std::vec::Vec<GuardrailRule>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    GuardrailRulePage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailRulePage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GuardrailRulePage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GuardrailRulePageEnvelope { required success = "success", required data = "data" }
+);
 /// The Signal Guard rules of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -1828,35 +1625,32 @@ pub struct GuardrailRulePageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GuardrailSettings {
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// The `rules` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<GuardrailRule>>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    GuardrailSettings { optional enabled = "enabled", optional rules = "rules", optional
+    updated_at = "updated_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailSettings}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailSettingsEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GuardrailSettings,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GuardrailSettingsEnvelope { required success = "success", required data = "data" }
+);
 /// Signal Guard statistics.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1865,69 +1659,59 @@ pub struct GuardrailSettingsEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct GuardrailStats {
     /// The `checked` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub checked: ::std::option::Option<i64>,
     /// The `escalated` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub escalated: ::std::option::Option<i64>,
     /// The `blocked` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub blocked: ::std::option::Option<i64>,
     /// The `period_start` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `period_end` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    GuardrailStats { optional checked = "checked", optional escalated = "escalated",
+    optional blocked = "blocked", optional period_start = "period_start", optional
+    period_end = "period_end" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailStats}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailStatsEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: GuardrailStats,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    GuardrailStatsEnvelope { required success = "success", required data = "data" }
+);
 /// An event sent to a custom webhook. `content.body` is required; at least one of
 /// `contact.phone`, `contact.email` or `contact.external_id` is needed to resolve
 /// the contact. The pipeline test runner is assumed to take the same body.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InboundEvent {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<EventContact>,
     /// The `content` property.
     pub content: EventContent,
     /// The channel the event came from.
     ///
     /// Defaults to `"webhook"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// The event's source; defaults to the `source_id` of the path.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Free-form data; stored, not processed.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    InboundEvent { optional contact = "contact", required content = "content", optional
+    channel = "channel", optional source = "source", optional metadata = "metadata" }
+);
 /// A lead with its score and classification.
 ///
 /// **Inferred, not confirmed by the vendor:** Score and classification are documented; the field names are guesses.
@@ -1936,88 +1720,75 @@ pub struct InboundEvent {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Lead {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `tenant_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The lead's state; the set of states is not documented.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<Score>,
     /// The `classification` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<Classification>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `updated_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Lead { optional id = "id", optional tenant_id = "tenant_id", optional contact_id =
+    "contact_id", optional state = "state", optional channel = "channel", optional score
+    = "score", optional classification = "classification", optional created_at =
+    "created_at", optional updated_at = "updated_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Lead}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Lead,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    LeadEnvelope { required success = "success", required data = "data" }
+);
 /// One page of Lead items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<Lead>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    LeadPage { required items = "items", optional cursor = "cursor", optional has_more =
+    "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": LeadPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: LeadPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    LeadPageEnvelope { required success = "success", required data = "data" }
+);
 /// Which contacts to merge.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2026,19 +1797,19 @@ pub struct LeadPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct MergeContactsRequest {
     /// The contact that is kept.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_contact_id: ::std::option::Option<::std::string::String>,
     /// The contacts merged into the primary one.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duplicate_contact_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::oagen_runtime::object!(
+    MergeContactsRequest { optional primary_contact_id = "primary_contact_id", optional
+    duplicate_contact_ids = "duplicate_contact_ids" }
+);
 /// A message in a conversation (SMS, email or voice).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2047,59 +1818,50 @@ pub struct MergeContactsRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Message {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// For example `inbound` or `outbound`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The `to` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// Delivery status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `read_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub read_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Message { optional id = "id", optional contact_id = "contact_id", optional channel =
+    "channel", optional direction = "direction", optional subject = "subject", optional
+    body = "body", optional from = "from", optional to = "to", optional status =
+    "status", optional created_at = "created_at", optional read_at = "read_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Message}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Message,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    MessageEnvelope { required success = "success", required data = "data" }
+);
 /// An outbound call to start.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2108,20 +1870,19 @@ pub struct MessageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct OutboundCallRequest {
     /// The `contact_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// Number to call, E.164.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
     /// Caller number, E.164.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    OutboundCallRequest { optional contact_id = "contact_id", optional to = "to",
+    optional from = "from" }
+);
 /// The result of running an event through the pipeline (classify, score, route, reply).
 ///
 /// **Inferred, not confirmed by the vendor:** The stages are documented; the field names are guesses.
@@ -2130,47 +1891,41 @@ pub struct OutboundCallRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct PipelineResult {
     /// The id of the processed event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The contact the event was resolved to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The `classification` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub classification: ::std::option::Option<Classification>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<Score>,
     /// The `routing` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub routing: ::std::option::Option<RoutingDecision>,
     /// The `reply` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply: ::std::option::Option<GeneratedReply>,
     /// True for test-runner results, where nothing was sent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dry_run: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    PipelineResult { optional event_id = "event_id", optional contact_id = "contact_id",
+    optional classification = "classification", optional score = "score", optional
+    routing = "routing", optional reply = "reply", optional dry_run = "dry_run" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": PipelineResult}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct PipelineResultEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: PipelineResult,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    PipelineResultEnvelope { required success = "success", required data = "data" }
+);
 /// What to look a contact up by; give a phone number or an email address.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2179,17 +1934,16 @@ pub struct PipelineResultEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ResolveContactRequest {
     /// The `phone` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ResolveContactRequest { optional phone = "phone", optional email = "email" }
+);
 /// The key to rotate.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2198,14 +1952,12 @@ pub struct ResolveContactRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RotateApiKeyRequest {
     /// The `key_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub key_id: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(RotateApiKeyRequest { optional key_id = "key_id" });
 /// An action that a routing rule can take.
 #[derive(
     ::std::fmt::Debug,
@@ -2240,17 +1992,16 @@ pub enum RoutingAction {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoutingDecision {
     /// The routing rule that matched.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rule: ::std::option::Option<::std::string::String>,
     /// The actions taken or (in a dry run) that would be taken.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<RoutingAction>>,
 }
+::oagen_runtime::object!(
+    RoutingDecision { optional rule = "rule", optional actions = "actions" }
+);
 /// A lead score.
 ///
 /// **Inferred, not confirmed by the vendor:** The routing-rules docs name `score.score` and `score.tier`; `buying_signals` and `recommended_actions` are named after the documented content.
@@ -2259,40 +2010,36 @@ pub struct RoutingDecision {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Score {
     /// The score, from 0 to 100.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<i64>,
     /// The `tier` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier: ::std::option::Option<Tier>,
     /// Buying signals found in the conversation.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub buying_signals: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Recommended next actions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recommended_actions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+::oagen_runtime::object!(
+    Score { optional score = "score", optional tier = "tier", optional buying_signals =
+    "buying_signals", optional recommended_actions = "recommended_actions" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Score}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScoreEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Score,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    ScoreEnvelope { required success = "success", required data = "data" }
+);
 /// A search over contacts and conversations.
 ///
 /// **Inferred, not confirmed by the vendor:** Only `deep` is documented; `query` is a guess.
@@ -2301,19 +2048,18 @@ pub struct ScoreEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SearchRequest {
     /// What to search for.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query: ::std::option::Option<::std::string::String>,
     /// Scan all data instead of the default warm search over the last 6 months.
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deep: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    SearchRequest { optional query = "query", optional deep = "deep" }
+);
 /// Contacts and conversations that match a search.
 ///
 /// **Inferred, not confirmed by the vendor:** The response shape is not documented.
@@ -2322,32 +2068,30 @@ pub struct SearchRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SearchResults {
     /// The `contacts` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<Contact>>,
     /// The `conversations` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversations: ::std::option::Option<::std::vec::Vec<ConversationSummary>>,
 }
+::oagen_runtime::object!(
+    SearchResults { optional contacts = "contacts", optional conversations =
+    "conversations" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SearchResults}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SearchResultsEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: SearchResults,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    SearchResultsEnvelope { required success = "success", required data = "data" }
+);
 /// The schema at `#/paths/~1webhook~1custom~1{tenant_id}~1{source_id}/post/parameters/0/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2373,38 +2117,33 @@ pub enum SendCustomWebhookMode {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SendEmailRequest {
     /// Recipient addresses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `cc` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `bcc` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bcc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `subject` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The message body (HTML or plain text).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The alias to send from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The grant to send with, when several are connected.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_id: ::std::option::Option<::std::string::String>,
     /// The contact whose conversation the email belongs to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact_id: ::std::option::Option<::std::string::String>,
     /// The message this email answers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to_message_id: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    SendEmailRequest { optional to = "to", optional cc = "cc", optional bcc = "bcc",
+    optional subject = "subject", optional body = "body", optional from = "from",
+    optional grant_id = "grant_id", optional contact_id = "contact_id", optional
+    reply_to_message_id = "reply_to_message_id" }
+);
 /// A message to send to a contact.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2413,23 +2152,21 @@ pub struct SendEmailRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SendMessageRequest {
     /// `sms` or `email`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// The `body` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Subject line (email only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The alias to send an email from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alias: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    SendMessageRequest { optional channel = "channel", optional body = "body", optional
+    subject = "subject", optional alias = "alias" }
+);
 /// A sent email.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2438,38 +2175,34 @@ pub struct SendMessageRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SentEmail {
     /// The `message_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// The `thread_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_id: ::std::option::Option<::std::string::String>,
     /// The `grant_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grant_id: ::std::option::Option<::std::string::String>,
     /// The `sent_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    SentEmail { optional message_id = "message_id", optional thread_id = "thread_id",
+    optional grant_id = "grant_id", optional sent_at = "sent_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SentEmail}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SentEmailEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: SentEmail,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    SentEmailEnvelope { required success = "success", required data = "data" }
+);
 /// The sentiment of a message.
 #[derive(
     ::std::fmt::Debug,
@@ -2501,17 +2234,16 @@ pub enum Sentiment {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SignalGuardResult {
     /// The `verdict` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub verdict: ::std::option::Option<SignalGuardVerdict>,
     /// Why the verdict was given.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::oagen_runtime::object!(
+    SignalGuardResult { optional verdict = "verdict", optional reasons = "reasons" }
+);
 /// A Signal Guard verdict. The docs name `escalate` and `block`; the value for a
 /// message that passes is not documented and arrives as an unknown value.
 #[derive(
@@ -2541,19 +2273,17 @@ pub enum SignalGuardVerdict {
 pub type TenantConfig = ::serde_json::Value;
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": TenantConfig}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TenantConfigEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: TenantConfig,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    TenantConfigEnvelope { required success = "success", required data = "data" }
+);
 /// The tier of a lead score.
 #[derive(
     ::std::fmt::Debug,
@@ -2587,67 +2317,57 @@ pub enum Tier {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct TimelineEntry {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The kind of event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The `channel` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// For example `inbound` or `outbound`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direction: ::std::option::Option<::std::string::String>,
     /// The `summary` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The `occurred_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub occurred_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Event-specific details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    TimelineEntry { optional id = "id", optional r#type = "type", optional channel =
+    "channel", optional direction = "direction", optional summary = "summary", optional
+    occurred_at = "occurred_at", optional data = "data" }
+);
 /// One page of TimelineEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<TimelineEntry>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    TimelineEntryPage { required items = "items", optional cursor = "cursor", optional
+    has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": TimelineEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: TimelineEntryPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    TimelineEntryPageEnvelope { required success = "success", required data = "data" }
+);
 /// Where to transfer a call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2656,14 +2376,12 @@ pub struct TimelineEntryPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct TransferCallRequest {
     /// Number to transfer to, E.164.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(TransferCallRequest { optional to = "to" });
 /// Changes to a callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2672,20 +2390,19 @@ pub struct TransferCallRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct UpdateCallbackRequest {
     /// The `status` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// The `due_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub due_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `notes` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notes: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    UpdateCallbackRequest { optional status = "status", optional due_at = "due_at",
+    optional notes = "notes" }
+);
 /// The new set of aliases.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2694,14 +2411,12 @@ pub struct UpdateCallbackRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct UpdateEmailAliasesRequest {
     /// The `aliases` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
+::oagen_runtime::object!(UpdateEmailAliasesRequest { optional aliases = "aliases" });
 /// The new email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2710,14 +2425,14 @@ pub struct UpdateEmailAliasesRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct UpdateEmailSignatureRequest {
     /// The signature (HTML or plain text).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signature: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    UpdateEmailSignatureRequest { optional signature = "signature" }
+);
 /// Changes to the Signal Guard rules.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -2726,17 +2441,16 @@ pub struct UpdateEmailSignatureRequest {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct UpdateGuardrailsRequest {
     /// The `enabled` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// The `rules` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rules: ::std::option::Option<::std::vec::Vec<GuardrailRule>>,
 }
+::oagen_runtime::object!(
+    UpdateGuardrailsRequest { optional enabled = "enabled", optional rules = "rules" }
+);
 /// How urgent a message is.
 #[derive(
     ::std::fmt::Debug,
@@ -2770,46 +2484,41 @@ pub enum Urgency {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Usage {
     /// The `tenant_id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// Signal counts by kind.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_counts: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// The `total_signals` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_signals: ::std::option::Option<i64>,
     /// The `credit_balance` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credit_balance: ::std::option::Option<f64>,
     /// The `period_start` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `period_end` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Usage { optional tenant_id = "tenant_id", optional signal_counts = "signal_counts",
+    optional total_signals = "total_signals", optional credit_balance = "credit_balance",
+    optional period_start = "period_start", optional period_end = "period_end" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Usage}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UsageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: Usage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    UsageEnvelope { required success = "success", required data = "data" }
+);
 /// Acknowledges an event that was queued for asynchronous processing.
 ///
 /// **Inferred, not confirmed by the vendor:** The body of the 202 response is not documented.
@@ -2818,32 +2527,29 @@ pub struct UsageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WebhookAccepted {
     /// The id of the queued event.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_id: ::std::option::Option<::std::string::String>,
     /// The event's processing state.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WebhookAccepted { optional event_id = "event_id", optional status = "status" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookAccepted}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookAcceptedEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: WebhookAccepted,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    WebhookAcceptedEnvelope { required success = "success", required data = "data" }
+);
 /// An outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2852,79 +2558,69 @@ pub struct WebhookAcceptedEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WebhookSubscription {
     /// The `id` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The `url` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// The event types delivered to the endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `active` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active: ::std::option::Option<bool>,
     /// Signing secret, when returned.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret: ::std::option::Option<::std::string::String>,
     /// The `created_at` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    WebhookSubscription { optional id = "id", optional url = "url", optional events =
+    "events", optional active = "active", optional secret = "secret", optional created_at
+    = "created_at" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookSubscription}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: WebhookSubscription,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    WebhookSubscriptionEnvelope { required success = "success", required data = "data" }
+);
 /// One page of WebhookSubscription items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPage {
     /// The `items` property.
     pub items: ::std::vec::Vec<WebhookSubscription>,
     /// Cursor of the next page; pass it as `?cursor=`. Null or absent on the last page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page exists.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_more: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    WebhookSubscriptionPage { required items = "items", optional cursor = "cursor",
+    optional has_more = "has_more" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": WebhookSubscriptionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPageEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: WebhookSubscriptionPage,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    WebhookSubscriptionPageEnvelope { required success = "success", required data =
+    "data" }
+);
 /// The result of a test delivery.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -2933,35 +2629,32 @@ pub struct WebhookSubscriptionPageEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WebhookTestResult {
     /// The `delivered` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub delivered: ::std::option::Option<bool>,
     /// The endpoint's HTTP status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_code: ::std::option::Option<i64>,
     /// The `error` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WebhookTestResult { optional delivered = "delivered", optional status_code =
+    "status_code", optional error = "error" }
+);
 #[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookTestResult}`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookTestResultEnvelope {
     /// Always true on success.
     pub success: bool,
     /// The `data` property.
     pub data: WebhookTestResult,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(
+    WebhookTestResultEnvelope { required success = "success", required data = "data" }
+);
 /// An event sent by a Zapier zap.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional.
@@ -2970,23 +2663,20 @@ pub struct WebhookTestResultEnvelope {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ZapierEvent {
     /// The `contact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contact: ::std::option::Option<EventContact>,
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<EventContent>,
     /// The channel the event came from.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::std::string::String>,
     /// The event's source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Free-form data.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    ZapierEvent { optional contact = "contact", optional content = "content", optional
+    channel = "channel", optional source = "source", optional metadata = "metadata" }
+);

@@ -89,60 +89,71 @@ impl SendCustomWebhook {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<SendCustomWebhookOutput> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<SendCustomWebhookOutput, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<SendCustomWebhookOutput>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = match response.status().as_u16() {
-            200u16 => {
-                SendCustomWebhookOutput::Ok(
-                    response
-                        .json_enveloped::<
-                            super::types::PipelineResult,
-                            super::types::Error,
-                        >(
-                            &::oagen_runtime::Envelope {
-                                data_field: "data",
-                                success_field: ::std::option::Option::Some("success"),
-                            },
-                        )?,
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<SendCustomWebhookOutput>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_decoded::<
+                SendCustomWebhookOutput,
+                super::types::Error,
+            >(|response| {
+                ::std::result::Result::Ok(
+                    match response.status().as_u16() {
+                        200u16 => {
+                            SendCustomWebhookOutput::Ok(
+                                response
+                                    .json_enveloped::<
+                                        super::types::PipelineResult,
+                                        super::types::Error,
+                                    >(
+                                        &::oagen_runtime::Envelope {
+                                            data_field: "data",
+                                            success_field: ::std::option::Option::Some("success"),
+                                        },
+                                    )?,
+                            )
+                        }
+                        202u16 => {
+                            SendCustomWebhookOutput::Accepted(
+                                response
+                                    .json_enveloped::<
+                                        super::types::WebhookAccepted,
+                                        super::types::Error,
+                                    >(
+                                        &::oagen_runtime::Envelope {
+                                            data_field: "data",
+                                            success_field: ::std::option::Option::Some("success"),
+                                        },
+                                    )?,
+                            )
+                        }
+                        status => {
+                            SendCustomWebhookOutput::Other {
+                                status,
+                                body: response.body().clone(),
+                            }
+                        }
+                    },
                 )
-            }
-            202u16 => {
-                SendCustomWebhookOutput::Accepted(
-                    response
-                        .json_enveloped::<
-                            super::types::WebhookAccepted,
-                            super::types::Error,
-                        >(
-                            &::oagen_runtime::Envelope {
-                                data_field: "data",
-                                success_field: ::std::option::Option::Some("success"),
-                            },
-                        )?,
-                )
-            }
-            status => {
-                SendCustomWebhookOutput::Other {
-                    status,
-                    body: response.body().clone(),
-                }
-            }
-        };
-        ::std::result::Result::Ok(response.into_response(value))
+            })
     }
 }
 /// The success responses of [`SendCustomWebhook`].
@@ -229,33 +240,37 @@ impl SendZapierWebhook {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::WebhookAccepted> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::WebhookAccepted,
+        super::types::Error,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::WebhookAccepted>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response
-            .json_enveloped::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::WebhookAccepted>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_json_enveloped::<
                 super::types::WebhookAccepted,
                 super::types::Error,
-            >(
-                &::oagen_runtime::Envelope {
-                    data_field: "data",
-                    success_field: ::std::option::Option::Some("success"),
-                },
-            )?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >(::oagen_runtime::Envelope {
+                data_field: "data",
+                success_field: ::std::option::Option::Some("success"),
+            })
     }
 }

@@ -10,162 +10,103 @@
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Clip {
     /// The clip's UID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// Start of the clip in the recording, in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<f64>,
     /// End of the clip in the recording, in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<f64>,
     /// The `title` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// The transcript text the clip covers.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// UID of the user who created the clip.
-    #[serde(
-        rename = "userUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_uid: ::std::option::Option<::std::string::String>,
     /// Name of the user who created the clip.
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Clip { optional uid = "uid", optional start = "start", optional end = "end", optional
+    title = "title", optional text = "text", optional user_uid = "userUid", optional
+    user_name = "userName" }
+);
 /// The clips saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClipList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Clip>,
 }
+::oagen_runtime::object!(ClipList { required data = "data" });
 /// A comment on a recording. Threads are rebuilt from `parentCommentUid` and `replies`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Comment {
     /// The comment's UID, as referenced by `parentCommentUid` and `replies`.
     ///
     /// **Inferred, not confirmed by the vendor:** The article implies comments have UIDs (replies holds them) but does not name the field.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// UID of the comment this one replies to; null for a top-level comment.
-    #[serde(
-        rename = "parentCommentUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub parent_comment_uid: ::std::option::Option<::std::string::String>,
     /// UIDs of the replies to this comment.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub replies: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// UID of the author.
-    #[serde(
-        rename = "userUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_uid: ::std::option::Option<::std::string::String>,
     /// Name of the author.
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// Position in the recording the comment refers to, in seconds.
-    #[serde(
-        rename = "timestampSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub timestamp_seconds: ::std::option::Option<f64>,
     /// The comment's rich-text content. The article does not say whether this is a string
     /// (e.g. HTML) or a structured document, so any JSON value is accepted.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'the rich-text content'; field name and type are not given.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::serde_json::Value>,
     /// Start of the character range the comment is anchored to.
-    #[serde(
-        rename = "startChar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_char: ::std::option::Option<i64>,
     /// End of the character range the comment is anchored to.
-    #[serde(
-        rename = "endChar",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub end_char: ::std::option::Option<i64>,
 }
+::oagen_runtime::object!(
+    Comment { optional uid = "uid", optional parent_comment_uid = "parentCommentUid",
+    optional replies = "replies", optional user_uid = "userUid", optional user_name =
+    "userName", optional timestamp_seconds = "timestampSeconds", optional content =
+    "content", optional start_char = "startChar", optional end_char = "endChar" }
+);
 /// The comments of a recording, as a flat list.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CommentList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Comment>,
 }
+::oagen_runtime::object!(CommentList { required data = "data" });
 /// Error body of every failed request. Shape stated only by the help-centre article
 /// (seed 000); the `code` values are not listed anywhere.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Error {
     /// The `error` property.
     pub error: ErrorDetail,
 }
+::oagen_runtime::object!(Error { required error = "error" });
 /// What went wrong.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ErrorDetail {
     /// Machine-readable error code. The possible values are not documented.
     pub code: ::std::string::String,
     /// Human-readable explanation.
     pub message: ::std::string::String,
 }
+::oagen_runtime::object!(
+    ErrorDetail { required code = "code", required message = "message" }
+);
 /// Conversation analytics for one participant. The seven metric names are the article's;
 /// their types and units (beyond those the article states) and the participant fields are
 /// guesses.
@@ -174,80 +115,47 @@ pub struct ErrorDetail {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct InteractionMetrics {
     /// The participant's name.
     ///
     /// **Inferred, not confirmed by the vendor:** The article says metrics are per participant but not how the participant is identified.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The participant's email.
     ///
     /// **Inferred, not confirmed by the vendor:** The article says metrics are per participant but not how the participant is identified.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Share of the meeting this person spoke (scale, 0-1 or percent, not documented).
-    #[serde(
-        rename = "talkRatio",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub talk_ratio: ::std::option::Option<f64>,
     /// Longest uninterrupted stretch of speech, in seconds.
-    #[serde(
-        rename = "longestMonologue",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub longest_monologue: ::std::option::Option<f64>,
     /// Composite score for back-and-forth engagement (scale not documented).
-    #[serde(
-        rename = "interactivityScore",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub interactivity_score: ::std::option::Option<f64>,
     /// How long this person waits before responding (presumably seconds).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub patience: ::std::option::Option<f64>,
     /// Question rate normalised to one hour.
-    #[serde(
-        rename = "questionsPerHour",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub questions_per_hour: ::std::option::Option<f64>,
     /// Total number of questions asked.
-    #[serde(
-        rename = "totalQuestions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_questions: ::std::option::Option<i64>,
     /// Number of pauses between speaker transitions.
-    #[serde(
-        rename = "transitionPauses",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transition_pauses: ::std::option::Option<i64>,
 }
+::oagen_runtime::object!(
+    InteractionMetrics { optional name = "name", optional email = "email", optional
+    talk_ratio = "talkRatio", optional longest_monologue = "longestMonologue", optional
+    interactivity_score = "interactivityScore", optional patience = "patience", optional
+    questions_per_hour = "questionsPerHour", optional total_questions = "totalQuestions",
+    optional transition_pauses = "transitionPauses" }
+);
 /// Interaction metrics of each participant of a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array with one entry per participant is assumed.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InteractionMetricsList {
     /// The `data` property.
     pub data: ::std::vec::Vec<InteractionMetrics>,
 }
+::oagen_runtime::object!(InteractionMetricsList { required data = "data" });
 /// A meeting participant. The article names the content (name, email, role), not the fields.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names taken from the article's prose ('name, email, and role (host or attendee)').
@@ -256,160 +164,109 @@ pub struct InteractionMetricsList {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Participant {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `email` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// `host` or `attendee` according to the article; kept open in case of other values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Participant { optional name = "name", optional email = "email", optional role =
+    "role" }
+);
 /// A recorded meeting. The article lists what the detail endpoint returns but gives only
 /// `uid` as a field name; all other names are guesses and optional. List items are
 /// assumed to use the same shape, possibly with fewer fields.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The recording's unique ID, used as the path key of every other endpoint.
     pub uid: ::uuid::Uuid,
     /// Meeting title.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the recording has a title; the field name is a guess.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Duration of the recording, presumably in seconds.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the recording has a duration; field name and unit (seconds) are guesses.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<f64>,
     /// When the meeting started.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the recording has a start time; the field name is a guess.
-    #[serde(
-        rename = "startTime",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// How the meeting was captured, e.g. `bot`; other values are not listed.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'Source (bot or other)'; the field name and the value `bot` are guesses, and no enum is given.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Whether the meeting included people outside the company.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'whether the meeting was external'; the field name is a guess.
-    #[serde(
-        rename = "isExternal",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_external: ::std::option::Option<bool>,
     /// URL of the video conference.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the recording has a conference URL; the field name and nullability are guesses.
-    #[serde(
-        rename = "conferenceUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub conference_url: ::std::option::Option<::std::string::String>,
     /// ID of the Salesforce record Weflow synced this recording to, if any.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'the linked Salesforce recording ID (if Weflow synced it to Salesforce)'; the field name is a guess.
-    #[serde(
-        rename = "salesforceRecordingId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub salesforce_recording_id: ::std::option::Option<::std::string::String>,
     /// Language of the transcript.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'Transcript and summary languages'; field name and code format are guesses.
-    #[serde(
-        rename = "transcriptLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub transcript_language: ::std::option::Option<::std::string::String>,
     /// Language of the summary.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says 'Transcript and summary languages'; field name and code format are guesses.
-    #[serde(
-        rename = "summaryLanguage",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub summary_language: ::std::option::Option<::std::string::String>,
     /// People in the meeting.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the detail includes the list of participants; the field name is a guess.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub participants: ::std::option::Option<::std::vec::Vec<Participant>>,
     /// Salesforce records (Account, Opportunity, Contact, ...) the recording is linked to.
     ///
     /// **Inferred, not confirmed by the vendor:** Article says the detail includes all linked Salesforce records; the field name is a guess.
-    #[serde(
-        rename = "salesforceRecords",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub salesforce_records: ::std::option::Option<::std::vec::Vec<SalesforceRecord>>,
 }
+::oagen_runtime::object!(
+    Recording { required uid = "uid", optional title = "title", optional duration =
+    "duration", optional start_time = "startTime", optional source = "source", optional
+    is_external = "isExternal", optional conference_url = "conferenceUrl", optional
+    salesforce_recording_id = "salesforceRecordingId", optional transcript_language =
+    "transcriptLanguage", optional summary_language = "summaryLanguage", optional
+    participants = "participants", optional salesforce_records = "salesforceRecords" }
+);
 /// One page of `GET /recordings`. Shape stated only by the help-centre article (seed 000).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The recordings of this page, newest first.
     pub data: ::std::vec::Vec<Recording>,
     /// Total number of recordings matching the query.
     pub total: i64,
     /// Pass as `cursor` to get the next page. Absent or null on the last page.
-    #[serde(
-        rename = "nextCursor",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub next_cursor: ::std::option::Option<::std::string::String>,
     /// Whether another page follows.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
 }
+::oagen_runtime::object!(
+    RecordingPage { required data = "data", required total = "total", optional
+    next_cursor = "nextCursor", required has_more = "hasMore" }
+);
 /// Pre-signed S3 URLs for the recording's video. Both expire at `expiresAt` (one hour after issue).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingVideo {
     /// URL for playback, e.g. in an embedded player.
-    #[serde(rename = "streamUrl")]
     pub stream_url: ::std::string::String,
     /// URL for downloading the file.
-    #[serde(rename = "downloadUrl")]
     pub download_url: ::std::string::String,
     /// When both URLs stop working.
-    #[serde(rename = "expiresAt")]
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    RecordingVideo { required stream_url = "streamUrl", required download_url =
+    "downloadUrl", required expires_at = "expiresAt" }
+);
 /// A Salesforce record linked to the recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'with their IDs, object types, and names'; the field names are guesses.
@@ -418,24 +275,19 @@ pub struct RecordingVideo {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct SalesforceRecord {
     /// Salesforce record ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Salesforce object type, e.g. `Account`, `Opportunity`, `Contact`.
-    #[serde(
-        rename = "objectType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub object_type: ::std::option::Option<::std::string::String>,
     /// The record's name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    SalesforceRecord { optional id = "id", optional object_type = "objectType", optional
+    name = "name" }
+);
 /// One filled-in scorecard for a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'the criteria, scores, AI-generated reasoning, and reviewer comments'; every field name is a guess.
@@ -444,32 +296,25 @@ pub struct SalesforceRecord {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Scorecard {
     /// The `uid` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uid: ::std::option::Option<::std::string::String>,
     /// Name of the scorecard template.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Overall score.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// The `criteria` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub criteria: ::std::option::Option<::std::vec::Vec<ScorecardCriterion>>,
     /// Comments left by human reviewers.
-    #[serde(
-        rename = "reviewerComments",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub reviewer_comments: ::std::option::Option<
         ::std::vec::Vec<ScorecardReviewerComment>,
     >,
 }
+::oagen_runtime::object!(
+    Scorecard { optional uid = "uid", optional name = "name", optional score = "score",
+    optional criteria = "criteria", optional reviewer_comments = "reviewerComments" }
+);
 /// One criterion of a scorecard with its rating.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -478,34 +323,28 @@ pub struct Scorecard {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ScorecardCriterion {
     /// The `name` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The `score` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub score: ::std::option::Option<f64>,
     /// AI-generated reasoning for the score.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reasoning: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ScorecardCriterion { optional name = "name", optional score = "score", optional
+    reasoning = "reasoning" }
+);
 /// Scorecard results of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Endpoint announced for May 2026 without a published shape; a `data` array as in the list endpoint is assumed.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScorecardList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Scorecard>,
 }
+::oagen_runtime::object!(ScorecardList { required data = "data" });
 /// A reviewer's comment on a scorecard.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -514,28 +353,19 @@ pub struct ScorecardList {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ScorecardReviewerComment {
     /// The `userUid` property.
-    #[serde(
-        rename = "userUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_uid: ::std::option::Option<::std::string::String>,
     /// The `userName` property.
-    #[serde(
-        rename = "userName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub user_name: ::std::option::Option<::std::string::String>,
     /// The `content` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ScorecardReviewerComment { optional user_uid = "userUid", optional user_name =
+    "userName", optional content = "content" }
+);
 /// The full transcript of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'speaker-attributed utterances with timestamps, word-level timing where available, the detected language'; every field name is a guess.
@@ -544,24 +374,19 @@ pub struct ScorecardReviewerComment {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Transcript {
     /// The `recordingUid` property.
-    #[serde(
-        rename = "recordingUid",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub recording_uid: ::std::option::Option<::uuid::Uuid>,
     /// The detected language.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The `utterances` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub utterances: ::std::option::Option<::std::vec::Vec<TranscriptUtterance>>,
 }
+::oagen_runtime::object!(
+    Transcript { optional recording_uid = "recordingUid", optional language = "language",
+    optional utterances = "utterances" }
+);
 /// One speaker turn of the transcript.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -570,26 +395,23 @@ pub struct Transcript {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct TranscriptUtterance {
     /// Who spoke.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub speaker: ::std::option::Option<::std::string::String>,
     /// Start in the recording, in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<f64>,
     /// End in the recording, in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<f64>,
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// Word-level timing, where available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub words: ::std::option::Option<::std::vec::Vec<TranscriptWord>>,
 }
+::oagen_runtime::object!(
+    TranscriptUtterance { optional speaker = "speaker", optional start = "start",
+    optional end = "end", optional text = "text", optional words = "words" }
+);
 /// One word with its timing.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only ('word-level timing where available'); every field name is a guess.
@@ -598,17 +420,16 @@ pub struct TranscriptUtterance {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct TranscriptWord {
     /// The `text` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// The `start` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start: ::std::option::Option<f64>,
     /// The `end` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end: ::std::option::Option<f64>,
 }
+::oagen_runtime::object!(
+    TranscriptWord { optional text = "text", optional start = "start", optional end =
+    "end" }
+);

@@ -117,25 +117,28 @@ impl ListFlows {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::FlowPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::FlowPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::FlowPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::FlowPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::FlowPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::FlowPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -161,17 +164,19 @@ impl ListFlows {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::FlowPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::FlowPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Flow>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Flow>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -227,25 +232,28 @@ impl ListFlowLabels {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::FlowLabelPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::FlowLabelPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::FlowLabelPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::FlowLabelPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::FlowLabelPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::FlowLabelPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -271,17 +279,19 @@ impl ListFlowLabels {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::FlowLabelPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::FlowLabelPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::FlowLabel>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::FlowLabel>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -391,25 +401,28 @@ impl ListFlowStarts {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::FlowStartPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::FlowStartPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::FlowStartPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::FlowStartPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::FlowStartPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::FlowStartPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -435,17 +448,19 @@ impl ListFlowStarts {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::FlowStartPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::FlowStartPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::FlowStart>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::FlowStart>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -506,25 +521,28 @@ impl StartFlow {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::FlowStart> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::FlowStart, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::FlowStart>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::FlowStart, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::FlowStart>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::FlowStart, super::types::Error>()
     }
 }
 impl super::Client {
@@ -626,25 +644,28 @@ impl ListGlobals {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::GlobalPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::GlobalPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::GlobalPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::GlobalPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::GlobalPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::GlobalPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -670,17 +691,19 @@ impl ListGlobals {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::GlobalPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::GlobalPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Global>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Global>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -753,25 +776,28 @@ impl SaveGlobal {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Global> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Global, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Global>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::Global, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Global>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::Global, super::types::Error>()
     }
 }
 impl super::Client {
@@ -912,25 +938,28 @@ impl ListRuns {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::RunPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::RunPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::RunPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::RunPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::RunPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::RunPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -956,17 +985,19 @@ impl ListRuns {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::RunPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::RunPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Run>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Run>,
+    > {
         self.into_paginator().items()
     }
 }

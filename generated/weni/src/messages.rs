@@ -77,25 +77,28 @@ impl ListLabels {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::LabelPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::LabelPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::LabelPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::LabelPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::LabelPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::LabelPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -121,17 +124,19 @@ impl ListLabels {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::LabelPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::LabelPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Label>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Label>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -200,25 +205,28 @@ impl SaveLabel {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Label> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Label, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Label>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::Label, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Label>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::Label, super::types::Error>()
     }
 }
 impl super::Client {
@@ -276,25 +284,26 @@ impl DeleteLabel {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::Error,
+    > {
+        self.request().send_empty::<super::types::Error>()
     }
 }
 impl super::Client {
@@ -453,25 +462,28 @@ impl ListMessages {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::MessagePage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::MessagePage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::MessagePage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::MessagePage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::MessagePage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::MessagePage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -497,17 +509,19 @@ impl ListMessages {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::MessagePage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::MessagePage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Message>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Message>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -571,42 +585,53 @@ impl BulkUpdateMessages {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<BulkUpdateMessagesOutput> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<BulkUpdateMessagesOutput, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<BulkUpdateMessagesOutput>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = match response.status().as_u16() {
-            200u16 => {
-                BulkUpdateMessagesOutput::Ok(
-                    response
-                        .json::<
-                            super::types::MessageActionFailures,
-                            super::types::Error,
-                        >()?,
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<BulkUpdateMessagesOutput>,
+        super::types::Error,
+    > {
+        self.request()
+            .send_decoded::<
+                BulkUpdateMessagesOutput,
+                super::types::Error,
+            >(|response| {
+                ::std::result::Result::Ok(
+                    match response.status().as_u16() {
+                        200u16 => {
+                            BulkUpdateMessagesOutput::Ok(
+                                response
+                                    .json::<
+                                        super::types::MessageActionFailures,
+                                        super::types::Error,
+                                    >()?,
+                            )
+                        }
+                        204u16 => BulkUpdateMessagesOutput::NoContent,
+                        status => {
+                            BulkUpdateMessagesOutput::Other {
+                                status,
+                                body: response.body().clone(),
+                            }
+                        }
+                    },
                 )
-            }
-            204u16 => BulkUpdateMessagesOutput::NoContent,
-            status => {
-                BulkUpdateMessagesOutput::Other {
-                    status,
-                    body: response.body().clone(),
-                }
-            }
-        };
-        ::std::result::Result::Ok(response.into_response(value))
+            })
     }
 }
 /// The success responses of [`BulkUpdateMessages`].

@@ -3,13 +3,7 @@
 
 //! Data types of the Weni Flows API v2 API.
 /// A data archive of messages or runs.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Archive {
     /// What the archive contains.
     pub archive_type: ArchiveArchiveType,
@@ -26,6 +20,11 @@ pub struct Archive {
     /// Temporary download URL of the archive (may be empty).
     pub download_url: ::std::string::String,
 }
+::oagen_runtime::object!(
+    Archive { required archive_type = "archive_type", required start_date = "start_date",
+    required period = "period", required record_count = "record_count", required size =
+    "size", required hash = "hash", required download_url = "download_url" }
+);
 /// What the archive contains.
 #[derive(
     ::std::fmt::Debug,
@@ -46,25 +45,21 @@ pub enum ArchiveArchiveType {
 }
 ::oagen_runtime::string_enum!(ArchiveArchiveType { Message = "message", Run = "run" });
 /// A limit/offset page of archives.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ArchivePage {
     /// Total number of matching archives.
     pub count: i64,
     /// Absolute URL of the next page, null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The archives of this page.
     pub results: ::std::vec::Vec<Archive>,
 }
+::oagen_runtime::object!(
+    ArchivePage { required count = "count", nullable next = "next", nullable previous =
+    "previous", required results = "results" }
+);
 /// Whether the archive covers a day or a month.
 #[derive(
     ::std::fmt::Debug,
@@ -85,88 +80,68 @@ pub enum ArchivePeriod {
 }
 ::oagen_runtime::string_enum!(ArchivePeriod { Daily = "daily", Monthly = "monthly" });
 /// An administrative boundary of the workspace's country.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Boundary {
     /// OSM id of the boundary.
     pub osm_id: ::std::string::String,
     /// Name of the boundary.
     pub name: ::std::string::String,
     /// The containing boundary, null for the country itself.
-    #[serde(default)]
     pub parent: ::std::option::Option<BoundaryRef>,
     /// Level: 0 country, 1 state, 2 district, 3 ward.
     pub level: i32,
     /// The workspace's alternative names for this boundary.
     pub aliases: ::std::vec::Vec<::std::string::String>,
     /// Simplified geometry; null unless `geometry=true` was requested.
-    #[serde(default)]
     pub geometry: ::std::option::Option<GeoJsonGeometry>,
 }
+::oagen_runtime::object!(
+    Boundary { required osm_id = "osm_id", required name = "name", nullable parent =
+    "parent", required level = "level", required aliases = "aliases", nullable geometry =
+    "geometry" }
+);
 /// A cursor page of boundaries.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The boundaries of this page.
     pub results: ::std::vec::Vec<Boundary>,
 }
+::oagen_runtime::object!(
+    BoundaryPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Reference to an administrative boundary.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryRef {
     /// OSM id of the boundary.
     pub osm_id: ::std::string::String,
     /// Name of the boundary.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(
+    BoundaryRef { required osm_id = "osm_id", required name = "name" }
+);
 /// The project's Weni Brain agent.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BrainInfo {
     /// Name of the agent; empty when none is configured.
     pub name: ::std::string::String,
     /// Role of the agent; empty when none is configured.
     pub occupation: ::std::string::String,
 }
+::oagen_runtime::object!(
+    BrainInfo { required name = "name", required occupation = "occupation" }
+);
 /// A message broadcast.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Broadcast {
     /// Id of the broadcast.
     pub id: i64,
     /// URNs the broadcast was sent to; null in anonymous workspaces.
-    #[serde(default)]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Contacts the broadcast was sent to.
     pub contacts: ::std::vec::Vec<ContactRef>,
@@ -179,48 +154,43 @@ pub struct Broadcast {
     /// When the broadcast was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Broadcast { required id = "id", nullable urns = "urns", required contacts =
+    "contacts", required groups = "groups", required text = "text", required status =
+    "status", required created_on = "created_on" }
+);
 /// A broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastCreate {
     /// The `text` property.
     pub text: TranslatableText,
     /// URNs to send to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Contacts to send to, by UUID or URN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Groups to send to, by UUID or name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// UUID of a ticket the broadcast belongs to (Weni).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticket: ::std::option::Option<::uuid::Uuid>,
 }
+::oagen_runtime::object!(
+    BroadcastCreate { required text = "text", optional urns = "urns", optional contacts =
+    "contacts", optional groups = "groups", optional ticket = "ticket" }
+);
 /// A cursor page of broadcasts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The broadcasts of this page.
     pub results: ::std::vec::Vec<Broadcast>,
 }
+::oagen_runtime::object!(
+    BroadcastPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Sending status of the broadcast.
 #[derive(
     ::std::fmt::Debug,
@@ -247,25 +217,14 @@ pub enum BroadcastStatus {
 /// Body of a 200 answer from a bulk action endpoint when some of the objects could not be acted on.
 ///
 /// **Inferred, not confirmed by the vendor:** The contact and ticket action serializers of weni-ai/flows never report partial failures; the shape comes from the shared BulkWriteAPIMixin, and the item type (the identifiers that were sent) is a guess.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkActionFailures {
     /// The identifiers (UUIDs or URNs) that could not be acted on.
     pub failures: ::std::vec::Vec<::std::string::String>,
 }
+::oagen_runtime::object!(BulkActionFailures { required failures = "failures" });
 /// A campaign.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Campaign {
     /// UUID of the campaign.
     pub uuid: ::uuid::Uuid,
@@ -278,14 +237,12 @@ pub struct Campaign {
     /// When the campaign was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Campaign { required uuid = "uuid", required name = "name", required archived =
+    "archived", required group = "group", required created_on = "created_on" }
+);
 /// A campaign event. Flow events have `flow` and a null `message`; message events have `message` and a null `flow`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEvent {
     /// UUID of the event.
     pub uuid: ::uuid::Uuid,
@@ -300,34 +257,34 @@ pub struct CampaignEvent {
     /// Hour of the day the event fires, or -1 to fire at the same hour as the date.
     pub delivery_hour: i32,
     /// The flow started by a flow event; null for message events.
-    #[serde(default)]
     pub flow: ::std::option::Option<Ref>,
     /// Translations of the message of a message event; null for flow events.
-    #[serde(default)]
     pub message: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// When the event was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    CampaignEvent { required uuid = "uuid", required campaign = "campaign", required
+    relative_to = "relative_to", required offset = "offset", required unit = "unit",
+    required delivery_hour = "delivery_hour", nullable flow = "flow", nullable message =
+    "message", required created_on = "created_on" }
+);
 /// A cursor page of campaign events.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The campaign events of this page.
     pub results: ::std::vec::Vec<CampaignEvent>,
 }
+::oagen_runtime::object!(
+    CampaignEventPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Unit of the offset.
 #[derive(
     ::std::fmt::Debug,
@@ -355,13 +312,7 @@ pub enum CampaignEventUnit {
     "weeks" }
 );
 /// A campaign event to create or update. Give exactly one of `message` and `flow`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventWrite {
     /// UUID of the campaign the event belongs to (cannot change on update).
     pub campaign: ::uuid::Uuid,
@@ -374,17 +325,20 @@ pub struct CampaignEventWrite {
     /// Hour of the day to fire, or -1 for the same hour as the date.
     pub delivery_hour: i32,
     /// The `message` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<TranslatableText>,
     /// UUID of the flow to start.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow: ::std::option::Option<::uuid::Uuid>,
     /// Whether the message uses the new expression syntax (default false).
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_expressions: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    CampaignEventWrite { required campaign = "campaign", required relative_to =
+    "relative_to", required offset = "offset", required unit = "unit", required
+    delivery_hour = "delivery_hour", optional message = "message", optional flow =
+    "flow", optional new_expressions = "new_expressions" }
+);
 /// Unit of the offset.
 #[derive(
     ::std::fmt::Debug,
@@ -412,45 +366,32 @@ pub enum CampaignEventWriteUnit {
     "weeks" }
 );
 /// A cursor page of campaigns.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The campaigns of this page.
     pub results: ::std::vec::Vec<Campaign>,
 }
+::oagen_runtime::object!(
+    CampaignPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Name and group of a campaign to create or update.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignWrite {
     /// Name of the campaign (unique in the workspace).
     pub name: ::std::string::String,
     /// The contact group the campaign operates on, by UUID or name.
     pub group: ::std::string::String,
 }
+::oagen_runtime::object!(
+    CampaignWrite { required name = "name", required group = "group" }
+);
 /// A channel of the workspace.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Channel {
     /// UUID of the channel.
     pub uuid: ::uuid::Uuid,
@@ -459,25 +400,21 @@ pub struct Channel {
     /// Address of the channel (phone number, handle...).
     pub address: ::std::string::String,
     /// ISO 3166-1 alpha-2 country code of the channel, if any.
-    #[serde(default)]
     pub country: ::std::option::Option<::std::string::String>,
     /// Device state, only for Android channels (null otherwise).
-    #[serde(default)]
     pub device: ::std::option::Option<ChannelDevice>,
     /// When the channel last checked in, if ever.
-    #[serde(default)]
     pub last_seen: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the channel was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Channel { required uuid = "uuid", required name = "name", required address =
+    "address", nullable country = "country", nullable device = "device", nullable
+    last_seen = "last_seen", required created_on = "created_on" }
+);
 /// One daily series of a channel (incoming, outgoing or errors, for messages or IVR).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCount {
     /// Name of the series.
     pub name: ::std::string::String,
@@ -486,20 +423,21 @@ pub struct ChannelDailyCount {
     /// Days with a non-zero count, oldest first.
     pub data: ::std::vec::Vec<ChannelDailyCountPoint>,
 }
+::oagen_runtime::object!(
+    ChannelDailyCount { required name = "name", required r#type = "type", required data =
+    "data" }
+);
 /// The count of one day.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCountPoint {
     /// The day.
     pub date: ::chrono::NaiveDate,
     /// Count for that day.
     pub count: i64,
 }
+::oagen_runtime::object!(
+    ChannelDailyCountPoint { required date = "date", required count = "count" }
+);
 /// What the series counts.
 #[derive(
     ::std::fmt::Debug,
@@ -529,34 +467,26 @@ pub enum ChannelDailyCountType {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ChannelDevice {
     /// Device model name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Battery level in percent.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub power_level: ::std::option::Option<i32>,
     /// Charging status.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub power_status: ::std::option::Option<::std::string::String>,
     /// Power source.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub power_source: ::std::option::Option<::std::string::String>,
     /// Network type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub network_type: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ChannelDevice { optional name = "name", optional power_level = "power_level",
+    optional power_status = "power_status", optional power_source = "power_source",
+    optional network_type = "network_type" }
+);
 /// An event reported by a channel.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEvent {
     /// Id of the event.
     pub id: i64,
@@ -573,24 +503,25 @@ pub struct ChannelEvent {
     /// When the event was recorded.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    ChannelEvent { required id = "id", required r#type = "type", required contact =
+    "contact", required channel = "channel", required extra = "extra", required
+    occurred_on = "occurred_on", required created_on = "created_on" }
+);
 /// A cursor page of channel events.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The channel events of this page.
     pub results: ::std::vec::Vec<ChannelEvent>,
 }
+::oagen_runtime::object!(
+    ChannelEventPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Type of the event.
 #[derive(
     ::std::fmt::Debug,
@@ -630,13 +561,7 @@ pub enum ChannelEventType {
     WelcomeMessage = "welcome-message" }
 );
 /// Totals of one month for a channel.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelMonthlyTotal {
     /// Start of the month.
     pub month_start: ::chrono::DateTime<::chrono::Utc>,
@@ -651,32 +576,29 @@ pub struct ChannelMonthlyTotal {
     /// Channel errors in the month.
     pub error_count: i64,
 }
+::oagen_runtime::object!(
+    ChannelMonthlyTotal { required month_start = "month_start", required
+    incoming_messages_count = "incoming_messages_count", required outgoing_messages_count
+    = "outgoing_messages_count", required incoming_ivr_count = "incoming_ivr_count",
+    required outgoing_ivr_count = "outgoing_ivr_count", required error_count =
+    "error_count" }
+);
 /// A cursor page of channels.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The channels of this page.
     pub results: ::std::vec::Vec<Channel>,
 }
+::oagen_runtime::object!(
+    ChannelPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Message statistics of one channel.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStats {
     /// UUID of the channel.
     pub uuid: ::uuid::Uuid,
@@ -695,34 +617,30 @@ pub struct ChannelStats {
     /// Totals per month since the channel was created, newest first.
     pub monthly_totals: ::std::vec::Vec<ChannelMonthlyTotal>,
 }
+::oagen_runtime::object!(
+    ChannelStats { required uuid = "uuid", required name = "name", required channel_type
+    = "channel_type", required msg_count = "msg_count", required ivr_count = "ivr_count",
+    required error_count = "error_count", required daily_count = "daily_count", required
+    monthly_totals = "monthly_totals" }
+);
 /// A limit/offset page of channel statistics.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStatsPage {
     /// Total number of matching channels.
     pub count: i64,
     /// Absolute URL of the next page, null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The channel statistics of this page.
     pub results: ::std::vec::Vec<ChannelStats>,
 }
+::oagen_runtime::object!(
+    ChannelStatsPage { required count = "count", nullable next = "next", nullable
+    previous = "previous", required results = "results" }
+);
 /// An NLU classifier.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Classifier {
     /// UUID of the classifier.
     pub uuid: ::uuid::Uuid,
@@ -735,41 +653,33 @@ pub struct Classifier {
     /// When the classifier was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Classifier { required uuid = "uuid", required name = "name", required r#type =
+    "type", required intents = "intents", required created_on = "created_on" }
+);
 /// A cursor page of classifiers.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassifierPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The classifiers of this page.
     pub results: ::std::vec::Vec<Classifier>,
 }
+::oagen_runtime::object!(
+    ClassifierPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A contact. For a deleted contact (`deleted=true`) `name`, `language`, `blocked` and `stopped` are null and
 /// `urns`, `groups` and `fields` are empty. In anonymous workspaces URN paths are masked (`tel:********`).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Contact {
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Name of the contact.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
-    #[serde(default)]
     pub language: ::std::option::Option<::std::string::String>,
     /// URNs of the contact, highest priority first.
     pub urns: ::std::vec::Vec<::std::string::String>,
@@ -778,36 +688,37 @@ pub struct Contact {
     /// The `fields` property.
     pub fields: ContactFieldValues,
     /// Whether the contact is blocked (null for deleted contacts).
-    #[serde(default)]
     pub blocked: ::std::option::Option<bool>,
     /// Whether the contact opted out (null for deleted contacts).
-    #[serde(default)]
     pub stopped: ::std::option::Option<bool>,
     /// When the contact was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact last sent a message, if ever.
-    #[serde(default)]
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Contact { required uuid = "uuid", nullable name = "name", nullable language =
+    "language", required urns = "urns", required groups = "groups", required fields =
+    "fields", nullable blocked = "blocked", nullable stopped = "stopped", required
+    created_on = "created_on", required modified_on = "modified_on", nullable
+    last_seen_on = "last_seen_on" }
+);
 /// A bulk contact action.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactActionRequest {
     /// Contacts to act on, by UUID or URN.
     pub contacts: ::std::vec::Vec<::std::string::String>,
     /// The action; `archive` is an older name for `archive_messages`.
     pub action: ContactActionRequestAction,
     /// Group to add to or remove from, by UUID or name; required for `add` and `remove`, forbidden otherwise. Must be a static group.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub group: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ContactActionRequest { required contacts = "contacts", required action = "action",
+    optional group = "group" }
+);
 /// The action; `archive` is an older name for `archive_messages`.
 #[derive(
     ::std::fmt::Debug,
@@ -844,13 +755,7 @@ pub enum ContactActionRequestAction {
     "delete", Archive = "archive" }
 );
 /// Contact counts of the workspace.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactAnalytics {
     /// Number of matching contacts.
     pub total: i64,
@@ -859,28 +764,24 @@ pub struct ContactAnalytics {
     /// Number of contacts created per day, keyed by `YYYY-MM-DD`.
     pub by_date: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
+::oagen_runtime::object!(
+    ContactAnalytics { required total = "total", required current = "current", required
+    by_date = "by_date" }
+);
 /// A page of Elasticsearch contact hits (answer when `name` or `number` was given).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPage {
     /// The hits of this page.
     pub results: ::std::vec::Vec<ElasticContact>,
     /// The `pagination` property.
     pub pagination: ContactElasticPagination,
 }
+::oagen_runtime::object!(
+    ContactElasticPage { required results = "results", required pagination = "pagination"
+    }
+);
 /// Position of an Elasticsearch result page.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPagination {
     /// This page's number, from 1.
     pub page_number: i32,
@@ -891,23 +792,27 @@ pub struct ContactElasticPagination {
     /// The `links` property.
     pub links: ContactElasticPaginationLinks,
 }
+::oagen_runtime::object!(
+    ContactElasticPagination { required page_number = "page_number", required page_size =
+    "page_size", required total_pages = "total_pages", required links = "links" }
+);
 /// Links to neighbouring pages; a link is absent at the ends.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ContactElasticPaginationLinks {
     /// Absolute URL of the next page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ContactElasticPaginationLinks { optional next = "next", optional previous =
+    "previous" }
+);
 /// `contacts_elastic` answers a page of hits when `name` or `number` is given, and otherwise a bare array of recent contacts.
 #[derive(
     ::std::fmt::Debug,
@@ -929,113 +834,84 @@ pub type ContactFieldValues = ::std::collections::BTreeMap<
     ::std::option::Option<::std::string::String>,
 >;
 /// A contact without its URNs, groups and fields.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLean {
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Name of the contact.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
-    #[serde(default)]
     pub language: ::std::option::Option<::std::string::String>,
     /// Whether the contact is blocked (null for deleted contacts).
-    #[serde(default)]
     pub blocked: ::std::option::Option<bool>,
     /// Whether the contact opted out (null for deleted contacts).
-    #[serde(default)]
     pub stopped: ::std::option::Option<bool>,
     /// When the contact was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact last sent a message, if ever.
-    #[serde(default)]
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    ContactLean { required uuid = "uuid", nullable name = "name", nullable language =
+    "language", nullable blocked = "blocked", nullable stopped = "stopped", required
+    created_on = "created_on", required modified_on = "modified_on", nullable
+    last_seen_on = "last_seen_on" }
+);
 /// A cursor page of lean contacts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLeanPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The contacts of this page.
     pub results: ::std::vec::Vec<ContactLean>,
 }
+::oagen_runtime::object!(
+    ContactLeanPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A cursor page of contacts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The contacts of this page.
     pub results: ::std::vec::Vec<Contact>,
 }
+::oagen_runtime::object!(
+    ContactPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Reference to a contact.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRef {
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Name of the contact, if any.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(ContactRef { required uuid = "uuid", nullable name = "name" });
 /// Reference to a contact with its highest-priority URN, as embedded in runs. `urn` is absent in anonymous workspaces.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRefWithUrn {
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// The contact's highest-priority URN (absent for anonymous workspaces, null when the contact has none).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urn: ::std::option::Option<::std::string::String>,
     /// Name of the contact, if any.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ContactRefWithUrn { required uuid = "uuid", optional urn = "urn", nullable name =
+    "name" }
+);
 /// Number of contacts per status.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactStatusCounts {
     /// Active contacts.
     pub actives: i64,
@@ -1046,21 +922,18 @@ pub struct ContactStatusCounts {
     /// Archived contacts.
     pub archived: i64,
 }
+::oagen_runtime::object!(
+    ContactStatusCounts { required actives = "actives", required blocked = "blocked",
+    required stopped = "stopped", required archived = "archived" }
+);
 /// A contact with the template messages it received.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplate {
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Internal id of the contact.
     pub id: i64,
     /// Name of the contact.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// URNs of the contact.
     pub urns: ::std::vec::Vec<::std::string::String>,
@@ -1071,36 +944,37 @@ pub struct ContactTemplate {
     /// When the contact was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact last sent a message, if ever.
-    #[serde(default)]
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    ContactTemplate { required uuid = "uuid", required id = "id", nullable name = "name",
+    required urns = "urns", required templates = "templates", required created_on =
+    "created_on", required modified_on = "modified_on", nullable last_seen_on =
+    "last_seen_on" }
+);
 /// A message a contact received from a WhatsApp template.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplateMessage {
     /// UUID of the template.
     pub uuid: ::uuid::Uuid,
     /// Name of the template.
     pub name: ::std::string::String,
     /// Text of the message.
-    #[serde(default)]
     pub text: ::std::option::Option<::std::string::String>,
     /// When the message was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the message was sent, if it was.
-    #[serde(default)]
     pub sent_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Direction label as computed by the server; with the current code it is always `Incoming`, even for outgoing template messages.
     pub direction: ::std::string::String,
     /// Delivery status of the message.
-    #[serde(default)]
     pub status: ::std::option::Option<ContactTemplateMessageStatus>,
 }
+::oagen_runtime::object!(
+    ContactTemplateMessage { required uuid = "uuid", required name = "name", nullable
+    text = "text", required created_on = "created_on", nullable sent_on = "sent_on",
+    required direction = "direction", nullable status = "status" }
+);
 /// Delivery status of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -1141,47 +1015,36 @@ pub enum ContactTemplateMessageStatus {
     = "errored", Failed = "failed", Resent = "resent", Read = "read" }
 );
 /// A cursor page of contacts with their template messages.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The contacts of this page.
     pub results: ::std::vec::Vec<ContactTemplate>,
 }
+::oagen_runtime::object!(
+    ContactTemplatePage { nullable next = "next", nullable previous = "previous",
+    required results = "results" }
+);
 /// Contact attributes to create or update; every member is optional and only the ones sent are changed.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ContactWrite {
     /// Name of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The contact's URNs, replacing the current ones. Not allowed with `?urn=`, nor on updates in anonymous workspaces.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Static groups the contact should belong to, by UUID or name, replacing the current ones.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Values to set, by field key; null clears a value. Unknown keys are a 400.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -1189,6 +1052,10 @@ pub struct ContactWrite {
         >,
     >,
 }
+::oagen_runtime::object!(
+    ContactWrite { optional name = "name", optional language = "language", optional urns
+    = "urns", optional groups = "groups", optional fields = "fields" }
+);
 /// An export in the workspace import/export format. Only the top-level members are described; flows,
 /// campaigns, triggers, fields and groups are free-form objects in the flow-engine format.
 #[derive(
@@ -1196,32 +1063,28 @@ pub struct ContactWrite {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Definitions {
     /// Export format version.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// URL of the exporting site.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub site: ::std::option::Option<::std::string::String>,
     /// Flow definitions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flows: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Campaign definitions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub campaigns: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Trigger definitions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub triggers: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Contact field definitions (with `dependencies=all`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Contact group definitions (with `dependencies=all`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
+::oagen_runtime::object!(
+    Definitions { optional version = "version", optional site = "site", optional flows =
+    "flows", optional campaigns = "campaigns", optional triggers = "triggers", optional
+    fields = "fields", optional groups = "groups" }
+);
 /// A contact document of Weni's Elasticsearch contact index, returned as stored.
 ///
 /// **Inferred, not confirmed by the vendor:** The server returns the raw index documents; their members come from the weni-ai/rp-indexer contact query, and which indexer version fills the production index is unknown, so every member is optional.
@@ -1230,41 +1093,35 @@ pub struct Definitions {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ElasticContact {
     /// Internal id of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Internal id of the workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub org_id: ::std::option::Option<i64>,
     /// UUID of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
     /// Name of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// Internal status code of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// URNs of the contact.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urns: ::std::option::Option<::std::vec::Vec<UrnParts>>,
     /// When the contact was created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the contact was last modified.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the contact last sent a message, if ever.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    ElasticContact { optional id = "id", optional org_id = "org_id", optional uuid =
+    "uuid", optional name = "name", optional language = "language", optional status =
+    "status", optional urns = "urns", optional created_on = "created_on", optional
+    modified_on = "modified_on", optional last_seen_on = "last_seen_on" }
+);
 /// Weni's error body. Query, authentication, permission, not-found and throttling errors carry `detail`.
 /// Body validation errors map each offending field (and `non_field_errors`) to its messages; for list and
 /// dict fields the messages may be keyed by item index or key instead (see `FieldErrorMessages`).
@@ -1274,26 +1131,24 @@ pub struct ElasticContact {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Error {
     /// Human-readable message for non-validation errors.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Validation messages that concern the body as a whole.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_field_errors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Message of a `contacts_elastic` error.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Properties not listed above.
-    #[serde(flatten)]
     pub additional_properties: ::std::collections::BTreeMap<
         ::std::string::String,
         FieldErrorMessages,
     >,
 }
+::oagen_runtime::object!(
+    Error { optional detail = "detail", optional non_field_errors = "non_field_errors",
+    optional error = "error", ..additional_properties }
+);
 /// The schema at `#/paths/~1api~1v2~1definitions.json/get/parameters/2/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -1318,13 +1173,7 @@ pub enum ExportDefinitionsDependencies {
     ExportDefinitionsDependencies { All = "all", Flows = "flows", None = "none" }
 );
 /// An external service connected to the workspace.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalService {
     /// UUID of the external service.
     pub uuid: ::uuid::Uuid,
@@ -1337,32 +1186,27 @@ pub struct ExternalService {
     /// Actions the service offers to flows, as defined by its type (name, value, verbose name, parameters...).
     pub actions: ::std::vec::Vec<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    ExternalService { required uuid = "uuid", required name = "name", required
+    external_service_type = "external_service_type", required created_on = "created_on",
+    required actions = "actions" }
+);
 /// A cursor page of external services.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalServicePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The external services of this page.
     pub results: ::std::vec::Vec<ExternalService>,
 }
+::oagen_runtime::object!(
+    ExternalServicePage { nullable next = "next", nullable previous = "previous",
+    required results = "results" }
+);
 /// A contact field.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Field {
     /// Key of the field, derived from its label.
     pub key: ::std::string::String,
@@ -1373,6 +1217,10 @@ pub struct Field {
     /// Whether the field is shown in the contact table (Weni).
     pub pinned: bool,
 }
+::oagen_runtime::object!(
+    Field { required key = "key", required label = "label", required value_type =
+    "value_type", required pinned = "pinned" }
+);
 /// Validation messages of one body field: usually a list of strings; for a list or dict field whose items
 /// failed, an object from item index (or key) to that item's list of messages, e.g. `{"0": \["Invalid URN: 12"\]}`.
 #[derive(
@@ -1395,37 +1243,28 @@ pub enum FieldErrorMessages {
     ),
 }
 /// A cursor page of contact fields.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The contact fields of this page.
     pub results: ::std::vec::Vec<Field>,
 }
+::oagen_runtime::object!(
+    FieldPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// Reference to a contact field.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldRef {
     /// Key of the contact field.
     pub key: ::std::string::String,
     /// Label of the contact field.
     pub label: ::std::string::String,
 }
+::oagen_runtime::object!(FieldRef { required key = "key", required label = "label" });
 /// Type of the field's values.
 #[derive(
     ::std::fmt::Debug,
@@ -1457,25 +1296,21 @@ pub enum FieldValueType {
     "state", District = "district", Ward = "ward" }
 );
 /// A contact field to create or update.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldWrite {
     /// Label of the field; letters, digits, hyphens and underscores, unique in the workspace.
     pub label: ::std::string::String,
     /// Type of the field's values.
     pub value_type: FieldWriteValueType,
     /// Channel UUID (Weni; accepted but not used when saving).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel_uuid: ::std::option::Option<::uuid::Uuid>,
     /// Weni project UUID (accepted but not used when saving).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub project_uuid: ::std::option::Option<::uuid::Uuid>,
 }
+::oagen_runtime::object!(
+    FieldWrite { required label = "label", required value_type = "value_type", optional
+    channel_uuid = "channel_uuid", optional project_uuid = "project_uuid" }
+);
 /// Type of the field's values.
 #[derive(
     ::std::fmt::Debug,
@@ -1507,75 +1342,55 @@ pub enum FieldWriteValueType {
     State = "state", District = "district", Ward = "ward" }
 );
 /// A template message as read straight from the database; `direction` and `status` are the raw one-letter codes.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateMessage {
     /// UUID of the template, from the message metadata.
-    #[serde(default)]
     pub uuid: ::std::option::Option<::std::string::String>,
     /// Name of the template.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Text of the message.
-    #[serde(default)]
     pub text: ::std::option::Option<::std::string::String>,
     /// When the message was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the message was sent, if it was.
-    #[serde(default)]
     pub sent_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Raw direction code: `I` incoming or `O` outgoing.
     pub direction: ::std::string::String,
     /// Raw status code, for example `W` wired, `S` sent, `D` delivered, `V` read, `F` failed, `E` errored.
     pub status: ::std::string::String,
 }
+::oagen_runtime::object!(
+    FilterTemplateMessage { nullable uuid = "uuid", nullable name = "name", nullable text
+    = "text", required created_on = "created_on", nullable sent_on = "sent_on", required
+    direction = "direction", required status = "status" }
+);
 /// A message sent from the template, with its contact.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResult {
     /// Internal id of the contact.
     pub id: i64,
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Name of the contact.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// The contact's highest-priority URN (path masked in anonymous workspaces), null when it has none.
-    #[serde(default)]
     pub contact_urn: ::std::option::Option<::std::string::String>,
     /// The `template` property.
     pub template: FilterTemplateMessage,
 }
+::oagen_runtime::object!(
+    FilterTemplateResult { required id = "id", required uuid = "uuid", nullable name =
+    "name", nullable contact_urn = "contact_urn", required template = "template" }
+);
 /// One page of template messages; there is no cursor or count, ask for the next `offset` until a page comes back empty.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResults {
     /// The results of this page.
     pub results: ::std::vec::Vec<FilterTemplateResult>,
 }
+::oagen_runtime::object!(FilterTemplateResults { required results = "results" });
 /// A flow.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Flow {
     /// UUID of the flow.
     pub uuid: ::uuid::Uuid,
@@ -1600,67 +1415,57 @@ pub struct Flow {
     /// When the flow was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Flow { required uuid = "uuid", required name = "name", required r#type = "type",
+    required archived = "archived", required labels = "labels", required expires =
+    "expires", required runs = "runs", required results = "results", required parent_refs
+    = "parent_refs", required created_on = "created_on", required modified_on =
+    "modified_on" }
+);
 /// A label used to organize flows.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabel {
     /// UUID of the label.
     pub uuid: ::uuid::Uuid,
     /// Name of the label.
     pub name: ::std::string::String,
     /// Display path of the parent label (its name, prefixed by its own parents as `Grandparent \> Parent`), null for a top-level label.
-    #[serde(default)]
     pub parent: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    FlowLabel { required uuid = "uuid", required name = "name", nullable parent =
+    "parent" }
+);
 /// A cursor page of flow labels.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The flow labels of this page.
     pub results: ::std::vec::Vec<FlowLabel>,
 }
+::oagen_runtime::object!(
+    FlowLabelPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A cursor page of flows.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The flows of this page.
     pub results: ::std::vec::Vec<Flow>,
 }
+::oagen_runtime::object!(
+    FlowPage { nullable next = "next", nullable previous = "previous", required results =
+    "results" }
+);
 /// A result a flow can save.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowResultSpec {
     /// Key of the result.
     pub key: ::std::string::String,
@@ -1671,14 +1476,12 @@ pub struct FlowResultSpec {
     /// UUIDs of the nodes that save the result.
     pub node_uuids: ::std::vec::Vec<::std::string::String>,
 }
+::oagen_runtime::object!(
+    FlowResultSpec { required key = "key", required name = "name", required categories =
+    "categories", required node_uuids = "node_uuids" }
+);
 /// Number of runs of a flow per state.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowRunCounts {
     /// Runs still active.
     pub active: i64,
@@ -1689,14 +1492,12 @@ pub struct FlowRunCounts {
     /// Expired runs.
     pub expired: i64,
 }
+::oagen_runtime::object!(
+    FlowRunCounts { required active = "active", required completed = "completed",
+    required interrupted = "interrupted", required expired = "expired" }
+);
 /// A flow start made through the API.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStart {
     /// Id of the flow start (deprecated in favour of `uuid`).
     pub id: i64,
@@ -1723,73 +1524,64 @@ pub struct FlowStart {
     /// When the start was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    FlowStart { required id = "id", required uuid = "uuid", required flow = "flow",
+    required status = "status", required groups = "groups", required contacts =
+    "contacts", required restart_participants = "restart_participants", required
+    exclude_active = "exclude_active", required extra = "extra", required params =
+    "params", required created_on = "created_on", required modified_on = "modified_on" }
+);
 /// Who to start in which flow. At least one of `groups`, `contacts` or `urns` is required.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartCreate {
     /// UUID of the flow to start.
     pub flow: ::uuid::Uuid,
     /// Groups to start, by UUID or name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Contacts to start, by UUID or URN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// URNs to start; unknown URNs create contacts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether to restart contacts already in the flow (default true).
     ///
     /// Defaults to `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub restart_participants: ::std::option::Option<bool>,
     /// Whether to skip contacts active in any flow (default false).
     ///
     /// Defaults to `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exclude_active: ::std::option::Option<bool>,
     /// Parameters for the flow (older name of `params`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra: ::std::option::Option<::serde_json::Value>,
     /// Parameters for the flow, available as `@trigger.params`; wins over `extra`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub params: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    FlowStartCreate { required flow = "flow", optional groups = "groups", optional
+    contacts = "contacts", optional urns = "urns", optional restart_participants =
+    "restart_participants", optional exclude_active = "exclude_active", optional extra =
+    "extra", optional params = "params" }
+);
 /// A cursor page of flow starts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The flow starts of this page.
     pub results: ::std::vec::Vec<FlowStart>,
 }
+::oagen_runtime::object!(
+    FlowStartPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Reference to the flow start that created a run.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartRef {
     /// UUID of the flow start.
     pub uuid: ::uuid::Uuid,
 }
+::oagen_runtime::object!(FlowStartRef { required uuid = "uuid" });
 /// Progress of the start.
 #[derive(
     ::std::fmt::Debug,
@@ -1843,27 +1635,18 @@ pub enum FlowType {
     "survey" }
 );
 /// A GeoJSON geometry, usually a MultiPolygon.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeoJsonGeometry {
     /// GeoJSON geometry type.
     pub r#type: ::std::string::String,
     /// GeoJSON coordinates (nested arrays of longitude/latitude pairs).
     pub coordinates: ::std::vec::Vec<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    GeoJsonGeometry { required r#type = "type", required coordinates = "coordinates" }
+);
 /// A workspace global.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Global {
     /// Key of the global, derived from its name.
     pub key: ::std::string::String,
@@ -1874,78 +1657,67 @@ pub struct Global {
     /// When the global was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Global { required key = "key", required name = "name", required value = "value",
+    required modified_on = "modified_on" }
+);
 /// A cursor page of globals.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The globals of this page.
     pub results: ::std::vec::Vec<Global>,
 }
+::oagen_runtime::object!(
+    GlobalPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// A global to create (with `name`) or update (value only).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalWrite {
     /// New value of the global.
     pub value: ::std::string::String,
     /// Name of the global; required on create, unique in the workspace.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    GlobalWrite { required value = "value", optional name = "name" }
+);
 /// A contact group.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Group {
     /// UUID of the group.
     pub uuid: ::uuid::Uuid,
     /// Name of the group.
     pub name: ::std::string::String,
     /// Contact query of a dynamic group; null for a static group.
-    #[serde(default)]
     pub query: ::std::option::Option<::std::string::String>,
     /// Whether the group's membership is ready.
     pub status: GroupStatus,
     /// Number of contacts in the group.
     pub count: i64,
 }
+::oagen_runtime::object!(
+    Group { required uuid = "uuid", required name = "name", nullable query = "query",
+    required status = "status", required count = "count" }
+);
 /// A cursor page of contact groups.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The groups of this page.
     pub results: ::std::vec::Vec<Group>,
 }
+::oagen_runtime::object!(
+    GroupPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// Whether the group's membership is ready.
 #[derive(
     ::std::fmt::Debug,
@@ -1971,17 +1743,12 @@ pub enum GroupStatus {
     "ready" }
 );
 /// A contact group to create or rename.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupWrite {
     /// Name of the group, unique in the workspace.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(GroupWrite { required name = "name" });
 /// One content base of a Weni AI intelligence.
 ///
 /// **Inferred, not confirmed by the vendor:** Values are copied from Weni's AI service (Nexus) response with .get(); their types are not checked by the server, so they are modeled as nullable strings.
@@ -1990,40 +1757,28 @@ pub struct GroupWrite {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct Intelligence {
     /// UUID of the content base.
-    #[serde(default)]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the content base.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Name of the intelligence the content base belongs to.
-    #[serde(default)]
     pub intelligence: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Intelligence { nullable id = "id", nullable name = "name", nullable intelligence =
+    "intelligence" }
+);
 /// All content bases of the project's intelligences (not paginated).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct IntelligenceList {
     /// One entry per content base; empty when the AI service failed.
     pub results: ::std::vec::Vec<Intelligence>,
 }
+::oagen_runtime::object!(IntelligenceList { required results = "results" });
 /// A message label.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Label {
     /// UUID of the label.
     pub uuid: ::uuid::Uuid,
@@ -2032,36 +1787,30 @@ pub struct Label {
     /// Number of visible messages carrying the label.
     pub count: i64,
 }
+::oagen_runtime::object!(
+    Label { required uuid = "uuid", required name = "name", required count = "count" }
+);
 /// A cursor page of message labels.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The labels of this page.
     pub results: ::std::vec::Vec<Label>,
 }
+::oagen_runtime::object!(
+    LabelPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// A message label to create or rename.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelWrite {
     /// Name of the label, unique in the workspace.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(LabelWrite { required name = "name" });
 /// The schema at `#/paths/~1api~1v2~1archives.json/get/parameters/0/schema`.
 #[derive(
     ::std::fmt::Debug,
@@ -2279,31 +2028,21 @@ pub enum ListUsersRoleItem {
     "viewer", Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 /// A message.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Message {
     /// Id of the message.
     pub id: i64,
     /// Id of the broadcast the message belongs to, if any.
-    #[serde(default)]
     pub broadcast: ::std::option::Option<i64>,
     /// The `contact` property.
     pub contact: ContactRef,
     /// URN the message was sent to or received from; null in anonymous workspaces.
-    #[serde(default)]
     pub urn: ::std::option::Option<::std::string::String>,
     /// Channel that handled the message, if any.
-    #[serde(default)]
     pub channel: ::std::option::Option<Ref>,
     /// Direction of the message.
     pub direction: MessageDirection,
     /// How the message was handled.
-    #[serde(default)]
     pub r#type: ::std::option::Option<MessageType>,
     /// Delivery or handling status.
     pub status: MessageStatus,
@@ -2320,46 +2059,44 @@ pub struct Message {
     /// When the message was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the message was sent, if it was.
-    #[serde(default)]
     pub sent_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the message was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// Deprecated; the first attachment as `mime/type:url`, if any.
-    #[serde(default)]
     pub media: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Message { required id = "id", nullable broadcast = "broadcast", required contact =
+    "contact", nullable urn = "urn", nullable channel = "channel", required direction =
+    "direction", nullable r#type = "type", required status = "status", required archived
+    = "archived", required visibility = "visibility", required text = "text", required
+    labels = "labels", required attachments = "attachments", required created_on =
+    "created_on", nullable sent_on = "sent_on", required modified_on = "modified_on",
+    nullable media = "media" }
+);
 /// Body of a 200 answer from `message_actions` when some messages no longer exist.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionFailures {
     /// Ids of the requested messages that were not found.
     pub failures: ::std::vec::Vec<i64>,
 }
+::oagen_runtime::object!(MessageActionFailures { required failures = "failures" });
 /// A bulk message action. `label` and `unlabel` need `label` or `label_name` (not both); the other actions take neither.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionRequest {
     /// Ids of incoming messages to act on.
     pub messages: ::std::vec::Vec<i64>,
     /// The action.
     pub action: MessageActionRequestAction,
     /// Existing label to add or remove, by UUID or name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// Name of a label to add (created if missing) or remove.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label_name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    MessageActionRequest { required messages = "messages", required action = "action",
+    optional label = "label", optional label_name = "label_name" }
+);
 /// The action.
 #[derive(
     ::std::fmt::Debug,
@@ -2389,19 +2126,16 @@ pub enum MessageActionRequestAction {
     "archive", Restore = "restore", Delete = "delete" }
 );
 /// An attachment of a message.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageAttachment {
     /// MIME type of the attachment.
     pub content_type: ::std::string::String,
     /// URL of the attachment.
     pub url: ::std::string::String,
 }
+::oagen_runtime::object!(
+    MessageAttachment { required content_type = "content_type", required url = "url" }
+);
 /// Direction of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -2422,23 +2156,19 @@ pub enum MessageDirection {
 }
 ::oagen_runtime::string_enum!(MessageDirection { In = "in", Out = "out" });
 /// A cursor page of messages.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessagePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The messages of this page.
     pub results: ::std::vec::Vec<Message>,
 }
+::oagen_runtime::object!(
+    MessagePage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Delivery or handling status.
 #[derive(
     ::std::fmt::Debug,
@@ -2525,13 +2255,7 @@ pub enum MessageVisibility {
     MessageVisibility { Visible = "visible", Archived = "archived", Deleted = "deleted" }
 );
 /// A product of the workspace's WhatsApp catalog.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Product {
     /// Title of the product.
     pub title: ::std::string::String,
@@ -2542,39 +2266,33 @@ pub struct Product {
     /// When the product was synced.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Product { required title = "title", required facebook_product_id =
+    "facebook_product_id", required product_retailer_id = "product_retailer_id", required
+    created_on = "created_on" }
+);
 /// A cursor page of products.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ProductPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The products of this page.
     pub results: ::std::vec::Vec<Product>,
 }
+::oagen_runtime::object!(
+    ProductPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// One of a project's latest contacts (answer of `contacts_elastic` without `name` and `number`).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecentContact {
     /// Internal id of the contact.
     pub id: i64,
     /// UUID of the contact.
     pub uuid: ::uuid::Uuid,
     /// Name of the contact.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
     /// Internal id of the workspace.
     pub org_id: i64,
@@ -2587,33 +2305,27 @@ pub struct RecentContact {
     /// When the contact was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the contact last sent a message, if ever.
-    #[serde(default)]
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    RecentContact { required id = "id", required uuid = "uuid", nullable name = "name",
+    required org_id = "org_id", required urns = "urns", required groups = "groups",
+    required created_on = "created_on", required modified_on = "modified_on", nullable
+    last_seen_on = "last_seen_on" }
+);
 /// The project's 10 most recently modified contacts; a contact without URNs appears as null.
 pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact>>;
 /// Reference to a named object (group, flow, channel, label, campaign, ticketer, topic) by UUID and name.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ref {
     /// UUID of the referenced object.
     pub uuid: ::uuid::Uuid,
     /// Name of the referenced object.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(Ref { required uuid = "uuid", required name = "name" });
 /// A resthook.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Resthook {
     /// Slug of the resthook.
     pub resthook: ::std::string::String,
@@ -2622,14 +2334,12 @@ pub struct Resthook {
     /// When the resthook was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Resthook { required resthook = "resthook", required modified_on = "modified_on",
+    required created_on = "created_on" }
+);
 /// An event fired to a resthook.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEvent {
     /// Slug of the resthook.
     pub resthook: ::std::string::String,
@@ -2638,50 +2348,40 @@ pub struct ResthookEvent {
     /// When the event was fired.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    ResthookEvent { required resthook = "resthook", required data = "data", required
+    created_on = "created_on" }
+);
 /// A cursor page of resthook events.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The resthook events of this page.
     pub results: ::std::vec::Vec<ResthookEvent>,
 }
+::oagen_runtime::object!(
+    ResthookEventPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A cursor page of resthooks.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The resthooks of this page.
     pub results: ::std::vec::Vec<Resthook>,
 }
+::oagen_runtime::object!(
+    ResthookPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A URL subscribed to a resthook.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriber {
     /// Id of the subscriber.
     pub id: i64,
@@ -2692,46 +2392,38 @@ pub struct ResthookSubscriber {
     /// When the subscription was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    ResthookSubscriber { required id = "id", required resthook = "resthook", required
+    target_url = "target_url", required created_on = "created_on" }
+);
 /// A subscription to create.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberCreate {
     /// Slug of an existing resthook of the workspace.
     pub resthook: ::std::string::String,
     /// URL to call when the resthook fires.
     pub target_url: ::std::string::String,
 }
+::oagen_runtime::object!(
+    ResthookSubscriberCreate { required resthook = "resthook", required target_url =
+    "target_url" }
+);
 /// A cursor page of resthook subscribers.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The subscribers of this page.
     pub results: ::std::vec::Vec<ResthookSubscriber>,
 }
+::oagen_runtime::object!(
+    ResthookSubscriberPage { nullable next = "next", nullable previous = "previous",
+    required results = "results" }
+);
 /// A flow run of a contact.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Run {
     /// Id of the run.
     pub id: i64,
@@ -2742,7 +2434,6 @@ pub struct Run {
     /// The `contact` property.
     pub contact: ContactRefWithUrn,
     /// The flow start that created the run, if any.
-    #[serde(default)]
     pub start: ::std::option::Option<FlowStartRef>,
     /// Whether the contact responded in the run.
     pub responded: bool,
@@ -2755,12 +2446,17 @@ pub struct Run {
     /// When the run was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the run ended; null while it is active.
-    #[serde(default)]
     pub exited_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// How the run ended; null while it is active.
-    #[serde(default)]
     pub exit_type: ::std::option::Option<RunExitType>,
 }
+::oagen_runtime::object!(
+    Run { required id = "id", required uuid = "uuid", required flow = "flow", required
+    contact = "contact", nullable start = "start", required responded = "responded",
+    required path = "path", required values = "values", required created_on =
+    "created_on", required modified_on = "modified_on", nullable exited_on = "exited_on",
+    nullable exit_type = "exit_type" }
+);
 /// How the run ended; null while it is active.
 #[derive(
     ::std::fmt::Debug,
@@ -2788,70 +2484,50 @@ pub enum RunExitType {
     "expired", Failed = "failed" }
 );
 /// A cursor page of flow runs.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The runs of this page.
     pub results: ::std::vec::Vec<Run>,
 }
+::oagen_runtime::object!(
+    RunPage { nullable next = "next", nullable previous = "previous", required results =
+    "results" }
+);
 /// One node visited by a run.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPathStep {
     /// UUID of the node.
     pub node: ::uuid::Uuid,
     /// When the run arrived at the node.
     pub time: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(RunPathStep { required node = "node", required time = "time" });
 /// A result saved by a run.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunValue {
     /// Value of the result.
     pub value: ::std::string::String,
     /// Category the value fell in.
-    #[serde(default)]
     pub category: ::std::option::Option<::std::string::String>,
     /// UUID of the node that saved the result.
     pub node: ::uuid::Uuid,
     /// When the result was saved.
     pub time: ::chrono::DateTime<::chrono::Utc>,
     /// The input the result was derived from.
-    #[serde(default)]
     pub input: ::std::option::Option<::std::string::String>,
     /// Name of the result.
-    #[serde(default)]
     pub name: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RunValue { required value = "value", nullable category = "category", required node =
+    "node", required time = "time", nullable input = "input", nullable name = "name" }
+);
 /// A WhatsApp message template.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Template {
     /// UUID of the template.
     pub uuid: ::uuid::Uuid,
@@ -2864,32 +2540,27 @@ pub struct Template {
     /// When the template was last modified.
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Template { required uuid = "uuid", required name = "name", required translations =
+    "translations", required created_on = "created_on", required modified_on =
+    "modified_on" }
+);
 /// A cursor page of templates.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The templates of this page.
     pub results: ::std::vec::Vec<Template>,
 }
+::oagen_runtime::object!(
+    TemplatePage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// One translation of a template, for one channel and language.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplateTranslation {
     /// Language (ISO 639-3, possibly with a country suffix) of the translation.
     pub language: ::std::string::String,
@@ -2904,6 +2575,11 @@ pub struct TemplateTranslation {
     /// The `channel` property.
     pub channel: Ref,
 }
+::oagen_runtime::object!(
+    TemplateTranslation { required language = "language", required content = "content",
+    required namespace = "namespace", required variable_count = "variable_count",
+    required status = "status", required channel = "channel" }
+);
 /// Approval status of the translation.
 #[derive(
     ::std::fmt::Debug,
@@ -2947,13 +2623,7 @@ pub enum TemplateTranslationStatus {
     "unsupported_language", Paused = "paused", LimitExceeded = "limit_exceeded" }
 );
 /// A ticket.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticket {
     /// UUID of the ticket.
     pub uuid: ::uuid::Uuid,
@@ -2964,48 +2634,45 @@ pub struct Ticket {
     /// Status of the ticket.
     pub status: TicketStatus,
     /// Topic of the ticket.
-    #[serde(default)]
     pub topic: ::std::option::Option<Ref>,
     /// Body of the ticket.
     pub body: ::std::string::String,
     /// User the ticket is assigned to, if any.
-    #[serde(default)]
     pub assignee: ::std::option::Option<UserRef>,
     /// When the ticket was opened.
     pub opened_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the ticket was closed; null while open.
-    #[serde(default)]
     pub closed_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(
+    Ticket { required uuid = "uuid", required ticketer = "ticketer", required contact =
+    "contact", required status = "status", nullable topic = "topic", required body =
+    "body", nullable assignee = "assignee", required opened_on = "opened_on", nullable
+    closed_on = "closed_on" }
+);
 /// A bulk ticket action. `assign` needs `assignee`, `add_note` needs `note`, `change_topic` needs `topic`, `change_ticketer` needs `ticketer`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketActionRequest {
     /// UUIDs of the tickets to act on.
     pub tickets: ::std::vec::Vec<::uuid::Uuid>,
     /// The action.
     pub action: TicketActionRequestAction,
     /// Email of the user to assign to (a user allowed to be assigned tickets); null unassigns.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignee: ::std::option::Option<::std::string::String>,
     /// Note to add (required for `add_note`, optional with `assign`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<::std::string::String>,
     /// UUID of the new topic.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub topic: ::std::option::Option<::uuid::Uuid>,
     /// UUID of the new ticketer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ticketer: ::std::option::Option<::uuid::Uuid>,
     /// Id of the ticket in the new ticketer (with `change_ticketer`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_id: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    TicketActionRequest { required tickets = "tickets", required action = "action",
+    optional assignee = "assignee", optional note = "note", optional topic = "topic",
+    optional ticketer = "ticketer", optional external_id = "external_id" }
+);
 /// The action.
 #[derive(
     ::std::fmt::Debug,
@@ -3038,23 +2705,19 @@ pub enum TicketActionRequestAction {
     "reopen" }
 );
 /// A cursor page of tickets.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The tickets of this page.
     pub results: ::std::vec::Vec<Ticket>,
 }
+::oagen_runtime::object!(
+    TicketPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// Status of the ticket.
 #[derive(
     ::std::fmt::Debug,
@@ -3075,13 +2738,7 @@ pub enum TicketStatus {
 }
 ::oagen_runtime::string_enum!(TicketStatus { Open = "open", Closed = "closed" });
 /// A ticketing service connected to the workspace.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticketer {
     /// UUID of the ticketer.
     pub uuid: ::uuid::Uuid,
@@ -3092,32 +2749,26 @@ pub struct Ticketer {
     /// When the ticketer was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Ticketer { required uuid = "uuid", required name = "name", required r#type = "type",
+    required created_on = "created_on" }
+);
 /// A cursor page of ticketers.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketerPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The ticketers of this page.
     pub results: ::std::vec::Vec<Ticketer>,
 }
+::oagen_runtime::object!(
+    TicketerPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// A ticket topic.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Topic {
     /// UUID of the topic.
     pub uuid: ::uuid::Uuid,
@@ -3126,36 +2777,31 @@ pub struct Topic {
     /// When the topic was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    Topic { required uuid = "uuid", required name = "name", required created_on =
+    "created_on" }
+);
 /// A cursor page of topics.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The topics of this page.
     pub results: ::std::vec::Vec<Topic>,
 }
+::oagen_runtime::object!(
+    TopicPage { nullable next = "next", nullable previous = "previous", required results
+    = "results" }
+);
 /// A topic to create or rename.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicWrite {
     /// Name of the topic, unique in the workspace.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(TopicWrite { required name = "name" });
 /// Text to send: a plain string (at most 640 characters), stored under the workspace's primary language (or
 /// `base`), or a translations object that must include the primary language.
 #[derive(
@@ -3178,27 +2824,18 @@ pub type Translations = ::std::collections::BTreeMap<
     ::std::string::String,
 >;
 /// A URN split into scheme and path.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UrnParts {
     /// URN scheme.
     pub scheme: ::std::string::String,
     /// URN path.
     pub path: ::std::string::String,
 }
+::oagen_runtime::object!(
+    UrnParts { required scheme = "scheme", required path = "path" }
+);
 /// A user of the workspace.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct User {
     /// Email address of the user.
     pub email: ::std::string::String,
@@ -3211,38 +2848,33 @@ pub struct User {
     /// When the user joined.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    User { required email = "email", required first_name = "first_name", required
+    last_name = "last_name", required role = "role", required created_on = "created_on" }
+);
 /// A cursor page of users.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The users of this page.
     pub results: ::std::vec::Vec<User>,
 }
+::oagen_runtime::object!(
+    UserPage { nullable next = "next", nullable previous = "previous", required results =
+    "results" }
+);
 /// Reference to a user.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserRef {
     /// Email address of the user.
     pub email: ::std::string::String,
     /// Full name of the user; may be empty.
     pub name: ::std::string::String,
 }
+::oagen_runtime::object!(UserRef { required email = "email", required name = "name" });
 /// Role of the user in the workspace.
 #[derive(
     ::std::fmt::Debug,
@@ -3274,74 +2906,63 @@ pub enum UserRole {
     Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 /// A WhatsApp broadcast. `metadata` holds the `msg` that was sent (plus server bookkeeping such as the queue).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcast {
     /// Id of the broadcast.
     pub id: i64,
     /// URNs the broadcast was sent to; null in anonymous workspaces.
-    #[serde(default)]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Contacts the broadcast was sent to.
     pub contacts: ::std::vec::Vec<ContactRef>,
     /// Groups the broadcast was sent to.
     pub groups: ::std::vec::Vec<Ref>,
     /// Translations of the text; WhatsApp broadcasts normally carry their text in `metadata`, so this is usually null.
-    #[serde(default)]
     pub text: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Sending status of the broadcast.
     pub status: WhatsappBroadcastStatus,
     /// Internal numeric id (not the UUID) of the channel the broadcast was sent on, if one was chosen.
-    #[serde(default)]
     pub channel: ::std::option::Option<i64>,
     /// The message definition that was sent (the `msg` of the request) plus server bookkeeping.
     pub metadata: ::serde_json::Value,
     /// When the broadcast was created.
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
+::oagen_runtime::object!(
+    WhatsappBroadcast { required id = "id", nullable urns = "urns", required contacts =
+    "contacts", required groups = "groups", nullable text = "text", required status =
+    "status", nullable channel = "channel", required metadata = "metadata", required
+    created_on = "created_on" }
+);
 /// A WhatsApp broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastCreate {
     /// URNs to send to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub urns: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Contacts to send to, by UUID or URN.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Groups to send to, by UUID or name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `msg` property.
     pub msg: WhatsappMessage,
     /// UUID of the WhatsApp Cloud (WAC) or Weni web chat (WWC) channel to send on; required to pick a template by name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub channel: ::std::option::Option<::uuid::Uuid>,
     /// Sending queue. `template_batch` requires `name` and `groups` and forbids `contacts`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub queue: ::std::option::Option<WhatsappBroadcastCreateQueue>,
     /// Name of the broadcast (required for the `template_batch` queue).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Internal template id; the server overwrites it from `msg.template`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template_id: ::std::option::Option<i64>,
     /// Message or voice flow to start, through a catch-all trigger for the broadcast's groups, when recipients reply (only with the `template_batch` queue).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trigger_flow_uuid: ::std::option::Option<::uuid::Uuid>,
 }
+::oagen_runtime::object!(
+    WhatsappBroadcastCreate { optional urns = "urns", optional contacts = "contacts",
+    optional groups = "groups", required msg = "msg", optional channel = "channel",
+    optional queue = "queue", optional name = "name", optional template_id =
+    "template_id", optional trigger_flow_uuid = "trigger_flow_uuid" }
+);
 /// Sending queue. `template_batch` requires `name` and `groups` and forbids `contacts`.
 #[derive(
     ::std::fmt::Debug,
@@ -3368,23 +2989,19 @@ pub enum WhatsappBroadcastCreateQueue {
     "template_notification_batch" }
 );
 /// A cursor page of WhatsApp broadcasts.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The WhatsApp broadcasts of this page.
     pub results: ::std::vec::Vec<WhatsappBroadcast>,
 }
+::oagen_runtime::object!(
+    WhatsappBroadcastPage { nullable next = "next", nullable previous = "previous",
+    required results = "results" }
+);
 /// Sending status of the broadcast.
 #[derive(
     ::std::fmt::Debug,
@@ -3414,25 +3031,18 @@ pub enum WhatsappBroadcastStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappCtaMessage {
     /// URL opened by the button.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// Button text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_text: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WhatsappCtaMessage { optional url = "url", optional display_text = "display_text" }
+);
 /// A WhatsApp flow synced from Meta.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlow {
     /// Meta id of the WhatsApp flow.
     pub id: ::std::string::String,
@@ -3443,67 +3053,64 @@ pub struct WhatsappFlow {
     /// The `assets` property.
     pub assets: WhatsappFlowAssets,
 }
+::oagen_runtime::object!(
+    WhatsappFlow { required id = "id", required name = "name", required status =
+    "status", required assets = "assets" }
+);
 /// Screens and data variables of a WhatsApp flow.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappFlowAssets {
     /// Screen ids.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub screens: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Data variable keys.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+::oagen_runtime::object!(
+    WhatsappFlowAssets { optional screens = "screens", optional variables = "variables" }
+);
 /// Parameters of a WhatsApp Flow message.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappFlowMessage {
     /// Meta id of the WhatsApp flow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_id: ::std::option::Option<::std::string::String>,
     /// Initial data passed to the flow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_data: ::std::option::Option<::serde_json::Value>,
     /// First screen to show.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_screen: ::std::option::Option<::std::string::String>,
     /// Text of the button that opens the flow.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_cta: ::std::option::Option<::std::string::String>,
     /// `draft` or `published`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_mode: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WhatsappFlowMessage { optional flow_id = "flow_id", optional flow_data = "flow_data",
+    optional flow_screen = "flow_screen", optional flow_cta = "flow_cta", optional
+    flow_mode = "flow_mode" }
+);
 /// A cursor page of WhatsApp flows.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
-    #[serde(default)]
     pub next: ::std::option::Option<::std::string::String>,
     /// Absolute URL of the previous page, null on the first page.
-    #[serde(default)]
     pub previous: ::std::option::Option<::std::string::String>,
     /// The WhatsApp flows of this page.
     pub results: ::std::vec::Vec<WhatsappFlow>,
 }
+::oagen_runtime::object!(
+    WhatsappFlowPage { nullable next = "next", nullable previous = "previous", required
+    results = "results" }
+);
 /// Status of the flow at Meta.
 #[derive(
     ::std::fmt::Debug,
@@ -3538,37 +3145,36 @@ pub enum WhatsappFlowStatus {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappListItem {
     /// Item title.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     /// Item description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Identifier of the item, returned when it is chosen.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WhatsappListItem { optional title = "title", optional description = "description",
+    optional uuid = "uuid" }
+);
 /// A list message.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappListMessage {
     /// Text of the button that opens the list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub button_text: ::std::option::Option<::std::string::String>,
     /// Items of the list (up to 10).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_items: ::std::option::Option<::std::vec::Vec<WhatsappListItem>>,
 }
+::oagen_runtime::object!(
+    WhatsappListMessage { optional button_text = "button_text", optional list_items =
+    "list_items" }
+);
 /// The WhatsApp message of a broadcast. At least one of `text`, `attachments`, `template`, `action_type` or
 /// `carousel` is required. The server checks only those keys, `direct_send`, `ttl_seconds` and
 /// `direct_send_template_name`; the other members (taken from the endpoint's documented example) are passed
@@ -3578,148 +3184,127 @@ pub struct WhatsappListMessage {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappMessage {
     /// Message text; may use expressions such as `@contact.name`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
     /// The `template` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<WhatsappMessageTemplate>,
     /// Attachments as `mime/type:url`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attachments: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The `header` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub header: ::std::option::Option<WhatsappMessageHeader>,
     /// Footer text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub footer: ::std::option::Option<::std::string::String>,
     /// Quick reply button titles.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quick_replies: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Template buttons with their parameters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub buttons: ::std::option::Option<::std::vec::Vec<WhatsappMessageButton>>,
     /// Kind of interactive message, for example `flow_msg`, `cta_url`, `location`, `order_details`, `carousel` or `request_contact_info`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub interaction_type: ::std::option::Option<::std::string::String>,
     /// Interactive action type passed to the sender.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_type: ::std::option::Option<::std::string::String>,
     /// The `flow_message` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow_message: ::std::option::Option<WhatsappFlowMessage>,
     /// The `list_message` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub list_message: ::std::option::Option<WhatsappListMessage>,
     /// The `cta_message` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cta_message: ::std::option::Option<WhatsappCtaMessage>,
     /// Carousel cards, each with a body and buttons.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub carousel: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// Order details (reference id, payment settings, total amount and order items) for an `order_details` message.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_details: ::std::option::Option<::serde_json::Value>,
     /// Catalog message (products, optionally as a carousel).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_message: ::std::option::Option<::serde_json::Value>,
     /// Send directly instead of through the batch pipeline.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_send: ::std::option::Option<bool>,
     /// Template name used for direct sends.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub direct_send_template_name: ::std::option::Option<::std::string::String>,
     /// Time to live of the message in seconds.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ttl_seconds: ::std::option::Option<i32>,
 }
+::oagen_runtime::object!(
+    WhatsappMessage { optional text = "text", optional template = "template", optional
+    attachments = "attachments", optional header = "header", optional footer = "footer",
+    optional quick_replies = "quick_replies", optional buttons = "buttons", optional
+    interaction_type = "interaction_type", optional action_type = "action_type", optional
+    flow_message = "flow_message", optional list_message = "list_message", optional
+    cta_message = "cta_message", optional carousel = "carousel", optional order_details =
+    "order_details", optional catalog_message = "catalog_message", optional direct_send =
+    "direct_send", optional direct_send_template_name = "direct_send_template_name",
+    optional ttl_seconds = "ttl_seconds" }
+);
 /// A template button and its parameters.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappMessageButton {
     /// Button sub-type, for example `url` or `quick_reply`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_type: ::std::option::Option<::std::string::String>,
     /// Button parameters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
+::oagen_runtime::object!(
+    WhatsappMessageButton { optional sub_type = "sub_type", optional parameters =
+    "parameters" }
+);
 /// Header of an interactive message.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappMessageHeader {
     /// Header type, for example `text` or `media`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Header text.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    WhatsappMessageHeader { optional r#type = "type", optional text = "text" }
+);
 /// The template to send, chosen by `uuid`, or by `name` when the broadcast also names a `channel`.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct WhatsappMessageTemplate {
     /// UUID of the template.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub uuid: ::std::option::Option<::uuid::Uuid>,
     /// Name of the template (needs `channel` on the broadcast).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Values of the template body variables, in order; may use expressions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub variables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Locale of the template translation to use.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
     /// Whether the template is a carousel template.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_carousel: ::std::option::Option<bool>,
     /// Per-card parameters of a carousel template.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub carousel: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
+::oagen_runtime::object!(
+    WhatsappMessageTemplate { optional uuid = "uuid", optional name = "name", optional
+    variables = "variables", optional locale = "locale", optional is_carousel =
+    "is_carousel", optional carousel = "carousel" }
+);
 /// The workspace behind the API token.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Workspace {
     /// UUID of the workspace.
     pub uuid: ::uuid::Uuid,
     /// Name of the workspace.
     pub name: ::std::string::String,
     /// Default country code (ISO 3166-1 alpha-2), if any.
-    #[serde(default)]
     pub country: ::std::option::Option<::std::string::String>,
     /// Flow languages, ISO 639-3 codes, primary first.
     pub languages: ::std::vec::Vec<::std::string::String>,
     /// Primary flow language, if any.
-    #[serde(default)]
     pub primary_language: ::std::option::Option<::std::string::String>,
     /// IANA time zone of the workspace.
     pub timezone: ::std::string::String,
@@ -3728,6 +3313,12 @@ pub struct Workspace {
     /// Whether the workspace is anonymous (URNs are hidden).
     pub anon: bool,
 }
+::oagen_runtime::object!(
+    Workspace { required uuid = "uuid", required name = "name", nullable country =
+    "country", required languages = "languages", nullable primary_language =
+    "primary_language", required timezone = "timezone", required date_style =
+    "date_style", required anon = "anon" }
+);
 /// How dates are written.
 #[derive(
     ::std::fmt::Debug,

@@ -128,25 +128,28 @@ impl ListArchives {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::ArchivePage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::ArchivePage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::ArchivePage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::ArchivePage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::ArchivePage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::ArchivePage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -174,17 +177,19 @@ impl ListArchives {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ArchivePage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ArchivePage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Archive>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Archive>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -255,25 +260,28 @@ impl ListBoundaries {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::BoundaryPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::BoundaryPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::BoundaryPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::BoundaryPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::BoundaryPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::BoundaryPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -299,17 +307,19 @@ impl ListBoundaries {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::BoundaryPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::BoundaryPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Boundary>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Boundary>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -408,25 +418,28 @@ impl ExportDefinitions {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Definitions> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Definitions, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Definitions>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::Definitions, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Definitions>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::Definitions, super::types::Error>()
     }
 }
 impl super::Client {
@@ -494,25 +507,28 @@ impl ListUsers {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::UserPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::UserPage, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::UserPage>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::UserPage, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::UserPage>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::UserPage, super::types::Error>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -538,17 +554,19 @@ impl ListUsers {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::UserPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::UserPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::User>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::User>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -604,24 +622,27 @@ impl GetWorkspace {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Workspace> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<super::types::Workspace, super::types::Error> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Workspace>> {
-        let response = self.request().send::<super::types::Error>().await?;
-        let value = response.json::<super::types::Workspace, super::types::Error>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Workspace>,
+        super::types::Error,
+    > {
+        self.request().send_json::<super::types::Workspace, super::types::Error>()
     }
 }

@@ -123,26 +123,32 @@ impl ListRoomInsights {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::RoomInsightPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::RoomInsightPage,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::RoomInsightPage>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::RoomInsightPage, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::RoomInsightPage>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<super::types::RoomInsightPage, super::types::RateLimitError>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -170,17 +176,19 @@ impl ListRoomInsights {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::RoomInsightPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::RoomInsightPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::RoomInsight>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::RoomInsight>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -301,29 +309,35 @@ impl ListRoomSessionInsights {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::RoomSessionInsightPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::RoomSessionInsightPage,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::RoomSessionInsightPage>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::RoomSessionInsightPage>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<
                 super::types::RoomSessionInsightPage,
                 super::types::RateLimitError,
-            >()?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -351,17 +365,19 @@ impl ListRoomSessionInsights {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::RoomSessionInsightPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::RoomSessionInsightPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::RoomSessionInsight>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::RoomSessionInsight>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -491,29 +507,35 @@ impl ListParticipantInsights {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::ParticipantInsightPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::ParticipantInsightPage,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::ParticipantInsightPage>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::ParticipantInsightPage>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<
                 super::types::ParticipantInsightPage,
                 super::types::RateLimitError,
-            >()?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -541,17 +563,19 @@ impl ListParticipantInsights {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ParticipantInsightPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ParticipantInsightPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::ParticipantInsight>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::ParticipantInsight>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -628,34 +652,36 @@ impl GetParticipantSessionDetails {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> super::Result<::std::vec::Vec<super::types::ParticipantSessionDetails>> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    ) -> ::oagen_runtime::SendFuture<
+        ::std::vec::Vec<super::types::ParticipantSessionDetails>,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<
+    ) -> ::oagen_runtime::SendFuture<
         ::oagen_runtime::Response<
             ::std::vec::Vec<super::types::ParticipantSessionDetails>,
         >,
+        super::types::RateLimitError,
     > {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<
+        self.request()
+            .send_json::<
                 ::std::vec::Vec<super::types::ParticipantSessionDetails>,
                 super::types::RateLimitError,
-            >()?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >()
     }
 }

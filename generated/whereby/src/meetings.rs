@@ -91,26 +91,32 @@ impl ListMeetings {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::MeetingPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::MeetingPage,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::MeetingPage>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::MeetingPage, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::MeetingPage>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<super::types::MeetingPage, super::types::RateLimitError>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -138,17 +144,19 @@ impl ListMeetings {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::MeetingPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::MeetingPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Meeting>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Meeting>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -212,26 +220,31 @@ impl CreateMeeting {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Meeting> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::Meeting,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Meeting>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::Meeting, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Meeting>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_json::<super::types::Meeting, super::types::RateLimitError>()
     }
 }
 impl super::Client {
@@ -306,26 +319,31 @@ impl GetMeeting {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Meeting> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::Meeting,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Meeting>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::Meeting, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Meeting>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_json::<super::types::Meeting, super::types::RateLimitError>()
     }
 }
 impl super::Client {
@@ -389,24 +407,25 @@ impl DeleteMeeting {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::RateLimitError> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_empty::<super::types::RateLimitError>()
     }
 }

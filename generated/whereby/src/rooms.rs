@@ -68,25 +68,26 @@ impl SetRoomThemeTokens {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::RateLimitError> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_empty::<super::types::RateLimitError>()
     }
 }
 impl super::Client {
@@ -156,25 +157,26 @@ impl SetRoomBackground {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::RateLimitError> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_empty::<super::types::RateLimitError>()
     }
 }
 impl super::Client {
@@ -244,24 +246,25 @@ impl SetRoomKnockPageBackground {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::RateLimitError> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_empty::<super::types::RateLimitError>()
     }
 }

@@ -97,26 +97,32 @@ impl ListSummaries {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::SummaryPage> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::SummaryPage,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::SummaryPage>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::SummaryPage, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::SummaryPage>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<super::types::SummaryPage, super::types::RateLimitError>()
     }
     /// A paginator over every page of results, starting from the parameters set on
     /// this builder. Set a cap with `.max_items(n)`.
@@ -144,17 +150,19 @@ impl ListSummaries {
     /// goes through the client's retry policy.
     pub fn pages(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::SummaryPage>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::SummaryPage>,
+    > {
         self.into_paginator().pages()
     }
     /// A stream of the items of every page, fetched lazily page by page.
     pub fn items(
         self,
-    ) -> impl ::oagen_runtime::futures::Stream<
-        Item = super::Result<super::types::Summary>,
-    > + ::std::marker::Send + 'static {
+    ) -> ::oagen_runtime::futures::stream::BoxStream<
+        'static,
+        super::Result<super::types::Summary>,
+    > {
         self.into_paginator().items()
     }
 }
@@ -217,29 +225,35 @@ impl CreateSummary {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::CreateSummaryResponse> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::CreateSummaryResponse,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::CreateSummaryResponse>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::CreateSummaryResponse>,
+        super::types::RateLimitError,
+    > {
+        self.request()
+            .send_json::<
                 super::types::CreateSummaryResponse,
                 super::types::RateLimitError,
-            >()?;
-        ::std::result::Result::Ok(response.into_response(value))
+            >()
     }
 }
 impl super::Client {
@@ -303,26 +317,31 @@ impl GetSummary {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<super::types::Summary> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(
+        self,
+    ) -> ::oagen_runtime::SendFuture<
+        super::types::Summary,
+        super::types::RateLimitError,
+    > {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<super::types::Summary>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value = response
-            .json::<super::types::Summary, super::types::RateLimitError>()?;
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<super::types::Summary>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_json::<super::types::Summary, super::types::RateLimitError>()
     }
 }
 impl super::Client {
@@ -387,24 +406,25 @@ impl DeleteSummary {
         }
         request
     }
-    /// Sends the request and decodes the response.
+    /// Sends the request and decodes the response (await the returned future).
     ///
     /// # Errors
     /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
     /// transport failure, a timeout, or a body that does not decode.
-    pub async fn send(self) -> super::Result<()> {
-        self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+    pub fn send(self) -> ::oagen_runtime::SendFuture<(), super::types::RateLimitError> {
+        self.send_with_response().into_inner()
     }
     /// Sends the request and returns the decoded value with the status, headers and
     /// rate-limit information.
     ///
     /// # Errors
     /// As [`send`](Self::send).
-    pub async fn send_with_response(
+    pub fn send_with_response(
         self,
-    ) -> super::Result<::oagen_runtime::Response<()>> {
-        let response = self.request().send::<super::types::RateLimitError>().await?;
-        let value: () = ();
-        ::std::result::Result::Ok(response.into_response(value))
+    ) -> ::oagen_runtime::SendFuture<
+        ::oagen_runtime::Response<()>,
+        super::types::RateLimitError,
+    > {
+        self.request().send_empty::<super::types::RateLimitError>()
     }
 }

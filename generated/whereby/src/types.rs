@@ -3,110 +3,65 @@
 
 //! Data types of the Whereby REST API API.
 /// Recordings to delete.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteRecordingsRequest {
     /// The `recordingIds` property.
-    #[serde(rename = "recordingIds")]
     pub recording_ids: ::std::vec::Vec<::std::string::String>,
 }
+::oagen_runtime::object!(
+    BulkDeleteRecordingsRequest { required recording_ids = "recordingIds" }
+);
 /// Transcriptions to delete.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteTranscriptionsRequest {
     /// The `transcriptionIds` property.
-    #[serde(rename = "transcriptionIds")]
     pub transcription_ids: ::std::vec::Vec<::std::string::String>,
 }
+::oagen_runtime::object!(
+    BulkDeleteTranscriptionsRequest { required transcription_ids = "transcriptionIds" }
+);
 /// Options of a new meeting. Only `endDate` is required.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateMeetingRequest {
     /// When the meeting ends; any UTC offset is accepted (e.g. `2025-05-07T17:42:49-05:00`).
     /// Must not be in the past. The room is deleted one hour after this.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::DateTime<::chrono::Utc>,
     /// Deprecated and ignored; the meeting starts when it is created.
     ///
     /// Deprecated.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Initial lock state. When true only hosts can let others in and change the lock.
-    #[serde(
-        rename = "isLocked",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub is_locked: ::std::option::Option<bool>,
     /// `normal` for up to 4 participants, `group` for more.
     ///
     /// Defaults to `"normal"`.
-    #[serde(
-        rename = "roomMode",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub room_mode: ::std::option::Option<CreateMeetingRequestRoomMode>,
     /// Prefix of the generated room name; lower-cased, spaces removed, at most 39 characters.
-    #[serde(
-        rename = "roomNamePrefix",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub room_name_prefix: ::std::option::Option<::std::string::String>,
     /// Format of the generated room name: `uuid` (8-4-4-4-12) or `human-short` (six distinguishable characters).
     ///
     /// Defaults to `"uuid"`.
-    #[serde(
-        rename = "roomNamePattern",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub room_name_pattern: ::std::option::Option<CreateMeetingRequestRoomNamePattern>,
     /// Room template. `viewerMode` creates a locked `group` room and adds `hostRoomUrl`
     /// and `viewerRoomUrl` to the response.
-    #[serde(
-        rename = "templateType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub template_type: ::std::option::Option<CreateMeetingRequestTemplateType>,
     /// The `recording` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recording: ::std::option::Option<RecordingOptions>,
     /// The `liveTranscription` property.
-    #[serde(
-        rename = "liveTranscription",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_transcription: ::std::option::Option<LiveTranscriptionOptions>,
     /// The `streaming` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streaming: ::std::option::Option<StreamingOptions>,
     /// Optional fields to include in the response.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<MeetingField>>,
 }
+::oagen_runtime::object!(
+    CreateMeetingRequest { required end_date = "endDate", optional start_date =
+    "startDate", optional is_locked = "isLocked", optional room_mode = "roomMode",
+    optional room_name_prefix = "roomNamePrefix", optional room_name_pattern =
+    "roomNamePattern", optional template_type = "templateType", optional recording =
+    "recording", optional live_transcription = "liveTranscription", optional streaming =
+    "streaming", optional fields = "fields" }
+);
 /// `normal` for up to 4 participants, `group` for more.
 #[derive(
     ::std::fmt::Debug,
@@ -170,110 +125,84 @@ pub enum CreateMeetingRequestTemplateType {
     CreateMeetingRequestTemplateType { ViewerMode = "viewerMode" }
 );
 /// The transcription to summarise.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryRequest {
     /// The `transcriptionId` property.
-    #[serde(rename = "transcriptionId")]
     pub transcription_id: ::std::string::String,
     /// The `template` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub template: ::std::option::Option<SummaryTemplate>,
 }
+::oagen_runtime::object!(
+    CreateSummaryRequest { required transcription_id = "transcriptionId", optional
+    template = "template" }
+);
 /// ID of the scheduled summary.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryResponse {
     /// The `summaryId` property.
-    #[serde(rename = "summaryId")]
     pub summary_id: ::std::string::String,
 }
+::oagen_runtime::object!(CreateSummaryResponse { required summary_id = "summaryId" });
 /// The recording to transcribe.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionRequest {
     /// The `recordingId` property.
-    #[serde(rename = "recordingId")]
     pub recording_id: ::std::string::String,
 }
+::oagen_runtime::object!(
+    CreateTranscriptionRequest { required recording_id = "recordingId" }
+);
 /// ID of the scheduled transcription.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionResponse {
     /// The `transcriptionId` property.
-    #[serde(rename = "transcriptionId")]
     pub transcription_id: ::std::string::String,
 }
+::oagen_runtime::object!(
+    CreateTranscriptionResponse { required transcription_id = "transcriptionId" }
+);
 /// Creation-date filter of `/insights/rooms` (`createdAt\[from|to\]`).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct CreatedAtFilter {
     /// The `from` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The `to` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub to: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+::oagen_runtime::object!(CreatedAtFilter { optional from = "from", optional to = "to" });
 /// Session (live) transcription settings.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct LiveTranscriptionOptions {
     /// The `destination` property.
-    #[serde(default)]
     pub destination: ::std::option::Option<TranscriptionDestination>,
     /// When session transcription starts: `none` (not available), `manual` (the host
     /// starts and stops it), `automatic` (when the first participant joins),
     /// `automatic-2nd-participant` (when the second joins). Null takes the organization
     /// setting.
-    #[serde(rename = "startTrigger", default)]
     pub start_trigger: ::std::option::Option<LiveTranscriptionOptionsStartTrigger>,
     /// Transcription language; null takes the organization setting. The official spec
     /// lists ca, zh, zh-TW, cs, da, nl, en, en-US, en-GB, fi, fr, de, de-CH, el, hi, id,
     /// it, ja, ko, lv, ms, no, pl, pt, pt-BR, ro, ru, sk, es, sv, th, uk and vi; that list
     /// is unreliable, so the value is an open string.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// Enables live captions for all participants.
-    #[serde(
-        rename = "liveCaptions",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub live_captions: ::std::option::Option<bool>,
 }
+::oagen_runtime::object!(
+    LiveTranscriptionOptions { nullable destination = "destination", nullable
+    start_trigger = "startTrigger", optional language = "language", optional
+    live_captions = "liveCaptions" }
+);
 /// When session transcription starts: `none` (not available), `manual` (the host
 /// starts and stops it), `automatic` (when the first participant joins),
 /// `automatic-2nd-participant` (when the second joins). Null takes the organization
@@ -304,55 +233,32 @@ pub enum LiveTranscriptionOptionsStartTrigger {
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 /// A transient meeting room.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Meeting {
     /// The meeting's ID.
-    #[serde(rename = "meetingId")]
     pub meeting_id: ::std::string::String,
     /// The room's name; the last path segment of `roomUrl`, with a leading `/`.
-    #[serde(
-        rename = "roomName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub room_name: ::std::option::Option<::std::string::String>,
     /// URL of the room where the meeting is held.
-    #[serde(rename = "roomUrl")]
     pub room_url: ::std::string::String,
     /// When the meeting starts, in UTC.
-    #[serde(
-        rename = "startDate",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// When the meeting ends, in UTC.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::DateTime<::chrono::Utc>,
     /// Room URL that makes the user a host (may lock the room, remove and mute
     /// participants) while the meeting is on. Only present when requested through
     /// `fields`; share with care.
-    #[serde(
-        rename = "hostRoomUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub host_room_url: ::std::option::Option<::std::string::String>,
     /// Room URL that makes the user a viewer (no camera or microphone). Only present when
     /// requested through `fields`.
-    #[serde(
-        rename = "viewerRoomUrl",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub viewer_room_url: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    Meeting { required meeting_id = "meetingId", optional room_name = "roomName",
+    required room_url = "roomUrl", optional start_date = "startDate", required end_date =
+    "endDate", optional host_room_url = "hostRoomUrl", optional viewer_room_url =
+    "viewerRoomUrl" }
+);
 /// An optional meeting field to populate: `hostRoomUrl` or `viewerRoomUrl`.
 #[derive(
     ::std::fmt::Debug,
@@ -375,83 +281,65 @@ pub enum MeetingField {
     MeetingField { HostRoomUrl = "hostRoomUrl", ViewerRoomUrl = "viewerRoomUrl" }
 );
 /// One page of meetings.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MeetingPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<Meeting>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    MeetingPage { required results = "results", nullable cursor = "cursor" }
+);
 /// One participant of a session. Dates are plain strings, as in the official spec.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsight {
     /// The `roomSessionId` property.
-    #[serde(rename = "roomSessionId")]
     pub room_session_id: ::std::string::String,
     /// The `participantId` property.
-    #[serde(rename = "participantId")]
     pub participant_id: ::std::string::String,
     /// The `deviceId` property.
-    #[serde(rename = "deviceId")]
     pub device_id: ::std::string::String,
     /// The `userId` property.
-    #[serde(rename = "userId")]
     pub user_id: ::std::string::String,
     /// The participant's role name.
-    #[serde(rename = "roleName")]
     pub role_name: ::std::string::String,
     /// The `displayName` property.
-    #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
     /// The `joinedAt` property.
-    #[serde(rename = "joinedAt")]
     pub joined_at: ::std::string::String,
     /// The `leftAt` property.
-    #[serde(rename = "leftAt")]
     pub left_at: ::std::string::String,
     /// The `externalId` the participant passed when joining.
     ///
     /// **Inferred, not confirmed by the vendor:** Official spec types it as a non-null string, but a participant who joined without an externalId can have none; nullable is a guess.
-    #[serde(rename = "externalId", default)]
     pub external_id: ::std::option::Option<::std::string::String>,
     /// The participant's quality rating (needs session ratings enabled).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<f64>,
     /// Tags the participant selected, e.g. issue categories (needs session ratings enabled).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Free-text comment from the participant (needs session ratings enabled).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub comment: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ParticipantInsight { required room_session_id = "roomSessionId", required
+    participant_id = "participantId", required device_id = "deviceId", required user_id =
+    "userId", required role_name = "roleName", required display_name = "displayName",
+    required joined_at = "joinedAt", required left_at = "leftAt", nullable external_id =
+    "externalId", optional rating = "rating", optional tags = "tags", optional comment =
+    "comment" }
+);
 /// One page of participant insights.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<ParticipantInsight>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    ParticipantInsightPage { required results = "results", nullable cursor = "cursor" }
+);
 /// Sampled network statistics, one array per metric. The official spec names the arrays
 /// but gives no item type, so items are any JSON value.
 ///
@@ -461,62 +349,34 @@ pub struct ParticipantInsightPage {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct ParticipantSamples {
     /// The `packetLossSend` property.
-    #[serde(
-        rename = "packetLossSend",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss_send: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The `packetLossRecv` property.
-    #[serde(
-        rename = "packetLossRecv",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub packet_loss_recv: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The `bitrateSend` property.
-    #[serde(
-        rename = "bitrateSend",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bitrate_send: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
     /// The `bitrateRecv` property.
-    #[serde(
-        rename = "bitrateRecv",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub bitrate_recv: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
+::oagen_runtime::object!(
+    ParticipantSamples { optional packet_loss_send = "packetLossSend", optional
+    packet_loss_recv = "packetLossRecv", optional bitrate_send = "bitrateSend", optional
+    bitrate_recv = "bitrateRecv" }
+);
 /// Technical data of one participant in a session.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantSessionDetails {
     /// The `displayName` property.
-    #[serde(rename = "displayName")]
     pub display_name: ::std::string::String,
     /// The `userRole` property.
-    #[serde(rename = "userRole")]
     pub user_role: ::std::string::String,
     /// The `userAgent` property.
-    #[serde(rename = "userAgent")]
     pub user_agent: ::std::string::String,
     /// When the participant joined the session.
-    #[serde(rename = "timeStamp")]
     pub time_stamp: ::std::string::String,
     /// Interval between samples, in milliseconds.
-    #[serde(rename = "sampleRateMs")]
     pub sample_rate_ms: f64,
     /// The `samples` property.
     pub samples: ParticipantSamples,
@@ -524,26 +384,30 @@ pub struct ParticipantSessionDetails {
     /// but gives it no schema, so any JSON value is accepted and it is optional here.
     ///
     /// **Inferred, not confirmed by the vendor:** Official spec requires 'events' but gives no schema; type unknown.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub events: ::std::option::Option<::serde_json::Value>,
 }
+::oagen_runtime::object!(
+    ParticipantSessionDetails { required display_name = "displayName", required user_role
+    = "userRole", required user_agent = "userAgent", required time_stamp = "timeStamp",
+    required sample_rate_ms = "sampleRateMs", required samples = "samples", optional
+    events = "events" }
+);
 /// Body of a 429 response.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RateLimitError {
     /// Error description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// The `data` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<RateLimitErrorData>,
 }
+::oagen_runtime::object!(
+    RateLimitError { optional error = "error", optional data = "data" }
+);
 /// Details of the rate limit. The official spec names the wait `msLeft`; Whereby's 2021
 /// Go client reads `ms_left`. Both are accepted and both are optional.
 #[derive(
@@ -551,114 +415,73 @@ pub struct RateLimitError {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RateLimitErrorData {
     /// Milliseconds until the rate limit ends (official spec spelling).
-    #[serde(
-        rename = "msLeft",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms_left: ::std::option::Option<i64>,
     /// Milliseconds until the rate limit ends (spelling read by Whereby's 2021 Go client).
-    #[serde(
-        rename = "ms_left",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ms_left2: ::std::option::Option<i64>,
 }
+::oagen_runtime::object!(
+    RateLimitErrorData { optional ms_left = "msLeft", optional ms_left2 = "ms_left" }
+);
 /// A cloud recording. The official spec gives only the required list and an example;
 /// the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Recording has no properties; types taken from its example.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The `recordingId` property.
-    #[serde(rename = "recordingId")]
     pub recording_id: ::std::string::String,
     /// The `roomSessionId` property.
-    #[serde(rename = "roomSessionId")]
     pub room_session_id: ::std::string::String,
     /// The `filename` property.
     pub filename: ::std::string::String,
     /// The `startDate` property.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
     /// The `endDate` property.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::DateTime<::chrono::Utc>,
     /// File size in megabytes.
-    #[serde(rename = "sizeInMegaBytes")]
     pub size_in_mega_bytes: f64,
 }
+::oagen_runtime::object!(
+    Recording { required recording_id = "recordingId", required room_session_id =
+    "roomSessionId", required filename = "filename", required start_date = "startDate",
+    required end_date = "endDate", required size_in_mega_bytes = "sizeInMegaBytes" }
+);
 /// Where recordings are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
     pub provider: RecordingDestinationProvider,
     /// How Whereby authenticates to your S3 bucket.
-    #[serde(
-        rename = "authenticationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication_type: ::std::option::Option<
         RecordingDestinationAuthenticationType,
     >,
     /// S3 bucket name, optionally with a folder (e.g. `my-bucket/recordings`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// S3 region of the bucket.
     ///
     /// **Inferred, not confirmed by the vendor:** Missing from the official spec's recording destination, although its own description requires it for accessKey; copied from the liveTranscription destination.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// S3 access key ID.
-    #[serde(
-        rename = "accessKeyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// S3 secret access key.
-    #[serde(
-        rename = "accessKeySecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Recording file format; defaults to the organization setting.
-    #[serde(
-        rename = "fileFormat",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub file_format: ::std::option::Option<RecordingDestinationFileFormat>,
     /// Role ARN for OIDC authentication; only with `roleBased`.
-    #[serde(
-        rename = "oidcRoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RecordingDestination { required provider = "provider", optional authentication_type =
+    "authenticationType", optional bucket = "bucket", optional region = "region",
+    optional access_key_id = "accessKeyId", optional access_key_secret =
+    "accessKeySecret", optional file_format = "fileFormat", optional oidc_role_arn =
+    "oidcRoleArn" }
+);
 /// How Whereby authenticates to your S3 bucket.
 #[derive(
     ::std::fmt::Debug,
@@ -724,26 +547,22 @@ pub enum RecordingDestinationProvider {
     RecordingDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 /// How the meeting is recorded.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingOptions {
     /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
     pub r#type: RecordingOptionsType,
     /// The `destination` property.
-    #[serde(default)]
     pub destination: ::std::option::Option<RecordingDestination>,
     /// When a cloud recording starts: `none` (manually from the meeting UI), `prompt`
     /// (the first user allowed to record is asked), `automatic` (when the first
     /// participant joins), `automatic-2nd-participant` (when the second joins). Null
     /// takes the organization setting. Only used when `type` is `cloud`.
-    #[serde(rename = "startTrigger", default)]
     pub start_trigger: ::std::option::Option<RecordingOptionsStartTrigger>,
 }
+::oagen_runtime::object!(
+    RecordingOptions { required r#type = "type", nullable destination = "destination",
+    nullable start_trigger = "startTrigger" }
+);
 /// When a cloud recording starts: `none` (manually from the meeting UI), `prompt`
 /// (the first user allowed to record is asked), `automatic` (when the first
 /// participant joins), `automatic-2nd-participant` (when the second joins). Null
@@ -797,37 +616,32 @@ pub enum RecordingOptionsType {
     RecordingOptionsType { None = "none", Local = "local", Cloud = "cloud" }
 );
 /// One page of recordings.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<Recording>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RecordingPage { required results = "results", nullable cursor = "cursor" }
+);
 /// One of Whereby's predefined background colours and images.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomBackgroundPreset {
     /// Background colour.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub palette: ::std::option::Option<RoomBackgroundPresetPalette>,
     /// Background image.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub theme: ::std::option::Option<RoomBackgroundPresetTheme>,
 }
+::oagen_runtime::object!(
+    RoomBackgroundPreset { optional palette = "palette", optional theme = "theme" }
+);
 /// Background colour.
 #[derive(
     ::std::fmt::Debug,
@@ -887,239 +701,186 @@ pub enum RoomBackgroundPresetTheme {
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomImageUpload {
     /// The `image` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub image: ::std::option::Option<::std::vec::Vec<u8>>,
 }
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(RoomImageUpload { optional image = "image" });
 /// Usage totals of one room. Dates are plain strings, as in the official spec (the
 /// examples are RFC 3339 with milliseconds).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsight {
     /// The `roomName` property.
-    #[serde(rename = "roomName")]
     pub room_name: ::std::string::String,
     /// When the room was created.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// When the room was set to expire.
-    #[serde(rename = "endAt")]
     pub end_at: ::std::string::String,
     /// When the room's first session started.
-    #[serde(rename = "firstSessionStartedAt")]
     pub first_session_started_at: ::std::string::String,
     /// When the room's last session started.
-    #[serde(rename = "lastSessionStartedAt")]
     pub last_session_started_at: ::std::string::String,
     /// Participant minutes, rounded up per connection.
-    #[serde(rename = "totalParticipantMinutes")]
     pub total_participant_minutes: i64,
     /// Minutes the room was recorded.
-    #[serde(rename = "totalRecorderMinutes")]
     pub total_recorder_minutes: i64,
     /// Minutes the room was streamed.
-    #[serde(rename = "totalStreamerMinutes")]
     pub total_streamer_minutes: i64,
     /// The `totalUniqueParticipants` property.
-    #[serde(rename = "totalUniqueParticipants")]
     pub total_unique_participants: i64,
     /// The `totalUniqueRecorders` property.
-    #[serde(rename = "totalUniqueRecorders")]
     pub total_unique_recorders: i64,
     /// The `totalUniqueStreamers` property.
-    #[serde(rename = "totalUniqueStreamers")]
     pub total_unique_streamers: i64,
     /// The `totalSessions` property.
-    #[serde(rename = "totalSessions")]
     pub total_sessions: i64,
     /// Average quality rating of the room's last session (needs session ratings enabled).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<f64>,
     /// Number of ratings of the room's last session (needs session ratings enabled).
-    #[serde(
-        rename = "totalRatings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_ratings: ::std::option::Option<f64>,
 }
+::oagen_runtime::object!(
+    RoomInsight { required room_name = "roomName", required created_at = "createdAt",
+    required end_at = "endAt", required first_session_started_at =
+    "firstSessionStartedAt", required last_session_started_at = "lastSessionStartedAt",
+    required total_participant_minutes = "totalParticipantMinutes", required
+    total_recorder_minutes = "totalRecorderMinutes", required total_streamer_minutes =
+    "totalStreamerMinutes", required total_unique_participants =
+    "totalUniqueParticipants", required total_unique_recorders = "totalUniqueRecorders",
+    required total_unique_streamers = "totalUniqueStreamers", required total_sessions =
+    "totalSessions", optional rating = "rating", optional total_ratings = "totalRatings"
+    }
+);
 /// One page of room insights.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<RoomInsight>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RoomInsightPage { required results = "results", nullable cursor = "cursor" }
+);
 /// Room-name filter of `/insights/rooms` (`roomName\[exact|startsWith|contains\]`).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomNameFilter {
     /// The `exact` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exact: ::std::option::Option<::std::string::String>,
     /// The `startsWith` property.
-    #[serde(
-        rename = "startsWith",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub starts_with: ::std::option::Option<::std::string::String>,
     /// The `contains` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contains: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RoomNameFilter { optional exact = "exact", optional starts_with = "startsWith",
+    optional contains = "contains" }
+);
 /// Usage totals of one session of a room. Dates are plain strings, as in the official
 /// spec.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsight {
     /// The `roomSessionId` property.
-    #[serde(rename = "roomSessionId")]
     pub room_session_id: ::std::string::String,
     /// The `roomName` property.
-    #[serde(rename = "roomName")]
     pub room_name: ::std::string::String,
     /// When the session started.
-    #[serde(
-        rename = "startedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub started_at: ::std::option::Option<::std::string::String>,
     /// When the session ended.
-    #[serde(
-        rename = "endedAt",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub ended_at: ::std::option::Option<::std::string::String>,
     /// Participant minutes, rounded up per connection.
-    #[serde(rename = "totalParticipantMinutes")]
     pub total_participant_minutes: i64,
     /// The `totalRecorderMinutes` property.
-    #[serde(rename = "totalRecorderMinutes")]
     pub total_recorder_minutes: i64,
     /// The `totalStreamerMinutes` property.
-    #[serde(rename = "totalStreamerMinutes")]
     pub total_streamer_minutes: i64,
     /// The `totalUniqueParticipants` property.
-    #[serde(rename = "totalUniqueParticipants")]
     pub total_unique_participants: i64,
     /// The `totalUniqueRecorders` property.
-    #[serde(rename = "totalUniqueRecorders")]
     pub total_unique_recorders: i64,
     /// The `totalUniqueStreamers` property.
-    #[serde(rename = "totalUniqueStreamers")]
     pub total_unique_streamers: i64,
     /// Average quality rating of the session (needs session ratings enabled).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rating: ::std::option::Option<f64>,
     /// Number of ratings of the session (needs session ratings enabled).
-    #[serde(
-        rename = "totalRatings",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub total_ratings: ::std::option::Option<f64>,
 }
+::oagen_runtime::object!(
+    RoomSessionInsight { required room_session_id = "roomSessionId", required room_name =
+    "roomName", optional started_at = "startedAt", optional ended_at = "endedAt",
+    required total_participant_minutes = "totalParticipantMinutes", required
+    total_recorder_minutes = "totalRecorderMinutes", required total_streamer_minutes =
+    "totalStreamerMinutes", required total_unique_participants =
+    "totalUniqueParticipants", required total_unique_recorders = "totalUniqueRecorders",
+    required total_unique_streamers = "totalUniqueStreamers", optional rating = "rating",
+    optional total_ratings = "totalRatings" }
+);
 /// One page of room session insights.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<RoomSessionInsight>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RoomSessionInsightPage { required results = "results", nullable cursor = "cursor" }
+);
 /// Room colours as `#RRGGBB` hex codes.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomThemeColors {
     /// The `primary` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary: ::std::option::Option<::std::string::String>,
     /// The `secondary` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secondary: ::std::option::Option<::std::string::String>,
     /// The `focus` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub focus: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    RoomThemeColors { optional primary = "primary", optional secondary = "secondary",
+    optional focus = "focus" }
+);
 /// Theme tokens of a room.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomThemeTokens {
     /// The `colors` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub colors: ::std::option::Option<RoomThemeColors>,
 }
+::oagen_runtime::object!(RoomThemeTokens { optional colors = "colors" });
 /// Room colours.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
     ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
 )]
 pub struct RoomThemeTokensRequest {
     /// The `tokens` property.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tokens: ::std::option::Option<RoomThemeTokens>,
     /// `custom` applies `tokens`; `default` (or absent) uses the organization defaults.
-    #[serde(
-        rename = "tokensPreset",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub tokens_preset: ::std::option::Option<RoomThemeTokensRequestTokensPreset>,
 }
+::oagen_runtime::object!(
+    RoomThemeTokensRequest { optional tokens = "tokens", optional tokens_preset =
+    "tokensPreset" }
+);
 /// `custom` applies `tokens`; `default` (or absent) uses the organization defaults.
 #[derive(
     ::std::fmt::Debug,
@@ -1142,34 +903,26 @@ pub enum RoomThemeTokensRequestTokensPreset {
     RoomThemeTokensRequestTokensPreset { Custom = "custom", Default = "default" }
 );
 /// Where the stream goes.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingDestination {
     /// RTMP ingest URL of your streaming provider.
     pub url: ::std::string::String,
 }
+::oagen_runtime::object!(StreamingDestination { required url = "url" });
 /// Live RTMP streaming of the meeting.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingOptions {
     /// The `destination` property.
     pub destination: StreamingDestination,
     /// When streaming starts: `none` (the host starts and stops it), `prompt` (the host is
     /// asked on joining), `automatic` (when the first participant joins). Null inherits
     /// the organization setting.
-    #[serde(rename = "startTrigger", default)]
     pub start_trigger: ::std::option::Option<StreamingOptionsStartTrigger>,
 }
+::oagen_runtime::object!(
+    StreamingOptions { required destination = "destination", nullable start_trigger =
+    "startTrigger" }
+);
 /// When streaming starts: `none` (the host starts and stops it), `prompt` (the host is
 /// asked on joining), `automatic` (when the first participant joins). Null inherits
 /// the organization setting.
@@ -1200,60 +953,49 @@ pub enum StreamingOptionsStartTrigger {
 /// list and an example; the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Summary has no properties; types taken from its example.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Summary {
     /// The `summaryId` property.
-    #[serde(rename = "summaryId")]
     pub summary_id: ::std::string::String,
     /// The `transcriptionId` property.
-    #[serde(rename = "transcriptionId")]
     pub transcription_id: ::std::string::String,
     /// The summary content; free-form (the example is `{"summary": "…"}`).
     pub summary: ::serde_json::Value,
     /// The `roomSessionId` property.
-    #[serde(rename = "roomSessionId")]
     pub room_session_id: ::std::string::String,
     /// The `roomName` property.
-    #[serde(rename = "roomName")]
     pub room_name: ::std::string::String,
     /// The `startDate` property.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
     /// The `endDate` property.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::DateTime<::chrono::Utc>,
     /// Processing state; the example is `completed` and no value list is given.
     pub state: ::std::string::String,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// The `modifiedAt` property.
-    #[serde(rename = "modifiedAt")]
     pub modified_at: ::chrono::DateTime<::chrono::Utc>,
     /// Name of the template used, e.g. `General Narrative` (kept open rather than `SummaryTemplate`).
     pub template: ::std::string::String,
 }
+::oagen_runtime::object!(
+    Summary { required summary_id = "summaryId", required transcription_id =
+    "transcriptionId", required summary = "summary", required room_session_id =
+    "roomSessionId", required room_name = "roomName", required start_date = "startDate",
+    required end_date = "endDate", required state = "state", required created_at =
+    "createdAt", required modified_at = "modifiedAt", required template = "template" }
+);
 /// One page of summaries.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SummaryPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<Summary>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    SummaryPage { required results = "results", nullable cursor = "cursor" }
+);
 /// Template a summary is written from.
 #[derive(
     ::std::fmt::Debug,
@@ -1286,104 +1028,67 @@ pub enum SummaryTemplate {
     "Educational Lecture", EducationalTutoring = "Educational Tutoring" }
 );
 /// A transcription of a session (live) or of a recording.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Transcription {
     /// The `transcriptionId` property.
-    #[serde(rename = "transcriptionId")]
     pub transcription_id: ::std::string::String,
     /// The `roomSessionId` property.
-    #[serde(rename = "roomSessionId")]
     pub room_session_id: ::std::string::String,
     /// File name in Whereby-hosted or self-hosted storage (see `storageType`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filename: ::std::option::Option<::std::string::String>,
     /// The `roomName` property.
-    #[serde(rename = "roomName")]
     pub room_name: ::std::string::String,
     /// Start of the transcribed span, in UTC.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::DateTime<::chrono::Utc>,
     /// End of the transcribed span, in UTC.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::DateTime<::chrono::Utc>,
     /// `ready` to download, `failed`, or still `in_progress`.
     pub state: TranscriptionState,
     /// The `createdAt` property.
-    #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Billable duration in seconds.
-    #[serde(
-        rename = "durationInSeconds",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub duration_in_seconds: ::std::option::Option<f64>,
     /// `LIVE_TRANSCRIPTION` (session transcription) or `RECORDING_TRANSCRIPTION` (made from a recording).
     pub r#type: TranscriptionType,
     /// Whether the files are kept by Whereby or in your own storage.
-    #[serde(
-        rename = "storageType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub storage_type: ::std::option::Option<TranscriptionStorageType>,
 }
+::oagen_runtime::object!(
+    Transcription { required transcription_id = "transcriptionId", required
+    room_session_id = "roomSessionId", optional filename = "filename", required room_name
+    = "roomName", required start_date = "startDate", required end_date = "endDate",
+    required state = "state", required created_at = "createdAt", optional
+    duration_in_seconds = "durationInSeconds", required r#type = "type", optional
+    storage_type = "storageType" }
+);
 /// Where transcriptions are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
     pub provider: TranscriptionDestinationProvider,
     /// How Whereby authenticates to your S3 bucket.
-    #[serde(
-        rename = "authenticationType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub authentication_type: ::std::option::Option<
         TranscriptionDestinationAuthenticationType,
     >,
     /// S3 bucket name, optionally with a folder (e.g. `my-bucket/transcriptions`).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bucket: ::std::option::Option<::std::string::String>,
     /// S3 region of the bucket.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region: ::std::option::Option<::std::string::String>,
     /// S3 access key ID.
-    #[serde(
-        rename = "accessKeyId",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_id: ::std::option::Option<::std::string::String>,
     /// S3 secret access key.
-    #[serde(
-        rename = "accessKeySecret",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub access_key_secret: ::std::option::Option<::std::string::String>,
     /// Role ARN for OIDC authentication; only with `roleBased`.
-    #[serde(
-        rename = "oidcRoleArn",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    TranscriptionDestination { required provider = "provider", optional
+    authentication_type = "authenticationType", optional bucket = "bucket", optional
+    region = "region", optional access_key_id = "accessKeyId", optional access_key_secret
+    = "accessKeySecret", optional oidc_role_arn = "oidcRoleArn" }
+);
 /// How Whereby authenticates to your S3 bucket.
 #[derive(
     ::std::fmt::Debug,
@@ -1428,20 +1133,16 @@ pub enum TranscriptionDestinationProvider {
     TranscriptionDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 /// One page of transcriptions.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<Transcription>,
     /// Cursor of the next page; null on the last page.
-    #[serde(default)]
     pub cursor: ::std::option::Option<::std::string::String>,
 }
+::oagen_runtime::object!(
+    TranscriptionPage { required results = "results", nullable cursor = "cursor" }
+);
 /// `ready` to download, `failed`, or still `in_progress`.
 #[derive(
     ::std::fmt::Debug,

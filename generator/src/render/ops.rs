@@ -57,7 +57,9 @@ fn body_type(b: &Body) -> TokenStream {
 struct Decode {
     ty: TokenStream,
     streaming: bool,
-    decode: TokenStream,
+    /// The body of `send_with_response`: hands the request to the runtime method that sends
+    /// it and decodes the response (`send_json`, `send_decoded`, ...).
+    send: TokenStream,
     extra_items: TokenStream,
 }
 
@@ -71,6 +73,13 @@ fn decode(api: &Api, op: &Operation) -> Decode {
         };
         quote!(::oagen_runtime::Envelope { data_field: #data, success_field: #success })
     });
+    let send_json = |t: &TypeRef| {
+        let t = ty(t, Scope::Other);
+        match &envelope {
+            Some(env) => quote!(self.request().send_json_enveloped::<#t, #err>(#env)),
+            None => quote!(self.request().send_json::<#t, #err>()),
+        }
+    };
     let json = |t: &TypeRef| {
         let t = ty(t, Scope::Other);
         match &envelope {
@@ -82,25 +91,25 @@ fn decode(api: &Api, op: &Operation) -> Decode {
         Output::Single(ResponseBody::Empty) => Decode {
             ty: quote!(()),
             streaming: false,
-            decode: quote!(()),
+            send: quote!(self.request().send_empty::<#err>()),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Json(t)) => Decode {
             ty: ty(t, Scope::Other),
             streaming: false,
-            decode: json(t),
+            send: send_json(t),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Text) => Decode {
             ty: quote!(::std::string::String),
             streaming: false,
-            decode: quote!(response.text::<#err>()?),
+            send: quote!(self.request().send_text::<#err>()),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Binary) => Decode {
             ty: quote!(::oagen_runtime::ByteStream),
             streaming: true,
-            decode: quote!(),
+            send: quote!(self.request().send_stream::<#err>()),
             extra_items: quote!(),
         },
         Output::ByStatus { name, cases } => {
@@ -168,16 +177,16 @@ fn decode(api: &Api, op: &Operation) -> Decode {
                 }
             }
             let enum_doc = format!(" The success responses of [`{}`].", op.builder_name);
-            let is_eq = false;
-            let _ = is_eq;
             Decode {
                 ty: quote!(#en),
                 streaming: false,
-                decode: quote! {
-                    match response.status().as_u16() {
-                        #(#arms)*
-                        #other_arm
-                    }
+                send: quote! {
+                    self.request().send_decoded::<#en, #err>(|response| {
+                        ::std::result::Result::Ok(match response.status().as_u16() {
+                            #(#arms)*
+                            #other_arm
+                        })
+                    })
                 },
                 extra_items: quote! {
                     #[doc = #enum_doc]
@@ -427,40 +436,36 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     };
     let path = path_expr(api, op);
     let http = http_method(&op.http_method);
-    let decode_expr = &dec.decode;
 
+    let send_expr = &dec.send;
     let send_fns = if dec.streaming {
         quote! {
-            /// Sends the request and returns the body as a stream of bytes.
+            /// Sends the request and returns the body as a stream of bytes (await the returned
+            /// future).
             ///
             /// # Errors
             /// An [`Error`](super::Error) for an API error status, a transport failure or a timeout.
-            pub async fn send(self) -> super::Result<::oagen_runtime::ByteStream> {
-                self.send_with_response().await.map(::oagen_runtime::StreamingResponse::into_stream)
+            pub fn send(self) -> ::oagen_runtime::SendFuture<::oagen_runtime::ByteStream, #err> {
+                self.send_with_response().into_stream()
             }
 
             /// Sends the request and returns the streaming response with its status and headers.
             ///
             /// # Errors
             /// As [`send`](Self::send).
-            pub async fn send_with_response(self) -> super::Result<::oagen_runtime::StreamingResponse> {
-                self.request().send_streaming::<#err>().await
+            pub fn send_with_response(self) -> ::oagen_runtime::SendFuture<::oagen_runtime::StreamingResponse, #err> {
+                #send_expr
             }
         }
     } else {
-        let value_binding = if matches!(op.output, Output::Single(ResponseBody::Empty)) {
-            quote!(let value: () = ();)
-        } else {
-            quote!(let value = #decode_expr;)
-        };
         quote! {
-            /// Sends the request and decodes the response.
+            /// Sends the request and decodes the response (await the returned future).
             ///
             /// # Errors
             /// An [`Error`](super::Error) for an API error status (with the decoded error body), a
             /// transport failure, a timeout, or a body that does not decode.
-            pub async fn send(self) -> super::Result<#out_ty> {
-                self.send_with_response().await.map(::oagen_runtime::Response::into_inner)
+            pub fn send(self) -> ::oagen_runtime::SendFuture<#out_ty, #err> {
+                self.send_with_response().into_inner()
             }
 
             /// Sends the request and returns the decoded value with the status, headers and
@@ -468,10 +473,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             ///
             /// # Errors
             /// As [`send`](Self::send).
-            pub async fn send_with_response(self) -> super::Result<::oagen_runtime::Response<#out_ty>> {
-                let response = self.request().send::<#err>().await?;
-                #value_binding
-                ::std::result::Result::Ok(response.into_response(value))
+            pub fn send_with_response(self) -> ::oagen_runtime::SendFuture<::oagen_runtime::Response<#out_ty>, #err> {
+                #send_expr
             }
         }
     };
@@ -524,12 +527,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
             /// A stream of pages. Only one page is held in memory at a time; each page request
             /// goes through the client's retry policy.
-            pub fn pages(self) -> impl ::oagen_runtime::futures::Stream<Item = super::Result<#page>> + ::std::marker::Send + 'static {
+            pub fn pages(self) -> ::oagen_runtime::futures::stream::BoxStream<'static, super::Result<#page>> {
                 self.into_paginator().pages()
             }
 
             /// A stream of the items of every page, fetched lazily page by page.
-            pub fn items(self) -> impl ::oagen_runtime::futures::Stream<Item = super::Result<#item>> + ::std::marker::Send + 'static {
+            pub fn items(self) -> ::oagen_runtime::futures::stream::BoxStream<'static, super::Result<#item>> {
                 self.into_paginator().items()
             }
         }

@@ -47,17 +47,18 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 let a = ty(a, Scope::Types);
                 quote! {
                     /// Properties not listed above.
-                    #[serde(flatten)]
                     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #a>,
                 }
             });
+            let serde_impls = struct_serde(&name, fields, additional.is_some());
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default)]
                 pub struct #name {
                     #(#fs)*
                     #extra
                 }
+                #serde_impls
             }
         }
         TypeKind::Enum {
@@ -270,6 +271,55 @@ fn field_is_option(f: &Field) -> bool {
     !f.required || f.nullable || f.write_only || matches!(f.ty, TypeRef::Option(_))
 }
 
+/// How a field is read and written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// Must be present; written always.
+    Required,
+    /// `Option<T>`: `None` when absent, left out when `None`.
+    Optional,
+    /// Required but nullable, `Option<T>`: `None` when absent or null, written as `null`.
+    Nullable,
+    /// A PATCH field, `Option<Option<T>>`: absent, null and a value stay distinct.
+    TriState,
+}
+
+fn presence(f: &Field) -> Presence {
+    if f.tri_state {
+        Presence::TriState
+    } else if !f.required || f.write_only {
+        Presence::Optional
+    } else if f.nullable && !matches!(f.ty, TypeRef::Prim(Prim::Value) | TypeRef::Option(_)) {
+        Presence::Nullable
+    } else {
+        Presence::Required
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct: one `oagen_runtime::object!` line listing each
+/// field's kind and wire name. The runtime does the work in one type-erased loop rather than a
+/// `serde_derive` expansion per struct, which costs the compiler several times more; the
+/// behaviour is the derive's with the attributes the fields would need (`rename`, `default`,
+/// `skip_serializing_if`, `flatten` for additional properties).
+fn struct_serde(name: &proc_macro2::Ident, fields: &[Field], additional: bool) -> TokenStream {
+    let fs = fields.iter().map(|f| {
+        let n = ident(&f.ident);
+        let wire = &f.wire;
+        let kind = match presence(f) {
+            Presence::Required => quote!(required),
+            Presence::Optional => quote!(optional),
+            Presence::Nullable => quote!(nullable),
+            Presence::TriState => quote!(patch),
+        };
+        quote!(#kind #n = #wire)
+    });
+    if additional {
+        quote!(::oagen_runtime::object!(#name { #(#fs,)* .. additional_properties });)
+    } else {
+        quote!(::oagen_runtime::object!(#name { #(#fs),* });)
+    }
+}
+
 fn field(f: &Field) -> TokenStream {
     let mut d = f.doc.clone();
     if f.read_only {
@@ -290,43 +340,13 @@ fn field(f: &Field) -> TokenStream {
     } else {
         base
     };
-    let bare = f.ident.strip_prefix("r#").unwrap_or(&f.ident);
-    let wire = &f.wire;
-    let mut serde_args: Vec<TokenStream> = Vec::new();
-    if bare != f.wire {
-        serde_args.push(quote!(rename = #wire));
-    }
-    let optional = !f.required || f.write_only;
-    let rust_ty = if f.tri_state {
-        serde_args.push(quote!(default));
-        serde_args.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
-        serde_args.push(quote!(with = "::oagen_runtime::double_option"));
-        quote!(::std::option::Option<::std::option::Option<#base>>)
-    } else if optional {
-        serde_args.push(quote!(default));
-        serde_args.push(quote!(
-            skip_serializing_if = "::std::option::Option::is_none"
-        ));
-        if matches!(f.ty, TypeRef::Prim(Prim::Value)) && !f.nullable {
-            // Value can hold null itself; keep the Option so absence stays visible.
-        }
-        quote!(::std::option::Option<#base>)
-    } else if f.nullable && !matches!(f.ty, TypeRef::Prim(Prim::Value) | TypeRef::Option(_)) {
-        serde_args.push(quote!(default));
-        quote!(::std::option::Option<#base>)
-    } else {
-        base
-    };
-    let serde_attr = if serde_args.is_empty() {
-        quote!()
-    } else {
-        quote!(#[serde(#(#serde_args),*)])
+    let rust_ty = match presence(f) {
+        Presence::TriState => quote!(::std::option::Option<::std::option::Option<#base>>),
+        Presence::Optional | Presence::Nullable => quote!(::std::option::Option<#base>),
+        Presence::Required => base,
     };
     quote! {
         #doc
-        #serde_attr
         pub #name: #rust_ty,
     }
 }

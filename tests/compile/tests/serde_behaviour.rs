@@ -144,3 +144,108 @@ fn additional_properties_are_kept() {
     assert_eq!(c.additional_properties.len(), 1);
     assert_eq!(serde_json::to_value(&c).unwrap()["extra"]["text"], "t");
 }
+
+#[test]
+fn objects_skip_unknown_properties_and_leave_out_absent_ones() {
+    use objects_required_optional::types::Contact;
+    let c: Contact =
+        serde_json::from_value(json!({"zzz": [1], "age": 30, "name": "Ann", "vip": null})).unwrap();
+    assert_eq!((c.name.as_str(), c.age), ("Ann", 30));
+    assert_eq!(
+        (c.nickname.as_deref(), c.vip, c.tags.as_ref()),
+        (None, None, None)
+    );
+    // Declaration order; `None` is not sent.
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"name":"Ann","age":30}"#
+    );
+    let c = Contact {
+        tags: Some(vec!["a".into()]),
+        ..c
+    };
+    assert_eq!(
+        serde_json::to_string(&c).unwrap(),
+        r#"{"name":"Ann","age":30,"tags":["a"]}"#
+    );
+}
+
+#[test]
+fn objects_reject_missing_repeated_and_mistyped_properties() {
+    use objects_required_optional::types::Contact;
+    let err = |json: &str| {
+        serde_json::from_str::<Contact>(json)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        err(r#"{"name": "Ann"}"#),
+        "missing field `age` at line 1 column 15"
+    );
+    assert_eq!(
+        err(r#"{"name": "A", "age": 1, "age": 2}"#),
+        "duplicate field `age` at line 1 column 29"
+    );
+    assert_eq!(
+        err("[]"),
+        "invalid type: sequence, expected struct Contact at line 1 column 0"
+    );
+    // The path of a bad value is kept (the runtime's decode errors name it).
+    let mut de = serde_json::Deserializer::from_str(r#"{"name": "A", "age": "x"}"#);
+    let e = serde_path_to_error::deserialize::<_, Contact>(&mut de).unwrap_err();
+    assert_eq!(e.path().to_string(), "age");
+    assert_eq!(
+        e.into_inner().to_string(),
+        "invalid type: string \"x\", expected i32 at line 1 column 24"
+    );
+}
+
+#[test]
+fn required_nullable_fields_read_null_or_absent_and_write_null() {
+    use nullable::types::Person;
+    let p: Person = serde_json::from_value(json!({"name": "A", "middle_name": null})).unwrap();
+    assert_eq!(p.middle_name, None);
+    assert_eq!(
+        serde_json::from_value::<Person>(json!({"name": "A"})).unwrap(),
+        p
+    );
+    // The required one is written as null; the optional ones are left out.
+    assert_eq!(
+        serde_json::to_value(&p).unwrap(),
+        json!({"name": "A", "middle_name": null})
+    );
+    let p: Person = serde_json::from_value(
+        json!({"name": "A", "middle_name": "B", "address": {"city": "C"}, "aliases": ["x"]}),
+    )
+    .unwrap();
+    assert_eq!(p.address.map(|a| a.city).as_deref(), Some("C"));
+    assert_eq!(p.aliases, Some(vec!["x".to_owned()]));
+}
+
+#[test]
+fn awkward_property_names_keep_their_wire_names() {
+    use property_names::types::Record;
+    let wire = json!({
+        "type": "t", "ref": "r", "self": "s", "match": true, "async": false,
+        "2fa_enabled": true, "x-request-id": "x", "@type": "a", "näme": "n", "$count": 3,
+        "foo.bar": "d", "fooBar": "c", "foo_bar": "u", "deserializer": "de", "serializer": "se"
+    });
+    let r: Record = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(
+        (r.r#type.as_str(), r.self_.as_deref(), r.type2.as_deref()),
+        ("t", Some("s"), Some("a"))
+    );
+    assert_eq!(
+        (
+            r.foo_bar.as_deref(),
+            r.foo_bar2.as_deref(),
+            r.foo_bar3.as_deref()
+        ),
+        (Some("d"), Some("c"), Some("u"))
+    );
+    assert_eq!(
+        (r.deserializer.as_deref(), r.serializer.as_deref()),
+        (Some("de"), Some("se"))
+    );
+    assert_eq!(serde_json::to_value(&r).unwrap(), wire);
+}

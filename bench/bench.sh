@@ -71,6 +71,22 @@ client_floor() {
   esac
 }
 
+# timed_checks DIR: `cargo check` of DIR, RUNS times from scratch (every source file touched
+# first); prints the median wall time and fails, after the first failed check, if one fails.
+timed_checks() {
+  local dir=$1 times=() t0 rc=0
+  for _ in $(seq "$RUNS"); do
+    find "$dir/src" -name '*.rs' -exec touch {} +
+    t0=$(date +%s.%N)
+    (cd "$dir" && timeout "$TIMEOUT" cargo check --message-format short >> "$dir.log" 2>&1)
+    rc=$?
+    times+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
+    [ $rc = 0 ] || break
+  done
+  printf '%s\n' "${times[@]}" | median
+  return $rc
+}
+
 TSV=$WORK/bench.tsv
 : > "$TSV"
 median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
@@ -106,37 +122,15 @@ for spec in "${specs[@]}"; do
     mv "$out/src" "$out/src.real"; mkdir "$out/src"; : > "$out/src/lib.rs"
     (cd "$out" && timeout "$TIMEOUT" cargo check -q >> "$out.log" 2>&1)
     # The floor: checking that empty crate again (cargo and rustc starting up, the
-    # dependency graph resolved, nothing of the crate's own), RUNS times.
-    floors=()
-    for _ in $(seq "$RUNS"); do
-      touch "$out/src/lib.rs"
-      t0=$(date +%s.%N)
-      (cd "$out" && timeout "$TIMEOUT" cargo check -q >> "$out.log" 2>&1)
-      floors+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
-    done
-    floor_s=$(printf '%s\n' "${floors[@]}" | median)
+    # dependency graph resolved, nothing of the crate's own).
+    floor_s=$(timed_checks "$out")
     # The client floor: the same, with one line that uses the tool's HTTP client crate.
     client_floor "$tool" > "$out/src/lib.rs"
-    floors=()
-    for _ in $(seq "$RUNS"); do
-      touch "$out/src/lib.rs"
-      t0=$(date +%s.%N)
-      (cd "$out" && timeout "$TIMEOUT" cargo check -q >> "$out.log" 2>&1)
-      floors+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
-    done
-    client_s=$(printf '%s\n' "${floors[@]}" | median)
+    client_s=$(timed_checks "$out")
     rm -rf "$out/src"; mv "$out/src.real" "$out/src"
     # Then the crate, RUNS times from scratch: no incremental cache, every file touched.
-    checks=(); status=ok
-    for _ in $(seq "$RUNS"); do
-      find "$out/src" -name '*.rs' -exec touch {} +
-      t0=$(date +%s.%N)
-      (cd "$out" && timeout "$TIMEOUT" cargo check --message-format short >> "$out.log" 2>&1)
-      rc=$?
-      checks+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
-      [ $rc = 0 ] || { status=check-failed; break; }
-    done
-    check_s=$(printf '%s\n' "${checks[@]}" | median)
+    status=ok
+    check_s=$(timed_checks "$out") || status=check-failed
     net_s=$(awk -v c="$check_s" -v f="$client_s" 'BEGIN { n = c - f; if (n < 0.01) n = 0.01; printf "%.2f", n }')
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "$status" "$gen_s" "$gen_kb" "$lines" "$check_s" "$floor_s" "$net_s" "$client_s" >> "$TSV"
     echo "$label/$tool: $status gen ${gen_s}s ${gen_kb}KB, $lines lines, check ${check_s}s (empty crate ${floor_s}s, client floor ${client_s}s, net ${net_s}s)" >&2

@@ -17,7 +17,11 @@
 //! * one error type ([`Error`]) with the provider's typed error body, rate-limit
 //!   information and JSON-path-precise decode errors;
 //! * pagination over cursor, next-URL, offset, page-number and `Link` header APIs
-//!   ([`Paginator`]).
+//!   ([`Paginator`]);
+//! * the futures generated `send` methods return ([`SendFuture`], made by
+//!   [`RequestBuilder::send_json`] and friends), and the serde impls of generated structs
+//!   ([`object!`], [`string_enum!`]): written once here rather than expanded per operation and
+//!   per type, which keeps generated crates cheap to compile.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), oagen_runtime::Error> {

@@ -2,8 +2,8 @@
 # Benchmark: oagen against progenitor and openapi-generator's `rust` target, same machine,
 # same run. For each spec: generation wall time and peak memory (/usr/bin/time), lines of
 # generated Rust, and `cargo check` time of the generated crate with its dependencies
-# prebuilt (the crate is first checked with an empty lib.rs, then checked for real with
-# CARGO_INCREMENTAL=0 after touching every file). Times are medians of RUNS (default 3).
+# prebuilt (checked once untimed, then RUNS times with CARGO_INCREMENTAL=0 after touching every
+# file, the tools taking turns). Times are medians of RUNS (default 3).
 # Two floors are timed too: the crate with an empty lib.rs (cargo and rustc starting up), and
 # the "client floor", a lib.rs of one line that uses the tool's HTTP client crate (what any
 # crate on that stack pays to load its dependencies); "net" is the check minus the client floor.
@@ -71,19 +71,15 @@ client_floor() {
   esac
 }
 
-# timed_checks DIR: `cargo check` of DIR, RUNS times from scratch (every source file touched
-# first); prints the median wall time and fails, after the first failed check, if one fails.
-timed_checks() {
-  local dir=$1 times=() t0 rc=0
-  for _ in $(seq "$RUNS"); do
-    find "$dir/src" -name '*.rs' -exec touch {} +
-    t0=$(date +%s.%N)
-    (cd "$dir" && timeout "$TIMEOUT" cargo check --message-format short >> "$dir.log" 2>&1)
-    rc=$?
-    times+=("$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')")
-    [ $rc = 0 ] || break
-  done
-  printf '%s\n' "${times[@]}" | median
+# check_once DIR: one `cargo check` of DIR from scratch (every source file touched first);
+# prints the wall time, fails when the check fails.
+check_once() {
+  local dir=$1 t0 rc
+  find "$dir/src" -name '*.rs' -exec touch {} +
+  t0=$(date +%s.%N)
+  (cd "$dir" && timeout "$TIMEOUT" cargo check --message-format short >> "$dir.log" 2>&1)
+  rc=$?
+  awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }'
   return $rc
 }
 
@@ -93,6 +89,10 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (NR) print (NR % 2 ? a[(NR + 1
 for spec in "${specs[@]}"; do
   base=$(basename "$spec"); base=${base%.*}
   label=$base; [ "$base" = api.github.com ] && label=github
+  # Generation, tool by tool; then the checks, the tools taking turns, so that a slow moment
+  # of the machine falls on every tool alike.
+  ok=()
+  declare -A gen_s=() gen_kb=() lines=() status=() floor=() client=() check=()
   for tool in $TOOLS; do
     have "$tool" || { echo "skip: $tool is not installed" >&2; continue; }
     name=$(echo "b-$tool-$label" | tr 'A-Z._' 'a-z--' | cut -c1-60)
@@ -109,32 +109,45 @@ for spec in "${specs[@]}"; do
       times+=("$t"); kbs+=("$kb")
       [ $rc = 0 ] || break
     done
-    gen_s=$(printf '%s\n' "${times[@]}" | median)
-    gen_kb=$(printf '%s\n' "${kbs[@]}" | sort -n | tail -1)
+    gen_s[$tool]=$(printf '%s\n' "${times[@]}" | median)
+    gen_kb[$tool]=$(printf '%s\n' "${kbs[@]}" | sort -n | tail -1)
     if [ $rc != 0 ] || [ ! -f "$out/Cargo.toml" ]; then
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "gen-failed" "$gen_s" "$gen_kb" "" "" >> "$TSV"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "gen-failed" "${gen_s[$tool]}" "${gen_kb[$tool]}" "" "" >> "$TSV"
       echo "$label/$tool: generation failed (exit $rc), see $out.log" >&2
       continue
     fi
     grep -q '^\[workspace\]' "$out/Cargo.toml" || printf '\n[workspace]\n' >> "$out/Cargo.toml"
-    lines=$(find "$out/src" -name '*.rs' -exec cat {} + | wc -l)
-    # Dependencies first, with the crate's own code set aside.
-    mv "$out/src" "$out/src.real"; mkdir "$out/src"; : > "$out/src/lib.rs"
+    lines[$tool]=$(find "$out/src" -name '*.rs' -exec cat {} + | wc -l)
+    # The crate once, untimed (it builds the dependencies), then two floor crates beside it with
+    # the same manifest and lock file: an empty lib.rs (cargo and rustc starting up; rustc loads
+    # no dependency), and one line that uses the tool's HTTP client crate.
     (cd "$out" && timeout "$TIMEOUT" cargo check -q >> "$out.log" 2>&1)
-    # The floor: checking that empty crate again (cargo and rustc starting up, the
-    # dependency graph resolved, nothing of the crate's own).
-    floor_s=$(timed_checks "$out")
-    # The client floor: the same, with one line that uses the tool's HTTP client crate.
-    client_floor "$tool" > "$out/src/lib.rs"
-    client_s=$(timed_checks "$out")
-    rm -rf "$out/src"; mv "$out/src.real" "$out/src"
-    # Then the crate, RUNS times from scratch: no incremental cache, every file touched.
-    status=ok
-    check_s=$(timed_checks "$out") || status=check-failed
-    net_s=$(awk -v c="$check_s" -v f="$client_s" 'BEGIN { n = c - f; if (n < 0.01) n = 0.01; printf "%.2f", n }')
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "$status" "$gen_s" "$gen_kb" "$lines" "$check_s" "$floor_s" "$net_s" "$client_s" >> "$TSV"
-    echo "$label/$tool: $status gen ${gen_s}s ${gen_kb}KB, $lines lines, check ${check_s}s (empty crate ${floor_s}s, client floor ${client_s}s, net ${net_s}s)" >&2
+    for kind in empty client; do
+      rm -rf "$out.$kind"; mkdir -p "$out.$kind/src"; cp "$out/Cargo.toml" "$out/Cargo.lock" "$out.$kind/"
+      if [ $kind = client ]; then client_floor "$tool" > "$out.$kind/src/lib.rs"; else : > "$out.$kind/src/lib.rs"; fi
+      (cd "$out.$kind" && timeout "$TIMEOUT" cargo check -q >> "$out.log" 2>&1)
+    done
+    status[$tool]=ok
+    ok+=("$tool")
   done
+  for _ in $(seq "$RUNS"); do
+    for tool in "${ok[@]}"; do
+      out=$WORK/crates/$tool/$label
+      floor[$tool]+="$(check_once "$out.empty") "
+      client[$tool]+="$(check_once "$out.client") "
+      check[$tool]+="$(check_once "$out") " || status[$tool]=check-failed
+    done
+  done
+  for tool in "${ok[@]}"; do
+    out=$WORK/crates/$tool/$label
+    floor_s=$(printf '%s\n' ${floor[$tool]} | median)
+    client_s=$(printf '%s\n' ${client[$tool]} | median)
+    check_s=$(printf '%s\n' ${check[$tool]} | median)
+    net_s=$(awk -v c="$check_s" -v f="$client_s" 'BEGIN { n = c - f; if (n < 0.01) n = 0.01; printf "%.2f", n }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$tool" "${status[$tool]}" "${gen_s[$tool]}" "${gen_kb[$tool]}" "${lines[$tool]}" "$check_s" "$floor_s" "$net_s" "$client_s" >> "$TSV"
+    echo "$label/$tool: ${status[$tool]} gen ${gen_s[$tool]}s ${gen_kb[$tool]}KB, ${lines[$tool]} lines, check ${check_s}s (empty crate ${floor_s}s, client floor ${client_s}s, net ${net_s}s)" >&2
+  done
+  unset gen_s gen_kb lines status floor client check
 done
 
 # The table: one row per spec and tool, then the ratios of oagen to each other tool.

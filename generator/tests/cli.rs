@@ -95,9 +95,22 @@ fn check_fails_after_a_spec_edit_and_generate_fixes_it() {
 #[test]
 fn exit_codes() {
     let root = support::root();
-    let (code, _, err) = oagen(&root, &["lint", "tests/fixtures/bad/dangling-ref.yaml"]);
+    let (code, _, err) = oagen(&root, &["lint", "tests/fixtures/bad/malformed-yaml.yaml"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("dangling-ref"), "{err}");
+    assert!(err.contains("parse-error"), "{err}");
+    // A dangling reference is repaired (the schema becomes any value) with a warning, which
+    // --strict makes fatal.
+    let (code, out, err) = oagen(&root, &["lint", "tests/fixtures/bad/dangling-ref.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        format!("{out}{err}").contains("warning[dangling-ref]"),
+        "{out}{err}"
+    );
+    let (code, _, err) = oagen(
+        &root,
+        &["lint", "tests/fixtures/bad/dangling-ref.yaml", "--strict"],
+    );
+    assert_eq!(code, 1, "{err}");
     let (code, out, _) = oagen(&root, &["lint", "specs/weflow.yaml"]);
     assert_eq!(code, 0);
     assert!(out.contains("no problems"), "{out}");

@@ -2,19 +2,20 @@
 
 use oagen::{build_ir, Options};
 
-fn errors_of(spec: &str) -> String {
+/// The rendered diagnostics, errors or warnings.
+fn diagnostics_of(spec: &str) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("spec.yaml");
     std::fs::write(&path, spec).expect("write");
     match build_ir(&path, &Options::default()) {
-        Ok(_) => String::new(),
+        Ok((_, d, _)) => d.render(false),
         Err(d) => d.render(false),
     }
 }
 
 #[test]
-fn a_query_string_in_a_path_key_is_named_in_the_error() {
-    let text = errors_of(
+fn a_query_string_in_a_path_key_is_cut_off_with_a_warning() {
+    let text = diagnostics_of(
         r#"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -28,16 +29,17 @@ paths:
         "200": {description: OK}
 "#,
     );
-    assert!(text.contains("error[undeclared-path-param]"), "{text}");
+    assert!(text.contains("warning[path-with-query]"), "{text}");
     assert!(
-        text.contains("a path key cannot carry a query string"),
+        text.contains("repaired: read as `/search/articles`"),
         "{text}"
     );
+    assert!(!text.contains("undeclared-path-param"), "{text}");
 }
 
 #[test]
-fn an_undeclared_path_parameter_without_a_query_string_keeps_the_short_message() {
-    let text = errors_of(
+fn an_undeclared_path_parameter_is_repaired_with_a_warning() {
+    let text = diagnostics_of(
         r#"
 openapi: 3.0.3
 info: {title: T, version: "1"}
@@ -49,6 +51,10 @@ paths:
         "200": {description: OK}
 "#,
     );
+    assert!(text.contains("warning[undeclared-path-param]"), "{text}");
     assert!(text.contains("declares no path parameter `id`"), "{text}");
-    assert!(!text.contains("query string"), "{text}");
+    assert!(
+        text.contains("repaired: `id` is read as a required string path parameter"),
+        "{text}"
+    );
 }

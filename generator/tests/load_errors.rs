@@ -20,12 +20,16 @@ fn codes(diags: &Diagnostics) -> Vec<&'static str> {
 }
 
 #[test]
-fn dangling_refs_are_all_reported() {
+fn dangling_refs_are_all_reported_and_repaired() {
     let (loaded, diags) = load_fixture("bad-dangling.yaml");
-    // Recoverable: the document is still returned for the later stages.
-    assert!(loaded.is_some());
-    assert!(diags.has_errors());
+    // Repaired with a warning each: the parameter is left out, the schema is any value, the
+    // response has no body.
+    let loaded = loaded.expect("loads");
+    assert!(!diags.has_errors(), "{}", diags.render(false));
     assert_eq!(codes(&diags), vec!["dangling-ref"; 3]);
+    assert!(diags
+        .iter()
+        .all(|d| d.help.as_deref().is_some_and(|h| h.contains("repaired: "))));
     let pointers: Vec<String> = diags
         .iter()
         .filter_map(|d| d.location.as_ref().map(|l| l.pointer.clone()))
@@ -37,6 +41,21 @@ fn dangling_refs_are_all_reported() {
             "/paths/~1pets/get/responses/200/content/application~1json/schema/$ref",
             "/paths/~1pets/get/responses/500/$ref",
         ]
+    );
+    let doc = &loaded.document;
+    assert_eq!(
+        doc.pointer("/paths/~1pets/get/parameters")
+            .and_then(|p| p.as_array())
+            .map(Vec::len),
+        Some(0)
+    );
+    assert_eq!(
+        doc.pointer("/paths/~1pets/get/responses/200/content/application~1json/schema"),
+        Some(&serde_json::json!({}))
+    );
+    assert_eq!(
+        doc.pointer("/paths/~1pets/get/responses/500"),
+        Some(&serde_json::json!({"description": ""}))
     );
     insta::assert_snapshot!(diags.render(false));
 }
@@ -86,15 +105,20 @@ fn other_versions_are_refused() {
     assert!(loaded.is_none());
     assert_eq!(codes(&diags), vec!["unsupported-version"]);
     insta::assert_snapshot!("bad_version", diags.render(false));
+}
 
+#[test]
+fn short_and_missing_versions_are_repaired() {
     let (loaded, diags) = load_fixture("bad-version-number.yaml");
-    assert!(loaded.is_none());
-    assert_eq!(codes(&diags), vec!["unsupported-version"]);
+    assert_eq!(loaded.expect("loads").source_version, "3.1.0");
+    assert_eq!(codes(&diags), vec!["short-version"]);
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     insta::assert_snapshot!("bad_version_number", diags.render(false));
 
     let (loaded, diags) = load_fixture("bad-missing-version.yaml");
-    assert!(loaded.is_none());
+    assert_eq!(loaded.expect("loads").source_version, "3.0.3");
     assert_eq!(codes(&diags), vec!["missing-version"]);
+    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     insta::assert_snapshot!("missing_version", diags.render(false));
 }
 
@@ -119,11 +143,10 @@ fn malformed_json_names_the_line() {
 }
 
 #[test]
-fn remote_refs_are_refused() {
+fn remote_refs_are_repaired() {
     let (loaded, diags) = load_fixture("bad-remote.yaml");
-    // Recoverable: the document is still returned for the later stages.
     assert!(loaded.is_some());
-    assert!(diags.has_errors());
+    assert!(!diags.has_errors());
     assert_eq!(codes(&diags), vec!["remote-ref"]);
     insta::assert_snapshot!(diags.render(false));
 }
@@ -145,8 +168,8 @@ fn invalid_pieces_are_all_reported() {
     assert_eq!(
         pointers,
         vec![
-            "/paths/~1pets/get/parameters/0/in",
-            "/components/schemas/Pet/properties/size/type",
+            "/paths/~1pets/get/parameters/0/style",
+            "/components/schemas/Pet/properties/size/items",
             "/components/schemas/Flag/nullable",
         ]
     );
@@ -156,7 +179,8 @@ fn invalid_pieces_are_all_reported() {
 #[test]
 fn problems_in_other_files_point_into_them() {
     let (loaded, diags) = load_fixture("bad-external/openapi.yaml");
-    // Recoverable: the document is still returned for the later stages.
+    // Recoverable: the document is still returned for the later stages (the dangling refs
+    // are repaired with warnings; the file that does not parse is an error).
     assert!(loaded.is_some());
     assert!(diags.has_errors());
     let rendered = diags.render(false);

@@ -302,20 +302,17 @@ fn build_operation<'a>(
 ) -> Option<Operation> {
     let openapi = cx.openapi;
     let components = openapi.components.as_ref();
+    let mut duplicate = None;
     let id = match &op.operation_id {
         Some(id) if !id.trim().is_empty() => {
             if let Some(first) = ops.op_ids.get(id) {
                 let first = first.clone();
                 let first_loc = (cx.locate)(&first);
                 let line = first_loc.line.map(|l| format!(":{l}")).unwrap_or_default();
-                cx.error(
-                    "duplicate-operation-id",
-                    format!(
-                        "operationId `{id}` is already used by the operation at {}{line} (#{first})",
-                        first_loc.file.display()
-                    ),
-                    &format!("{op_ptr}/operationId"),
-                );
+                duplicate = Some(format!(
+                    "operationId `{id}` is already used by the operation at {}{line} (#{first})",
+                    first_loc.file.display()
+                ));
             } else {
                 ops.op_ids.insert(id.clone(), op_ptr.to_string());
             }
@@ -324,6 +321,18 @@ fn build_operation<'a>(
         _ => derived_name(method, path),
     };
     let method_name = ops.method_namer.claim(&ident::snake(&id));
+    if let Some(msg) = duplicate {
+        // Repaired like any other name collision: the method gets a number.
+        cx.repaired(
+            "duplicate-operation-id",
+            msg,
+            &format!(
+                "this operation's method is named `{}`",
+                ident::bare(&method_name)
+            ),
+            &format!("{op_ptr}/operationId"),
+        );
+    }
     let builder_name = ident::camel(ident::bare(&method_name));
 
     let mut doc = Doc {

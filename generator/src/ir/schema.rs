@@ -191,6 +191,23 @@ impl<'a> Cx<'a> {
         self.diags.warning(code, msg, Some(loc));
     }
 
+    /// A warning for a departure from the spec that was repaired; `repair`
+    /// says how (shown as `repaired: ...`).
+    pub fn repaired(
+        &mut self,
+        code: &'static str,
+        msg: impl Into<String>,
+        repair: &str,
+        ptr: &str,
+    ) {
+        let loc = (self.locate)(ptr);
+        self.diags.push(
+            crate::diag::Diagnostic::warning(code, msg)
+                .at(loc)
+                .with_help(format!("repaired: {repair}")),
+        );
+    }
+
     pub fn error(&mut self, code: &'static str, msg: impl Into<String>, ptr: &str) {
         let loc = (self.locate)(ptr);
         self.diags.error(code, msg, Some(loc));

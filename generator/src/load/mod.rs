@@ -27,6 +27,7 @@
 mod model;
 pub mod parse;
 pub mod refs;
+mod repair;
 pub mod v31;
 mod walk;
 
@@ -115,6 +116,36 @@ impl SourceMap {
     pub fn locate(&self, pointer: &str) -> Location {
         let (file, fptr) = self.origin(pointer);
         self.locate_in(&file, &fptr)
+    }
+
+    /// The number at `pointer` as it is written in its file (`1.10`, not
+    /// `1.1`), for repairs that read a number as the string it was written
+    /// as. `None` when the position or the text cannot be found.
+    pub(crate) fn raw_scalar(&self, pointer: &str) -> Option<String> {
+        let (file, fptr) = self.origin(pointer);
+        let pos = self.positions.get(&file)?;
+        let (line, col) = pos.get(&fptr)?;
+        let text = pos.text.lines().nth(line.checked_sub(1)?)?;
+        let at = text
+            .char_indices()
+            .nth(col.checked_sub(1)?)
+            .map(|(i, _)| i)?;
+        let mut rest = &text[at..];
+        // A member's position is that of its key: skip `key:`.
+        let key = pointer_tokens(&fptr).pop().unwrap_or_default();
+        for quoted in [format!("\"{key}\""), format!("'{key}'"), key.clone()] {
+            if let Some(after) = rest.strip_prefix(quoted.as_str()) {
+                if let Some(value) = after.trim_start().strip_prefix(':') {
+                    rest = value.trim_start();
+                    break;
+                }
+            }
+        }
+        let end = rest
+            .find([',', '}', ']', '#', ' ', '\t'])
+            .unwrap_or(rest.len());
+        let raw = rest[..end].trim();
+        raw.parse::<f64>().ok().map(|_| raw.to_string())
     }
 
     /// The location of `pointer` inside `file`, with the line and column of
@@ -298,13 +329,25 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     crate::timings::time("load/positions", || {
         ctx.sources.add_file(path, text, format)
     });
-    let source_version = check_version(&doc, &ctx.sources, diags)?;
-    let is_31 = source_version.starts_with("3.1");
+    let repaired = match doc.get("swagger") {
+        None => repair::version(&mut doc, &ctx.sources, diags),
+        Some(_) => None,
+    };
+    let source_version = match repaired {
+        Some(v) => v,
+        None => check_version(&doc, &ctx.sources, diags)?,
+    };
+    // 3.2 is read as 3.1 (with a `newer-version` warning).
+    let is_31 = source_version.starts_with("3.1") || source_version.starts_with("3.2");
 
+    repair::misplaced_refs(&mut doc, &mut ctx, diags);
     crate::timings::time("load/refs", || refs::resolve(&mut doc, &mut ctx, diags));
     if is_31 {
         v31::normalize(&mut doc, &ctx.sources, diags);
     }
+    crate::timings::time("load/repair", || {
+        repair::after_refs(&mut doc, is_31, &ctx.sources, diags)
+    });
     fixups(&mut doc);
 
     let depth = crate::timings::time("load/depth", || max_depth(&doc));

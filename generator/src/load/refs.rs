@@ -55,7 +55,7 @@ const MAX_INLINES: usize = 10_000;
 /// At most this many JSON nodes are copied by bundling and inlining.
 const MAX_COPIED_NODES: usize = 5_000_000;
 /// Longest ref chain followed when looking for cycles.
-const MAX_CHAIN: usize = 10_000;
+pub(crate) const MAX_CHAIN: usize = 10_000;
 
 /// A parsed `$ref` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -173,6 +173,8 @@ struct Resolver<'a> {
     over_budget: bool,
     /// Whether `doc` may have been changed.
     touched: bool,
+    /// Reference objects that cannot be followed, to be replaced.
+    unresolved: Vec<(String, Kind)>,
 }
 
 /// Resolves every `$ref` of `doc` (the root document), bundling other files
@@ -189,6 +191,7 @@ pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
         copied: 0,
         over_budget: false,
         touched: false,
+        unresolved: Vec::new(),
     };
     r.plan_adoptions(doc);
     r.work.push_back(Work {
@@ -222,11 +225,99 @@ pub(crate) fn resolve(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
             r.site(doc, &w, &site, kind, &reference);
         }
     }
-    let known = cycle_sites.filter(|_| !r.touched);
+    let touched = r.touched || !r.unresolved.is_empty();
+    placeholders(doc, std::mem::take(&mut r.unresolved));
+    let known = cycle_sites.filter(|_| !touched);
     find_cycles(doc, r.ctx, r.diags, known);
 }
 
+/// Replaces each reference object that could not be followed: a schema by
+/// `{}` (any value), a response by one without a body, a request body by an
+/// untyped JSON one, a header or media type by one without a schema, a path
+/// item or callback by an empty one; anything else (a parameter, example,
+/// link, security scheme) is removed. Array elements are removed from the
+/// last to the first, so the other pointers stay valid.
+fn placeholders(doc: &mut Value, mut sites: Vec<(String, Kind)>) {
+    sites.sort_by(|a, b| {
+        let key = |p: &str| {
+            let (parent, last) = p.rsplit_once('/').unwrap_or(("", p));
+            (
+                parent.to_string(),
+                last.parse::<usize>().unwrap_or(usize::MAX),
+            )
+        };
+        key(&b.0).cmp(&key(&a.0))
+    });
+    sites.dedup_by(|a, b| a.0 == b.0);
+    for (site, kind) in sites {
+        let replacement = match kind {
+            Kind::Schema | Kind::MediaType | Kind::PathItem | Kind::Callback => {
+                Some(Value::Object(Map::new()))
+            }
+            Kind::Response => Some(serde_json::json!({"description": ""})),
+            Kind::RequestBody => Some(serde_json::json!({"content": {"application/json": {}}})),
+            Kind::Header => Some(serde_json::json!({"schema": {}})),
+            _ => None,
+        };
+        match replacement {
+            Some(v) => {
+                if let Some(slot) = get_mut(doc, &site) {
+                    *slot = v;
+                }
+            }
+            None => {
+                let Some((parent, last)) = site.rsplit_once('/') else {
+                    continue;
+                };
+                match get_mut(doc, parent) {
+                    Some(Value::Array(a)) => {
+                        if let Ok(i) = last.parse::<usize>() {
+                            if i < a.len() {
+                                a.remove(i);
+                            }
+                        }
+                    }
+                    Some(Value::Object(o)) => {
+                        o.shift_remove(&super::pointer_unescape(last));
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
 impl Resolver<'_> {
+    /// A `$ref` that cannot be followed: a warning, and the reference
+    /// object is replaced once resolution is over (see [`placeholders`]).
+    fn unresolvable(
+        &mut self,
+        site: &str,
+        kind: Kind,
+        code: &'static str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let repair = match kind {
+            Kind::Schema => "this schema is read as any value (`serde_json::Value`)",
+            Kind::Response => "this response is read without a body",
+            Kind::RequestBody => "this request body is read as untyped JSON",
+            Kind::Header | Kind::MediaType => "read without a schema (any value)",
+            Kind::PathItem | Kind::Callback => "read as empty",
+            _ => "left out",
+        };
+        let help = match help {
+            Some(h) => format!("repaired: {repair}; {h}"),
+            None => format!("repaired: {repair}"),
+        };
+        self.diags.push(
+            Diagnostic::warning(code, message)
+                .at(self.ref_location(site))
+                .with_help(help),
+        );
+        self.unresolved.push((site.to_string(), kind));
+    }
+
     fn ref_location(&self, site: &str) -> crate::diag::Location {
         self.ctx.sources.locate(&format!("{site}/$ref"))
     }
@@ -299,11 +390,7 @@ impl Resolver<'_> {
                     ),
                     RefProblem::Empty => ("dangling-ref", "empty `$ref`".to_string(), None),
                 };
-                let mut d = Diagnostic::error(code, message).at(self.ref_location(site));
-                if let Some(h) = help {
-                    d = d.with_help(h);
-                }
-                self.diags.push(d);
+                self.unresolvable(site, kind, code, message, help.map(str::to_string));
                 return;
             }
         };
@@ -325,15 +412,11 @@ impl Resolver<'_> {
             },
             FileState::Missing(msg) => {
                 let msg = msg.clone();
-                let d = Diagnostic::error(
-                    "dangling-ref",
-                    format!(
-                        "reference `{reference}` points into `{}`, which cannot be read: {msg}",
-                        display.display()
-                    ),
-                )
-                .at(self.ref_location(site));
-                self.diags.push(d);
+                let message = format!(
+                    "reference `{reference}` points into `{}`, which cannot be read: {msg}",
+                    display.display()
+                );
+                self.unresolvable(site, kind, "dangling-ref", message, None);
                 return;
             }
             FileState::Broken => return,
@@ -341,19 +424,13 @@ impl Resolver<'_> {
         let value = match value {
             Ok(v) => v,
             Err(suggestion) => {
-                let mut d = Diagnostic::error(
-                    "dangling-ref",
-                    format!(
-                        "reference `{reference}` points at nothing: `{}` has no `#{}`",
-                        display.display(),
-                        target.pointer
-                    ),
-                )
-                .at(self.ref_location(site));
-                if let Some(s) = suggestion {
-                    d = d.with_help(format!("did you mean `#{s}`?"));
-                }
-                self.diags.push(d);
+                let message = format!(
+                    "reference `{reference}` points at nothing: `{}` has no `#{}`",
+                    display.display(),
+                    target.pointer
+                );
+                let help = suggestion.map(|s| format!("did you mean `#{s}`?"));
+                self.unresolvable(site, kind, "dangling-ref", message, help);
                 return;
             }
         };
@@ -412,15 +489,9 @@ impl Resolver<'_> {
         pointer: &str,
     ) {
         let Some(value) = get(doc, pointer) else {
-            let mut d = Diagnostic::error(
-                "dangling-ref",
-                format!("reference `{reference}` points at nothing"),
-            )
-            .at(self.ref_location(site));
-            if let Some(s) = suggest(doc, pointer) {
-                d = d.with_help(format!("did you mean `#{s}`?"));
-            }
-            self.diags.push(d);
+            let help = suggest(doc, pointer).map(|s| format!("did you mean `#{s}`?"));
+            let message = format!("reference `{reference}` points at nothing");
+            self.unresolvable(site, kind, "dangling-ref", message, help);
             return;
         };
         if kind.section().is_none() {

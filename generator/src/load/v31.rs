@@ -245,9 +245,7 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         }
     }
     // 4. const.
-    if let Some(c) = obj.shift_remove("const") {
-        obj.insert("enum".into(), Value::Array(vec![c]));
-    }
+    const_to_enum(obj);
     // 5. examples.
     if let Some(Value::Array(list)) = obj.get("examples") {
         let first = list.first().cloned();
@@ -257,8 +255,7 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         }
     }
     // 6. numeric exclusive bounds.
-    exclusive_bound(obj, "exclusiveMinimum", "minimum", true);
-    exclusive_bound(obj, "exclusiveMaximum", "maximum", false);
+    exclusive_bounds(obj);
     // 7. content encoding / media type on strings.
     let is_string = match obj.get("type") {
         Some(Value::String(t)) => t == "string",
@@ -284,6 +281,24 @@ fn schema_rules(obj: &mut Map<String, Value>) {
         }
     }
     // 8. type arrays and null types.
+    type_array(obj);
+}
+
+/// Rule 4: `const: x` → `enum: [x]`.
+pub(crate) fn const_to_enum(obj: &mut Map<String, Value>) {
+    if let Some(c) = obj.shift_remove("const") {
+        obj.insert("enum".into(), Value::Array(vec![c]));
+    }
+}
+
+/// Rule 6: numeric `exclusiveMinimum` / `exclusiveMaximum`.
+pub(crate) fn exclusive_bounds(obj: &mut Map<String, Value>) {
+    exclusive_bound(obj, "exclusiveMinimum", "minimum", true);
+    exclusive_bound(obj, "exclusiveMaximum", "maximum", false);
+}
+
+/// Rule 8: type arrays and null types.
+pub(crate) fn type_array(obj: &mut Map<String, Value>) {
     match obj.get("type") {
         Some(Value::Null) => {
             obj.shift_remove("type");

@@ -489,6 +489,72 @@ async fn weni_workspace_without_country_decodes_an_empty_string() {
     assert_eq!(serde_json::to_value(&ws).unwrap()["country"], json!(""));
 }
 
+/// [WB] requires neither `results` nor `cursor` on the insights pages: a last page may leave
+/// `cursor` out.
+#[tokio::test]
+async fn whereby_insights_last_pages_without_cursor_decode() {
+    let server = MockServer::start().await;
+    let room = json!({
+        "roomName": "/room-prefix-793e9ec1", "createdAt": "2025-01-01T00:00:00.000Z",
+        "endAt": "2025-01-01T01:00:00.000Z", "firstSessionStartedAt": "2025-01-01T00:15:00.000Z",
+        "lastSessionStartedAt": "2025-01-01T00:45:00.000Z", "totalParticipantMinutes": 124,
+        "totalRecorderMinutes": 0, "totalStreamerMinutes": 0, "totalUniqueParticipants": 4,
+        "totalUniqueRecorders": 0, "totalUniqueStreamers": 0, "totalSessions": 2,
+        "rating": null, "totalRatings": null
+    });
+    let session = json!({
+        "roomSessionId": "e2f29530-46ec-4cee-8b27-e565cb5bb2e9", "roomName": "/room-prefix-793e9ec1",
+        "startedAt": "2025-01-01T00:00:00.000Z", "endedAt": "2025-01-01T01:00:00.000Z",
+        "totalParticipantMinutes": 124, "totalRecorderMinutes": 0, "totalStreamerMinutes": 0,
+        "totalUniqueParticipants": 4, "totalUniqueRecorders": 0, "totalUniqueStreamers": 0,
+        "rating": null, "totalRatings": null
+    });
+    let participant = json!({
+        "roomSessionId": "e2f29530-46ec-4cee-8b27-e565cb5bb2e9",
+        "participantId": "/4b3bd908-cb88-11ec-9d64-0242ac120002",
+        "deviceId": "5f0c8a2e-91d4-4b1a-b7e2-3c4d5e6f7a8b",
+        "userId": "32ba120a-a691-4e8e-aec3-a610239271de", "roleName": "granted_visited",
+        "displayName": "John Doe", "joinedAt": "2025-01-01T00:00:00.000Z",
+        "leftAt": "2025-01-01T01:00:00.000Z", "externalId": "customer-0348",
+        "rating": null, "tags": null, "comment": null
+    });
+    for (at, item) in [
+        ("/insights/rooms", room),
+        ("/insights/room-sessions", session),
+        ("/insights/participants", participant),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(at))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"results": [item]})))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let rooms: Vec<_> = client.list_room_insights().items().collect().await;
+    assert!(rooms.len() == 1 && rooms[0].is_ok(), "{rooms:?}");
+    let sessions: Vec<_> = client
+        .list_room_session_insights("/room-prefix-793e9ec1")
+        .items()
+        .collect()
+        .await;
+    assert!(sessions.len() == 1 && sessions[0].is_ok(), "{sessions:?}");
+    let participants: Vec<_> = client
+        .list_participant_insights()
+        .room_session_id("e2f29530-46ec-4cee-8b27-e565cb5bb2e9")
+        .items()
+        .collect()
+        .await;
+    assert!(
+        participants.len() == 1 && participants[0].is_ok(),
+        "{participants:?}"
+    );
+}
+
 /// The tickets endpoint also reads `ticket` as an alias of `uuid` ([WF] `temba/api/v2/views.py`).
 #[tokio::test]
 async fn weni_list_tickets_sends_the_ticket_alias() {
@@ -513,4 +579,81 @@ async fn weni_list_tickets_sends_the_ticket_alias() {
         .await
         .unwrap();
     assert!(page.results.is_empty());
+}
+
+/// `GET /recordings/{id}/access-link` and `GET /transcriptions/{id}/access-link`, from [WB].
+#[tokio::test]
+async fn whereby_access_links_decode() {
+    let server = MockServer::start().await;
+    let link = |kind: &str| {
+        json!({
+            "accessLink": format!("https://s3.eu-central-1.amazonaws.com/{kind}/1.mp4?X-Amz-Signature=x"),
+            "expires": 1_740_819_600_000_i64
+        })
+    };
+    Mock::given(method("GET"))
+        .and(path("/recordings/r1/access-link"))
+        .and(query_param("validForSeconds", "600"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(link("recordings")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/transcriptions/t1/access-link"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(link("transcriptions")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/recordings/self-hosted/access-link"))
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let rec = client
+        .get_recording_access_link("r1")
+        .valid_for_seconds(600)
+        .send()
+        .await
+        .unwrap();
+    assert!(rec.access_link.contains("/recordings/"));
+    assert_eq!(rec.expires, 1_740_819_600_000);
+    let tr = client
+        .get_transcription_access_link("t1")
+        .send()
+        .await
+        .unwrap();
+    assert!(tr.access_link.contains("/transcriptions/"));
+    let err = client
+        .get_recording_access_link("self-hosted")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(403));
+}
+
+/// `PUT /rooms/{roomName}/theme/logo` with the JSON reset body, from [WB]; answers 204.
+#[tokio::test]
+async fn whereby_set_room_logo_resets_with_json_and_reads_204() {
+    let server = MockServer::start().await;
+    Mock::given(method("PUT"))
+        .and(path("/rooms/my-room/theme/logo"))
+        .and(wiremock::matchers::body_json(json!({"theme": "default"})))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let body: whereby::types::RoomLogoReset =
+        serde_json::from_value(json!({"theme": "default"})).unwrap();
+    client.set_room_logo("my-room", body).send().await.unwrap();
 }

@@ -213,12 +213,12 @@ impl ListTickets {
         self.uuid = ::std::option::Option::Some(value);
         self
     }
-    /// Alias of `uuid`: only return the ticket with this UUID. The server uses `ticket` only
-    /// when `uuid` is absent or empty, so it is ignored when `uuid` is set. Prefer `uuid`.
+    /// Alias of `uuid`, kept for older callers: only return the ticket with this UUID. The
+    /// server uses `ticket` only when `uuid` is absent or empty, so it is ignored when `uuid`
+    /// is set. Prefer `uuid`. (Not flagged `deprecated: true`: the server does not deprecate
+    /// it, and mock servers such as Prism report every use of a deprecated parameter.)
     ///
     /// The `ticket` query parameter.
-    ///
-    /// Deprecated.
     pub fn ticket(mut self, value: ::uuid::Uuid) -> Self {
         self.ticket = ::std::option::Option::Some(value);
         self

@@ -80,7 +80,7 @@ async fn weni_lists_channels_with_token_auth() {
         .unwrap();
     let page = client.list_channels().send().await.unwrap();
     assert_eq!(page.results.len(), 1);
-    assert_eq!(page.results[0].name, "Android Phone");
+    assert_eq!(page.results[0].name.as_deref(), Some("Android Phone"));
     assert_eq!(
         page.results[0].created_on.to_rfc3339(),
         "2014-06-23T09:34:12.866+00:00"

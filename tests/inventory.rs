@@ -64,6 +64,69 @@ fn every_seed_endpoint_is_in_its_spec() {
     assert!(weflow.contains("GET /recordings/{uid}/transcript"));
 }
 
+/// Operations added from Whereby's official OpenAPI file (not in the seed's list) are in the
+/// spec, not in the seed inventory, and say where they come from.
+#[test]
+fn whereby_official_spec_endpoints_are_in_the_spec_and_marked() {
+    let official = inventory("whereby-official");
+    assert_eq!(official.len(), 3);
+    let spec = spec_endpoints("whereby");
+    let seed = inventory("whereby");
+    let text = std::fs::read_to_string(support::root().join("specs/whereby.yaml")).unwrap();
+    let doc: serde_json::Value = serde_yaml_ng::from_str(&text).unwrap();
+    for e in &official {
+        assert!(spec.contains(e), "missing from the spec: {e}");
+        assert!(!seed.contains(e), "{e} is a seed endpoint");
+        let (method, path) = e.split_once(' ').unwrap();
+        let op = &doc["paths"][path][method.to_lowercase()];
+        let description = op["description"].as_str().unwrap_or_default();
+        assert!(
+            description.contains("official OpenAPI file"),
+            "{e}: the description does not name its source"
+        );
+    }
+    // Every Whereby operation is either a seed endpoint or an official one.
+    let extra: Vec<&String> = spec
+        .iter()
+        .filter(|e| !seed.contains(*e) && !official.contains(*e))
+        .collect();
+    assert!(extra.is_empty(), "unlisted Whereby operations: {extra:?}");
+}
+
+/// Ground-truth facts that the client cannot show by decoding alone (its decoder already
+/// tolerates both forms): [WB]'s insights pages require no `cursor`, and Weni's
+/// `contacts_elastic` 401 may have no body.
+#[test]
+fn specs_follow_the_vendors_on_optional_cursor_and_bodiless_401() {
+    let load = |provider: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(support::root().join(format!("specs/{provider}.yaml")))
+            .unwrap();
+        serde_yaml_ng::from_str(&text).unwrap()
+    };
+    let whereby = load("whereby");
+    for page in [
+        "RoomInsightPage",
+        "RoomSessionInsightPage",
+        "ParticipantInsightPage",
+    ] {
+        let required = &whereby["components"]["schemas"][page]["required"];
+        assert!(
+            !required
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!("cursor")),
+            "{page} requires cursor"
+        );
+    }
+    let weni = load("weni");
+    let unauthorized = &weni["components"]["responses"]["Unauthorized"];
+    assert!(unauthorized.is_object());
+    assert!(
+        unauthorized.get("content").is_none(),
+        "the contacts_elastic 401 must allow an empty body"
+    );
+}
+
 #[test]
 fn every_operation_has_an_id_a_typed_success_errors_and_security() {
     for provider in ["weflow", "weni", "whereby", "warpflow"] {

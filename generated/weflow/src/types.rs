@@ -261,6 +261,8 @@ pub struct RecordingVideo {
     /// URL for downloading the file.
     pub download_url: ::std::string::String,
     /// When both URLs stop working.
+    ///
+    /// **Inferred, not confirmed by the vendor:** The article says only "the timestamp at which both URLs expire"; an RFC 3339 date-time string is assumed (it could be epoch seconds or milliseconds).
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
 ::oagen_runtime::object!(

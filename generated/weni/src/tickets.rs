@@ -173,6 +173,7 @@ impl super::Client {
             client: ::std::clone::Clone::clone(self),
             contact: ::std::option::Option::None,
             uuid: ::std::option::Option::None,
+            ticket: ::std::option::Option::None,
             ticketer_type: ::std::option::Option::None,
             before: ::std::option::Option::None,
             after: ::std::option::Option::None,
@@ -189,6 +190,7 @@ pub struct ListTickets {
     client: super::Client,
     contact: ::std::option::Option<::uuid::Uuid>,
     uuid: ::std::option::Option<::uuid::Uuid>,
+    ticket: ::std::option::Option<::uuid::Uuid>,
     ticketer_type: ::std::option::Option<::std::string::String>,
     before: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
@@ -209,6 +211,16 @@ impl ListTickets {
     /// The `uuid` query parameter.
     pub fn uuid(mut self, value: ::uuid::Uuid) -> Self {
         self.uuid = ::std::option::Option::Some(value);
+        self
+    }
+    /// Alias of `uuid`, kept for older callers: only return the ticket with this UUID. The
+    /// server uses `ticket` only when `uuid` is absent or empty, so it is ignored when `uuid`
+    /// is set. Prefer `uuid`. (Not flagged `deprecated: true`: the server does not deprecate
+    /// it, and mock servers such as Prism report every use of a deprecated parameter.)
+    ///
+    /// The `ticket` query parameter.
+    pub fn ticket(mut self, value: ::uuid::Uuid) -> Self {
+        self.ticket = ::std::option::Option::Some(value);
         self
     }
     /// Only return tickets whose ticketer is of this type.
@@ -268,6 +280,8 @@ impl ListTickets {
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
+        request = request
+            .query("ticket", &self.ticket, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query(
                 "ticketer_type",

@@ -395,10 +395,10 @@ pub struct CampaignWrite {
 pub struct Channel {
     /// UUID of the channel.
     pub uuid: ::uuid::Uuid,
-    /// Name of the channel.
-    pub name: ::std::string::String,
-    /// Address of the channel (phone number, handle...).
-    pub address: ::std::string::String,
+    /// Name of the channel; null when the channel has none (a nullable column).
+    pub name: ::std::option::Option<::std::string::String>,
+    /// Address of the channel (phone number, handle...); null when the channel has none (a nullable column).
+    pub address: ::std::option::Option<::std::string::String>,
     /// ISO 3166-1 alpha-2 country code of the channel, if any.
     pub country: ::std::option::Option<::std::string::String>,
     /// Device state, only for Android channels (null otherwise).
@@ -409,7 +409,7 @@ pub struct Channel {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 ::oagen_runtime::object!(
-    Channel { required uuid = "uuid", required name = "name", required address =
+    Channel { required uuid = "uuid", nullable name = "name", nullable address =
     "address", nullable country = "country", nullable device = "device", nullable
     last_seen = "last_seen", required created_on = "created_on" }
 );
@@ -495,7 +495,7 @@ pub struct ChannelEvent {
     /// The `contact` property.
     pub contact: ContactRef,
     /// The `channel` property.
-    pub channel: Ref,
+    pub channel: ChannelRef,
     /// Event-specific data, for example a call duration or a referral source.
     pub extra: ::serde_json::Value,
     /// When the event happened.
@@ -597,13 +597,22 @@ pub struct ChannelPage {
     ChannelPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
+/// Reference to a channel by UUID and name. `Channel.name` is a nullable column, so `name` may be null.
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct ChannelRef {
+    /// UUID of the channel.
+    pub uuid: ::uuid::Uuid,
+    /// Name of the channel; null when the channel has none.
+    pub name: ::std::option::Option<::std::string::String>,
+}
+::oagen_runtime::object!(ChannelRef { required uuid = "uuid", nullable name = "name" });
 /// Message statistics of one channel.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStats {
     /// UUID of the channel.
     pub uuid: ::uuid::Uuid,
-    /// Name of the channel.
-    pub name: ::std::string::String,
+    /// Name of the channel; null when the channel has none (a nullable column).
+    pub name: ::std::option::Option<::std::string::String>,
     /// Channel type code, for example `WAC` (WhatsApp Cloud) or `EX` (external).
     pub channel_type: ::std::string::String,
     /// Total messages of the channel.
@@ -618,7 +627,7 @@ pub struct ChannelStats {
     pub monthly_totals: ::std::vec::Vec<ChannelMonthlyTotal>,
 }
 ::oagen_runtime::object!(
-    ChannelStats { required uuid = "uuid", required name = "name", required channel_type
+    ChannelStats { required uuid = "uuid", nullable name = "name", required channel_type
     = "channel_type", required msg_count = "msg_count", required ivr_count = "ivr_count",
     required error_count = "error_count", required daily_count = "daily_count", required
     monthly_totals = "monthly_totals" }
@@ -2039,7 +2048,7 @@ pub struct Message {
     /// URN the message was sent to or received from; null in anonymous workspaces.
     pub urn: ::std::option::Option<::std::string::String>,
     /// Channel that handled the message, if any.
-    pub channel: ::std::option::Option<Ref>,
+    pub channel: ::std::option::Option<ChannelRef>,
     /// Direction of the message.
     pub direction: MessageDirection,
     /// How the message was handled.
@@ -2315,7 +2324,7 @@ pub struct RecentContact {
 );
 /// The project's 10 most recently modified contacts; a contact without URNs appears as null.
 pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact>>;
-/// Reference to a named object (group, flow, channel, label, campaign, ticketer, topic) by UUID and name.
+/// Reference to a named object (group, flow, label, campaign, ticketer, topic) by UUID and name. Channels use `ChannelRef`, whose name may be null.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ref {
     /// UUID of the referenced object.
@@ -2573,7 +2582,7 @@ pub struct TemplateTranslation {
     /// Approval status of the translation.
     pub status: TemplateTranslationStatus,
     /// The `channel` property.
-    pub channel: Ref,
+    pub channel: ChannelRef,
 }
 ::oagen_runtime::object!(
     TemplateTranslation { required language = "language", required content = "content",
@@ -3300,7 +3309,7 @@ pub struct Workspace {
     pub uuid: ::uuid::Uuid,
     /// Name of the workspace.
     pub name: ::std::string::String,
-    /// Default country code (ISO 3166-1 alpha-2), if any.
+    /// Default country code (ISO 3166-1 alpha-2). The server sends `""` (an empty string), never `null`, when the workspace has no country (`Org.default_country_code`); the type stays nullable to be lenient.
     pub country: ::std::option::Option<::std::string::String>,
     /// Flow languages, ISO 639-3 codes, primary first.
     pub languages: ::std::vec::Vec<::std::string::String>,

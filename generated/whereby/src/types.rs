@@ -2,6 +2,19 @@
 // change the spec and run `oagen generate`.
 
 //! Data types of the Whereby REST API API.
+/// A temporary download link for a recording or transcription. From Whereby's official
+/// OpenAPI file (\[WB\]).
+#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+pub struct AccessLink {
+    /// The pre-signed download URL.
+    pub access_link: ::std::string::String,
+    /// When the link expires, as a timestamp. \[WB\] does not state the unit; its example
+    /// (`1740819600000`) reads as milliseconds since the Unix epoch.
+    pub expires: i64,
+}
+::oagen_runtime::object!(
+    AccessLink { required access_link = "accessLink", required expires = "expires" }
+);
 /// Recordings to delete.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteRecordingsRequest {
@@ -334,11 +347,11 @@ pub struct ParticipantInsight {
 pub struct ParticipantInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<ParticipantInsight>,
-    /// Cursor of the next page; null on the last page.
+    /// Cursor of the next page; null or absent on the last page (\[WB\] requires neither `results` nor `cursor` on the insights pages).
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 ::oagen_runtime::object!(
-    ParticipantInsightPage { required results = "results", nullable cursor = "cursor" }
+    ParticipantInsightPage { required results = "results", optional cursor = "cursor" }
 );
 /// Sampled network statistics, one array per metric. The official spec names the arrays
 /// but gives no item type, so items are any JSON value.
@@ -758,12 +771,55 @@ pub struct RoomInsight {
 pub struct RoomInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<RoomInsight>,
-    /// Cursor of the next page; null on the last page.
+    /// Cursor of the next page; null or absent on the last page (\[WB\] requires neither `results` nor `cursor` on the insights pages).
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 ::oagen_runtime::object!(
-    RoomInsightPage { required results = "results", nullable cursor = "cursor" }
+    RoomInsightPage { required results = "results", optional cursor = "cursor" }
 );
+/// Resets the room's logo to the default.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+)]
+pub struct RoomLogoReset {
+    /// `default` resets the logo.
+    pub theme: ::std::option::Option<RoomLogoResetTheme>,
+}
+::oagen_runtime::object!(RoomLogoReset { optional theme = "theme" });
+/// `default` resets the logo.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::cmp::Eq,
+    ::std::hash::Hash,
+    ::std::cmp::PartialOrd,
+    ::std::cmp::Ord
+)]
+pub enum RoomLogoResetTheme {
+    /// `default`
+    Default,
+    /// A value this crate does not know yet, kept as sent.
+    Unknown(::std::string::String),
+}
+::oagen_runtime::string_enum!(RoomLogoResetTheme { Default = "default" });
+#[cfg(feature = "all-types")]
+/// A custom logo image (a PNG at least 400 px wide is recommended).
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+)]
+pub struct RoomLogoUpload {
+    /// The `image` property.
+    pub image: ::std::option::Option<::std::vec::Vec<u8>>,
+}
+#[cfg(feature = "all-types")]
+::oagen_runtime::object!(RoomLogoUpload { optional image = "image" });
 /// Room-name filter of `/insights/rooms` (`roomName\[exact|startsWith|contains\]`).
 #[derive(
     ::std::fmt::Debug,
@@ -827,11 +883,11 @@ pub struct RoomSessionInsight {
 pub struct RoomSessionInsightPage {
     /// The `results` property.
     pub results: ::std::vec::Vec<RoomSessionInsight>,
-    /// Cursor of the next page; null on the last page.
+    /// Cursor of the next page; null or absent on the last page (\[WB\] requires neither `results` nor `cursor` on the insights pages).
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 ::oagen_runtime::object!(
-    RoomSessionInsightPage { required results = "results", nullable cursor = "cursor" }
+    RoomSessionInsightPage { required results = "results", optional cursor = "cursor" }
 );
 /// Room colours as `#RRGGBB` hex codes.
 #[derive(

@@ -340,7 +340,9 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     // 3.2 is read as 3.1 (with a `newer-version` warning).
     let is_31 = source_version.starts_with("3.1") || source_version.starts_with("3.2");
 
-    repair::misplaced_refs(&mut doc, &mut ctx, diags);
+    crate::timings::time("load/misplaced-refs", || {
+        repair::misplaced_refs(&mut doc, &mut ctx, diags)
+    });
     crate::timings::time("load/refs", || refs::resolve(&mut doc, &mut ctx, diags));
     if is_31 {
         v31::normalize(&mut doc, &ctx.sources, diags);
@@ -941,6 +943,29 @@ pub(crate) fn normalize_path(p: &Path) -> PathBuf {
         return PathBuf::from(".");
     }
     out.iter().collect()
+}
+
+/// The document of `path` as [`repair::after_refs`] gets it (parsed, version read,
+/// refs resolved, 3.1 normalized), for the repair tests.
+#[cfg(test)]
+pub(crate) fn prepared(path: &Path) -> Option<(Value, bool, Ctx)> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let mut diags = Diagnostics::new();
+    let mut ctx = Ctx::new(path);
+    let format = Format::detect(path, &text);
+    let mut doc = parse::parse(&text, format).ok()?;
+    ctx.sources.add_file(path, Cow::Owned(text), format);
+    if doc.get("swagger").is_some() {
+        return None;
+    }
+    let version = repair::version(&mut doc, &ctx.sources, &mut diags)?;
+    let is_31 = !version.starts_with("3.0");
+    repair::misplaced_refs(&mut doc, &mut ctx, &mut diags);
+    refs::resolve(&mut doc, &mut ctx, &mut diags);
+    if is_31 {
+        v31::normalize(&mut doc, &ctx.sources, &mut diags);
+    }
+    Some((doc, is_31, ctx))
 }
 
 /// Every file under `tests/fixtures` with one of the extensions, for loader tests.

@@ -31,10 +31,11 @@ mod document;
 mod operation;
 mod refs;
 mod schema;
+mod triage;
 
 use serde_json::{Map, Value};
 
-use super::walk::{get, get_mut, walk, Kind};
+use super::walk::{get, get_mut, visit, Kind};
 use super::{pointer_tokens, pointer_unescape, SourceMap};
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -147,6 +148,17 @@ pub(crate) fn after_refs(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
+    after_refs_with(doc, is_31, sources, diags, true);
+}
+
+/// [`after_refs`]; with `triage` off, every node is looked at (the tests compare the two).
+fn after_refs_with(
+    doc: &mut Value,
+    is_31: bool,
+    sources: &SourceMap,
+    diags: &mut Diagnostics,
+    triage: bool,
+) {
     let mut r = Repairer {
         sources,
         diags,
@@ -154,28 +166,41 @@ pub(crate) fn after_refs(
     };
     r.document(doc);
     r.paths(doc);
-    // Shapes the walk below must see as lists.
-    for node in walk(doc, "", Kind::Document).iter().rev() {
-        if matches!(node.kind, Kind::PathItem | Kind::Operation) {
-            r.parameter_map(doc, &node.ptr);
+    // `parameters` written as a map: the walk below must see a list.
+    let mut maps = Vec::new();
+    visit(doc, "", Kind::Document, false, |ptr, kind, _, v| {
+        if matches!(kind, Kind::PathItem | Kind::Operation)
+            && v.get("parameters").is_some_and(Value::is_object)
+        {
+            maps.push(ptr.to_string());
         }
+    });
+    for ptr in maps.iter().rev() {
+        r.parameter_map(doc, ptr);
     }
-    let nodes = walk(doc, "", Kind::Document);
-    for node in nodes.iter().rev() {
-        let ptr = node.ptr.as_str();
+    // The nodes to look at, in pre-order (a node before its descendants).
+    let mut nodes: Vec<(String, Kind)> = Vec::new();
+    visit(doc, "", Kind::Document, false, |ptr, kind, _, v| {
+        if !triage || triage::suspicious(kind, v, is_31) {
+            nodes.push((ptr.to_string(), kind));
+        }
+    });
+    // Innermost first, so a repair never moves a node still to be visited.
+    for (ptr, kind) in nodes.iter().rev() {
+        let (ptr, kind) = (ptr.as_str(), *kind);
         if get(doc, ptr).is_some_and(Value::is_null) {
-            r.null_node(doc, ptr, node.kind);
+            r.null_node(doc, ptr, kind);
             continue;
         }
         if get(doc, ptr)
             .and_then(Value::as_object)
             .is_some_and(|o| o.contains_key("$ref"))
-            && node.kind != Kind::Schema
+            && kind != Kind::Schema
         {
             continue;
         }
-        r.nulls(doc, ptr, node.kind);
-        match node.kind {
+        r.nulls(doc, ptr, kind);
+        match kind {
             Kind::Operation => r.operation(doc, ptr),
             Kind::PathItem => r.strings(doc, ptr, &["summary", "description"]),
             Kind::Parameter => r.parameter(doc, ptr),
@@ -190,7 +215,7 @@ pub(crate) fn after_refs(
             Kind::Callback => r.callback(doc, ptr),
             _ => {}
         }
-        r.bools(doc, ptr, node.kind);
+        r.bools(doc, ptr, kind);
     }
     r.path_params(doc);
     r.security(doc);
@@ -213,6 +238,23 @@ impl Repairer<'_> {
     /// float by the parser (rather than failing the file): say so.
     fn big_integers(&mut self, doc: &Value) {
         const LIMIT: f64 = 9.2e18;
+        // Nearly no spec has one: look without building pointers first.
+        let mut any = false;
+        let mut scan: Vec<&Value> = vec![doc];
+        while let Some(v) = scan.pop() {
+            match v {
+                Value::Number(n) if n.is_f64() && n.as_f64().is_some_and(|f| f.abs() >= LIMIT) => {
+                    any = true;
+                    break;
+                }
+                Value::Object(o) => scan.extend(o.values()),
+                Value::Array(a) => scan.extend(a.iter()),
+                _ => {}
+            }
+        }
+        if !any {
+            return;
+        }
         let mut found = Vec::new();
         let mut stack: Vec<(String, &Value)> = vec![(String::new(), doc)];
         while let Some((ptr, v)) = stack.pop() {

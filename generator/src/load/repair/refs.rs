@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::super::walk::{get, get_mut, push_token, walk, Kind};
+use super::super::walk::{get, get_mut, push_token, visit, Kind};
 use super::super::{normalize_path, pointer_tokens, refs, Ctx, FileState};
 use super::warn;
 use crate::diag::Diagnostics;
@@ -35,7 +35,22 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
     // A few rounds: a resolved section may itself hold misplaced refs.
     for _ in 0..4 {
         let mut sites: Vec<(String, String, Site)> = Vec::new();
-        let nodes = walk(doc, "", Kind::Document);
+        // Only nodes with a `$ref` object among their values (or that are one) can hold a
+        // misplaced ref: find those without a pointer per node.
+        let mut nodes: Vec<Node> = Vec::new();
+        visit(doc, "", Kind::Document, false, |ptr, kind, _, v| {
+            let Some(o) = v.as_object() else { return };
+            let has_ref = o.contains_key("$ref")
+                || o.values()
+                    .any(|c| c.as_object().is_some_and(|c| c.contains_key("$ref")))
+                || (kind == Kind::Document && o.contains_key("info"));
+            if has_ref {
+                nodes.push(Node {
+                    ptr: ptr.to_string(),
+                    kind,
+                });
+            }
+        });
         for node in &nodes {
             let Some(obj) = get(doc, &node.ptr).and_then(Value::as_object) else {
                 continue;
@@ -192,6 +207,11 @@ fn read_external(
     rebase_refs(&mut value, &rel);
     ctx.sources.add_origin(at, &file, &target.pointer);
     Some(value)
+}
+
+struct Node {
+    ptr: String,
+    kind: Kind,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

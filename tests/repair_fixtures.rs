@@ -11,6 +11,11 @@ use oagen::{generate, Layout, Options};
 /// (fixture, warning codes that must appear, strings the generated code or the rendered
 /// diagnostics must contain).
 const EXPECT: &[(&str, &[&str], &[&str])] = &[
+    (
+        "alias-cycle",
+        &["ref-cycle"],
+        &["pub type A = ::serde_json::Value;", "pub type B = A;", "pub type Cat = ::serde_json::Value;", "pub enum Pet"],
+    ),
     ("big-integer", &["integer-out-of-range"], &["pub fn count(&self)", "pub fn n(mut self, value: i64)"]),
     (
         "body-parameter",

@@ -226,6 +226,51 @@ impl<'a> Cx<'a> {
         for key in keys {
             self.component(&key);
         }
+        self.break_alias_cycles();
+    }
+
+    /// Schemas that are nothing but each other (`A: {allOf: [$ref: B]}`, `B: {allOf: [$ref:
+    /// A]}`, or `Cat: {allOf: [$ref: Cat]}`) would be type aliases of each other, which Rust
+    /// refuses: the first alias of each cycle becomes `serde_json::Value`, with a warning.
+    fn break_alias_cycles(&mut self) {
+        let names: Vec<String> = self.types.keys().cloned().collect();
+        for start in names {
+            let mut seen = vec![start.clone()];
+            let mut at = start.clone();
+            loop {
+                let Some(TypeKind::Alias(TypeRef::Named(next))) =
+                    self.types.get(&at).map(|t| &t.kind)
+                else {
+                    break;
+                };
+                if *next == start {
+                    let pointer = self
+                        .types
+                        .get(&start)
+                        .map(|t| t.pointer.clone())
+                        .unwrap_or_default();
+                    seen.push(start.clone());
+                    self.repaired(
+                        "ref-cycle",
+                        format!(
+                            "the schema is only itself, through `allOf` or references: {}",
+                            seen.join(" → ")
+                        ),
+                        "it is read as any value (`serde_json::Value`)",
+                        &pointer,
+                    );
+                    if let Some(t) = self.types.get_mut(&start) {
+                        t.kind = TypeKind::Alias(TypeRef::Prim(Prim::Value));
+                    }
+                    break;
+                }
+                if seen.contains(next) {
+                    break;
+                }
+                seen.push(next.clone());
+                at = next.clone();
+            }
+        }
     }
 
     /// Converts a component schema once.
@@ -246,7 +291,18 @@ impl<'a> Cx<'a> {
         };
         let ptr = format!("/components/schemas/{}", pointer_escape(key));
         let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
-        if ty != TypeRef::Named(name.clone()) {
+        if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
+            // `Cat: {allOf: [$ref: Cat]}`: the schema is only itself.
+            self.types.insert(
+                name.clone(),
+                TypeDef {
+                    name: name.clone(),
+                    doc: Doc::default(),
+                    kind: TypeKind::Alias(TypeRef::Named(name.clone())),
+                    pointer: ptr,
+                },
+            );
+        } else if ty != TypeRef::Named(name.clone()) {
             let doc = match schema {
                 ReferenceOr::Item(s) => doc_of(&s.schema_data, &s.schema_data.extensions),
                 ReferenceOr::Reference { .. } => Doc::default(),

@@ -1,0 +1,178 @@
+//! Crate effects: how the generated code names and types things (return types, field types,
+//! constructors), so that a change can say which public items it alters.
+
+use super::*;
+
+/// Whether the generated code would be the same (the crate name aside).
+pub(super) fn same_api(a: &Api, b: &Api) -> bool {
+    let mut b = b.clone();
+    b.crate_name = a.crate_name.clone();
+    *a == b
+}
+
+pub(super) fn output_variants(o: &Output) -> Vec<String> {
+    match o {
+        Output::Single(_) => Vec::new(),
+        Output::ByStatus { cases, .. } => cases
+            .iter()
+            .map(|c| format!("{}({})", c.variant, body_ret(&c.body)))
+            .collect(),
+    }
+}
+
+pub(super) fn body_kind(b: &ResponseBody) -> String {
+    match b {
+        ResponseBody::Empty => "no body".into(),
+        ResponseBody::Json(_) => "JSON".into(),
+        ResponseBody::Text => "text".into(),
+        ResponseBody::Binary => "binary data".into(),
+    }
+}
+
+pub(super) fn body_ret(b: &ResponseBody) -> String {
+    match b {
+        ResponseBody::Empty => "()".into(),
+        ResponseBody::Json(t) => rust_ty(t),
+        ResponseBody::Text => "String".into(),
+        ResponseBody::Binary => "bytes stream".into(),
+    }
+}
+
+/// The Rust type `send` returns.
+pub(super) fn return_rust(info: &OpInfo<'_>) -> String {
+    match &info.op.output {
+        Output::Single(b) => body_ret(b),
+        Output::ByStatus { name, .. } => format!("{}::{name}", info.module),
+    }
+}
+
+pub(super) fn body_rust(b: &Body) -> String {
+    match b.kind {
+        BodyKind::Bytes => "Vec<u8>".into(),
+        BodyKind::Text => "String".into(),
+        _ => rust_ty(&b.ty),
+    }
+}
+
+/// A type as written in generated code, with `types::` for named types.
+pub(super) fn rust_ty(t: &TypeRef) -> String {
+    match t {
+        TypeRef::Prim(p) => match p {
+            Prim::String => "String",
+            Prim::Bool => "bool",
+            Prim::I32 => "i32",
+            Prim::I64 => "i64",
+            Prim::F32 => "f32",
+            Prim::F64 => "f64",
+            Prim::DateTime => "DateTime<Utc>",
+            Prim::Date => "NaiveDate",
+            Prim::Uuid => "Uuid",
+            Prim::Base64 => "Base64Bytes",
+            Prim::Binary => "Vec<u8>",
+            Prim::Value => "serde_json::Value",
+            Prim::Unit => "()",
+        }
+        .to_string(),
+        TypeRef::Named(n) => format!("types::{n}"),
+        TypeRef::Vec(i) => format!("Vec<{}>", rust_ty(i)),
+        TypeRef::Map(i) => format!("BTreeMap<String, {}>", rust_ty(i)),
+        TypeRef::Option(i) => format!("Option<{}>", rust_ty(i)),
+    }
+}
+
+/// A struct field's type as the renderer writes it.
+pub(super) fn field_rust(f: &Field) -> String {
+    let base = rust_ty(&f.ty);
+    let base = if f.boxed {
+        format!("Box<{base}>")
+    } else {
+        base
+    };
+    if f.tri_state {
+        format!("Option<Option<{base}>>")
+    } else if !f.required
+        || f.write_only
+        || (f.nullable && !matches!(f.ty, TypeRef::Prim(Prim::Value) | TypeRef::Option(_)))
+    {
+        format!("Option<{base}>")
+    } else {
+        base
+    }
+}
+
+pub(super) fn pagination_text(p: &crate::ir::Pagination) -> String {
+    use crate::ir::PaginationStyle::*;
+    let style = match &p.style {
+        Cursor {
+            cursor_param,
+            cursor_field,
+            ..
+        } => format!("cursor (`{cursor_param}` from `{cursor_field}`)"),
+        NextUrl { next_field } => format!("next URL in `{next_field}`"),
+        Offset {
+            offset_param,
+            limit_param,
+            ..
+        } => format!("offset (`{offset_param}`, `{limit_param}`)"),
+        Page { page_param, .. } => format!("page number (`{page_param}`)"),
+        LinkHeader => "`Link` header".to_string(),
+    };
+    if p.items.is_empty() {
+        style
+    } else {
+        format!("{style}, items in `{}`", p.items)
+    }
+}
+
+/// What a security change does to the generated method: which credentials it sends.
+pub(super) fn op_auth_effect(o: &OpInfo<'_>, n: &OpInfo<'_>) -> Effect {
+    use crate::ir::OpAuth;
+    let sends = |a: &OpAuth| match a {
+        OpAuth::Default => "the client's credentials".to_string(),
+        OpAuth::None => "no credentials".to_string(),
+        OpAuth::Other(name) => {
+            format!("the client's credentials (the spec asks for scheme `{name}`)")
+        }
+    };
+    if o.op.auth == n.op.auth {
+        Effect::new(
+            Bump::None,
+            format!(
+                "none: the generated method still sends {}",
+                sends(&n.op.auth)
+            ),
+        )
+    } else {
+        Effect::new(
+            Bump::Patch,
+            format!(
+                "the generated method sends {} instead of {}; no signature changes",
+                sends(&n.op.auth),
+                sends(&o.op.auth)
+            ),
+        )
+    }
+}
+
+pub(super) fn constructor(auth: Option<&AuthScheme>) -> &'static str {
+    match auth {
+        None => "Client::new()",
+        Some(AuthScheme::Basic) => "Client::new(username, password)",
+        Some(_) => "Client::new(api_key)",
+    }
+}
+
+pub(super) fn auth_text(auth: Option<&AuthScheme>) -> String {
+    match auth {
+        None => "no credentials".into(),
+        Some(AuthScheme::Bearer) => "a bearer token".into(),
+        Some(AuthScheme::Basic) => "HTTP basic credentials".into(),
+        Some(AuthScheme::Header {
+            name,
+            prefix: Some(p),
+        }) => format!("header `{name}: {p} <key>`"),
+        Some(AuthScheme::Header { name, prefix: None }) => format!("header `{name}`"),
+        Some(AuthScheme::Query { name }) => format!("query parameter `{name}`"),
+        Some(AuthScheme::Cookie { name }) => format!("cookie `{name}`"),
+    }
+}

@@ -3,11 +3,102 @@
 
 use super::*;
 
-/// Whether the generated code would be the same (the crate name aside).
-pub(super) fn same_api(a: &Api, b: &Api) -> bool {
+/// Whether the generated code would be the same (the crate name aside): the same IR, or IRs
+/// that differ only in what the renderer does not show (pointers, the docs of a request
+/// body, nullability that keeps the Rust type) and render to the same tokens.
+pub(super) fn same_code(a: &Api, b: &Api) -> bool {
     let mut b = b.clone();
     b.crate_name = a.crate_name.clone();
-    *a == b
+    if *a == b {
+        return true;
+    }
+    if (&a.title, &a.description, &a.version) != (&b.title, &b.description, &b.version) {
+        // The crate's documentation and metadata show them.
+        return false;
+    }
+    let (ra, rb) = (crate::render::render(a), crate::render::render(&b));
+    ra.len() == rb.len()
+        && ra
+            .iter()
+            .zip(rb.iter())
+            .all(|(x, y)| x.tokens(a).to_string() == y.tokens(&b).to_string())
+}
+
+/// The public item a named type renders to, as its kind in words and a signature that
+/// differs whenever the item's public shape does (field names and types, variant names and
+/// payloads, the aliased type), whatever the type's name.
+pub(super) fn item_of(td: &TypeDef) -> (String, String) {
+    match &td.kind {
+        TypeKind::Struct { fields, additional } => {
+            let mut parts: Vec<String> = fields
+                .iter()
+                .map(|f| format!("{}: {}", bare(&f.ident), field_rust(f)))
+                .collect();
+            parts.sort();
+            if let Some(a) = additional {
+                parts.push(format!("(flattened) BTreeMap<String, {}>", rust_ty(a)));
+            }
+            (
+                "a struct".into(),
+                format!("struct {{ {} }}", parts.join(", ")),
+            )
+        }
+        TypeKind::Enum { repr, variants } => {
+            let mut names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+            names.sort();
+            let kind = match repr {
+                EnumRepr::String => "a string enum",
+                EnumRepr::Integer => "an integer enum",
+            };
+            (kind.into(), format!("{kind} {{ {} }}", names.join(", ")))
+        }
+        TypeKind::Union { variants, tag } => {
+            let mut parts: Vec<String> = variants
+                .iter()
+                .map(|v| {
+                    let t = rust_ty(&v.ty);
+                    if v.boxed {
+                        format!("{}(Box<{t}>)", v.name)
+                    } else {
+                        format!("{}({t})", v.name)
+                    }
+                })
+                .collect();
+            parts.sort();
+            if tag.is_some() {
+                // A tagged union keeps unknown tags.
+                parts.push("Unknown(serde_json::Value)".into());
+            }
+            (
+                "an enum of alternatives (`oneOf`/`anyOf`)".into(),
+                format!("union {{ {} }}", parts.join(", ")),
+            )
+        }
+        TypeKind::Alias(t) => (
+            format!("an alias of `{}`", rust_ty(t)),
+            format!("type = {}", rust_ty(t)),
+        ),
+    }
+}
+
+/// Whether a type that keeps its name renders to an item of another kind: struct, enum
+/// (string, integer or of alternatives) or alias (of another type).
+pub(super) fn kind_changed(od: &TypeDef, nd: &TypeDef) -> bool {
+    item_of(od).0 != item_of(nd).0
+}
+
+/// The names of the generated types a Rust type mentions: `Option<types::Pet>` → `Pet`.
+pub(super) fn named_in(rust: &str) -> Vec<&str> {
+    rust.match_indices("types::")
+        .map(|(i, m)| {
+            let rest = &rust[i + m.len()..];
+            let end = rest
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .unwrap_or(rest.len());
+            &rest[..end]
+        })
+        .filter(|n| !n.is_empty())
+        .collect()
 }
 
 pub(super) fn output_variants(o: &Output) -> Vec<String> {

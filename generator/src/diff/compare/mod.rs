@@ -200,6 +200,10 @@ struct Engine<'a> {
     /// Named-type pairs waiting to be compared.
     queue: Vec<(usize, &'a TypeDef, &'a TypeDef, Dir)>,
     crate_changes: Vec<CrateChange>,
+    /// Types that kept their name and changed kind, already named in a change's effect.
+    kind_reported: BTreeSet<String>,
+    /// Comparing a parameter: values travel as text, so a number becoming a string widens.
+    as_text: bool,
 }
 
 /// Compares two loaded specs.
@@ -220,6 +224,8 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
         not_eq: BTreeSet::new(),
         queue: Vec::new(),
         crate_changes: Vec::new(),
+        kind_reported: BTreeSet::new(),
+        as_text: false,
     };
 
     e.api_level();
@@ -257,6 +263,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
         e.removed(o);
     }
     e.type_renames();
+    e.kind_changes();
     e.finish(slots)
 }
 
@@ -413,6 +420,8 @@ impl<'a> Engine<'a> {
             self.envelope(o, n);
         }
         self.statuses(o, n);
+        self.errors(o, n);
+        self.headers(o, n);
         self.security(o, n);
         self.pagination(o, n);
     }
@@ -486,7 +495,7 @@ impl<'a> Engine<'a> {
             .chain(self.crate_changes.iter().map(|c| c.bump))
             .max()
             .unwrap_or(Bump::None);
-        if bump < Bump::Patch && !same_api(&self.old.api, &self.new.api) {
+        if bump < Bump::Patch && !same_code(&self.old.api, &self.new.api) {
             bump = Bump::Patch;
         }
         Report {

@@ -137,7 +137,9 @@ impl Engine<'_> {
             old_rust: rust_ty(&op.ty),
             new_rust: rust_ty(&np.ty),
         };
+        self.as_text = true;
         self.cmp(&op.ty, &np.ty, Dir::Request, &at);
+        self.as_text = false;
     }
 
     // ----- request body -----
@@ -660,5 +662,133 @@ pub(super) fn param_item(info: &OpInfo<'_>, p: &Param) -> String {
         format!("argument `{}` of {}", bare(&p.ident), info.method())
     } else {
         format!("setter `{}::{}`", info.builder_plain(), bare(&p.ident))
+    }
+}
+
+impl Engine<'_> {
+    // ----- error responses and response headers -----
+
+    /// Error responses, compared by status and by the shape of their bodies.
+    pub(super) fn errors(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
+        let (odoc, ndoc) = (self.odoc(), self.ndoc());
+        let oe = error_statuses(odoc, &o.op.pointer);
+        let ne = error_statuses(ndoc, &n.op.pointer);
+        if oe == ne
+            && oe.iter().all(|c| {
+                let tail = format!("/responses/{}", pointer_escape(c));
+                response_shape(odoc, &format!("{}{tail}", o.op.pointer))
+                    == response_shape(ndoc, &format!("{}{tail}", n.op.pointer))
+            })
+        {
+            return;
+        }
+        let effect = self.error_effect();
+        for code in &ne {
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(code));
+            if !oe.contains(code) {
+                self.emit(
+                    Rule::ErrorResponseAdded,
+                    Side::New,
+                    &nptr,
+                    format!("error response `{code}` was added"),
+                    effect.clone(),
+                );
+                continue;
+            }
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(code));
+            if response_shape(odoc, &optr) != response_shape(ndoc, &nptr) {
+                self.emit(
+                    Rule::ErrorResponseChanged,
+                    Side::New,
+                    &nptr,
+                    format!("the body of error response `{code}` changed"),
+                    effect.clone(),
+                );
+            }
+        }
+        for code in oe.iter().filter(|c| !ne.contains(c)) {
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(code));
+            self.emit(
+                Rule::ErrorResponseRemoved,
+                Side::Old,
+                &optr,
+                format!("error response `{code}` was removed"),
+                effect.clone(),
+            );
+        }
+    }
+
+    /// What error changes do to the crate: every method's error type carries the crate's
+    /// one error body, built from all error responses.
+    fn error_effect(&mut self) -> Effect {
+        let (o, n) = (&self.old.api.error_body, &self.new.api.error_body);
+        let (or, nr) = (rust_ty(o), rust_ty(n));
+        if or != nr {
+            return Effect::new(
+                Bump::Major,
+                format!(
+                    "the error body of every method (`Error::Api`) changes from `{or}` to `{nr}`"
+                ),
+            );
+        }
+        if !self.shape_eq(o, n) || self.kinds_in(&nr).is_some() {
+            return Effect::new(
+                Bump::Major,
+                format!("`{nr}`, the error body of every method (`Error::Api`), changes shape"),
+            );
+        }
+        Effect::new(
+            Bump::None,
+            format!("none: the error body of every method stays `{nr}`"),
+        )
+    }
+
+    /// Response headers, per status both sides document.
+    pub(super) fn headers(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
+        let (odoc, ndoc) = (self.odoc(), self.ndoc());
+        let effect = Effect::new(
+            Bump::None,
+            "none: the generated methods do not read documented response headers (`send_with_response` returns every header as text)",
+        );
+        for code in all_statuses(ndoc, &n.op.pointer) {
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(&code));
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(&code));
+            if at(odoc, &optr).is_none() {
+                continue;
+            }
+            let oh = response_headers(odoc, &optr);
+            let nh = response_headers(ndoc, &nptr);
+            for (key, (name, shape)) in &nh {
+                let ptr = format!("{nptr}/headers/{}", pointer_escape(name));
+                match oh.get(key) {
+                    None => self.emit(
+                        Rule::ResponseHeaderAdded,
+                        Side::New,
+                        &ptr,
+                        format!("the `{code}` response documents header `{name}`"),
+                        effect.clone(),
+                    ),
+                    Some((_, old_shape)) if old_shape != shape => self.emit(
+                        Rule::ResponseHeaderChanged,
+                        Side::New,
+                        &ptr,
+                        format!("header `{name}` of the `{code}` response changed (its schema, style or requiredness)"),
+                        effect.clone(),
+                    ),
+                    Some(_) => {}
+                }
+            }
+            for (key, (name, _)) in &oh {
+                if !nh.contains_key(key) {
+                    self.emit(
+                        Rule::ResponseHeaderRemoved,
+                        Side::Old,
+                        &format!("{optr}/headers/{}", pointer_escape(name)),
+                        format!("the `{code}` response no longer documents header `{name}`; clients that read it may miss it"),
+                        effect.clone(),
+                    );
+                }
+            }
+        }
     }
 }

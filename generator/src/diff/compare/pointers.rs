@@ -203,3 +203,102 @@ pub(super) fn bodies(doc: &Value, op: &Operation) -> Vec<(String, ResponseBody)>
             .collect(),
     }
 }
+
+/// Every status code of an operation's responses, as written.
+pub(super) fn all_statuses(doc: &Value, op_ptr: &str) -> Vec<String> {
+    match at(doc, &format!("{op_ptr}/responses")) {
+        Some(Value::Object(responses)) => responses.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The error status codes as written (`404`, `4XX`, and `default` when it is not the only
+/// response standing for success).
+pub(super) fn error_statuses(doc: &Value, op_ptr: &str) -> Vec<String> {
+    let success = success_statuses(doc, op_ptr);
+    all_statuses(doc, op_ptr)
+        .into_iter()
+        .filter(|k| {
+            k.parse::<u16>().is_ok_and(|c| (400..600).contains(&c))
+                || k.eq_ignore_ascii_case("4XX")
+                || k.eq_ignore_ascii_case("5XX")
+                || (k == "default" && !success.contains(k))
+        })
+        .collect()
+}
+
+/// A response's bodies by media type, with `$ref`s resolved and documentation left out, as
+/// canonical text: equal for equal shapes.
+pub(super) fn response_shape(doc: &Value, resp_ptr: &str) -> String {
+    let Some(resp) = at(doc, resp_ptr) else {
+        return String::new();
+    };
+    let content = deref(doc, resp)
+        .get("content")
+        .cloned()
+        .unwrap_or(Value::Null);
+    canonical(&resolved(doc, &content, &mut Vec::new()))
+}
+
+/// A response's headers: lowercase name → (name as written, shape as canonical text).
+pub(super) fn response_headers(doc: &Value, resp_ptr: &str) -> BTreeMap<String, (String, String)> {
+    let mut out = BTreeMap::new();
+    let Some(resp) = at(doc, resp_ptr) else {
+        return out;
+    };
+    if let Some(Value::Object(headers)) = deref(doc, resp).get("headers") {
+        for (name, h) in headers {
+            let shape = canonical(&resolved(doc, h, &mut Vec::new()));
+            out.insert(name.to_ascii_lowercase(), (name.clone(), shape));
+        }
+    }
+    out
+}
+
+/// A value with local `$ref`s replaced by what they point to (a reference met again inside
+/// itself stays a reference) and documentation (`description`, `title`, examples, `x-`
+/// extensions) left out.
+fn resolved(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::String(r)) = map.get("$ref") {
+                if stack.contains(r) || stack.len() > 32 {
+                    return Value::String(format!("$ref:{r}"));
+                }
+                let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+                    return Value::String(format!("$ref:{r}"));
+                };
+                stack.push(r.clone());
+                let out = resolved(doc, target, stack);
+                stack.pop();
+                return out;
+            }
+            let mut out = serde_json::Map::new();
+            for (k, child) in map {
+                if matches!(
+                    k.as_str(),
+                    "description" | "title" | "example" | "examples" | "externalDocs" | "summary"
+                ) || k.starts_with("x-")
+                {
+                    continue;
+                }
+                let child = match (k.as_str(), child) {
+                    // Property names are data, not documentation keys.
+                    ("properties", Value::Object(props)) => Value::Object(
+                        props
+                            .iter()
+                            .map(|(name, p)| (name.clone(), resolved(doc, p, stack)))
+                            .collect(),
+                    ),
+                    _ => resolved(doc, child, stack),
+                };
+                out.insert(k.clone(), child);
+            }
+            Value::Object(out)
+        }
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|i| resolved(doc, i, stack)).collect())
+        }
+        other => other.clone(),
+    }
+}

@@ -57,6 +57,16 @@ impl<'a> Engine<'a> {
                 self.named(a, b, od, nd, dir);
             }
             _ => {
+                if self.as_text && self.text_widens(o, n) {
+                    let text = format!(
+                        "{} changed from {} to {}; parameters travel as text, so every old value is still accepted",
+                        at.what,
+                        self.describe_old(o),
+                        self.describe_new(n)
+                    );
+                    self.rel_finding(Rel::Wider, dir, at, text);
+                    return;
+                }
                 let rel = self.rel(o, n);
                 if rel != Rel::Equal {
                     let text = format!(
@@ -85,6 +95,11 @@ impl<'a> Engine<'a> {
             Effect::new(
                 Bump::Major,
                 format!("{}: `{}` becomes `{}`", at.rust, at.old_rust, at.new_rust),
+            )
+        } else if let Some(text) = self.kinds_in(&at.new_rust) {
+            Effect::new(
+                Bump::Major,
+                format!("{} stays `{}`, but {text}", at.rust, at.new_rust),
             )
         } else {
             Effect::new(
@@ -168,39 +183,62 @@ impl<'a> Engine<'a> {
                 },
             ) => {
                 if ot != nt {
-                    let text = format!(
-                        "the discriminator of `{}` changed from {} to {}",
-                        nd.name,
-                        ot.as_deref().map_or("none".into(), |t| format!("`{t}`")),
-                        nt.as_deref().map_or("none".into(), |t| format!("`{t}`"))
-                    );
-                    let here = At {
-                        old_ptr: od.pointer.clone(),
-                        new_ptr: nd.pointer.clone(),
-                        what: format!("`{}`", nd.name),
-                        rust: format!("`types::{}`", nd.name),
-                        old_rust: format!("types::{}", od.name),
-                        new_rust: format!("types::{}", nd.name),
-                    };
-                    self.emit(
-                        if dir == Dir::Request {
-                            Rule::RequestTypeChanged
-                        } else {
-                            Rule::ResponseTypeChanged
-                        },
-                        Side::New,
-                        &here.new_ptr,
-                        text,
-                        Effect::new(
-                            Bump::Patch,
-                            format!("{} is encoded and decoded differently", here.rust),
-                        ),
-                    );
+                    self.discriminator(nd, ot.as_deref(), nt.as_deref(), dir);
                 }
                 self.unions(od, nd, ov, nv, nt.is_some(), dir);
             }
             _ => {}
         }
+    }
+
+    /// A union's discriminator added, removed or renamed.
+    fn discriminator(&mut self, nd: &TypeDef, ot: Option<&str>, nt: Option<&str>, dir: Dir) {
+        let show = |t: Option<&str>| t.map_or("none".into(), |t| format!("`{t}`"));
+        let rust = format!("`types::{}`", nd.name);
+        let effect = match (ot, nt) {
+            (None, Some(_)) => Effect::new(
+                Bump::Major,
+                format!(
+                    "{rust} is decoded by its tag and gains variant `types::{}::Unknown` for unknown tags; exhaustive matches need a new arm",
+                    nd.name
+                ),
+            ),
+            (Some(_), None) => Effect::new(
+                Bump::Major,
+                format!("{rust} loses variant `types::{}::Unknown`", nd.name),
+            ),
+            _ => Effect::new(
+                Bump::Patch,
+                format!("{rust} is encoded and decoded differently; no signature changes"),
+            ),
+        };
+        let disc = format!("{}/discriminator", nd.pointer);
+        let ptr = if ot.is_none() && self.ndoc().pointer(&disc).is_some() {
+            disc
+        } else {
+            nd.pointer.clone()
+        };
+        let rule = match (dir, ot) {
+            // Old clients try the alternatives in turn; the server sends the same payloads.
+            (Dir::Response, None) => Rule::ResponseDiscriminatorAdded,
+            (Dir::Response, Some(_)) => Rule::ResponseTypeChanged,
+            (Dir::Request, _) => Rule::RequestTypeChanged,
+        };
+        let text = if ot.is_none() {
+            format!(
+                "`{}` is now discriminated by {}; its alternatives are compared on their own",
+                nd.name,
+                show(nt)
+            )
+        } else {
+            format!(
+                "the discriminator of `{}` changed from {} to {}",
+                nd.name,
+                show(ot),
+                show(nt)
+            )
+        };
+        self.emit(rule, Side::New, &ptr, text, effect);
     }
 
     pub(super) fn structs(
@@ -271,6 +309,11 @@ impl<'a> Engine<'a> {
                     Rule::RequestPropertyRemoved,
                     "; the server may reject or ignore it",
                 ),
+                // An optional property decodes as `None` when absent.
+                Dir::Response if !g.required => (
+                    Rule::ResponseOptionalPropertyRemoved,
+                    "; old clients decode it as `None`",
+                ),
                 Dir::Response => (Rule::ResponsePropertyRemoved, ""),
             };
             // A property still present but now read-only (or write-only) only vanished from this direction.
@@ -290,6 +333,11 @@ impl<'a> Engine<'a> {
                     ),
                 )
             };
+            let optional = if dir == Dir::Response && !g.required {
+                "optional "
+            } else {
+                ""
+            };
             let how = if gone_from_type {
                 "was removed"
             } else if dir == Dir::Request {
@@ -302,7 +350,7 @@ impl<'a> Engine<'a> {
                 Side::Old,
                 &optr,
                 format!(
-                    "{side_word} property `{}` of `{}` {how}{tail}",
+                    "{optional}{side_word} property `{}` of `{}` {how}{tail}",
                     g.wire, od.name
                 ),
                 effect,
@@ -651,9 +699,13 @@ impl<'a> Engine<'a> {
             ) if is_number(*p) => return Rel::Narrower,
             _ => {}
         }
-        // A union that gained or lost the other side as an alternative.
+        // A union that gained or lost the other side as an alternative (for the new side:
+        // an alternative that accepts every old value).
         if let Some(TypeKind::Union { variants, .. }) = nk {
-            if variants.iter().any(|v| self.shape_eq(o, &v.ty)) {
+            if variants
+                .iter()
+                .any(|v| self.shape_eq(o, &v.ty) || self.accepts(o, &v.ty))
+            {
                 return Rel::Wider;
             }
         }
@@ -666,6 +718,152 @@ impl<'a> Engine<'a> {
             return Rel::Equal;
         }
         Rel::Changed
+    }
+
+    /// A parameter (sent as text) that became a string from a number, boolean, formatted
+    /// string or enum: the text of every old value is a string.
+    fn text_widens(&self, o: &TypeRef, n: &TypeRef) -> bool {
+        if !matches!(n, TypeRef::Prim(Prim::String)) {
+            return false;
+        }
+        match o {
+            TypeRef::Prim(p) => matches!(
+                p,
+                Prim::Bool
+                    | Prim::I32
+                    | Prim::I64
+                    | Prim::F32
+                    | Prim::F64
+                    | Prim::DateTime
+                    | Prim::Date
+                    | Prim::Uuid
+            ),
+            _ => matches!(
+                self.old_def(o).map(|d| &d.kind),
+                Some(TypeKind::Enum { .. })
+            ),
+        }
+    }
+
+    /// Whether every JSON value of the old type `o` is a value of the new type `n`
+    /// (conservatively: `false` when unsure). Named pairs met again are assumed to accept.
+    fn accepts(&self, o: &TypeRef, n: &TypeRef) -> bool {
+        let mut assumed: BTreeSet<(String, String)> = BTreeSet::new();
+        self.accepts_in(o, n, &mut assumed, 0)
+    }
+
+    fn accepts_in(
+        &self,
+        o: &TypeRef,
+        n: &TypeRef,
+        assumed: &mut BTreeSet<(String, String)>,
+        depth: usize,
+    ) -> bool {
+        if depth > 64 {
+            return false;
+        }
+        let (on, o) = norm(&self.ot, o);
+        let (nn, n) = norm(&self.nt, n);
+        if on && !nn {
+            return false;
+        }
+        if matches!(n, TypeRef::Prim(Prim::Value)) {
+            return true;
+        }
+        let sub = |a: &TypeRef, b: &TypeRef, assumed: &mut BTreeSet<(String, String)>| {
+            self.accepts_in(a, b, assumed, depth + 1)
+        };
+        match (&o, &n) {
+            (TypeRef::Prim(a), TypeRef::Prim(b)) => {
+                return matches!(prim_rel(*a, *b), Rel::Equal | Rel::Wider)
+            }
+            (TypeRef::Vec(a), TypeRef::Vec(b)) | (TypeRef::Map(a), TypeRef::Map(b)) => {
+                return sub(a, b, assumed)
+            }
+            _ => {}
+        }
+        let od = self.old_def(&o).map(|d| &d.kind);
+        let nd = self.new_def(&n).map(|d| &d.kind);
+        if let (TypeRef::Named(a), TypeRef::Named(b)) = (&o, &n) {
+            if !assumed.insert((a.clone(), b.clone())) {
+                return true;
+            }
+        }
+        if let Some(TypeKind::Union {
+            variants,
+            tag: None,
+        }) = od
+        {
+            return variants.iter().all(|v| sub(&v.ty, &n, assumed));
+        }
+        match (od, nd) {
+            (
+                _,
+                Some(TypeKind::Union {
+                    variants,
+                    tag: None,
+                }),
+            ) => variants.iter().any(|v| {
+                // A failed alternative must not leave its pairs assumed.
+                let mut tried = assumed.clone();
+                sub(&o, &v.ty, &mut tried)
+            }),
+            (
+                Some(TypeKind::Struct {
+                    fields: of,
+                    additional: oa,
+                }),
+                Some(TypeKind::Struct {
+                    fields: nf,
+                    additional: na,
+                }),
+            ) => {
+                let sent = |f: &&Field| !f.read_only;
+                // Every property old clients send is known, with a type that accepts it...
+                for g in of.iter().filter(sent) {
+                    let Some(f) = nf.iter().filter(sent).find(|f| f.wire == g.wire) else {
+                        return false;
+                    };
+                    if (g.nullable && !f.nullable) || (!g.required && f.required) {
+                        return false;
+                    }
+                    if !sub(&g.ty, &f.ty, assumed) {
+                        return false;
+                    }
+                }
+                // ...and nothing new is required.
+                if nf
+                    .iter()
+                    .filter(sent)
+                    .any(|f| f.required && !of.iter().any(|g| g.wire == f.wire && !g.read_only))
+                {
+                    return false;
+                }
+                match (oa, na) {
+                    (None, _) => true,
+                    (Some(x), Some(y)) => sub(x, y, assumed),
+                    (Some(_), None) => false,
+                }
+            }
+            (
+                Some(TypeKind::Enum {
+                    repr: or,
+                    variants: ov,
+                }),
+                Some(TypeKind::Enum {
+                    repr: nr,
+                    variants: nv,
+                }),
+            ) => or == nr && ov.iter().all(|v| nv.iter().any(|w| w.value == v.value)),
+            (
+                Some(TypeKind::Enum {
+                    repr: EnumRepr::String,
+                    ..
+                }),
+                None,
+            ) => matches!(n, TypeRef::Prim(Prim::String)),
+            _ => false,
+        }
     }
 
     pub(super) fn describe_old(&self, t: &TypeRef) -> String {
@@ -801,6 +999,47 @@ impl<'a> Engine<'a> {
             }
         }
         true
+    }
+
+    /// The types named in a Rust type that keep their name but change kind, described (and
+    /// remembered as reported).
+    pub(super) fn kinds_in(&mut self, rust: &str) -> Option<String> {
+        let mut texts = Vec::new();
+        for name in named_in(rust) {
+            let (Some(od), Some(nd)) = (self.ot.get(name), self.nt.get(name)) else {
+                continue;
+            };
+            if kind_changed(od, nd) {
+                texts.push(format!(
+                    "`types::{name}` changes from {} to {}",
+                    item_of(od).0,
+                    item_of(nd).0
+                ));
+                self.kind_reported.insert(name.to_string());
+            }
+        }
+        (!texts.is_empty()).then(|| texts.join(", and "))
+    }
+
+    /// Types that keep their name and change kind, not already named by a change: the
+    /// generated item changes kind whatever reaches it (a struct's fields and an enum's
+    /// variants are not interchangeable).
+    pub(super) fn kind_changes(&mut self) {
+        for (name, od) in &self.ot {
+            let Some(nd) = self.nt.get(name) else {
+                continue;
+            };
+            if kind_changed(od, nd) && !self.kind_reported.contains(*name) {
+                self.crate_changes.push(CrateChange {
+                    bump: Bump::Major,
+                    text: format!(
+                        "`types::{name}` changes from {} to {}",
+                        item_of(od).0,
+                        item_of(nd).0
+                    ),
+                });
+            }
+        }
     }
 
     // ----- crate-level renames -----

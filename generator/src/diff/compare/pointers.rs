@@ -237,7 +237,12 @@ pub(super) fn response_shape(doc: &Value, resp_ptr: &str) -> String {
         .get("content")
         .cloned()
         .unwrap_or(Value::Null);
-    canonical(&resolved(doc, &content, &mut Vec::new()))
+    canonical(&resolved(
+        doc,
+        &content,
+        &mut Vec::new(),
+        &mut BTreeMap::new(),
+    ))
 }
 
 /// A response's headers: lowercase name → (name as written, shape as canonical text).
@@ -248,7 +253,7 @@ pub(super) fn response_headers(doc: &Value, resp_ptr: &str) -> BTreeMap<String, 
     };
     if let Some(Value::Object(headers)) = deref(doc, resp).get("headers") {
         for (name, h) in headers {
-            let shape = canonical(&resolved(doc, h, &mut Vec::new()));
+            let shape = canonical(&resolved(doc, h, &mut Vec::new(), &mut BTreeMap::new()));
             out.insert(name.to_ascii_lowercase(), (name.clone(), shape));
         }
     }
@@ -257,8 +262,14 @@ pub(super) fn response_headers(doc: &Value, resp_ptr: &str) -> BTreeMap<String, 
 
 /// A value with local `$ref`s replaced by what they point to (a reference met again inside
 /// itself stays a reference) and documentation (`description`, `title`, examples, `x-`
-/// extensions) left out.
-fn resolved(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
+/// extensions) left out. Each reference is resolved once (`memo`), so shared schemas cost
+/// their size, not the number of paths that reach them.
+fn resolved(
+    doc: &Value,
+    v: &Value,
+    stack: &mut Vec<String>,
+    memo: &mut BTreeMap<String, Value>,
+) -> Value {
     match v {
         Value::Object(map) => {
             if let Some(Value::String(r)) = map.get("$ref") {
@@ -268,9 +279,13 @@ fn resolved(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
                 let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
                     return Value::String(format!("$ref:{r}"));
                 };
+                if let Some(done) = memo.get(r) {
+                    return done.clone();
+                }
                 stack.push(r.clone());
-                let out = resolved(doc, target, stack);
+                let out = resolved(doc, target, stack, memo);
                 stack.pop();
+                memo.insert(r.clone(), out.clone());
                 return out;
             }
             let mut out = serde_json::Map::new();
@@ -287,18 +302,21 @@ fn resolved(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
                     ("properties", Value::Object(props)) => Value::Object(
                         props
                             .iter()
-                            .map(|(name, p)| (name.clone(), resolved(doc, p, stack)))
+                            .map(|(name, p)| (name.clone(), resolved(doc, p, stack, memo)))
                             .collect(),
                     ),
-                    _ => resolved(doc, child, stack),
+                    _ => resolved(doc, child, stack, memo),
                 };
                 out.insert(k.clone(), child);
             }
             Value::Object(out)
         }
-        Value::Array(items) => {
-            Value::Array(items.iter().map(|i| resolved(doc, i, stack)).collect())
-        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| resolved(doc, i, stack, memo))
+                .collect(),
+        ),
         other => other.clone(),
     }
 }

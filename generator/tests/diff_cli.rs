@@ -192,7 +192,7 @@ fn git(dir: &Path, args: &[&str]) {
 }
 
 /// A scratch repository with `api/spec.yaml` referring to `api/common/pet.yaml`, committed,
-/// then `pet.yaml` edited (property `tag` removed) in the work tree.
+/// then `pet.yaml` edited (required property `name` removed) in the work tree.
 fn scratch_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path();
@@ -229,7 +229,8 @@ paths:
     git(root, &["commit", "-q", "-m", "first"]);
     std::fs::write(
         root.join("api/common/pet.yaml"),
-        pet.replace("    tag: {type: string}\n", ""),
+        pet.replace("  required: [name]\n", "")
+            .replace("    name: {type: string}\n", ""),
     )
     .expect("write");
     dir

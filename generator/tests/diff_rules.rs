@@ -1,7 +1,7 @@
 //! `oagen diff` rules: every rule has a fixture pair that fires it and a near miss that must
 //! not; refactors that are not changes report nothing. Fixtures: tests/fixtures/diff/.
 
-use oagen::diff::{compare, Report, Rule, Side, Spec};
+use oagen::diff::{compare, Bump, Report, Rule, Severity, Side, Spec};
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -53,6 +53,27 @@ fn check_pointers(old: &Spec, new: &Spec, r: &Report, what: &str, failures: &mut
     }
 }
 
+/// The pairs of a rule's directory: `fires.old.yaml` → `fires.new.yaml` and
+/// `near.old.yaml` → `near.new.yaml`, and any further cases `fires-<case>` and `near-<case>`.
+fn rule_pairs(rule: Rule) -> Vec<(String, bool)> {
+    let dir = fixtures().join("rules").join(rule.id());
+    let mut stems: Vec<String> = std::fs::read_dir(&dir)
+        .map(|d| {
+            d.map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter_map(|f| f.strip_suffix(".old.yaml").map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    stems.sort();
+    stems
+        .into_iter()
+        .map(|s| {
+            let fires = s == "fires" || s.starts_with("fires-");
+            (s, fires)
+        })
+        .collect()
+}
+
 #[test]
 fn every_rule_has_a_fixture_directory_and_no_directory_lacks_a_rule() {
     let dir = fixtures().join("rules");
@@ -66,6 +87,25 @@ fn every_rule_has_a_fixture_directory_and_no_directory_lacks_a_rule() {
         ] {
             if !dir.join(rule.id()).join(f).is_file() {
                 problems.push(format!("missing {}/{f}", rule.id()));
+            }
+        }
+        for (stem, _) in rule_pairs(*rule) {
+            if !(stem == "fires"
+                || stem == "near"
+                || stem.starts_with("fires-")
+                || stem.starts_with("near-"))
+            {
+                problems.push(format!(
+                    "{}/{stem}.old.yaml is neither `fires` nor `near`",
+                    rule.id()
+                ));
+            }
+            if !dir
+                .join(rule.id())
+                .join(format!("{stem}.new.yaml"))
+                .is_file()
+            {
+                problems.push(format!("missing {}/{stem}.new.yaml", rule.id()));
             }
         }
     }
@@ -82,60 +122,221 @@ fn every_rule_has_a_fixture_directory_and_no_directory_lacks_a_rule() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// What each rule's `fires` pair must give, written out here rather than read from the
+/// catalogue: the verdict of the change, and the crate bump of its effect.
+const EXPECTED: &[(&str, Severity, Bump)] = &[
+    ("operation-removed", Severity::Breaking, Bump::Major),
+    ("operation-added", Severity::Compatible, Bump::Minor),
+    ("operation-deprecated", Severity::Compatible, Bump::Minor),
+    ("required-param-added", Severity::Breaking, Bump::Major),
+    ("optional-param-added", Severity::Compatible, Bump::Minor),
+    ("param-removed", Severity::NeedsReview, Bump::Major),
+    ("param-became-required", Severity::Breaking, Bump::Major),
+    ("param-became-optional", Severity::Compatible, Bump::Major),
+    (
+        "request-body-became-required",
+        Severity::Breaking,
+        Bump::Major,
+    ),
+    (
+        "request-body-became-optional",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    ("request-body-added", Severity::Compatible, Bump::Minor),
+    ("request-body-removed", Severity::NeedsReview, Bump::Major),
+    (
+        "request-required-property-added",
+        Severity::Breaking,
+        Bump::Major,
+    ),
+    (
+        "request-optional-property-added",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    (
+        "request-property-removed",
+        Severity::NeedsReview,
+        Bump::Major,
+    ),
+    (
+        "request-property-became-required",
+        Severity::Breaking,
+        Bump::Major,
+    ),
+    (
+        "request-property-became-optional",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    (
+        "request-property-became-nullable",
+        Severity::Compatible,
+        Bump::None,
+    ),
+    (
+        "request-property-became-non-nullable",
+        Severity::Breaking,
+        Bump::None,
+    ),
+    (
+        "request-enum-value-removed",
+        Severity::Breaking,
+        Bump::Major,
+    ),
+    (
+        "request-enum-value-added",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    ("request-type-narrowed", Severity::Breaking, Bump::Major),
+    ("request-type-widened", Severity::Compatible, Bump::Major),
+    ("request-type-changed", Severity::Breaking, Bump::Major),
+    (
+        "request-content-type-removed",
+        Severity::Breaking,
+        Bump::None,
+    ),
+    (
+        "request-content-type-added",
+        Severity::Compatible,
+        Bump::None,
+    ),
+    ("response-property-removed", Severity::Breaking, Bump::Major),
+    (
+        "response-optional-property-removed",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    ("response-property-added", Severity::Compatible, Bump::Major),
+    (
+        "response-property-became-optional",
+        Severity::Breaking,
+        Bump::Major,
+    ),
+    (
+        "response-property-became-required",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    (
+        "response-property-became-nullable",
+        Severity::Breaking,
+        Bump::None,
+    ),
+    (
+        "response-property-became-non-nullable",
+        Severity::Compatible,
+        Bump::None,
+    ),
+    (
+        "response-enum-value-added",
+        Severity::NeedsReview,
+        Bump::Major,
+    ),
+    (
+        "response-enum-value-removed",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    (
+        "response-discriminator-added",
+        Severity::Compatible,
+        Bump::Major,
+    ),
+    (
+        "response-union-variant-added",
+        Severity::NeedsReview,
+        Bump::Major,
+    ),
+    ("response-type-widened", Severity::Breaking, Bump::Major),
+    ("response-type-narrowed", Severity::Compatible, Bump::Major),
+    ("response-type-changed", Severity::Breaking, Bump::Major),
+    ("response-body-removed", Severity::Breaking, Bump::Major),
+    ("response-body-added", Severity::Compatible, Bump::Major),
+    (
+        "response-content-type-removed",
+        Severity::Breaking,
+        Bump::None,
+    ),
+    (
+        "response-content-type-added",
+        Severity::Compatible,
+        Bump::None,
+    ),
+    ("success-status-changed", Severity::Breaking, Bump::None),
+    ("success-status-added", Severity::NeedsReview, Bump::Major),
+    ("success-status-removed", Severity::Compatible, Bump::None),
+    ("error-response-added", Severity::NeedsReview, Bump::Major),
+    ("error-response-removed", Severity::NeedsReview, Bump::Major),
+    ("error-response-changed", Severity::NeedsReview, Bump::Major),
+    ("response-header-added", Severity::Compatible, Bump::None),
+    ("response-header-removed", Severity::NeedsReview, Bump::None),
+    ("response-header-changed", Severity::NeedsReview, Bump::None),
+    ("security-changed", Severity::Breaking, Bump::None),
+    ("security-relaxed", Severity::Compatible, Bump::None),
+    ("pagination-changed", Severity::Breaking, Bump::Patch),
+    ("pagination-removed", Severity::NeedsReview, Bump::Major),
+    ("pagination-added", Severity::Compatible, Bump::Minor),
+    ("envelope-changed", Severity::Breaking, Bump::Major),
+    ("server-url-changed", Severity::NeedsReview, Bump::Patch),
+];
+
 #[test]
-fn each_rule_fires_on_its_pair_and_not_on_its_near_miss() {
+fn each_rule_fires_on_its_pairs_and_not_on_its_near_misses() {
     let mut failures = Vec::new();
+    let mut table = Vec::new();
     for rule in Rule::ALL {
         let dir = fixtures().join("rules").join(rule.id());
-        let (o, n, fires) = diff(&dir, "fires.old.yaml", "fires.new.yaml");
-        let hits: Vec<_> = fires.changes.iter().filter(|c| c.rule == *rule).collect();
-        if hits.is_empty() {
-            failures.push(format!(
-                "{}: does not fire; found {}",
-                rule.id(),
-                summary(&fires)
-            ));
-        }
-        for c in hits {
-            if c.severity != rule.severity() {
-                failures.push(format!(
-                    "{}: severity {} instead of {}",
-                    rule.id(),
-                    c.severity,
-                    rule.severity()
-                ));
+        for (stem, fires) in rule_pairs(*rule) {
+            let (old, new) = (format!("{stem}.old.yaml"), format!("{stem}.new.yaml"));
+            let (o, n, r) = diff(&dir, &old, &new);
+            let what = format!("{} ({stem})", rule.id());
+            let hits: Vec<_> = r.changes.iter().filter(|c| c.rule == *rule).collect();
+            if fires {
+                if hits.is_empty() {
+                    failures.push(format!("{what}: does not fire; found {}", summary(&r)));
+                }
+                for c in &hits {
+                    if stem == "fires" {
+                        table.push(format!(
+                            "    (\"{}\", Severity::{:?}, Bump::{:?}),",
+                            rule.id(),
+                            c.severity,
+                            c.effect.bump
+                        ));
+                    }
+                    match EXPECTED.iter().find(|(id, _, _)| *id == rule.id()) {
+                        None => failures.push(format!("{what}: no row in EXPECTED")),
+                        Some((_, sev, bump)) => {
+                            if c.severity != *sev || c.effect.bump != *bump {
+                                failures.push(format!(
+                                    "{what}: {} with a {} effect, expected {sev} with {bump}",
+                                    c.severity, c.effect.bump
+                                ));
+                            }
+                        }
+                    }
+                    if c.message.is_empty() || c.effect.text.is_empty() {
+                        failures.push(format!("{what}: empty message or effect"));
+                    }
+                    if c.operations.is_empty() && *rule != Rule::ServerUrlChanged {
+                        failures.push(format!("{what}: names no operation"));
+                    }
+                }
+            } else if !hits.is_empty() {
+                failures.push(format!("{what}: fires on its near miss: {}", summary(&r)));
             }
-            if c.message.is_empty() || c.effect.text.is_empty() {
-                failures.push(format!("{}: empty message or effect", rule.id()));
-            }
-            if c.operations.is_empty() && *rule != Rule::ServerUrlChanged {
-                failures.push(format!("{}: names no operation", rule.id()));
-            }
+            check_pointers(&o, &n, &r, &what, &mut failures);
         }
-        check_pointers(
-            &o,
-            &n,
-            &fires,
-            &format!("{} (fires)", rule.id()),
-            &mut failures,
-        );
-        let (o, n, near) = diff(&dir, "near.old.yaml", "near.new.yaml");
-        if near.changes.iter().any(|c| c.rule == *rule) {
-            failures.push(format!(
-                "{}: fires on its near miss: {}",
-                rule.id(),
-                summary(&near)
-            ));
-        }
-        check_pointers(
-            &o,
-            &n,
-            &near,
-            &format!("{} (near)", rule.id()),
-            &mut failures,
-        );
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{}\n\nthe table as found:\n{}",
+        failures.join("\n"),
+        table.join("\n")
+    );
 }
 
 #[test]
@@ -144,7 +345,7 @@ fn a_spec_compared_with_itself_has_no_changes_and_needs_no_bump() {
     let (_, _, r) = diff(&dir, "old.yaml", "old.yaml");
     assert!(r.changes.is_empty(), "{}", summary(&r));
     assert!(r.crate_changes.is_empty());
-    assert_eq!(r.bump, oagen::diff::Bump::None);
+    assert_eq!(r.bump, Bump::None);
 }
 
 /// Refactors that are not changes, one pair each.
@@ -190,7 +391,7 @@ fn description_edits_need_only_a_patch_release() {
         "old.yaml",
         "new.yaml",
     );
-    assert_eq!(r.bump, oagen::diff::Bump::Patch);
+    assert_eq!(r.bump, Bump::Patch);
 }
 
 #[test]
@@ -205,7 +406,7 @@ fn a_type_moved_to_components_under_a_new_name_is_a_crate_only_rename() {
         texts.contains(&"type `types::CreatePetRequest` is now `types::NewPet`"),
         "{texts:?}"
     );
-    assert_eq!(r.bump, oagen::diff::Bump::Major);
+    assert_eq!(r.bump, Bump::Major);
 }
 
 #[test]
@@ -225,7 +426,7 @@ fn a_type_shared_by_operations_is_reported_once_with_every_operation() {
         hits[0].operations,
         ["GET /pets", "POST /pets", "GET /pets/{petId}"]
     );
-    assert_eq!(hits[0].pointer, "/components/schemas/Pet/properties/tag");
+    assert_eq!(hits[0].pointer, "/components/schemas/Pet/properties/name");
     assert_eq!(hits[0].side, Side::Old);
 }
 
@@ -241,7 +442,7 @@ fn a_new_enum_value_is_a_major_change_of_the_crate_despite_the_catch_all() {
         .iter()
         .find(|c| c.rule == Rule::ResponseEnumValueAdded)
         .expect("fires");
-    assert_eq!(c.effect.bump, oagen::diff::Bump::Major);
+    assert_eq!(c.effect.bump, Bump::Major);
     assert!(
         c.effect.text.contains("`types::PetStatus::Lost`"),
         "{}",
@@ -312,8 +513,7 @@ fn every_generator_fixture_compared_with_itself_reports_nothing() {
             continue;
         };
         let r = compare(&spec, &spec);
-        if !r.changes.is_empty() || !r.crate_changes.is_empty() || r.bump != oagen::diff::Bump::None
-        {
+        if !r.changes.is_empty() || !r.crate_changes.is_empty() || r.bump != Bump::None {
             failures.push(format!(
                 "{}: {} / {:?}",
                 path.display(),

@@ -91,8 +91,10 @@ rules! {
     RequestContentTypeRemoved = "request-content-type-removed", Breaking;
     /// A request content type was added.
     RequestContentTypeAdded = "request-content-type-added", Compatible;
-    /// A response property was removed (or became write-only).
+    /// A required response property was removed (or became write-only).
     ResponsePropertyRemoved = "response-property-removed", Breaking;
+    /// An optional response property was removed (or became write-only); old clients decode `None`.
+    ResponseOptionalPropertyRemoved = "response-optional-property-removed", Compatible;
     /// A response property was added.
     ResponsePropertyAdded = "response-property-added", Compatible;
     /// A required response property became optional.
@@ -107,6 +109,8 @@ rules! {
     ResponseEnumValueAdded = "response-enum-value-added", NeedsReview;
     /// A value was removed from an enum received in responses.
     ResponseEnumValueRemoved = "response-enum-value-removed", Compatible;
+    /// A union received in responses gained a discriminator; old clients still try each alternative.
+    ResponseDiscriminatorAdded = "response-discriminator-added", Compatible;
     /// A discriminated union received in responses gained an alternative.
     ResponseUnionVariantAdded = "response-union-variant-added", NeedsReview;
     /// A response type can hold more values than before (e.g. int32 to int64).
@@ -129,6 +133,18 @@ rules! {
     SuccessStatusAdded = "success-status-added", NeedsReview;
     /// A success status code was removed, the others kept.
     SuccessStatusRemoved = "success-status-removed", Compatible;
+    /// An error response (4XX, 5XX or `default`) was documented; its body decodes as the crate's error body.
+    ErrorResponseAdded = "error-response-added", NeedsReview;
+    /// An error response is no longer documented.
+    ErrorResponseRemoved = "error-response-removed", NeedsReview;
+    /// The body of an error response changed.
+    ErrorResponseChanged = "error-response-changed", NeedsReview;
+    /// A response header was documented.
+    ResponseHeaderAdded = "response-header-added", Compatible;
+    /// A response header is no longer documented; clients that read it may miss it.
+    ResponseHeaderRemoved = "response-header-removed", NeedsReview;
+    /// A response header's schema or requiredness changed.
+    ResponseHeaderChanged = "response-header-changed", NeedsReview;
     /// A way of authenticating that used to work is no longer accepted.
     SecurityChanged = "security-changed", Breaking;
     /// Authentication accepts more than before (an alternative added, fewer scopes, none).

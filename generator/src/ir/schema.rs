@@ -250,6 +250,17 @@ impl<'a> Cx<'a> {
                         .map(|t| t.pointer.clone())
                         .unwrap_or_default();
                     seen.push(start.clone());
+                    if let Some(t) = self.types.get_mut(&start) {
+                        t.kind = TypeKind::Alias(TypeRef::Prim(Prim::Value));
+                    }
+                    // A cycle of bare `$ref`s is the loader's `ref-cycle` error already.
+                    let bare_ref = pointer
+                        .strip_prefix("/components/schemas/")
+                        .and_then(|k| self.resolve_ref(&format!("#/components/schemas/{k}")))
+                        .is_some_and(|(_, s)| matches!(s, ReferenceOr::Reference { .. }));
+                    if bare_ref {
+                        break;
+                    }
                     self.repaired(
                         "ref-cycle",
                         format!(
@@ -259,9 +270,6 @@ impl<'a> Cx<'a> {
                         "it is read as any value (`serde_json::Value`)",
                         &pointer,
                     );
-                    if let Some(t) = self.types.get_mut(&start) {
-                        t.kind = TypeKind::Alias(TypeRef::Prim(Prim::Value));
-                    }
                     break;
                 }
                 if seen.contains(next) {

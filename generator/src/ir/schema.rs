@@ -237,12 +237,9 @@ impl<'a> Cx<'a> {
         for start in names {
             let mut seen = vec![start.clone()];
             let mut at = start.clone();
-            loop {
-                let Some(TypeKind::Alias(TypeRef::Named(next))) =
-                    self.types.get(&at).map(|t| &t.kind)
-                else {
-                    break;
-                };
+            while let Some(TypeKind::Alias(TypeRef::Named(next))) =
+                self.types.get(&at).map(|t| &t.kind)
+            {
                 if *next == start {
                     let pointer = self
                         .types

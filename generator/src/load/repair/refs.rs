@@ -1,6 +1,6 @@
 //! Step 2 of the tolerant loader: `$ref`s where OpenAPI allows none.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -121,10 +121,14 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
                 );
                 continue;
             }
+            let mut origin = None;
             let target = if let Some(local) = reference.strip_prefix('#') {
                 get(doc, &refs::percent_decode(local)).cloned()
             } else {
-                read_external(ctx, &ptr, &reference, site, diags)
+                read_external(ctx, &reference, site, diags).map(|(v, o)| {
+                    origin = o;
+                    v
+                })
             };
             let sources = &ctx.sources;
             let target = match (site, target) {
@@ -170,6 +174,10 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
                     },
                 );
             }
+            // What was copied from another file is located in that file from now on.
+            if let (true, Some((file, pointer))) = (ok, origin) {
+                ctx.sources.add_origin(&ptr, &file, &pointer);
+            }
         }
     }
 }
@@ -179,11 +187,10 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
 /// a Markdown, text or HTML file gives its text.
 fn read_external(
     ctx: &mut Ctx,
-    at: &str,
     reference: &str,
     site: Site,
     diags: &mut Diagnostics,
-) -> Option<Value> {
+) -> Option<(Value, Option<(PathBuf, String)>)> {
     let target = refs::parse_ref(reference).ok()?;
     let rel = target.file?;
     let dir = ctx
@@ -198,15 +205,16 @@ fn read_external(
         .unwrap_or("")
         .to_ascii_lowercase();
     if site == Site::Text && matches!(ext.as_str(), "md" | "markdown" | "txt" | "html" | "htm") {
-        return std::fs::read_to_string(&file).ok().map(Value::String);
+        return std::fs::read_to_string(&file)
+            .ok()
+            .map(|t| (Value::String(t), None));
     }
     let mut value = match ctx.file(&file, diags) {
         FileState::Loaded(v) => get(v, &target.pointer)?.clone(),
         _ => return None,
     };
     rebase_refs(&mut value, &rel);
-    ctx.sources.add_origin(at, &file, &target.pointer);
-    Some(value)
+    Some((value, Some((file, target.pointer))))
 }
 
 struct Node {

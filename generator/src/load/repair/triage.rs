@@ -184,11 +184,12 @@ fn schema(o: &Map<String, Value>, is_31: bool) -> bool {
     };
     match o.get("enum") {
         None => {}
-        Some(Value::Array(values)) => {
-            if is_string_type && values.iter().any(|v| v.is_number() || v.is_boolean()) {
-                return true;
-            }
+        Some(Value::Array(values))
+            if is_string_type && values.iter().any(|v| v.is_number() || v.is_boolean()) =>
+        {
+            return true;
         }
+        Some(Value::Array(_)) => {}
         Some(_) => return true,
     }
     if [

@@ -65,7 +65,8 @@ while IFS=$'\t' read -r name pair old new; do
   /usr/bin/time -f '%e %M' -o "$WORK/time.txt" "$OAGEN" diff "$old" "$new" --format json \
     > "$WORK/diff.json" 2> "$WORK/diff.err"
   rc=$?
-  read -r secs rss < "$WORK/time.txt"
+  # (GNU time writes "Command exited with non-zero status N" first when the diff fails.)
+  read -r secs rss < <(tail -n 1 "$WORK/time.txt")
   summary=$(python3 - "$WORK/diff.json" <<'PY'
 import json, sys
 try:
@@ -82,18 +83,31 @@ PY
     awk -F'\t' -v OFS='\t' '{print $1,$2,$3,$4,$5,$7,$8,$6}' >> "$results"
 done < "$pairs"
 
-python3 - "$results" <<'PY'
+# The crate bump of each pair, against what changes in the generated public items (both
+# sides generated and parsed; see generator/tests/diff_crate_effects.rs).
+(cd "$ROOT" && OAGEN_HISTORY_PAIRS=$pairs OAGEN_HISTORY_OUT=$WORK/bumps.tsv \
+  cargo test -q --release -p oagen --test diff_crate_effects -- --ignored > "$WORK/bumps.log" 2>&1)
+
+python3 - "$results" "$WORK/bumps.tsv" <<'PY'
 import csv, sys, collections
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 by = collections.OrderedDict()
 for r in rows:
     by.setdefault(r["history"], []).append(r)
-print("| history | pairs | read | breaking | needs-review | compatible | median s | max s | max RSS MiB |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+bumps = collections.defaultdict(collections.Counter)
+try:
+    for b in csv.DictReader(open(sys.argv[2]), delimiter="\t"):
+        bumps[b["history"]][b["agreement"]] += 1
+except FileNotFoundError:
+    pass
+print("| history | pairs | read | breaking | needs-review | compatible | bump confirmed | median s | max s | max RSS MiB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 for h, rs in by.items():
     read = [r for r in rs if r["exit"] in ("0", "1")]
     v = collections.Counter(r["verdict"] for r in read)
     secs = sorted(float(r["seconds"]) for r in rs)
     med = secs[len(secs) // 2] if secs else 0
-    print(f"| {h} | {len(rs)} | {len(read)} | {v['breaking']} | {v['needs-review']} | {v['compatible']} | {med:.2f} | {max(secs or [0]):.2f} | {max(int(r['max_rss_mib']) for r in rs)} |")
+    b = bumps[h]
+    confirmed = f"{b['agree']}/{b['agree'] + b['disagree']}" if b else "-"
+    print(f"| {h} | {len(rs)} | {len(read)} | {v['breaking']} | {v['needs-review']} | {v['compatible']} | {confirmed} | {med:.2f} | {max(secs or [0]):.2f} | {max(int(r['max_rss_mib']) for r in rs)} |")
 PY

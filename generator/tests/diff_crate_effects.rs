@@ -306,3 +306,44 @@ fn the_reported_bump_agrees_with_the_generated_public_items() {
         failures.len()
     );
 }
+
+/// The same check on real spec histories, for `bench/history.sh`: `OAGEN_HISTORY_PAIRS` names
+/// a TSV of `history`, `pair`, `old`, `new`; one line per pair is written to
+/// `OAGEN_HISTORY_OUT`: the pair, the bump the diff reports, the bump the generated public
+/// items say, and `agree` or `disagree` with the first reasons. Run with
+/// `cargo test --release -p oagen --test diff_crate_effects -- --ignored`.
+#[test]
+#[ignore = "a bench: needs real spec histories (bench/history.sh)"]
+fn real_history_bumps_agree_with_the_generated_public_items() {
+    let (Ok(list), Ok(out)) = (
+        std::env::var("OAGEN_HISTORY_PAIRS"),
+        std::env::var("OAGEN_HISTORY_OUT"),
+    ) else {
+        return;
+    };
+    let text = std::fs::read_to_string(&list).expect("pairs file");
+    let mut rows = String::from("history\tpair\tdiff\titems\tagreement\treasons\n");
+    for line in text.lines() {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [history, pair, old, new] = cols[..] else {
+            continue;
+        };
+        let (Some(o), Some(n)) = (
+            Spec::load(Path::new(old), "old", "pets").ok(),
+            Spec::load(Path::new(new), "new", "pets").ok(),
+        ) else {
+            rows.push_str(&format!("{history}\t{pair}\t-\t-\tunreadable\t\n"));
+            continue;
+        };
+        let report = compare(&o, &n);
+        let (items, why) = items_bump(&generate(Path::new(old)), &generate(Path::new(new)));
+        let agreement = if report.bump == items { "agree" } else { "disagree" };
+        let reasons: Vec<&str> = why.iter().take(3).map(String::as_str).collect();
+        rows.push_str(&format!(
+            "{history}\t{pair}\t{}\t{items}\t{agreement}\t{}\n",
+            report.bump,
+            reasons.join("; ").replace('\t', " ")
+        ));
+    }
+    std::fs::write(out, rows).expect("write");
+}

@@ -14,7 +14,7 @@ impl Repairer<'_> {
         let Some(obj) = doc.as_object_mut() else {
             return;
         };
-        if obj.get("info").map_or(true, Value::is_null) {
+        if obj.get("info").is_none_or(Value::is_null) {
             obj.insert("info".into(), Value::Object(Map::new()));
             self.warn(
                 "missing-info",
@@ -57,7 +57,7 @@ impl Repairer<'_> {
             return;
         };
         for key in ["title", "version"] {
-            if info.get(key).map_or(true, Value::is_null) {
+            if info.get(key).is_none_or(Value::is_null) {
                 info.insert(key.into(), Value::String(String::new()));
                 self.warn(
                     if key == "title" {

@@ -17,6 +17,8 @@
 # on stdout and in $WORK/strict/report.md; the raw cargo JSON in $WORK/strict/*.json.
 #
 # Environment: OAGEN_CORPUS_DIR (default target/corpus, shared with corpus.sh),
+# SPECS (a file listing spec paths, one per line: strict-check those instead of the corpus, e.g.
+# the sloppy corpus of bench/sloppy.sh; SPECS_ROOT, a prefix to drop in the report), STRICT_DIR (default $OAGEN_CORPUS_DIR/strict),
 # CORPUS_ONLY (a grep -E pattern on spec paths: only those), GEN_TIMEOUT (s, default 120),
 # NO_GITHUB=1 (leave GitHub's spec out), JOBS (cargo -j).
 set -euo pipefail
@@ -26,12 +28,12 @@ SEED=${2:-1}
 [ "$SIZE" = all ] && SIZE=1000000
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${OAGEN_CORPUS_DIR:-$ROOT/target/corpus}
-S=$WORK/strict
+S=${STRICT_DIR:-$WORK/strict}
 WS=$S/ws
 GEN_TIMEOUT=${GEN_TIMEOUT:-120}
 RUNTIME=$ROOT/generator/runtime
 OAGEN=$ROOT/target/release/oagen
-export CARGO_TARGET_DIR=$S/cargo-target
+export CARGO_TARGET_DIR=$WORK/strict/cargo-target   # one target dir for every strict run
 export CARGO_TERM_COLOR=never
 JOBS_ARG=()
 [ -n "${JOBS:-}" ] && JOBS_ARG=(-j "$JOBS")
@@ -67,6 +69,9 @@ done | LC_ALL=C sort > "$SET.shuffled"
   awk -F'\t' '$1 ~ /^3\.1/ {print "3.1\t" $2}' "$LIST"
   [ "${NO_GITHUB:-0}" = 1 ] || printf 'github\t%s\n' "$GITHUB"
 } > "$SET"
+if [ -n "${SPECS:-}" ]; then
+  sed 's/^/file\t/' "$SPECS" > "$SET"
+fi
 if [ -n "${CORPUS_ONLY:-}" ]; then
   grep -E "$CORPUS_ONLY" "$SET" > "$SET.only" || true
   mv "$SET.only" "$SET"
@@ -82,10 +87,12 @@ mkdir -p "$WS/crates" "$S/logs"
 i=0
 while IFS=$'\t' read -r group spec; do
   i=$((i + 1))
-  if [ "$group" = github ]; then path=$spec; id=github; else path=$DIR/$spec; id=$(echo "${spec#api/}" | sed 's/\.json$//; s/[^A-Za-z0-9]/_/g'); fi
-  crate="c$(printf '%04d' "$i")-$(echo "$id" | tr '_A-Z' '-a-z' | tr -s '-' | cut -c1-40 | sed 's/-*$//')"
+  if [ "$group" = file ]; then path=$spec; id=$(printf '%s_%s' "$(basename "$(dirname "$spec")")" "$(basename "$spec")" | sed 's/\.[a-z]*$//; s/[^A-Za-z0-9]/_/g')
+  elif [ "$group" = github ]; then path=$spec; id=github; else path=$DIR/$spec; id=$(echo "${spec#api/}" | sed 's/\.json$//; s/[^A-Za-z0-9]/_/g'); fi
+  crate="c$(printf '%04d' "$i")-$(echo "$id" | tr '_A-Z' '-a-z' | tr -s '-' | sed 's/^-*//' | cut -c1-40 | sed 's/-*$//')"
   label=${spec#"$WORK"/}
   label=${label#api/}
+  [ "$group" = file ] && label=${spec#"${SPECS_ROOT:-}"}
   if timeout "$GEN_TIMEOUT" "$OAGEN" generate "$path" --out "$WS/crates/$crate" --crate-name "$crate" \
       --runtime-path "$RUNTIME" > "$S/logs/$crate.gen" 2>&1; then
     printf '%s\t%s\n' "$crate" "$label" >> "$S/names.tsv"

@@ -10,6 +10,10 @@
 //!    (`V2x`).
 //! 5. Rust keywords become raw identifiers (`r#type`); the four that cannot be raw
 //!    (`self`, `Self`, `super`, `crate`) get a trailing underscore.
+//! 6. Snake-case names in clippy's default `disallowed-names` list (`foo`, `baz`, `quux`) get a
+//!    trailing underscore too: fields and parameters become bindings (setter and method
+//!    arguments, the runtime's serde macros), which `clippy::disallowed_names` rejects. The
+//!    wire name is kept apart, so serde and the request still use `foo`.
 //!
 //! Collisions are resolved by [`Namer`], which appends `2`, `3`, ... in first-come order.
 
@@ -26,6 +30,9 @@ const KEYWORDS: &[&str] = &[
 
 /// Keywords that cannot be written as raw identifiers.
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Clippy's default `disallowed-names` (`clippy::disallowed_names` rejects bindings so named).
+const DISALLOWED_NAMES: &[&str] = &["foo", "baz", "quux"];
 
 /// Type names that would shadow items the generated code or derive macros rely on.
 const RESERVED_TYPES: &[&str] = &[
@@ -112,8 +119,12 @@ pub fn escape_keyword(s: String) -> String {
 
 /// A `snake_case` identifier for fields, parameters, methods and modules.
 pub fn snake(raw: &str) -> String {
-    let s = words(raw).to_snake_case();
-    escape_keyword(finish(s, "field", "_"))
+    let s = finish(words(raw).to_snake_case(), "field", "_");
+    if DISALLOWED_NAMES.contains(&s.as_str()) {
+        format!("{s}_")
+    } else {
+        escape_keyword(s)
+    }
 }
 
 /// An `UpperCamelCase` identifier for types and variants.
@@ -200,6 +211,10 @@ mod tests {
         assert_eq!(snake("foo.bar"), "foo_bar");
         assert_eq!(snake(""), "field");
         assert_eq!(snake("日本"), "field");
+        assert_eq!(snake("foo"), "foo_");
+        assert_eq!(snake("Baz"), "baz_");
+        assert_eq!(snake("quux"), "quux_");
+        assert_eq!(snake("bar"), "bar");
     }
 
     #[test]

@@ -84,7 +84,8 @@ pub fn lines(doc: &Doc) -> Vec<String> {
 pub fn sanitize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for raw in text.lines() {
+    for raw in line_breaks(text).lines() {
+        let raw = &plain_spaces(raw, in_fence);
         let trimmed = raw.trim();
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             out.push(if in_fence {
@@ -115,6 +116,42 @@ pub fn sanitize(text: &str) -> Vec<String> {
     // No trailing blank lines.
     while out.last().is_some_and(|l| l.is_empty()) {
         out.pop();
+    }
+    out
+}
+
+/// The text with every line break as `\n`: CRLF, and also a lone CR and the Unicode line
+/// breaks (U+0085, U+2028, U+2029), which `str::lines` would leave inside a line.
+fn line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .replace(['\r', '\u{85}', '\u{2028}', '\u{2029}'], "\n")
+}
+
+/// One line with plain spaces only: a doc comment must hold no tab
+/// (`clippy::tabs_in_doc_comments`). Tabs in the indentation, and every tab of a code fence,
+/// are expanded to the next 4-column stop (nesting and alignment stay); elsewhere a tab or any
+/// other whitespace (form feed, no-break space, ...) becomes one space. Zero-width spaces and
+/// byte order marks are dropped.
+fn plain_spaces(line: &str, in_fence: bool) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut col = 0usize;
+    let mut indent = true;
+    for c in line.chars() {
+        match c {
+            '\u{200b}' | '\u{2060}' | '\u{feff}' => continue,
+            '\t' if in_fence || indent => {
+                let n = 4 - col % 4;
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+                continue;
+            }
+            c if c.is_whitespace() => out.push(' '),
+            c => {
+                indent = false;
+                out.push(c);
+            }
+        }
+        col += 1;
     }
     out
 }
@@ -179,5 +216,25 @@ mod tests {
         assert_eq!(sanitize("```\nfoo\n```"), vec!["```text", "foo", "```"]);
         assert_eq!(sanitize("    indented"), vec!["   indented"]);
         assert_eq!(sanitize("# Title"), vec!["\\# Title"]);
+    }
+
+    #[test]
+    fn plain_whitespace() {
+        assert_eq!(sanitize("a\tb\u{a0}c\u{200b}d"), vec!["a b cd"]);
+        assert_eq!(
+            sanitize("\t- item\n\t\t- nested"),
+            vec!["   - item", "   - nested"]
+        );
+        assert_eq!(
+            sanitize("```\nk:\tv\n\tx\n```"),
+            vec!["```text", "k:  v", "    x", "```"]
+        );
+        assert_eq!(
+            sanitize("one\rtwo\u{2028}three\r\nfour"),
+            vec!["one", "two", "three", "four"]
+        );
+        assert!(sanitize("x\u{c}y")
+            .iter()
+            .all(|l| !l.contains(['\t', '\u{c}'])));
     }
 }

@@ -288,8 +288,11 @@ fn body_stmt(b: &Body) -> TokenStream {
                     quote!({ let value = &body.#f; #add })
                 }
             });
+            // The parts read `body`: bound here for a required body, by the `if let` below
+            // for an optional one (never `let body = body;`: `clippy::redundant_locals`).
+            let bind = b.required.then(|| quote!(let body = #v;));
             quote! {
-                let body = #v;
+                #bind
                 let mut form = ::oagen_runtime::Multipart::new();
                 #(#stmts)*
                 request = request.multipart(form);

@@ -337,7 +337,11 @@ fn real_history_bumps_agree_with_the_generated_public_items() {
         };
         let report = compare(&o, &n);
         let (items, why) = items_bump(&generate(Path::new(old)), &generate(Path::new(new)));
-        let agreement = if report.bump == items { "agree" } else { "disagree" };
+        let agreement = if report.bump == items {
+            "agree"
+        } else {
+            "disagree"
+        };
         let reasons: Vec<&str> = why.iter().take(3).map(String::as_str).collect();
         rows.push_str(&format!(
             "{history}\t{pair}\t{}\t{items}\t{agreement}\t{}\n",

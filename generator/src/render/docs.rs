@@ -194,7 +194,8 @@ fn url_at(s: &str) -> Option<usize> {
     }
     let end = s
         .char_indices()
-        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']'))
+        // `|` ends a table cell (`| <https://x.io> |`): in a URL it would break the autolink.
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | ')' | ']' | '|'))
         .map(|(i, _)| i)
         .unwrap_or(s.len());
     // Trailing punctuation is prose, not URL.
@@ -216,6 +217,11 @@ mod tests {
         assert_eq!(sanitize("```\nfoo\n```"), vec!["```text", "foo", "```"]);
         assert_eq!(sanitize("    indented"), vec!["   indented"]);
         assert_eq!(sanitize("# Title"), vec!["\\# Title"]);
+        // A URL against a table's cell delimiter (zuora.com's spec) stops before the `|`.
+        assert_eq!(
+            sanitize("|Sandbox | https://sandbox.x.io|"),
+            vec!["|Sandbox | <https://sandbox.x.io>|"]
+        );
     }
 
     #[test]

@@ -1217,6 +1217,7 @@ mod tests {
                 additional: None,
             },
             pointer: String::new(),
+            settings: Default::default(),
         };
         let types: BTreeMap<&str, &TypeDef> = [("Upload", &upload)].into_iter().collect();
         let v = fit(

@@ -1,20 +1,13 @@
-//! Emitting: formats rendered modules with prettyplease, adds the `@generated` header, and
-//! lays them out as a crate (`Cargo.toml`, `src/lib.rs`, one file per module, README,
-//! example) or as one self-contained module file for `include!` from `OUT_DIR`.
+//! Emitting: formats rendered items with prettyplease, adds the `@generated` header and, for
+//! a crate, the `Cargo.toml`; compares with and writes to disk. It decides nothing about the
+//! code: what the files hold is the renderer's.
 
-use crate::ir::Api;
-use crate::render::{Part, Piece, RenderedModule};
+use crate::ir::{Api, ALL_TYPES_FEATURE};
+use crate::render::{Contents, Layout, RenderedFile};
 use proc_macro2::TokenStream;
-use quote::quote;
 use std::path::{Path, PathBuf};
 
-/// The marker that every emitted file carries; `oagen` only ever deletes files that have it.
-pub const GENERATED_MARKER: &str = "@generated";
-
-/// Lints allowed on generated modules: they follow the spec's shape, not clippy's taste.
-fn module_allows() -> TokenStream {
-    quote!(#[allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::should_implement_trait, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::empty_docs, clippy::wrong_self_convention)])
-}
+pub use crate::render::GENERATED_MARKER;
 
 /// A file to write, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,348 +45,54 @@ fn header(spec: &str, comment: &str) -> String {
     )
 }
 
-/// Formats tokens as a Rust file. Tokens that do not parse are an internal error.
-pub fn format_tokens(tokens: TokenStream) -> Result<String, String> {
+/// Formats a run of whole items (with the file's inner attributes, when it is the first) as
+/// Rust source. prettyplease prints items one after the other, so the formatted runs of a
+/// file, joined, are the file formatted whole. Tokens that do not parse are an internal error.
+pub fn format_items(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
 }
 
-/// The Cargo feature of a generated crate that also compiles the types no operation uses
-/// (see [`Api::unreferenced_types`]).
-pub const ALL_TYPES_FEATURE: &str = "all-types";
-
-/// Puts the types no operation uses (and their `impl` blocks) behind [`ALL_TYPES_FEATURE`]:
-/// the compiler then only parses them.
-fn gate_types(file: &mut syn::File, gated: &std::collections::BTreeSet<String>) {
-    let cfg: syn::Attribute = syn::parse_quote!(#[cfg(feature = "all-types")]);
-    for item in &mut file.items {
-        let (name, attrs) = match item {
-            syn::Item::Struct(i) => (i.ident.to_string(), &mut i.attrs),
-            syn::Item::Enum(i) => (i.ident.to_string(), &mut i.attrs),
-            syn::Item::Type(i) => (i.ident.to_string(), &mut i.attrs),
-            syn::Item::Macro(i) => match macro_subject(i) {
-                Some(name) => (name, &mut i.attrs),
-                None => continue,
-            },
-            syn::Item::Impl(i) => match &*i.self_ty {
-                syn::Type::Path(p) => match p.path.segments.last() {
-                    Some(s) => (s.ident.to_string(), &mut i.attrs),
-                    None => continue,
-                },
-                _ => continue,
-            },
-            _ => continue,
-        };
-        if gated.contains(&name) {
-            attrs.insert(0, cfg.clone());
-        }
-    }
-}
-
-/// The type an item macro of the generated code is about: its first identifier
-/// (`::oagen_runtime::string_enum!(Name { .. })`).
-pub(crate) fn macro_subject(i: &syn::ItemMacro) -> Option<String> {
-    match i.mac.tokens.clone().into_iter().next() {
-        Some(proc_macro2::TokenTree::Ident(id)) => Some(id.to_string()),
-        _ => None,
-    }
-}
-
-/// Items per chunk when module files are formatted in parallel.
-const CHUNK_ITEMS: usize = 200;
-
-/// Cuts a stream of items (inner attributes first) into streams of whole items. An item ends
-/// at a top-level `;` or at a top-level brace group that no `;` follows (generated code has no
-/// const-generic braces at the top level).
-fn split_items(tokens: TokenStream, per_chunk: usize) -> Vec<TokenStream> {
-    use proc_macro2::{Delimiter, TokenTree};
-    let mut chunks = Vec::new();
-    let mut current: Vec<TokenTree> = Vec::new();
-    let mut items = 0;
-    let mut iter = tokens.into_iter().peekable();
-    while let Some(tt) = iter.next() {
-        let ends_item = match &tt {
-            TokenTree::Group(g) => {
-                g.delimiter() == Delimiter::Brace
-                    && !matches!(iter.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';')
-            }
-            TokenTree::Punct(p) => p.as_char() == ';',
-            _ => false,
-        };
-        current.push(tt);
-        if ends_item {
-            items += 1;
-            if items == per_chunk {
-                chunks.push(std::mem::take(&mut current).into_iter().collect());
-                items = 0;
-            }
-        }
-    }
-    if !current.is_empty() || chunks.is_empty() {
-        chunks.push(current.into_iter().collect());
-    }
-    chunks
-}
-
-/// Where the items of a formatting job come from.
-enum Source {
-    /// Items rendered already, as text (token streams cannot cross threads).
-    Text(String),
-    /// Items the job renders itself.
-    Piece(Piece),
-}
-
-/// A run of whole items of one file, formatted on its own.
-struct Job {
-    /// Index of the file.
-    file: usize,
-    /// Inner doc lines of the file, for its first job.
-    doc: Option<Vec<String>>,
-    source: Source,
-    /// Whether unused types go behind [`ALL_TYPES_FEATURE`] (the `types` module).
-    gate: bool,
-}
-
-/// Renders and formats module files on all cores and returns their text in order. A file is
-/// a list of jobs, each a run of whole items: deferred pieces are rendered in the worker;
-/// rendered items are cut into chunks of [`CHUNK_ITEMS`] and travel as text. prettyplease
-/// prints items one after the other, so joining the formatted jobs gives the same text as
-/// formatting the file whole. `gated` are the types that go behind [`ALL_TYPES_FEATURE`].
-fn format_files(
+/// Lays out rendered files whose runs of items [`format_items`] formatted: the `@generated`
+/// header on each Rust file, and for a crate, its `Cargo.toml`. Files come in path order.
+pub fn emit(
     api: &Api,
-    modules: &[&RenderedModule],
-    gated: &std::collections::BTreeSet<String>,
-) -> Result<Vec<String>, String> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Mutex;
-    let mut jobs: Vec<Job> = Vec::new();
-    for (i, m) in modules.iter().enumerate() {
-        let gate = m.name.as_deref() == Some("types") && !gated.is_empty();
-        let first = jobs.len();
-        for part in &m.parts {
-            match part {
-                Part::Tokens(tokens) => {
-                    for chunk in split_items(tokens.clone(), CHUNK_ITEMS) {
-                        jobs.push(Job {
-                            file: i,
-                            doc: None,
-                            source: Source::Text(chunk.to_string()),
-                            gate,
-                        });
-                    }
-                }
-                Part::Deferred(p) => jobs.push(Job {
-                    file: i,
-                    doc: None,
-                    source: Source::Piece(p.clone()),
-                    gate,
-                }),
-            }
-        }
-        if jobs.len() == first {
-            jobs.push(Job {
-                file: i,
-                doc: None,
-                source: Source::Text(String::new()),
-                gate,
-            });
-        }
-        jobs[first].doc = Some(m.doc.clone());
-    }
-    let run = |job: &Job| -> Result<String, String> {
-        let body = match &job.source {
-            Source::Text(text) => text
-                .parse::<TokenStream>()
-                .map_err(|e| format!("internal error: generated code does not lex: {e}"))?,
-            Source::Piece(p) => crate::render::piece(api, p),
-        };
-        let tokens = match &job.doc {
-            Some(lines) => {
-                let doc = inner_doc(lines);
-                quote!(#doc #body)
-            }
-            None => body,
-        };
-        let mut file: syn::File = syn::parse2(tokens)
-            .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-        if job.gate {
-            gate_types(&mut file, gated);
-        }
-        Ok(prettyplease::unparse(&file))
-    };
-    let results: Vec<Mutex<Option<Result<String, String>>>> =
-        jobs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let j = next.fetch_add(1, Ordering::Relaxed);
-        let Some(job) = jobs.get(j) else { break };
-        let out = run(job);
-        if let Ok(mut slot) = results[j].lock() {
-            *slot = Some(out);
-        }
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(jobs.len());
-    if threads <= 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(work);
-            }
-        });
-    }
-    let mut out: Vec<String> = vec![String::new(); modules.len()];
-    for (job, slot) in jobs.iter().zip(results) {
-        let text = slot
-            .into_inner()
-            .ok()
-            .flatten()
-            .unwrap_or_else(|| Err("internal error: a formatting thread failed".into()))?;
-        out[job.file].push_str(&text);
-    }
-    Ok(out)
-}
-
-/// Formats a crate-root file whose top-level items rustfmt must leave alone: the generated
-/// crates are workspace members, and `cargo fmt --all` would otherwise rewrite
-/// prettyplease's layout and make `oagen check` fail. (`#[rustfmt::skip]` on a `mod`
-/// declaration also covers the module's file.)
-fn format_root_tokens(tokens: TokenStream) -> Result<String, String> {
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-    let skip: syn::Attribute = syn::parse_quote!(#[rustfmt::skip]);
-    for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Mod(i) => &mut i.attrs,
-            syn::Item::Use(i) => &mut i.attrs,
-            syn::Item::Type(i) => &mut i.attrs,
-            syn::Item::Fn(i) => &mut i.attrs,
-            syn::Item::Struct(i) => &mut i.attrs,
-            syn::Item::Enum(i) => &mut i.attrs,
-            syn::Item::Impl(i) => &mut i.attrs,
-            syn::Item::Const(i) => &mut i.attrs,
-            _ => continue,
-        };
-        attrs.insert(0, skip.clone());
-    }
-    Ok(prettyplease::unparse(&file))
-}
-
-fn inner_doc(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#![doc = #l])
-    });
-    quote!(#(#attrs)*)
-}
-
-fn outer_doc(lines: &[String]) -> TokenStream {
-    let attrs = lines.iter().map(|l| {
-        let l = if l.is_empty() {
-            String::new()
-        } else {
-            format!(" {l}")
-        };
-        quote!(#[doc = #l])
-    });
-    quote!(#(#attrs)*)
-}
-
-/// Emits a crate: `Cargo.toml`, `README.md`, `src/*.rs`, `examples/quickstart.rs`.
-pub fn emit_crate(
-    api: &Api,
-    modules: &[RenderedModule],
+    layout: Layout,
+    rendered: Vec<RenderedFile<Result<String, String>>>,
     opts: &EmitOptions,
 ) -> Result<Vec<GeneratedFile>, String> {
-    let mut files = Vec::new();
     let rs_header = header(&opts.spec_display, "//");
-    let gated = crate::timings::time("emit/unreferenced", || api.unreferenced_types());
-    let mut decls = Vec::new();
-    let mut sources = Vec::new();
-    let mut paths = Vec::new();
-    for m in modules {
-        let Some(name) = &m.name else { continue };
-        let i = crate::render::ident(name);
-        let allows = module_allows();
-        decls.push(quote!(#allows pub mod #i;));
-        sources.push(m);
-        paths.push(PathBuf::from(format!(
-            "src/{}.rs",
-            name.trim_start_matches("r#")
-        )));
-    }
-    let texts = crate::timings::time("emit/format", || format_files(api, &sources, &gated))?;
-    for (path, text) in paths.into_iter().zip(texts) {
+    let mut files = Vec::with_capacity(rendered.len() + 1);
+    for f in rendered {
+        let contents = match f.contents {
+            Contents::Rust(chunks) => {
+                let mut text = format!("{rs_header}\n");
+                for chunk in chunks {
+                    text.push_str(&chunk?);
+                }
+                text
+            }
+            Contents::Markdown { head, code, tail } => format!("{head}{}{tail}", code?.trim()),
+        };
         files.push(GeneratedFile {
-            path,
-            contents: format!("{rs_header}\n{text}"),
+            path: f.path,
+            contents,
         });
     }
-    let root = modules.iter().find(|m| m.name.is_none());
-    let (root_doc, root_tokens) = match root {
-        Some(r) => (inner_doc(&r.doc), r.tokens(api)),
-        None => (quote!(), quote!()),
-    };
-    let lib = format_root_tokens(quote! {
-        #root_doc
-        #![forbid(unsafe_code)]
-        #![warn(missing_docs)]
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::empty_docs)]
-        #(#decls)*
-        #root_tokens
-    })?;
-    files.push(GeneratedFile {
-        path: PathBuf::from("src/lib.rs"),
-        contents: format!("{rs_header}\n{lib}"),
-    });
-    files.push(GeneratedFile {
-        path: PathBuf::from("Cargo.toml"),
-        contents: cargo_toml(api, opts, gated.len()),
-    });
-    let example = format_root_tokens(crate::render::example::quickstart(api))?;
-    files.push(GeneratedFile {
-        path: PathBuf::from("README.md"),
-        contents: crate::render::example::readme(api, &example),
-    });
-    files.push(GeneratedFile {
-        path: PathBuf::from(format!(
-            "examples/{}_quickstart.rs",
-            api.crate_name.replace('-', "_")
-        )),
-        contents: format!("{rs_header}\n{example}"),
-    });
+    if layout == Layout::Crate {
+        let gated = api
+            .types
+            .iter()
+            .filter(|t| t.settings.feature.as_deref() == Some(ALL_TYPES_FEATURE))
+            .count();
+        files.push(GeneratedFile {
+            path: PathBuf::from("Cargo.toml"),
+            contents: cargo_toml(api, opts, gated),
+        });
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
-}
-
-/// Emits one module file for `include!`: no inner attributes, modules inline.
-pub fn emit_module(
-    api: &Api,
-    modules: &[RenderedModule],
-    opts: &EmitOptions,
-) -> Result<String, String> {
-    let mut items = Vec::new();
-    for m in modules {
-        match &m.name {
-            None => items.push(m.tokens(api)),
-            Some(name) => {
-                let i = crate::render::ident(name);
-                let doc = outer_doc(&m.doc);
-                let allows = module_allows();
-                let body = m.tokens(api);
-                items.push(quote!(#doc #allows pub mod #i { #body }));
-            }
-        }
-    }
-    let text = format_tokens(quote!(#(#items)*))?;
-    Ok(format!("{}\n{text}", header(&opts.spec_display, "//")))
 }
 
 fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
@@ -529,34 +228,7 @@ pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> std::io::Resul
 mod tests {
     use super::*;
 
-    fn sample() -> TokenStream {
-        quote! {
-            #![doc = " Module docs."]
-            use ::std::fmt;
-            /// A struct.
-            pub struct A { pub x: i64 }
-            pub struct B(pub i64);
-            impl A { pub fn f(&self) -> i64 { match self.x { 0 => 1, _ => 2 } } }
-            pub const C: A = A { x: 1 };
-            pub type D = ::std::vec::Vec<A>;
-            pub enum E { X, Y }
-            impl fmt::Display for E { fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str("e") } }
-        }
-    }
-
-    #[test]
-    fn items_split_at_item_boundaries() {
-        let chunks = split_items(sample(), 1);
-        let texts: Vec<String> = chunks
-            .iter()
-            .map(|c| format_tokens(c.clone()).unwrap())
-            .collect();
-        assert_eq!(texts.len(), 8, "{texts:#?}");
-        assert!(texts[0].starts_with("//! Module docs.\nuse ::std::fmt;"));
-        assert!(texts[4].starts_with("pub const C: A = A { x: 1 };"));
-    }
-
-    /// The IR of a fixture with enough types and operations for several pieces per module.
+    /// The IR of a fixture with enough types and operations for several runs per module.
     fn fixture_api() -> Api {
         let path = Path::new(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -567,69 +239,95 @@ mod tests {
         crate::ir::build(&loaded, "kitchen", &mut diags).expect("fixture builds")
     }
 
-    fn module(name: &str, parts: Vec<Part>) -> RenderedModule {
-        RenderedModule {
-            name: Some(name.into()),
-            doc: vec!["Docs.".into()],
-            parts,
+    fn opts() -> EmitOptions {
+        EmitOptions {
+            spec_display: "kitchen-sink.yaml".into(),
+            runtime: RuntimeDep::Version("0.1".into()),
+            crate_version: "0.1.0".into(),
         }
     }
 
-    #[test]
-    fn chunked_formatting_equals_whole_formatting() {
-        let api = fixture_api();
-        let items = sample();
-        let whole = format_tokens(quote!(#![doc = " Docs."] #items)).unwrap();
-        let a = module("a", vec![Part::Tokens(sample())]);
-        let b = module("b", Vec::new());
-        let out = format_files(&api, &[&a, &b], &Default::default()).unwrap();
-        assert_eq!(out, vec![whole, "//! Docs.\n".to_string()]);
-        for n in 1..=4 {
-            let joined: String = split_items(sample(), n)
-                .into_iter()
-                .map(|c| format_tokens(c).unwrap())
-                .collect();
-            assert_eq!(joined, format_tokens(sample()).unwrap(), "chunks of {n}");
+    /// An API with more types and operations than one run of items holds.
+    fn large_api() -> Api {
+        let mut schemas = serde_json::Map::new();
+        let mut paths = serde_json::Map::new();
+        for i in 0..450 {
+            schemas.insert(
+                format!("Thing{i}"),
+                serde_json::json!({"type": "object", "properties": {"id": {"type": "string"}}}),
+            );
         }
+        for i in 0..90 {
+            paths.insert(
+                format!("/things/{i}"),
+                serde_json::json!({"get": {"operationId": format!("getThing{i}"), "tags": ["things"],
+                    "responses": {"200": {"description": "ok", "content": {"application/json":
+                        {"schema": {"$ref": format!("#/components/schemas/Thing{i}")}}}}}}}),
+            );
+        }
+        let doc = serde_json::json!({"openapi": "3.0.3", "info": {"title": "Large", "version": "1"},
+            "paths": paths, "components": {"schemas": schemas}});
+        let mut diags = crate::diag::Diagnostics::new();
+        let loaded = crate::load::load_str(&doc.to_string(), Path::new("large.json"), &mut diags)
+            .expect("loads");
+        crate::ir::build(&loaded, "large", &mut diags).expect("builds")
     }
 
     #[test]
-    fn pieces_rendered_on_workers_equal_the_module_formatted_whole() {
+    fn files_formatted_in_runs_equal_each_file_formatted_whole() {
+        let mut api = large_api();
+        let custom = crate::ir::Customization {
+            gate_unreferenced: true,
+            ..Default::default()
+        };
+        crate::ir::customize(&mut api, &custom, &mut crate::diag::Diagnostics::new());
+        let runs = crate::render::render(&api, Layout::Crate, |t| t.to_string());
+        let files = emit(
+            &api,
+            Layout::Crate,
+            crate::render::render(&api, Layout::Crate, format_items),
+            &opts(),
+        )
+        .unwrap();
+        let mut several = 0;
+        for f in runs {
+            let Contents::Rust(chunks) = f.contents else {
+                continue;
+            };
+            several += usize::from(chunks.len() > 1);
+            let whole: TokenStream = chunks.concat().parse().unwrap();
+            let emitted = files.iter().find(|g| g.path == f.path).unwrap();
+            let body = emitted.contents.split_once("\n\n").unwrap().1;
+            assert_eq!(body, format_items(whole).unwrap(), "{}", f.path.display());
+        }
+        assert!(several > 0, "the fixture spans several runs in some file");
+    }
+
+    #[test]
+    fn a_crate_has_a_manifest_and_headers() {
         let api = fixture_api();
-        let mut modules = crate::render::render(&api);
-        // One type and one operation per piece, the most cuts possible.
-        for m in &mut modules {
-            let mut parts = Vec::new();
-            for part in std::mem::take(&mut m.parts) {
-                match part {
-                    Part::Deferred(Piece::Types(r)) => {
-                        parts.extend(r.map(|i| Part::Deferred(Piece::Types(i..i + 1))))
-                    }
-                    Part::Deferred(Piece::Operations { module, range }) => {
-                        parts.extend(range.map(|i| {
-                            Part::Deferred(Piece::Operations {
-                                module,
-                                range: i..i + 1,
-                            })
-                        }))
-                    }
-                    other => parts.push(other),
-                }
-            }
-            m.parts = parts;
+        let files = emit(
+            &api,
+            Layout::Crate,
+            crate::render::render(&api, Layout::Crate, format_items),
+            &opts(),
+        )
+        .unwrap();
+        let paths: Vec<_> = files.iter().map(|f| f.path.display().to_string()).collect();
+        assert!(paths.contains(&"Cargo.toml".to_string()), "{paths:?}");
+        assert!(paths.contains(&"src/lib.rs".to_string()), "{paths:?}");
+        for f in files
+            .iter()
+            .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+        {
+            assert!(
+                f.contents.starts_with("// @generated by oagen"),
+                "{}",
+                f.path.display()
+            );
         }
-        assert!(modules.iter().map(|m| m.parts.len()).sum::<usize>() > 10);
-        let refs: Vec<&RenderedModule> = modules.iter().collect();
-        let gated = api.unreferenced_types();
-        let out = format_files(&api, &refs, &gated).unwrap();
-        for (m, text) in modules.iter().zip(&out) {
-            let doc = inner_doc(&m.doc);
-            let body = m.tokens(&api);
-            let mut file: syn::File = syn::parse2(quote!(#doc #body)).unwrap();
-            if m.name.as_deref() == Some("types") {
-                gate_types(&mut file, &gated);
-            }
-            assert_eq!(text, &prettyplease::unparse(&file), "{:?}", m.name);
-        }
+        let mut sorted = paths.clone();
+        sorted.sort();
+        assert_eq!(paths, sorted);
     }
 }

@@ -27,14 +27,7 @@ use emit::{EmitOptions, GeneratedFile, RuntimeDep};
 pub use options::Options;
 use std::path::{Path, PathBuf};
 
-/// What to produce.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Layout {
-    /// A crate directory: `Cargo.toml`, `src/lib.rs`, one file per module.
-    Crate,
-    /// One module file, for `include!` (e.g. from `OUT_DIR`).
-    Module,
-}
+pub use render::Layout;
 
 /// The result of a successful generation.
 #[derive(Debug)]
@@ -68,8 +61,17 @@ pub fn build_ir(
     spec: &Path,
     settings: &Options,
 ) -> Result<(ir::Api, Diagnostics, Vec<PathBuf>), Diagnostics> {
+    build_ir_from(spec, settings, |diags| load::load(spec, diags))
+}
+
+/// [`build_ir`] of a spec loaded by `load`.
+fn build_ir_from(
+    spec: &Path,
+    settings: &Options,
+    load: impl FnOnce(&mut Diagnostics) -> Option<load::LoadedSpec>,
+) -> Result<(ir::Api, Diagnostics, Vec<PathBuf>), Diagnostics> {
     let mut diags = Diagnostics::new();
-    let Some(loaded) = timings::time("load", || load::load(spec, &mut diags)) else {
+    let Some(loaded) = timings::time("load", || load(&mut diags)) else {
         return Err(diags);
     };
     let name = settings
@@ -104,11 +106,40 @@ fn drop_in_background<T: Send + 'static>(value: T) {
 /// Generates a client from a spec.
 ///
 /// # Errors
-/// The diagnostics, when the spec has errors (or warnings, with `strict`).
+/// The diagnostics, when the spec has errors (or warnings, with `strict`), or when an option
+/// entry is malformed.
 pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Generated, Diagnostics> {
-    let (api, mut diags, inputs) = build_ir(spec, settings)?;
-    let mut modules = timings::time("render", || render::render(&api));
-    settings.customize(&api, &mut modules, &mut diags);
+    let built = build_ir(spec, settings)?;
+    generate_from(spec, built, layout, settings)
+}
+
+/// [`generate`] for a spec held in memory: `path` names it in messages and in the generated
+/// headers, and relative `$ref`s resolve against it.
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_str(
+    text: &str,
+    path: &Path,
+    layout: Layout,
+    settings: &Options,
+) -> Result<Generated, Diagnostics> {
+    let built = build_ir_from(path, settings, |diags| load::load_str(text, path, diags))?;
+    generate_from(path, built, layout, settings)
+}
+
+fn generate_from(
+    spec: &Path,
+    (mut api, mut diags, inputs): (ir::Api, Diagnostics, Vec<PathBuf>),
+    layout: Layout,
+    settings: &Options,
+) -> Result<Generated, Diagnostics> {
+    let custom = ir::Customization {
+        derives: &settings.derives,
+        type_overrides: &settings.type_overrides,
+        gate_unreferenced: layout == Layout::Crate,
+    };
+    ir::customize(&mut api, &custom, &mut diags);
     if diags.has_errors() {
         return Err(diags);
     }
@@ -120,19 +151,10 @@ pub fn generate(spec: &Path, layout: Layout, settings: &Options) -> Result<Gener
         },
         crate_version: settings.crate_version.clone(),
     };
-    let files = match layout {
-        Layout::Crate => timings::time("emit", || emit::emit_crate(&api, &modules, &opts)),
-        Layout::Module => emit::emit_module(&api, &modules, &opts).map(|contents| {
-            vec![GeneratedFile {
-                path: PathBuf::from(format!(
-                    "{}.rs",
-                    heck::ToSnakeCase::to_snake_case(api.crate_name.as_str())
-                )),
-                contents,
-            }]
-        }),
-    };
-    match files {
+    let rendered = timings::time("render+format", || {
+        render::render(&api, layout, emit::format_items)
+    });
+    match timings::time("emit", || emit::emit(&api, layout, rendered, &opts)) {
         Ok(files) => Ok(Generated {
             files,
             diagnostics: diags,

@@ -1249,6 +1249,7 @@ fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     },
                     kind: TypeKind::Union { tag: None, variants },
                     pointer: String::new(),
+                    settings: Default::default(),
                 },
             );
             TypeRef::Named(name)

@@ -5,12 +5,14 @@
 //! builder chose (document order for operations and fields, name order for types).
 
 mod build;
+mod custom;
 mod ext;
 mod fxhash;
 mod reach;
 mod schema;
 
 pub use build::build;
+pub use custom::{customize, last_segment, Customization, ALL_TYPES_FEATURE};
 
 /// A whole API, ready to render.
 #[derive(Clone, Debug, PartialEq)]
@@ -77,6 +79,22 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// The JSON pointer it came from.
     pub pointer: String,
+    /// What the user asked for this type (options), rendered as it stands.
+    pub settings: ItemSettings,
+}
+
+/// Per-item settings chosen by the user rather than read from the spec: set by
+/// [`customize`], rendered directly. Empty by default.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ItemSettings {
+    /// Extra derives (Rust paths such as `::std::hash::Hash`), after the generated ones; a
+    /// derive whose last segment the item already derives is not listed.
+    pub derives: Vec<String>,
+    /// The user's type that replaces the generated one (a Rust type, e.g.
+    /// `::my_crate::Money`): the item becomes `pub type NAME = TYPE;`.
+    pub replaced_by: Option<String>,
+    /// The Cargo feature the item compiles under (see [`ALL_TYPES_FEATURE`]).
+    pub feature: Option<String>,
 }
 
 /// The shape of a named type.

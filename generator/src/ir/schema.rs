@@ -307,6 +307,7 @@ impl<'a> Cx<'a> {
                     doc: Doc::default(),
                     kind: TypeKind::Alias(TypeRef::Named(name.clone())),
                     pointer: ptr,
+                    settings: Default::default(),
                 },
             );
         } else if ty != TypeRef::Named(name.clone()) {
@@ -321,6 +322,7 @@ impl<'a> Cx<'a> {
                     doc,
                     kind: TypeKind::Alias(ty),
                     pointer: ptr,
+                    settings: Default::default(),
                 },
             );
         }
@@ -468,6 +470,7 @@ impl<'a> Cx<'a> {
                 doc,
                 kind,
                 pointer: ptr.to_string(),
+                settings: Default::default(),
             },
         );
         TypeRef::Named(n)
@@ -635,6 +638,7 @@ impl<'a> Cx<'a> {
                 doc,
                 kind: TypeKind::Struct { fields, additional },
                 pointer: ptr.to_string(),
+                settings: Default::default(),
             },
         );
         TypeRef::Named(struct_name)
@@ -791,6 +795,7 @@ impl<'a> Cx<'a> {
                     additional: add,
                 },
                 pointer: ptr.to_string(),
+                settings: Default::default(),
             },
         );
         (TypeRef::Named(struct_name), false)
@@ -1021,6 +1026,7 @@ impl<'a> Cx<'a> {
                 doc,
                 kind,
                 pointer: ptr.to_string(),
+                settings: Default::default(),
             },
         );
         (TypeRef::Named(union_name), nullable)

@@ -25,12 +25,6 @@ pub fn text_attrs(text: &str) -> TokenStream {
     lines_to_attrs(&sanitize(text))
 }
 
-/// Doc attributes for lines that are already rustdoc (generator-written, trusted).
-pub fn raw_attrs(lines: &[&str]) -> TokenStream {
-    let v: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-    lines_to_attrs(&v)
-}
-
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {

@@ -43,8 +43,9 @@ fn find(api: &Api, want: impl Fn(&Operation) -> bool) -> Option<(&Operation, Vec
         .find_map(|op| callable(op).map(|args| (op, args)))
 }
 
-/// The example's source code.
-pub fn quickstart(api: &Api) -> TokenStream {
+/// The example's source code; `attrs` go first on each item. The README shows it without
+/// its inner doc line (`titled: false`).
+pub fn quickstart(api: &Api, attrs: &TokenStream, titled: bool) -> TokenStream {
     let krate = ident(&api.crate_name.replace('-', "_"));
     let list = find(api, |op| op.pagination.is_some());
     let single = find(api, |op| {
@@ -80,6 +81,7 @@ pub fn quickstart(api: &Api) -> TokenStream {
     });
     let stream_use = if paginate.is_some() {
         quote!(
+            #attrs
             use ::futures::StreamExt as _;
         )
     } else {
@@ -93,6 +95,11 @@ pub fn quickstart(api: &Api) -> TokenStream {
         quote!(let client = #krate::Client::new()?;)
     };
     let title = format!(" Quickstart for the {} client.", api.title.trim());
+    let title = if titled {
+        quote!(#![doc = #title])
+    } else {
+        quote!()
+    };
     let create = match &api.auth {
         Some(crate::ir::AuthScheme::Basic) => quote! {
             let client = #krate::Client::from_env("user")?;
@@ -100,9 +107,10 @@ pub fn quickstart(api: &Api) -> TokenStream {
         _ => create,
     };
     quote! {
-        #![doc = #title]
+        #title
         #stream_use
 
+        #attrs
         #[tokio::main]
         async fn main() -> Result<(), Box<dyn std::error::Error>> {
             #create
@@ -113,14 +121,15 @@ pub fn quickstart(api: &Api) -> TokenStream {
     }
 }
 
-/// The crate's README.
-pub fn readme(api: &Api, example_source: &str) -> String {
+/// The crate's README, before and after the quickstart's code (the code block's fences
+/// included).
+pub fn readme(api: &Api) -> (String, String) {
     let name = &api.crate_name;
     let title = api.title.trim();
     let mut out = String::new();
     out.push_str(&format!(
         "<!-- {} by oagen. Do not edit by hand. -->\n\n",
-        crate::emit::GENERATED_MARKER
+        super::GENERATED_MARKER
     ));
     let api_word = if title.ends_with("API") { "" } else { " API" };
     out.push_str(&format!(
@@ -149,12 +158,8 @@ pub fn readme(api: &Api, example_source: &str) -> String {
         ));
     }
     out.push_str("```rust,no_run\n");
-    let code: Vec<&str> = example_source
-        .lines()
-        .filter(|l| !l.starts_with("//!"))
-        .collect();
-    out.push_str(code.join("\n").trim());
-    out.push_str("\n```\n\n");
+    let head = out;
+    let mut out = String::from("\n```\n\n");
     out.push_str(
         "## Configuration\n\n\
 `Client::builder()` sets the base URL, credentials, timeouts (connect and total), the retry policy \
@@ -174,5 +179,5 @@ error body (typed when it parses, raw otherwise), `retry_after()` and the rate l
 variants are transport, timeout, decode (naming the JSON path that failed) and invalid-request \
 errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
     );
-    out
+    (head, out)
 }

@@ -1,6 +1,6 @@
 //! One module per tag: a `Client` method and a request builder per operation.
 
-use super::{docs, ident, ty, Part, Piece, RenderedModule, Scope};
+use super::{docs, ident, ty, ModulePlan, Piece, Scope};
 use crate::ir::{
     Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
     Prim, QueryStyle, ResponseBody, TypeKind, TypeRef,
@@ -10,21 +10,19 @@ use quote::{format_ident, quote};
 
 /// Renders a tag module.
 /// Renders a tag module; `index` is its place in `api.modules`.
-pub fn module(m: &Module, index: usize) -> RenderedModule {
+pub(super) fn module(m: &Module, index: usize) -> ModulePlan {
     let mut doc = docs::lines(&m.doc);
     if doc.is_empty() {
         doc.push(format!("Operations tagged `{}`.", m.name));
     }
-    RenderedModule {
+    ModulePlan {
         name: Some(m.name.clone()),
         doc,
-        parts: super::ranges(m.operations.len(), super::OPERATIONS_PER_PIECE)
+        pieces: super::ranges(m.operations.len(), super::OPERATIONS_PER_PIECE)
             .into_iter()
-            .map(|range| {
-                Part::Deferred(Piece::Operations {
-                    module: index,
-                    range,
-                })
+            .map(|range| Piece::Operations {
+                module: index,
+                range,
             })
             .collect(),
     }

@@ -1,18 +1,18 @@
 //! The `types` module: one item per named type.
 
-use super::{docs, ident, ty, Part, Piece, RenderedModule, Scope};
+use super::{docs, ident, ty, ModulePlan, Piece, Scope};
 use crate::ir::{Api, EnumRepr, Field, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 /// Renders the `types` module.
-pub fn module(api: &Api) -> RenderedModule {
-    RenderedModule {
+pub(super) fn module(api: &Api) -> ModulePlan {
+    ModulePlan {
         name: Some("types".into()),
         doc: vec![format!("Data types of the {} API.", api.title.trim())],
-        parts: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
+        pieces: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
             .into_iter()
-            .map(|r| Part::Deferred(Piece::Types(r)))
+            .map(Piece::Types)
             .collect(),
     }
 }
@@ -32,8 +32,25 @@ fn type_def(t: &TypeDef) -> TokenStream {
             format!("The schema at `#{}`.", t.pointer)
         });
     }
+    // Every item of the type is compiled under its feature, when it has one.
+    let cfg = match &t.settings.feature {
+        Some(f) => quote!(#[cfg(feature = #f)]),
+        None => quote!(),
+    };
     let doc = docs::attrs(&d);
+    let doc = quote!(#cfg #doc);
     let name = ident(&t.name);
+    if let Some(text) = &t.settings.replaced_by {
+        let target = parse_tokens(text);
+        let note = format!(" Replaced by `{text}` (option `type-overrides`).");
+        return quote! {
+            #doc
+            #[doc = ""]
+            #[doc = #note]
+            pub type #name = #target;
+        };
+    }
+    let derive = |base: TokenStream, names: &[&str]| derive_attr(base, names, &t.settings.derives);
     match &t.kind {
         TypeKind::Struct { fields, additional } => {
             let all_optional = fields.iter().all(field_is_option);
@@ -51,13 +68,22 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 }
             });
             let serde_impls = struct_serde(&name, fields, additional.is_some());
+            let mut names = vec!["Debug", "Clone", "PartialEq"];
+            if all_optional {
+                names.push("Default");
+            }
+            let derives = derive(
+                quote!(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default),
+                &names,
+            );
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default)]
+                #derives
                 pub struct #name {
                     #(#fs)*
                     #extra
                 }
+                #cfg
                 #serde_impls
             }
         }
@@ -81,14 +107,35 @@ fn type_def(t: &TypeDef) -> TokenStream {
             // out per enum: large specs have thousands of string enums. Not derived: serde's
             // derive with an untagged catch-all buffers and retries, and costs the compiler
             // several times more.
+            let derives = derive(
+                quote!(
+                    ::std::fmt::Debug,
+                    ::std::clone::Clone,
+                    ::std::cmp::PartialEq,
+                    ::std::cmp::Eq,
+                    ::std::hash::Hash,
+                    ::std::cmp::PartialOrd,
+                    ::std::cmp::Ord
+                ),
+                &[
+                    "Debug",
+                    "Clone",
+                    "PartialEq",
+                    "Eq",
+                    "Hash",
+                    "PartialOrd",
+                    "Ord",
+                ],
+            );
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+                #derives
                 pub enum #name {
                     #(#vs)*
                     /// A value this crate does not know yet, kept as sent.
                     Unknown(::std::string::String),
                 }
+                #cfg
                 ::oagen_runtime::string_enum!(#name { #(#pairs),* });
             }
         }
@@ -112,14 +159,37 @@ fn type_def(t: &TypeDef) -> TokenStream {
                 let l = lit(&v.value);
                 quote!(#l => Self::#n,)
             });
+            let derives = derive(
+                quote!(
+                    ::std::fmt::Debug,
+                    ::std::clone::Clone,
+                    ::std::marker::Copy,
+                    ::std::cmp::PartialEq,
+                    ::std::cmp::Eq,
+                    ::std::hash::Hash,
+                    ::std::cmp::PartialOrd,
+                    ::std::cmp::Ord
+                ),
+                &[
+                    "Debug",
+                    "Clone",
+                    "Copy",
+                    "PartialEq",
+                    "Eq",
+                    "Hash",
+                    "PartialOrd",
+                    "Ord",
+                ],
+            );
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord)]
+                #derives
                 pub enum #name {
                     #(#vs)*
                     /// A value this crate does not know yet, kept as sent.
                     Unknown(i64),
                 }
+                #cfg
                 impl #name {
                     /// The value as sent on the wire.
                     pub fn value(self) -> i64 {
@@ -129,6 +199,7 @@ fn type_def(t: &TypeDef) -> TokenStream {
                         }
                     }
                 }
+                #cfg
                 impl ::std::convert::From<i64> for #name {
                     fn from(value: i64) -> Self {
                         match value {
@@ -137,16 +208,19 @@ fn type_def(t: &TypeDef) -> TokenStream {
                         }
                     }
                 }
+                #cfg
                 impl ::std::fmt::Display for #name {
                     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         ::std::fmt::Display::fmt(&self.value(), f)
                     }
                 }
+                #cfg
                 impl ::serde::Serialize for #name {
                     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                         serializer.serialize_i64(self.value())
                     }
                 }
+                #cfg
                 impl<'de> ::serde::Deserialize<'de> for #name {
                     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                         <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
@@ -159,9 +233,19 @@ fn type_def(t: &TypeDef) -> TokenStream {
             variants,
         } => {
             let vs = variants.iter().map(union_variant);
+            let derives = derive(
+                quote!(
+                    ::std::fmt::Debug,
+                    ::std::clone::Clone,
+                    ::std::cmp::PartialEq,
+                    ::serde::Serialize,
+                    ::serde::Deserialize
+                ),
+                &["Debug", "Clone", "PartialEq", "Serialize", "Deserialize"],
+            );
             quote! {
                 #doc
-                #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #derives
                 #[serde(untagged)]
                 pub enum #name {
                     #(#vs)*
@@ -171,7 +255,17 @@ fn type_def(t: &TypeDef) -> TokenStream {
         TypeKind::Union {
             tag: Some(tag),
             variants,
-        } => tagged_union(&t.name, &doc, tag, variants),
+        } => {
+            let derives = derive(
+                quote!(
+                    ::std::fmt::Debug,
+                    ::std::clone::Clone,
+                    ::std::cmp::PartialEq
+                ),
+                &["Debug", "Clone", "PartialEq"],
+            );
+            tagged_union(&t.name, &doc, &derives, &cfg, tag, variants)
+        }
         TypeKind::Alias(target) => {
             let target = ty(target, Scope::Types);
             quote! {
@@ -180,6 +274,30 @@ fn type_def(t: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// `#[derive(..)]` with the generated derives `base` (whose last path segments are `names`)
+/// and the user's `extra` ones that the item does not derive already.
+fn derive_attr(base: TokenStream, names: &[&str], extra: &[String]) -> TokenStream {
+    let extra: Vec<TokenStream> = extra
+        .iter()
+        .filter(|p| !names.contains(&crate::ir::last_segment(p)))
+        .map(|p| parse_tokens(p))
+        .collect();
+    if extra.is_empty() {
+        return quote!(#[derive(#base)]);
+    }
+    // The list goes on after the generated derives (a trailing comma of theirs aside).
+    let mut base: Vec<proc_macro2::TokenTree> = base.into_iter().collect();
+    if matches!(base.last(), Some(proc_macro2::TokenTree::Punct(p)) if p.as_char() == ',') {
+        base.pop();
+    }
+    quote!(#[derive(#(#base)* #(, #extra)*)])
+}
+
+/// A Rust path or type the IR holds as text (checked when it was set), as tokens.
+fn parse_tokens(text: &str) -> TokenStream {
+    text.parse().unwrap_or_default()
 }
 
 fn union_variant(v: &UnionVariant) -> TokenStream {
@@ -204,6 +322,8 @@ fn payload(v: &UnionVariant) -> TokenStream {
 fn tagged_union(
     name: &str,
     doc: &TokenStream,
+    derives: &TokenStream,
+    cfg: &TokenStream,
     tag: &str,
     variants: &[UnionVariant],
 ) -> TokenStream {
@@ -235,12 +355,13 @@ fn tagged_union(
     });
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+        #derives
         pub enum #n {
             #(#vs)*
             /// A variant this crate does not know yet, kept as sent.
             Unknown(::serde_json::Value),
         }
+        #cfg
         impl<'de> ::serde::Deserialize<'de> for #n {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -251,6 +372,7 @@ fn tagged_union(
                 }
             }
         }
+        #cfg
         impl ::serde::Serialize for #n {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let (value, tag) = match self {

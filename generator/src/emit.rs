@@ -203,11 +203,15 @@ pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
 
 /// Writes files (only those that changed, so build systems see no spurious updates). With
 /// `prune`, also removes generated files under `dir` that the generator no longer makes.
-pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> std::io::Result<()> {
+pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> Result<(), crate::Error> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| crate::Error::Io { path, source }
+    };
     if prune {
         for stale in check(dir, files) {
             if let Stale::Extra(p) = stale {
-                std::fs::remove_file(p)?;
+                std::fs::remove_file(&p).map_err(io(&p))?;
             }
         }
     }
@@ -217,9 +221,9 @@ pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> std::io::Resul
             continue;
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
         }
-        std::fs::write(&path, &f.contents)?;
+        std::fs::write(&path, &f.contents).map_err(io(&path))?;
     }
     Ok(())
 }

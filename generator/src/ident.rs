@@ -187,11 +187,6 @@ impl Namer {
             n += 1;
         }
     }
-
-    /// Whether a name is taken.
-    pub fn is_taken(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
 }
 
 #[cfg(test)]

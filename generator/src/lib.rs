@@ -2,32 +2,41 @@
 //!
 //! Turns an OpenAPI 3.0/3.1 spec into a typed, documented Rust client.
 //!
-//! The pipeline has four stages, each a module of its own:
-//! [`load`] (YAML/JSON, `$ref`s across files, 3.1 normalization) →
-//! [`ir`] (plain data; every naming and ordering decision) →
-//! [`render`] (IR to tokens) → [`emit`] (prettyplease, `@generated` header, files).
-//! Problems of every stage are collected as [`diag::Diagnostics`] and reported together.
+//! - From a build script: [`Config`] / [`compile`] write a module per spec into `OUT_DIR`.
+//! - As a library: [`generate`] / [`generate_str`] return the files of a client crate (or
+//!   module), [`write()`] writes them and [`stale`] compares them with what is on disk
+//!   (`oagen check`); [`lint`] reports a spec's problems; [`diff`] classifies the changes
+//!   between two versions of a spec.
+//! - [`ir`] is the intermediate representation the client is rendered from; [`diag`] holds
+//!   the diagnostics every entry point reports, each naming the file, JSON pointer and line.
+//!
+//! The pipeline (`docs/ARCHITECTURE.md` in the repository) is load → ir → render → emit,
+//! each stage a private module importing only the ones below it. The `oagen` command line is
+//! behind the `cli` feature, so a build script compiles neither clap nor mimalloc.
 
-pub mod cli;
 pub mod config;
 pub mod contract;
 pub mod diag;
 pub mod diff;
-pub mod emit;
-pub mod ident;
+mod emit;
+mod error;
+mod ident;
 pub mod ir;
-pub mod load;
-pub mod options;
-pub mod render;
-pub mod stats;
-pub mod timings;
+mod load;
+mod options;
+mod render;
+mod stats;
+mod timings;
 
 use diag::Diagnostics;
-use emit::{EmitOptions, GeneratedFile, RuntimeDep};
-pub use options::Options;
-use std::path::{Path, PathBuf};
-
+use emit::{EmitOptions, RuntimeDep};
+pub use emit::{GeneratedFile, Stale};
+pub use error::Error;
+#[cfg(feature = "cli")]
+pub use options::OptionArgs;
+pub use options::{IntoOptionValue, Options};
 pub use render::Layout;
+use std::path::{Path, PathBuf};
 
 /// The result of a successful generation.
 #[derive(Debug)]
@@ -40,6 +49,13 @@ pub struct Generated {
     pub inputs: Vec<PathBuf>,
     /// The IR, for tools built on top (diff, contract tests).
     pub api: ir::Api,
+}
+
+impl Generated {
+    /// How much of the spec became typed, as one line of JSON (`oagen generate --stats`).
+    pub fn stats_json(&self) -> String {
+        stats::Stats::of(&self.api, &self.diagnostics).to_json()
+    }
 }
 
 /// The crate name used when none is given: the spec file's stem, in kebab case.
@@ -91,6 +107,31 @@ fn build_ir_from(
         Some(api) if !diags.has_errors() => Ok((api, diags, loaded)),
         _ => Err(diags),
     }
+}
+
+/// Reports the problems of a spec without generating anything (`oagen lint`): `Ok` with the
+/// warnings when it can be generated, `Err` with every problem otherwise.
+///
+/// # Errors
+/// The diagnostics, when the spec has errors (or warnings, with `strict`).
+pub fn lint(spec: &Path, settings: &Options) -> Result<Diagnostics, Diagnostics> {
+    build_ir(spec, settings).map(|(_, diags, _)| diags)
+}
+
+/// Writes generated files into `dir`, only those whose contents changed (so build systems see
+/// no spurious updates). With `prune`, also removes the files under `dir` that carry oagen's
+/// `@generated` marker but are no longer produced.
+///
+/// # Errors
+/// [`Error::Io`] naming the file that could not be written or removed.
+pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> Result<(), Error> {
+    emit::write(dir, files, prune)
+}
+
+/// What differs between generated files and `dir` (`oagen check`): missing, changed, and
+/// generated files no longer produced. Empty when the directory is up to date.
+pub fn stale(dir: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
+    emit::check(dir, files)
 }
 
 /// Frees `value` on a thread of its own: freeing a large loaded spec (the whole document and
@@ -168,61 +209,12 @@ fn generate_from(
     }
 }
 
-/// An error of [`compile`] or [`Config::compile`].
-///
-/// Its `Debug` output is the same readable text as its `Display` output, so that a build
-/// script's `fn main() -> Result<(), Box<dyn std::error::Error>>` shows the diagnostics as
-/// they are meant to be read.
-pub enum Error {
-    /// The spec has problems; the diagnostics name file, pointer and line.
-    Spec(Diagnostics),
-    /// Reading or writing a file failed.
-    Io {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        source: std::io::Error,
-    },
-    /// `OUT_DIR` is not set and no output directory was given.
-    NoOutDir,
-    /// A bug in oagen: generation panicked. The message names the spec.
-    Internal(String),
-}
-
-impl std::fmt::Debug for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(self, f)
-    }
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Spec(d) => write!(f, "{}", d.render(false)),
-            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            Error::NoOutDir => f.write_str(
-                "OUT_DIR is not set: call from a build script, or set `Config::out_dir`",
-            ),
-            Error::Internal(msg) => f.write_str(msg),
-        }
-    }
-}
-
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            _ => None,
-        }
-    }
-}
-
 /// The build-script API: generates a client module per spec into `OUT_DIR`, for
 /// `include!` in your crate, with no CLI step and no generated code in version control.
 ///
 /// Every option of the `oagen` CLI and of `oagen.toml` is a builder method here (they are
-/// declared once, in [`options`]); each method takes the option's type or a shorthand for it
-/// ([`options::IntoOptionValue`]). For one spec and no options, [`compile`] is enough.
+/// declared once, with [`Options`]); each method takes the option's type or a shorthand for it
+/// ([`IntoOptionValue`]). For one spec and no options, [`compile`] is enough.
 ///
 /// # Example
 ///
@@ -380,10 +372,7 @@ impl Config {
                     println!("cargo:warning={}", d.to_string().replace(['\r', '\n'], " "));
                 }
             }
-            emit::write(&out, &generated.files, false).map_err(|source| Error::Io {
-                path: out.clone(),
-                source,
-            })?;
+            emit::write(&out, &generated.files, false)?;
             written.extend(generated.files.iter().map(|f| out.join(&f.path)));
         }
         Ok(written)

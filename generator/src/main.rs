@@ -3,13 +3,14 @@
 //! Exit codes: 0 success; 1 the spec has errors, or `check` found stale files; 2 bad usage,
 //! an unreadable config, or an I/O error.
 
+mod cli;
+
 use clap::{Parser, Subcommand};
-use oagen::cli::{self, Outcome};
-use oagen::options::OptionArgs;
+use cli::Outcome;
+use oagen::OptionArgs;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

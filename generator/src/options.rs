@@ -1,5 +1,5 @@
 //! Generation options, each declared once. The declaration drives the [`Config`] builder
-//! methods, the CLI flags ([`OptionArgs`]) and the `oagen.toml` keys ([`OptionsToml`]), so the
+//! methods, the CLI flags (`OptionArgs`, with the `cli` feature) and the `oagen.toml` keys ([`OptionsToml`]), so the
 //! three cannot drift apart.
 //!
 //! [`Config`]: crate::Config
@@ -25,23 +25,44 @@ macro_rules! declare_options {
         }
 
         /// The same options as optional CLI flags (unset flags leave the value alone).
+        #[cfg(feature = "cli")]
         #[derive(Clone, Debug, Default, clap::Args)]
         pub struct OptionArgs {
             $( $(#[doc = $doc])+ #[arg(long = $flag $(, $($clap)*)?)] pub $field: Option<$ty>, )*
         }
 
-        /// The same options as optional `oagen.toml` keys.
+        /// The same options as optional `oagen.toml` keys (`[options]`).
         #[derive(Clone, Debug, Default, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
         pub struct OptionsToml {
             $( $(#[doc = $doc])+ #[serde(rename = $key, default)] pub $field: Option<$ty>, )*
         }
 
+        /// A `[[client]]` of `oagen.toml`: its spec and crate directory, and any option key.
+        #[derive(Clone, Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct ClientToml {
+            /// The spec, relative to the config file.
+            pub spec: PathBuf,
+            /// The crate directory, relative to the config file.
+            pub out: PathBuf,
+            $( $(#[doc = $doc])+ #[serde(rename = $key, default)] pub $field: Option<$ty>, )*
+        }
+
+        impl ClientToml {
+            /// The client's own options.
+            pub fn options(&self) -> OptionsToml {
+                OptionsToml { $( $field: self.$field.clone(), )* }
+            }
+        }
+
         impl Options {
             /// Overrides the options set in `oagen.toml`.
-            pub fn merge_toml(&mut self, t: &OptionsToml) {
+            pub(crate) fn merge_toml(&mut self, t: &OptionsToml) {
                 $( if let Some(v) = &t.$field { self.$field = v.clone(); } )*
             }
             /// Overrides the options given as flags.
+            #[cfg(feature = "cli")]
             pub fn merge_args(&mut self, a: &OptionArgs) {
                 $( if let Some(v) = &a.$field { self.$field = v.clone(); } )*
             }
@@ -196,6 +217,7 @@ mod tests {
         assert_eq!(c.options.runtime_path, Some(PathBuf::from("x")));
     }
 
+    #[cfg(feature = "cli")]
     #[test]
     fn every_option_is_a_flag_and_a_key() {
         #[derive(clap::Parser)]

@@ -10,7 +10,7 @@ fn main() -> Result<(), String> {
     let config = root.join("oagen.toml");
     println!("cargo:rerun-if-changed={}", config.display());
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let jobs = oagen::config::read(&config)?;
+    let jobs = oagen::config::read(&config).map_err(|e| e.to_string())?;
     let opts = oagen::contract::ContractOptions::default();
     let mut index = String::new();
     let mut providers = String::new();

@@ -22,6 +22,7 @@ mod source;
 
 use crate::diag::Diagnostics;
 use crate::load::{self, LoadedSpec};
+use crate::Error;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -217,15 +218,18 @@ impl Spec {
         text.replace('\\', "/")
     }
 
-    /// Loads and builds a spec file. On failure, the rendered diagnostics (errors only).
-    pub fn load(path: &Path, label: &str, crate_name: &str) -> Result<Spec, String> {
+    /// Loads and builds a spec file.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] with its errors (warnings are left out, as `oagen lint` shows them).
+    pub fn load(path: &Path, label: &str, crate_name: &str) -> Result<Spec, Error> {
         let mut diags = Diagnostics::new();
         let loaded = load::load(path, &mut diags);
         Spec::finish(loaded, diags, label, crate_name)
     }
 
     /// A spec with no operations, standing in for a file that does not exist at a revision.
-    pub fn empty(label: &str, crate_name: &str) -> Result<Spec, String> {
+    pub(crate) fn empty(label: &str, crate_name: &str) -> Result<Spec, Error> {
         let text = format!(
             "openapi: 3.0.3\ninfo:\n  title: '{ABSENT_TITLE}'\n  version: '0'\npaths: {{}}\n"
         );
@@ -239,7 +243,7 @@ impl Spec {
         mut diags: Diagnostics,
         label: &str,
         crate_name: &str,
-    ) -> Result<Spec, String> {
+    ) -> Result<Spec, Error> {
         let Some(loaded) = loaded else {
             return Err(errors_only(&diags));
         };
@@ -256,8 +260,8 @@ impl Spec {
     }
 }
 
-/// The rendered errors of a failed load; warnings are left out, as `oagen lint` shows them.
-fn errors_only(diags: &Diagnostics) -> String {
+/// The errors of a failed load; warnings are left out, as `oagen lint` shows them.
+fn errors_only(diags: &Diagnostics) -> Error {
     let mut errors = Diagnostics::new();
     for d in diags
         .iter()
@@ -270,11 +274,12 @@ fn errors_only(diags: &Diagnostics) -> String {
         }
         errors.push(d.clone());
     }
-    errors.render(false)
+    Error::Spec(errors)
 }
 
 /// Output formats.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Plain text, colored on a terminal.
     Text,
@@ -285,7 +290,8 @@ pub enum Format {
 }
 
 /// The `--fail-on` threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum FailOn {
     /// Exit 1 when a breaking change exists.
     Breaking,
@@ -305,30 +311,41 @@ impl FailOn {
     }
 }
 
-/// The arguments of `oagen diff`.
-#[derive(Clone, Debug, clap::Args)]
-#[command(
-    after_help = "Exit codes: 0 no change at the --fail-on level (or no --fail-on); 1 a change at that level or above; 2 bad input (unreadable or invalid spec, unknown revision, bad arguments)."
+/// The arguments of `oagen diff` (declared once: with the `cli` feature they are also its
+/// command-line arguments).
+#[derive(Clone, Debug)]
+#[cfg_attr(feature = "cli", derive(clap::Args))]
+#[cfg_attr(
+    feature = "cli",
+    command(
+        after_help = "Exit codes: 0 no change at the --fail-on level (or no --fail-on); 1 a change at that level or above; 2 bad input (unreadable or invalid spec, unknown revision, bad arguments)."
+    )
 )]
 pub struct DiffArgs {
     /// The old spec: a file, or `git:REV:PATH` (PATH from the repository root, or from the
     /// current directory when it starts with `./` or `../`).
-    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(required_unless_present = "base", conflicts_with = "base")
+    )]
     pub old: Option<String>,
     /// The new spec, in the same forms.
-    #[arg(required_unless_present = "base", conflicts_with = "base")]
+    #[cfg_attr(
+        feature = "cli",
+        arg(required_unless_present = "base", conflicts_with = "base")
+    )]
     pub new: Option<String>,
     /// Compare every spec of the config file with its version at git revision REV.
-    #[arg(long, value_name = "REV")]
+    #[cfg_attr(feature = "cli", arg(long, value_name = "REV"))]
     pub base: Option<String>,
     /// The config file listing the specs (with `--base`).
-    #[arg(long, default_value = "oagen.toml")]
+    #[cfg_attr(feature = "cli", arg(long, default_value = "oagen.toml"))]
     pub config: PathBuf,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, default_value_t = Format::Text))]
     pub format: Format,
     /// Exit 1 when a change at this level or above exists.
-    #[arg(long, value_enum, value_name = "LEVEL")]
+    #[cfg_attr(feature = "cli", arg(long, value_enum, value_name = "LEVEL"))]
     pub fail_on: Option<FailOn>,
 }
 
@@ -343,8 +360,12 @@ pub struct RunOutput {
     pub failed: bool,
 }
 
-/// Runs `oagen diff`. `Err` is bad input (exit 2), with a message for stderr.
-pub fn run(args: &DiffArgs, color: bool) -> Result<RunOutput, String> {
+/// Runs `oagen diff`.
+///
+/// # Errors
+/// Bad input (exit 2): [`Error::Spec`] for a spec with errors, [`Error::Input`] for a missing
+/// file or an unknown revision, [`Error::Config`] / [`Error::Io`] for the config file.
+pub fn run(args: &DiffArgs, color: bool) -> Result<RunOutput, Error> {
     let reports = match (&args.base, &args.old, &args.new) {
         (Some(rev), _, _) => diff_base(rev, &args.config)?,
         (None, Some(old), Some(new)) => {
@@ -355,7 +376,11 @@ pub fn run(args: &DiffArgs, color: bool) -> Result<RunOutput, String> {
             let new_spec = new_src.load(&name)?;
             vec![compare(&old_spec, &new_spec)]
         }
-        _ => return Err("`oagen diff` needs OLD and NEW, or `--base REV`".into()),
+        _ => {
+            return Err(Error::Input(
+                "`oagen diff` needs OLD and NEW, or `--base REV`".into(),
+            ))
+        }
     };
     let output = match args.format {
         Format::Text => text(&reports, color),
@@ -384,12 +409,15 @@ fn crate_name_for(src: &SpecSource) -> String {
 }
 
 /// `--base REV`: every client of the config file, old side from git.
-fn diff_base(rev: &str, config_path: &Path) -> Result<Vec<Report>, String> {
+fn diff_base(rev: &str, config_path: &Path) -> Result<Vec<Report>, Error> {
     let jobs = crate::config::read(config_path)?;
     if jobs.is_empty() {
-        return Err(format!("{}: lists no `[[client]]`", config_path.display()));
+        return Err(Error::Config {
+            path: config_path.to_path_buf(),
+            message: "lists no `[[client]]`".into(),
+        });
     }
-    source::check_rev(rev)?;
+    source::check_rev(rev).map_err(Error::Input)?;
     let mut reports = Vec::new();
     for job in jobs {
         let name = job
@@ -397,12 +425,12 @@ fn diff_base(rev: &str, config_path: &Path) -> Result<Vec<Report>, String> {
             .crate_name
             .clone()
             .unwrap_or_else(|| crate::default_crate_name(&job.spec));
-        let rel = source::repo_relative(&job.spec)?;
+        let rel = source::repo_relative(&job.spec).map_err(Error::Input)?;
         let old_src = SpecSource::Git {
             rev: rev.to_string(),
             path: rel,
         };
-        let old = if source::exists_at(rev, old_src.git_path())? {
+        let old = if source::exists_at(rev, old_src.git_path()).map_err(Error::Input)? {
             old_src.load(&name)?
         } else {
             Spec::empty(&format!("{} (absent)", old_src.label()), &name)?

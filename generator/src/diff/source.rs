@@ -4,6 +4,7 @@
 //! `$ref`s reach, at their repository paths), loaded from there, and the directory removed.
 
 use super::Spec;
+use crate::Error;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -58,25 +59,34 @@ impl SpecSource {
         }
     }
 
-    /// Loads the side. `Err` is a message for stderr.
-    pub fn load(&self, crate_name: &str) -> Result<Spec, String> {
+    /// Loads the side.
+    ///
+    /// # Errors
+    /// [`Error::Spec`] for a spec with errors, [`Error::Input`] for a missing file or revision.
+    pub fn load(&self, crate_name: &str) -> Result<Spec, Error> {
         match self {
             SpecSource::File(p) => {
                 if !p.is_file() {
-                    return Err(format!("{}: no such file", p.display()));
+                    return Err(Error::Input(format!("{}: no such file", p.display())));
                 }
                 Spec::load(p, &self.label(), crate_name)
             }
             SpecSource::Git { rev, path } => {
-                check_rev(rev)?;
-                let rel = git_relative(path)?;
-                let dir = TempDir::new()?;
-                let root = materialize(rev, &rel, dir.path())?;
+                check_rev(rev).map_err(Error::Input)?;
+                let rel = git_relative(path).map_err(Error::Input)?;
+                let dir = TempDir::new().map_err(Error::Input)?;
+                let root = materialize(rev, &rel, dir.path()).map_err(Error::Input)?;
                 // Name the files as `git:REV:path`, not by their temporary location.
                 let prefix = format!("{}/", dir.path().display());
                 let with = format!("git:{rev}:");
-                let mut spec = Spec::load(&root, &self.label(), crate_name)
-                    .map_err(|text| text.replace(&prefix, &with))?;
+                let mut spec =
+                    Spec::load(&root, &self.label(), crate_name).map_err(|e| match e {
+                        Error::Spec(mut d) => {
+                            d.rename_files(&prefix, &with);
+                            Error::Spec(d)
+                        }
+                        other => other,
+                    })?;
                 spec.display_prefix = Some((prefix, with));
                 Ok(spec)
             }

@@ -1,4 +1,4 @@
-//! The intermediate representation: plain data, built from a loaded spec by [`build`].
+//! The intermediate representation: plain data, built from a loaded spec (see [`crate::build_ir`]).
 //!
 //! Every naming and ordering decision is made while building it; the renderer only walks it.
 //! Nothing here refers to `openapiv3` types. Maps are `BTreeMap`; sequences keep the order the
@@ -11,7 +11,7 @@ mod fxhash;
 mod reach;
 mod schema;
 
-pub use build::build;
+pub(crate) use build::build;
 pub use custom::{customize, last_segment, Customization, ALL_TYPES_FEATURE};
 
 /// A whole API, ready to render.

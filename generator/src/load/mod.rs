@@ -951,6 +951,8 @@ pub(crate) fn normalize_path(p: &Path) -> PathBuf {
 /// The document of `path` as [`repair::after_refs`] gets it (parsed, version read,
 /// refs resolved, 3.1 normalized), for the repair tests.
 #[cfg(test)]
+mod cases;
+#[cfg(test)]
 pub(crate) fn prepared(path: &Path) -> Option<(Value, bool, Ctx)> {
     let text = std::fs::read_to_string(path).ok()?;
     let mut diags = Diagnostics::new();

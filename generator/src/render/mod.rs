@@ -263,6 +263,9 @@ where
     };
     let done: Vec<T> = jobs
         .par_iter()
+        // One job per task: jobs differ in size, and stealing them one by one balances the
+        // cores best.
+        .with_max_len(1)
         .map(|(_, job)| finish(render_job(job)))
         .collect();
     let mut chunks: Vec<Vec<T>> = files.iter().map(|_| Vec::new()).collect();

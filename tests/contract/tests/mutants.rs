@@ -16,12 +16,10 @@ const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
+/// The spec as a document (the curated specs are single files).
 fn load(spec: &str) -> Value {
-    let mut diags = oagen::diag::Diagnostics::new();
-    match oagen::load::load(Path::new(spec), &mut diags) {
-        Some(loaded) => loaded.document,
-        None => panic!("{spec}:\n{}", diags.render(false)),
-    }
+    let text = std::fs::read_to_string(Path::new(spec)).unwrap_or_else(|e| panic!("{spec}: {e}"));
+    serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{spec}: {e}"))
 }
 
 fn operations(doc: &mut Value) -> Vec<&mut Value> {

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use oagen::diag::Diagnostics;
-use oagen::load;
+use crate::diag::Diagnostics;
+use crate::load;
 
 fn fixtures(dir: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use oagen::diag::{Diagnostics, Severity};
-use oagen::load::{self, LoadedSpec};
+use crate::diag::{Diagnostics, Severity};
+use crate::load::{self, LoadedSpec};
 
 /// Loads a fixture by a path relative to the crate directory (the test's
 /// working directory), so rendered paths are stable.

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use oagen::diag::{Diagnostics, Severity};
-use oagen::load::{self, LoadedSpec};
+use crate::diag::{Diagnostics, Severity};
+use crate::load::{self, LoadedSpec};
 use serde_json::{json, Value};
 
 fn load_31() -> (LoadedSpec, Diagnostics) {

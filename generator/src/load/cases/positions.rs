@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use oagen::diag::{Diagnostics, Location};
-use oagen::load::{self, LoadedSpec};
+use crate::diag::{Diagnostics, Location};
+use crate::load::{self, LoadedSpec};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new("../tests/fixtures/load").join(name)

@@ -4,8 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use oagen::diag::Diagnostics;
-use oagen::load::{self, LoadedSpec};
+use crate::diag::Diagnostics;
+use crate::load::{self, LoadedSpec};
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> PathBuf {

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use oagen::diag::Diagnostics;
-use oagen::load;
+use crate::diag::Diagnostics;
+use crate::load;
 use proptest::prelude::*;
 use serde_json::{Map, Value};
 

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Zapier AI actions that classify a conversation, score a contact or generate a reply.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Classify a conversation
     ///
@@ -24,6 +34,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::classify_conversation`](super::Client::classify_conversation): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -34,6 +45,7 @@ pub struct ClassifyConversation {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ClassifyConversation {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -101,6 +113,7 @@ impl ClassifyConversation {
             })
     }
 }
+
 impl super::Client {
     /// Score a contact
     ///
@@ -123,6 +136,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::score_contact`](super::Client::score_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -133,6 +147,7 @@ pub struct ScoreContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ScoreContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -200,6 +215,7 @@ impl ScoreContact {
             })
     }
 }
+
 impl super::Client {
     /// Generate a reply
     ///
@@ -222,6 +238,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::generate_reply`](super::Client::generate_reply): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -232,6 +249,7 @@ pub struct GenerateReply {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GenerateReply {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Tenant API keys (at most 3 active; rotation keeps the old key for 72 hours).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List API keys
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_api_keys`](super::Client::list_api_keys): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListApiKeys {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListApiKeys {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -163,6 +175,7 @@ impl ListApiKeys {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create an API key
     ///
@@ -185,6 +198,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_api_key`](super::Client::create_api_key): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -195,6 +209,7 @@ pub struct CreateApiKey {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateApiKey {
     /// Sets the request body.
     pub fn body(
@@ -272,6 +287,7 @@ impl CreateApiKey {
             })
     }
 }
+
 impl super::Client {
     /// Revoke an API key
     ///
@@ -294,6 +310,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::revoke_api_key`](super::Client::revoke_api_key): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -304,6 +321,7 @@ pub struct RevokeApiKey {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl RevokeApiKey {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -374,6 +392,7 @@ impl RevokeApiKey {
             })
     }
 }
+
 impl super::Client {
     /// Rotate an API key
     ///
@@ -397,6 +416,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::rotate_api_key`](super::Client::rotate_api_key): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -407,6 +427,7 @@ pub struct RotateApiKey {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl RotateApiKey {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Billing status, subscription activation, checkout, billing portal and credits.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get billing status and current plan
     ///
@@ -16,6 +26,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_billing_status`](super::Client::get_billing_status): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -24,6 +35,7 @@ pub struct GetBillingStatus {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetBillingStatus {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -85,6 +97,7 @@ impl GetBillingStatus {
             })
     }
 }
+
 impl super::Client {
     /// Activate the subscription
     ///
@@ -102,6 +115,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::activate_subscription`](super::Client::activate_subscription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -111,6 +125,7 @@ pub struct ActivateSubscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ActivateSubscription {
     /// Sets the request body.
     pub fn body(
@@ -183,6 +198,7 @@ impl ActivateSubscription {
             })
     }
 }
+
 impl super::Client {
     /// Create a checkout session
     ///
@@ -203,6 +219,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_checkout_session`](super::Client::create_checkout_session): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -212,6 +229,7 @@ pub struct CreateCheckoutSession {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateCheckoutSession {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -277,6 +295,7 @@ impl CreateCheckoutSession {
             })
     }
 }
+
 impl super::Client {
     /// Get the billing portal URL
     ///
@@ -294,6 +313,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_billing_portal_session`](super::Client::create_billing_portal_session): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -303,6 +323,7 @@ pub struct CreateBillingPortalSession {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateBillingPortalSession {
     /// Sets the request body.
     pub fn body(
@@ -378,6 +399,7 @@ impl CreateBillingPortalSession {
             })
     }
 }
+
 impl super::Client {
     /// Get the credit balance
     ///
@@ -392,6 +414,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_credit_balance`](super::Client::get_credit_balance): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -400,6 +423,7 @@ pub struct GetCreditBalance {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetCreditBalance {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -461,6 +485,7 @@ impl GetCreditBalance {
             })
     }
 }
+
 impl super::Client {
     /// Get the credit transaction history
     ///
@@ -479,6 +504,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_credit_transactions`](super::Client::list_credit_transactions): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -489,6 +515,7 @@ pub struct ListCreditTransactions {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListCreditTransactions {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///

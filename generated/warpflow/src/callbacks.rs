@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Callback tasks of a tenant.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List pending callbacks
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_callbacks`](super::Client::list_callbacks): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListCallbacks {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListCallbacks {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -163,6 +175,7 @@ impl ListCallbacks {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Update a callback task
     ///
@@ -187,6 +200,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_callback`](super::Client::update_callback): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -198,6 +212,7 @@ pub struct UpdateCallback {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateCallback {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

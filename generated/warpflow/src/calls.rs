@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Call history, outbound calls, transfers and recordings.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List call history
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_calls`](super::Client::list_calls): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListCalls {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListCalls {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -163,6 +175,7 @@ impl ListCalls {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Initiate an outbound call
     ///
@@ -185,6 +198,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_outbound_call`](super::Client::create_outbound_call): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -195,6 +209,7 @@ pub struct CreateOutboundCall {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateOutboundCall {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -262,6 +277,7 @@ impl CreateOutboundCall {
             })
     }
 }
+
 impl super::Client {
     /// Transfer an active call
     ///
@@ -286,6 +302,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::transfer_call`](super::Client::transfer_call): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -297,6 +314,7 @@ pub struct TransferCall {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl TransferCall {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -366,6 +384,7 @@ impl TransferCall {
             })
     }
 }
+
 impl super::Client {
     /// Get a call recording
     ///
@@ -389,6 +408,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_call_recording`](super::Client::get_call_recording): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -399,6 +419,7 @@ pub struct GetCallRecording {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetCallRecording {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

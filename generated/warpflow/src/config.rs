@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Tenant configuration.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get the tenant configuration
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_config`](super::Client::get_config): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -29,6 +40,7 @@ pub struct GetConfig {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetConfig {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -94,6 +106,7 @@ impl GetConfig {
             })
     }
 }
+
 impl super::Client {
     /// Replace the tenant configuration
     ///
@@ -114,6 +127,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::replace_config`](super::Client::replace_config): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -124,6 +138,7 @@ pub struct ReplaceConfig {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ReplaceConfig {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -190,6 +205,7 @@ impl ReplaceConfig {
             })
     }
 }
+
 impl super::Client {
     /// Partially update the tenant configuration
     ///
@@ -210,6 +226,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_config`](super::Client::update_config): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -220,6 +237,7 @@ pub struct UpdateConfig {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateConfig {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Contacts of a tenant, including resolution, merging, detail and timeline.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List contacts
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_contacts`](super::Client::list_contacts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListContacts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListContacts {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -163,6 +175,7 @@ impl ListContacts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create a contact
     ///
@@ -185,6 +198,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_contact`](super::Client::create_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -195,6 +209,7 @@ pub struct CreateContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -262,6 +277,7 @@ impl CreateContact {
             })
     }
 }
+
 impl super::Client {
     /// Get a contact
     ///
@@ -282,6 +298,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_contact`](super::Client::get_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -292,6 +309,7 @@ pub struct GetContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -359,6 +377,7 @@ impl GetContact {
             })
     }
 }
+
 impl super::Client {
     /// Soft-delete a contact
     ///
@@ -381,6 +400,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_contact`](super::Client::delete_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -391,6 +411,7 @@ pub struct DeleteContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -461,6 +482,7 @@ impl DeleteContact {
             })
     }
 }
+
 impl super::Client {
     /// Update a contact
     ///
@@ -483,6 +505,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_contact`](super::Client::update_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -494,6 +517,7 @@ pub struct UpdateContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -562,6 +586,7 @@ impl UpdateContact {
             })
     }
 }
+
 impl super::Client {
     /// Resolve a contact by phone or email
     ///
@@ -584,6 +609,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::resolve_contact`](super::Client::resolve_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -594,6 +620,7 @@ pub struct ResolveContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ResolveContact {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -661,6 +688,7 @@ impl ResolveContact {
             })
     }
 }
+
 impl super::Client {
     /// Merge duplicate contacts
     ///
@@ -683,6 +711,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::merge_contacts`](super::Client::merge_contacts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -693,6 +722,7 @@ pub struct MergeContacts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl MergeContacts {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -760,6 +790,7 @@ impl MergeContacts {
             })
     }
 }
+
 impl super::Client {
     /// Get full contact detail
     ///
@@ -780,6 +811,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_contact_detail`](super::Client::get_contact_detail): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -790,6 +822,7 @@ pub struct GetContactDetail {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetContactDetail {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -858,6 +891,7 @@ impl GetContactDetail {
             })
     }
 }
+
 impl super::Client {
     /// Get the unified conversation timeline
     ///
@@ -882,6 +916,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_contact_timeline`](super::Client::list_contact_timeline): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -894,6 +929,7 @@ pub struct ListContactTimeline {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListContactTimeline {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -1029,6 +1065,7 @@ impl ListContactTimeline {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List enriched contacts
     ///
@@ -1049,6 +1086,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_enriched_contacts`](super::Client::list_enriched_contacts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -1060,6 +1098,7 @@ pub struct ListEnrichedContacts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListEnrichedContacts {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///

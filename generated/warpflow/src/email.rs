@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Email sending, aliases and signature through a connected Nylas grant, and grant management. Unavailable to HIPAA tenants.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Send an email
     ///
@@ -25,6 +35,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::send_email`](super::Client::send_email): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -35,6 +46,7 @@ pub struct SendEmail {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SendEmail {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -102,6 +114,7 @@ impl SendEmail {
             })
     }
 }
+
 impl super::Client {
     /// List email aliases
     ///
@@ -124,6 +137,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_email_aliases`](super::Client::list_email_aliases): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -135,6 +149,7 @@ pub struct ListEmailAliases {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListEmailAliases {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -265,6 +280,7 @@ impl ListEmailAliases {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Update email aliases
     ///
@@ -287,6 +303,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_email_aliases`](super::Client::update_email_aliases): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -297,6 +314,7 @@ pub struct UpdateEmailAliases {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateEmailAliases {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -364,6 +382,7 @@ impl UpdateEmailAliases {
             })
     }
 }
+
 impl super::Client {
     /// Update the email signature
     ///
@@ -386,6 +405,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_email_signature`](super::Client::update_email_signature): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -396,6 +416,7 @@ pub struct UpdateEmailSignature {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateEmailSignature {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -463,6 +484,7 @@ impl UpdateEmailSignature {
             })
     }
 }
+
 impl super::Client {
     /// Connect a Nylas grant
     ///
@@ -485,6 +507,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::connect_email_grant`](super::Client::connect_email_grant): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -495,6 +518,7 @@ pub struct ConnectEmailGrant {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ConnectEmailGrant {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -562,6 +586,7 @@ impl ConnectEmailGrant {
             })
     }
 }
+
 impl super::Client {
     /// List connected email accounts
     ///
@@ -582,6 +607,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_email_grants`](super::Client::list_email_grants): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -593,6 +619,7 @@ pub struct ListEmailGrants {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListEmailGrants {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -723,6 +750,7 @@ impl ListEmailGrants {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get grant status
     ///
@@ -743,6 +771,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_email_grant`](super::Client::get_email_grant): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -753,6 +782,7 @@ pub struct GetEmailGrant {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetEmailGrant {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -820,6 +850,7 @@ impl GetEmailGrant {
             })
     }
 }
+
 impl super::Client {
     /// Disconnect an email account
     ///
@@ -842,6 +873,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::disconnect_email_grant`](super::Client::disconnect_email_grant): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -852,6 +884,7 @@ pub struct DisconnectEmailGrant {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DisconnectEmailGrant {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -922,6 +955,7 @@ impl DisconnectEmailGrant {
             })
     }
 }
+
 impl super::Client {
     /// Get the OAuth URL for connecting email
     ///
@@ -942,6 +976,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_email_auth_url`](super::Client::get_email_auth_url): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -951,6 +986,7 @@ pub struct GetEmailAuthUrl {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetEmailAuthUrl {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -1017,6 +1053,7 @@ impl GetEmailAuthUrl {
             })
     }
 }
+
 impl super::Client {
     /// Exchange an OAuth code for a grant
     ///
@@ -1039,6 +1076,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::exchange_email_auth_code`](super::Client::exchange_email_auth_code): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -1049,6 +1087,7 @@ pub struct ExchangeEmailAuthCode {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ExchangeEmailAuthCode {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

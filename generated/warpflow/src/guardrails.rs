@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Signal Guard rules, audit log, statistics and export.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List active Signal Guard rules
     ///
@@ -24,6 +34,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_active_guardrails`](super::Client::list_active_guardrails): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -35,6 +46,7 @@ pub struct ListActiveGuardrails {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListActiveGuardrails {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -168,6 +180,7 @@ impl ListActiveGuardrails {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get the Signal Guard audit log
     ///
@@ -190,6 +203,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_guardrail_audit_log`](super::Client::list_guardrail_audit_log): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -201,6 +215,7 @@ pub struct ListGuardrailAuditLog {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListGuardrailAuditLog {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -334,6 +349,7 @@ impl ListGuardrailAuditLog {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get Signal Guard statistics
     ///
@@ -352,6 +368,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_guardrail_stats`](super::Client::get_guardrail_stats): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -361,6 +378,7 @@ pub struct GetGuardrailStats {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetGuardrailStats {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -427,6 +445,7 @@ impl GetGuardrailStats {
             })
     }
 }
+
 impl super::Client {
     /// Update Signal Guard rules
     ///
@@ -449,6 +468,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::update_guardrails`](super::Client::update_guardrails): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -459,6 +479,7 @@ pub struct UpdateGuardrails {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl UpdateGuardrails {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -528,6 +549,7 @@ impl UpdateGuardrails {
             })
     }
 }
+
 impl super::Client {
     /// Export guardrail data
     ///
@@ -548,6 +570,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::export_guardrails`](super::Client::export_guardrails): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -557,6 +580,7 @@ pub struct ExportGuardrails {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ExportGuardrails {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

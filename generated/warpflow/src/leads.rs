@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Leads with their score and classification, and pending callbacks.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List leads
     ///
@@ -28,6 +38,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_leads`](super::Client::list_leads): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -43,6 +54,7 @@ pub struct ListLeads {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListLeads {
     /// Only leads in this state. The set of states is not documented.
     ///
@@ -208,6 +220,7 @@ impl ListLeads {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get a lead
     ///
@@ -226,6 +239,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_lead`](super::Client::get_lead): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -235,6 +249,7 @@ pub struct GetLead {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetLead {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -300,6 +315,7 @@ impl GetLead {
             })
     }
 }
+
 impl super::Client {
     /// Get a lead's conversation
     ///
@@ -320,6 +336,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_lead_conversation`](super::Client::get_lead_conversation): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -329,6 +346,7 @@ pub struct GetLeadConversation {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetLeadConversation {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -395,6 +413,7 @@ impl GetLeadConversation {
             })
     }
 }
+
 impl super::Client {
     /// List pending callbacks by status
     ///
@@ -414,6 +433,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_lead_callbacks`](super::Client::list_lead_callbacks): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -425,6 +445,7 @@ pub struct ListLeadCallbacks {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListLeadCallbacks {
     /// Only callbacks with this status. The set of statuses is not documented.
     ///

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! The SMS blocklist of a tenant.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List blocked phone numbers
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_blocked_numbers`](super::Client::list_blocked_numbers): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListBlockedNumbers {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListBlockedNumbers {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -166,6 +178,7 @@ impl ListBlockedNumbers {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Add a phone number to the blocklist
     ///
@@ -188,6 +201,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::add_blocked_number`](super::Client::add_blocked_number): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -198,6 +212,7 @@ pub struct AddBlockedNumber {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl AddBlockedNumber {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -265,6 +280,7 @@ impl AddBlockedNumber {
             })
     }
 }
+
 impl super::Client {
     /// Remove a number from the blocklist
     ///
@@ -287,6 +303,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::remove_blocked_number`](super::Client::remove_blocked_number): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -297,6 +314,7 @@ pub struct RemoveBlockedNumber {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl RemoveBlockedNumber {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

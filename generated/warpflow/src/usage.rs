@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Signal counts and credit balance of a tenant.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get signal counts and credit balance
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_usage`](super::Client::get_usage): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -29,6 +40,7 @@ pub struct GetUsage {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetUsage {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

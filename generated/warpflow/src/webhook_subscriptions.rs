@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Outbound webhook subscriptions that receive events from Warpflow.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List webhook subscriptions
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_webhook_subscriptions`](super::Client::list_webhook_subscriptions): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -33,6 +44,7 @@ pub struct ListWebhookSubscriptions {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListWebhookSubscriptions {
     /// Start after this cursor; pass the `cursor` of the previous page.
     ///
@@ -166,6 +178,7 @@ impl ListWebhookSubscriptions {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create a webhook subscription
     ///
@@ -188,6 +201,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_webhook_subscription`](super::Client::create_webhook_subscription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -198,6 +212,7 @@ pub struct CreateWebhookSubscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateWebhookSubscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -268,6 +283,7 @@ impl CreateWebhookSubscription {
             })
     }
 }
+
 impl super::Client {
     /// Delete a webhook subscription
     ///
@@ -290,6 +306,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_webhook_subscription`](super::Client::delete_webhook_subscription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -300,6 +317,7 @@ pub struct DeleteWebhookSubscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteWebhookSubscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -370,6 +388,7 @@ impl DeleteWebhookSubscription {
             })
     }
 }
+
 impl super::Client {
     /// Send a test event to a webhook endpoint
     ///
@@ -392,6 +411,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::test_webhook_subscription`](super::Client::test_webhook_subscription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -402,6 +422,7 @@ pub struct TestWebhookSubscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl TestWebhookSubscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Inbound webhooks that feed events into the Signals pipeline (custom JSON sources and Zapier).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Send an event to a custom webhook
     ///
@@ -32,6 +42,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::send_custom_webhook`](super::Client::send_custom_webhook): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -44,6 +55,7 @@ pub struct SendCustomWebhook {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SendCustomWebhook {
     /// Set to `sync` to run the pipeline immediately and return its result instead of queuing the event.
     ///
@@ -156,6 +168,7 @@ impl SendCustomWebhook {
             })
     }
 }
+
 /// The success responses of [`SendCustomWebhook`].
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum SendCustomWebhookOutput {
@@ -171,6 +184,7 @@ pub enum SendCustomWebhookOutput {
         body: ::oagen_runtime::Bytes,
     },
 }
+
 impl super::Client {
     /// Send a Zapier event through the full pipeline
     ///
@@ -195,6 +209,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::send_zapier_webhook`](super::Client::send_zapier_webhook): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -205,6 +220,7 @@ pub struct SendZapierWebhook {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SendZapierWebhook {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! What users added to a recording in the Weflow app, such as comments and clips.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get recording comments
     ///
@@ -18,6 +28,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording_comments`](super::Client::get_recording_comments): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -27,6 +38,7 @@ pub struct GetRecordingComments {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecordingComments {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -86,6 +98,7 @@ impl GetRecordingComments {
         self.request().send_json::<super::types::CommentList, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Get recording clips
     ///
@@ -102,6 +115,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording_clips`](super::Client::get_recording_clips): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -111,6 +125,7 @@ pub struct GetRecordingClips {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecordingClips {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

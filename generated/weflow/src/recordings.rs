@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Recordings (captured meetings), their metadata, video URLs and transcripts.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List recordings
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_recordings`](super::Client::list_recordings): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -34,6 +45,7 @@ pub struct ListRecordings {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListRecordings {
     /// Number of recordings per page.
     ///
@@ -169,6 +181,7 @@ impl ListRecordings {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get a recording
     ///
@@ -187,6 +200,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording`](super::Client::get_recording): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -196,6 +210,7 @@ pub struct GetRecording {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecording {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -254,6 +269,7 @@ impl GetRecording {
         self.request().send_json::<super::types::Recording, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Get recording video URLs
     ///
@@ -271,6 +287,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording_video`](super::Client::get_recording_video): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -280,6 +297,7 @@ pub struct GetRecordingVideo {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecordingVideo {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -339,6 +357,7 @@ impl GetRecordingVideo {
         self.request().send_json::<super::types::RecordingVideo, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Get recording transcript (inferred)
     ///
@@ -360,6 +379,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording_transcript`](super::Client::get_recording_transcript): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -369,6 +389,7 @@ pub struct GetRecordingTranscript {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecordingTranscript {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! One-off message broadcasts, including Weni's WhatsApp broadcasts (templates, interactive messages, catalogs).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List broadcasts
     ///
@@ -19,6 +29,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_broadcasts`](super::Client::list_broadcasts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -30,6 +41,7 @@ pub struct ListBroadcasts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListBroadcasts {
     /// Only return the broadcast with this id.
     ///
@@ -148,6 +160,7 @@ impl ListBroadcasts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Send a broadcast
     ///
@@ -165,6 +178,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::send_broadcast`](super::Client::send_broadcast): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -174,6 +188,7 @@ pub struct SendBroadcast {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SendBroadcast {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -229,6 +244,7 @@ impl SendBroadcast {
         self.request().send_json::<super::types::Broadcast, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List WhatsApp broadcasts
     ///
@@ -246,6 +262,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_whatsapp_broadcasts`](super::Client::list_whatsapp_broadcasts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -257,6 +274,7 @@ pub struct ListWhatsappBroadcasts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListWhatsappBroadcasts {
     /// Only return the broadcast with this id.
     ///
@@ -379,6 +397,7 @@ impl ListWhatsappBroadcasts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Send a WhatsApp broadcast
     ///
@@ -401,6 +420,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::send_whatsapp_broadcast`](super::Client::send_whatsapp_broadcast): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -410,6 +430,7 @@ pub struct SendWhatsappBroadcast {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SendWhatsappBroadcast {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

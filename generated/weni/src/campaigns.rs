@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Campaigns and their events, which schedule messages or flow starts relative to a contact date field.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List campaigns
     ///
@@ -17,6 +27,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_campaigns`](super::Client::list_campaigns): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -26,6 +37,7 @@ pub struct ListCampaigns {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListCampaigns {
     /// Only return the campaign with this UUID.
     ///
@@ -127,6 +139,7 @@ impl ListCampaigns {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a campaign
     ///
@@ -144,6 +157,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_campaign`](super::Client::save_campaign): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -154,6 +168,7 @@ pub struct SaveCampaign {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveCampaign {
     /// UUID of the campaign to update; leave out to create a new campaign.
     ///
@@ -217,6 +232,7 @@ impl SaveCampaign {
         self.request().send_json::<super::types::Campaign, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List campaign events
     ///
@@ -233,6 +249,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_campaign_events`](super::Client::list_campaign_events): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -243,6 +260,7 @@ pub struct ListCampaignEvents {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListCampaignEvents {
     /// Only return the campaign event with this UUID.
     ///
@@ -360,6 +378,7 @@ impl ListCampaignEvents {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a campaign event
     ///
@@ -381,6 +400,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_campaign_event`](super::Client::save_campaign_event): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -391,6 +411,7 @@ pub struct SaveCampaignEvent {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveCampaignEvent {
     /// UUID of the campaign event to update; leave out to create a new event.
     ///
@@ -454,6 +475,7 @@ impl SaveCampaignEvent {
         self.request().send_json::<super::types::CampaignEvent, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Delete a campaign event
     ///
@@ -469,6 +491,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_campaign_event`](super::Client::delete_campaign_event): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -478,6 +501,7 @@ pub struct DeleteCampaignEvent {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteCampaignEvent {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Channels of the workspace, their events (calls, stops, referrals...) and Weni's per-channel message statistics.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List channels
     ///
@@ -18,6 +28,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_channels`](super::Client::list_channels): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -28,6 +39,7 @@ pub struct ListChannels {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListChannels {
     /// Only return the channel with this UUID.
     ///
@@ -141,6 +153,7 @@ impl ListChannels {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List channel events
     ///
@@ -159,6 +172,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_channel_events`](super::Client::list_channel_events): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -171,6 +185,7 @@ pub struct ListChannelEvents {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListChannelEvents {
     /// Only return the event with this id.
     ///
@@ -301,6 +316,7 @@ impl ListChannelEvents {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List channel message statistics
     ///
@@ -320,6 +336,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_channel_stats`](super::Client::list_channel_stats): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -331,6 +348,7 @@ pub struct ListChannelStats {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListChannelStats {
     /// Only return the statistics of the channel with this UUID.
     ///

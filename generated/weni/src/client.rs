@@ -2,13 +2,24 @@
 // change the spec and run `oagen generate`.
 
 //! The client and its configuration.
-/// A client for the Weni Flows API v2 API.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
+/// A client for the Weni Flows API v2.
 ///
 /// Cheap to clone (the connection pool and configuration are shared), `Send` and `Sync`: create one and share it.
 #[derive(::std::clone::Clone, ::std::fmt::Debug)]
 pub struct Client {
     inner: ::oagen_runtime::Client,
 }
+
 impl Client {
     /// The default base URL: `https://flows.weni.ai`.
     pub const DEFAULT_BASE_URL: &'static str = "https://flows.weni.ai";
@@ -51,6 +62,7 @@ impl Client {
         &self.inner
     }
 }
+
 fn read_env() -> super::Result<::oagen_runtime::Secret> {
     match ::std::env::var(Client::ENV_VAR) {
         ::std::result::Result::Ok(value) if !value.trim().is_empty() => {
@@ -67,12 +79,14 @@ fn read_env() -> super::Result<::oagen_runtime::Secret> {
         }
     }
 }
+
 /// Configures a [`Client`]: base URL, credentials, timeouts, retries, headers.
 #[derive(::std::fmt::Debug)]
 #[must_use = "a builder does nothing until `.build()` is called"]
 pub struct ClientBuilder {
     inner: ::oagen_runtime::ClientBuilder,
 }
+
 impl ClientBuilder {
     /// Sets the API key.
     /// Sent as `Authorization: Token <key>`.

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Contacts, the lean contact list, bulk contact actions, Weni's Elasticsearch contact search and contact analytics.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List contacts
     ///
@@ -29,6 +39,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_contacts`](super::Client::list_contacts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -48,6 +59,7 @@ pub struct ListContacts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListContacts {
     /// Only return the contact with this UUID.
     ///
@@ -252,6 +264,7 @@ impl ListContacts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a contact
     ///
@@ -273,6 +286,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_contact`](super::Client::save_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -285,6 +299,7 @@ pub struct SaveContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveContact {
     /// UUID of the contact to update.
     ///
@@ -370,6 +385,7 @@ impl SaveContact {
         self.request().send_json::<super::types::Contact, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Delete a contact
     ///
@@ -387,6 +403,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_contact`](super::Client::delete_contact): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -398,6 +415,7 @@ pub struct DeleteContact {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteContact {
     /// UUID of the contact to delete.
     ///
@@ -480,6 +498,7 @@ impl DeleteContact {
         self.request().send_empty::<super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List contacts (lean)
     ///
@@ -504,6 +523,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_contacts_lean`](super::Client::list_contacts_lean): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -522,6 +542,7 @@ pub struct ListContactsLean {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListContactsLean {
     /// Only return the contact with this UUID.
     ///
@@ -718,6 +739,7 @@ impl ListContactsLean {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Perform an action on many contacts
     ///
@@ -738,6 +760,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::bulk_update_contacts`](super::Client::bulk_update_contacts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -747,6 +770,7 @@ pub struct BulkUpdateContacts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl BulkUpdateContacts {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -827,6 +851,7 @@ impl BulkUpdateContacts {
             })
     }
 }
+
 /// The success responses of [`BulkUpdateContacts`].
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum BulkUpdateContactsOutput {
@@ -842,6 +867,7 @@ pub enum BulkUpdateContactsOutput {
         body: ::oagen_runtime::Bytes,
     },
 }
+
 impl super::Client {
     /// Search contacts in Elasticsearch
     ///
@@ -874,6 +900,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::search_contacts_elastic`](super::Client::search_contacts_elastic): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -887,6 +914,7 @@ pub struct SearchContactsElastic {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SearchContactsElastic {
     /// Only return contacts whose name matches this phrase.
     ///
@@ -1039,6 +1067,7 @@ impl SearchContactsElastic {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get contact analytics
     ///
@@ -1059,6 +1088,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_contact_analytics`](super::Client::get_contact_analytics): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -1071,6 +1101,7 @@ pub struct GetContactAnalytics {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetContactAnalytics {
     /// Only count members of this group, given by name or UUID. An unknown group counts nothing.
     ///

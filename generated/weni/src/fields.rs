@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Contact fields, the custom keys stored on every contact.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List contact fields
     ///
@@ -17,6 +27,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_fields`](super::Client::list_fields): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -26,6 +37,7 @@ pub struct ListFields {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListFields {
     /// Only return the field with this key.
     ///
@@ -130,6 +142,7 @@ impl ListFields {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a contact field
     ///
@@ -148,6 +161,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_field`](super::Client::save_field): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -158,6 +172,7 @@ pub struct SaveField {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveField {
     /// Key of the field to update; leave out to create a new field.
     ///

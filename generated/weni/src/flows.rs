@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Flows, flow labels, flow starts, flow runs and workspace globals used in flows.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List flows
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_flows`](super::Client::list_flows): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -36,6 +47,7 @@ pub struct ListFlows {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListFlows {
     /// Only return the flow with this UUID.
     ///
@@ -180,6 +192,7 @@ impl ListFlows {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List flow labels
     ///
@@ -194,6 +207,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_flow_labels`](super::Client::list_flow_labels): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -202,6 +216,7 @@ pub struct ListFlowLabels {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListFlowLabels {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -295,6 +310,7 @@ impl ListFlowLabels {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List flow starts
     ///
@@ -314,6 +330,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_flow_starts`](super::Client::list_flow_starts): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -327,6 +344,7 @@ pub struct ListFlowStarts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListFlowStarts {
     /// Only return the flow start with this id (deprecated in favour of `uuid`).
     ///
@@ -464,6 +482,7 @@ impl ListFlowStarts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Start contacts in a flow
     ///
@@ -481,6 +500,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::start_flow`](super::Client::start_flow): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -490,6 +510,7 @@ pub struct StartFlow {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl StartFlow {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -545,6 +566,7 @@ impl StartFlow {
         self.request().send_json::<super::types::FlowStart, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List globals
     ///
@@ -563,6 +585,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_globals`](super::Client::list_globals): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -575,6 +598,7 @@ pub struct ListGlobals {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListGlobals {
     /// Only return the global with this key.
     ///
@@ -707,6 +731,7 @@ impl ListGlobals {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a global
     ///
@@ -724,6 +749,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_global`](super::Client::save_global): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -734,6 +760,7 @@ pub struct SaveGlobal {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveGlobal {
     /// Key of the global to update; leave out to create a new global.
     ///
@@ -800,6 +827,7 @@ impl SaveGlobal {
         self.request().send_json::<super::types::Global, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List flow runs
     ///
@@ -822,6 +850,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_runs`](super::Client::list_runs): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -838,6 +867,7 @@ pub struct ListRuns {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListRuns {
     /// Only return the run with this id.
     ///

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Contact groups, static or query based.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List contact groups
     ///
@@ -18,6 +28,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_groups`](super::Client::list_groups): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -28,6 +39,7 @@ pub struct ListGroups {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListGroups {
     /// Only return the group with this UUID.
     ///
@@ -140,6 +152,7 @@ impl ListGroups {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a contact group
     ///
@@ -156,6 +169,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_group`](super::Client::save_group): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -166,6 +180,7 @@ pub struct SaveGroup {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveGroup {
     /// UUID of the group to update; leave out to create a new group.
     ///
@@ -229,6 +244,7 @@ impl SaveGroup {
         self.request().send_json::<super::types::Group, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Delete a contact group
     ///
@@ -244,6 +260,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_group`](super::Client::delete_group): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -253,6 +270,7 @@ pub struct DeleteGroup {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteGroup {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

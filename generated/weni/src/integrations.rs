@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Weni integrations available to flows (NLU classifiers, WhatsApp catalog products and flows, AI intelligences, the Weni Brain agent, external services).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List classifiers
     ///
@@ -19,6 +29,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_classifiers`](super::Client::list_classifiers): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -30,6 +41,7 @@ pub struct ListClassifiers {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListClassifiers {
     /// Only return the classifier with this UUID.
     ///
@@ -148,6 +160,7 @@ impl ListClassifiers {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List catalog products
     ///
@@ -164,6 +177,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_products`](super::Client::list_products): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -174,6 +188,7 @@ pub struct ListProducts {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListProducts {
     /// Only return products whose title contains this text (case-insensitive).
     ///
@@ -290,6 +305,7 @@ impl ListProducts {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List AI intelligences and content bases
     ///
@@ -306,6 +322,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_intelligences`](super::Client::list_intelligences): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -314,6 +331,7 @@ pub struct ListIntelligences {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListIntelligences {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -371,6 +389,7 @@ impl ListIntelligences {
         self.request().send_json::<super::types::IntelligenceList, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List external services
     ///
@@ -388,6 +407,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_external_services`](super::Client::list_external_services): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -399,6 +419,7 @@ pub struct ListExternalServices {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListExternalServices {
     /// Only return the external service with this UUID.
     ///
@@ -521,6 +542,7 @@ impl ListExternalServices {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get the Weni Brain agent
     ///
@@ -535,6 +557,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_brain_info`](super::Client::get_brain_info): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -543,6 +566,7 @@ pub struct GetBrainInfo {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetBrainInfo {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -597,6 +621,7 @@ impl GetBrainInfo {
         self.request().send_json::<super::types::BrainInfo, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List WhatsApp flows
     ///
@@ -615,6 +640,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_whatsapp_flows`](super::Client::list_whatsapp_flows): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -627,6 +653,7 @@ pub struct ListWhatsappFlows {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListWhatsappFlows {
     /// Only return the WhatsApp flow with this Meta flow id.
     ///

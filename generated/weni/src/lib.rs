@@ -32,179 +32,63 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod types;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod client;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod broadcasts;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod campaigns;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod channels;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod contacts;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod fields;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod flows;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod groups;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod integrations;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod messages;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod resthooks;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod templates;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod tickets;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod workspace;
+
 #[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+
 #[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+
 #[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::Error>;
+
 #[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Messages, bulk message actions and message labels.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List message labels
     ///
@@ -18,6 +28,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_labels`](super::Client::list_labels): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -28,6 +39,7 @@ pub struct ListLabels {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListLabels {
     /// Only return the label with this UUID.
     ///
@@ -140,6 +152,7 @@ impl ListLabels {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a message label
     ///
@@ -156,6 +169,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_label`](super::Client::save_label): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -166,6 +180,7 @@ pub struct SaveLabel {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveLabel {
     /// UUID of the label to update; leave out to create a new label.
     ///
@@ -229,6 +244,7 @@ impl SaveLabel {
         self.request().send_json::<super::types::Label, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Delete a message label
     ///
@@ -244,6 +260,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_label`](super::Client::delete_label): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -253,6 +270,7 @@ pub struct DeleteLabel {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteLabel {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -306,6 +324,7 @@ impl DeleteLabel {
         self.request().send_empty::<super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List messages
     ///
@@ -331,6 +350,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_messages`](super::Client::list_messages): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -348,6 +368,7 @@ pub struct ListMessages {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListMessages {
     /// Only return the message with this id.
     ///
@@ -525,6 +546,7 @@ impl ListMessages {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Perform an action on many messages
     ///
@@ -545,6 +567,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::bulk_update_messages`](super::Client::bulk_update_messages): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -554,6 +577,7 @@ pub struct BulkUpdateMessages {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl BulkUpdateMessages {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -634,6 +658,7 @@ impl BulkUpdateMessages {
             })
     }
 }
+
 /// The success responses of [`BulkUpdateMessages`].
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum BulkUpdateMessagesOutput {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Resthooks, their subscribers and the events fired to them.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List resthooks
     ///
@@ -17,6 +27,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_resthooks`](super::Client::list_resthooks): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -26,6 +37,7 @@ pub struct ListResthooks {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListResthooks {
     /// When true, return the oldest modified items first instead of the newest.
     ///
@@ -130,6 +142,7 @@ impl ListResthooks {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List resthook events
     ///
@@ -145,6 +158,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_resthook_events`](super::Client::list_resthook_events): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -154,6 +168,7 @@ pub struct ListResthookEvents {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListResthookEvents {
     /// Only return events of the resthook with this slug.
     ///
@@ -263,6 +278,7 @@ impl ListResthookEvents {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List resthook subscribers
     ///
@@ -279,6 +295,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_resthook_subscribers`](super::Client::list_resthook_subscribers): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -289,6 +306,7 @@ pub struct ListResthookSubscribers {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListResthookSubscribers {
     /// Only return the subscriber with this id.
     ///
@@ -406,6 +424,7 @@ impl ListResthookSubscribers {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Subscribe a URL to a resthook
     ///
@@ -424,6 +443,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_resthook_subscriber`](super::Client::create_resthook_subscriber): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -433,6 +453,7 @@ pub struct CreateResthookSubscriber {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateResthookSubscriber {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -492,6 +513,7 @@ impl CreateResthookSubscriber {
             .send_json::<super::types::ResthookSubscriber, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// Delete a resthook subscriber
     ///
@@ -507,6 +529,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_resthook_subscriber`](super::Client::delete_resthook_subscriber): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -516,6 +539,7 @@ pub struct DeleteResthookSubscriber {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteResthookSubscriber {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

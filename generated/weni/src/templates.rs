@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! WhatsApp message templates and the contacts or messages that used them.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List contacts with the templates they received
     ///
@@ -23,6 +33,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_contact_templates`](super::Client::list_contact_templates): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -36,6 +47,7 @@ pub struct ListContactTemplates {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListContactTemplates {
     /// Only return the contact with this UUID.
     ///
@@ -180,6 +192,7 @@ impl ListContactTemplates {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List the messages sent from a template
     ///
@@ -204,6 +217,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::filter_template_messages`](super::Client::filter_template_messages): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -217,6 +231,7 @@ pub struct FilterTemplateMessages {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl FilterTemplateMessages {
     /// Only return messages created on or before this date (`YYYY-MM-DD`) or date-time (inclusive).
     ///
@@ -363,6 +378,7 @@ impl FilterTemplateMessages {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List message templates
     ///
@@ -385,6 +401,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_templates`](super::Client::list_templates): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -399,6 +416,7 @@ pub struct ListTemplates {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListTemplates {
     /// Only return templates with exactly this name.
     ///

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Tickets, ticketers (ticketing services), bulk ticket actions and ticket topics.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List ticketers
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_ticketers`](super::Client::list_ticketers): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -32,6 +43,7 @@ pub struct ListTicketers {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListTicketers {
     /// Only return the ticketer with this UUID.
     ///
@@ -162,6 +174,7 @@ impl ListTicketers {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List tickets
     ///
@@ -183,6 +196,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_tickets`](super::Client::list_tickets): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -198,6 +212,7 @@ pub struct ListTickets {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListTickets {
     /// Only return tickets of the contact with this UUID.
     ///
@@ -364,6 +379,7 @@ impl ListTickets {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Perform an action on many tickets
     ///
@@ -384,6 +400,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::bulk_update_tickets`](super::Client::bulk_update_tickets): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -393,6 +410,7 @@ pub struct BulkUpdateTickets {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl BulkUpdateTickets {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -473,6 +491,7 @@ impl BulkUpdateTickets {
             })
     }
 }
+
 /// The success responses of [`BulkUpdateTickets`].
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub enum BulkUpdateTicketsOutput {
@@ -488,6 +507,7 @@ pub enum BulkUpdateTicketsOutput {
         body: ::oagen_runtime::Bytes,
     },
 }
+
 impl super::Client {
     /// List ticket topics
     ///
@@ -502,6 +522,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_topics`](super::Client::list_topics): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -510,6 +531,7 @@ pub struct ListTopics {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListTopics {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -603,6 +625,7 @@ impl ListTopics {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create or update a ticket topic
     ///
@@ -619,6 +642,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::save_topic`](super::Client::save_topic): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -629,6 +653,7 @@ pub struct SaveTopic {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SaveTopic {
     /// UUID of the topic to update; leave out to create a new topic.
     ///

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! The workspace behind the API token, its users, its administrative boundaries, its data archives and exports of its flow and campaign definitions.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// List archives
     ///
@@ -24,6 +34,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_archives`](super::Client::list_archives): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -38,6 +49,7 @@ pub struct ListArchives {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListArchives {
     /// Only return archives of this type.
     ///
@@ -193,6 +205,7 @@ impl ListArchives {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// List administrative boundaries
     ///
@@ -210,6 +223,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_boundaries`](super::Client::list_boundaries): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -219,6 +233,7 @@ pub struct ListBoundaries {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListBoundaries {
     /// Whether to include the simplified GeoJSON geometry of each boundary (default false).
     ///
@@ -323,6 +338,7 @@ impl ListBoundaries {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Export flow and campaign definitions
     ///
@@ -342,6 +358,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::export_definitions`](super::Client::export_definitions): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -353,6 +370,7 @@ pub struct ExportDefinitions {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ExportDefinitions {
     /// UUIDs of flows to export (repeat the parameter for several).
     ///
@@ -442,6 +460,7 @@ impl ExportDefinitions {
         self.request().send_json::<super::types::Definitions, super::types::Error>()
     }
 }
+
 impl super::Client {
     /// List users
     ///
@@ -457,6 +476,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_users`](super::Client::list_users): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -466,6 +486,7 @@ pub struct ListUsers {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListUsers {
     /// Only return users with any of these roles (repeat the parameter for several).
     ///
@@ -570,6 +591,7 @@ impl ListUsers {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// View the workspace
     ///
@@ -584,6 +606,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_workspace`](super::Client::get_workspace): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -592,6 +615,7 @@ pub struct GetWorkspace {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetWorkspace {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Usage and quality insights for rooms, sessions and participants.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get room insights
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_room_insights`](super::Client::list_room_insights): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -35,6 +46,7 @@ pub struct ListRoomInsights {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListRoomInsights {
     /// Filter by room name, sent as bracketed keys: `roomName\[exact\]=…`,
     /// `roomName\[startsWith\]=…` or `roomName\[contains\]=…`.
@@ -192,6 +204,7 @@ impl ListRoomInsights {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get room session insights
     ///
@@ -214,6 +227,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_room_session_insights`](super::Client::list_room_session_insights): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -227,6 +241,7 @@ pub struct ListRoomSessionInsights {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListRoomSessionInsights {
     /// Only this session.
     ///
@@ -381,6 +396,7 @@ impl ListRoomSessionInsights {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get participants
     ///
@@ -401,6 +417,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_participant_insights`](super::Client::list_participant_insights): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -414,6 +431,7 @@ pub struct ListParticipantInsights {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListParticipantInsights {
     /// The session. Either `roomSessionId` or `externalId` must be given.
     ///
@@ -579,6 +597,7 @@ impl ListParticipantInsights {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get details for a participant in a session
     ///
@@ -600,6 +619,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_participant_session_details`](super::Client::get_participant_session_details): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -610,6 +630,7 @@ pub struct GetParticipantSessionDetails {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetParticipantSessionDetails {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

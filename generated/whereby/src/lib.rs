@@ -29,102 +29,42 @@
     clippy::doc_overindented_list_items,
     clippy::empty_docs
 )]
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod types;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod client;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod insights;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod meetings;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod recordings;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod rooms;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod summaries;
+
 #[rustfmt::skip]
-#[allow(
-    clippy::too_many_arguments,
-    clippy::large_enum_variant,
-    clippy::should_implement_trait,
-    clippy::doc_lazy_continuation,
-    clippy::doc_overindented_list_items,
-    clippy::empty_docs,
-    clippy::wrong_self_convention
-)]
 pub mod transcriptions;
+
 #[rustfmt::skip]
 pub use self::client::{Client, ClientBuilder};
+
 #[rustfmt::skip]
 pub use ::oagen_runtime::{Auth, ByteStream, RateLimit, Response, RetryPolicy, Secret};
+
 #[rustfmt::skip]
 /// The error type of every call: an API error with the provider's error body, or a
 /// transport, timeout, decode or invalid-request error.
 pub type Error = ::oagen_runtime::Error<self::types::RateLimitError>;
+
 #[rustfmt::skip]
 /// `Result` with this crate's [`Error`].
 pub type Result<T> = ::std::result::Result<T, Error>;

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Transient meeting rooms.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get meetings
     ///
@@ -19,6 +29,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_meetings`](super::Client::list_meetings): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -30,6 +41,7 @@ pub struct ListMeetings {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListMeetings {
     /// The `cursor` of the previous page; omit for the first page.
     ///
@@ -160,6 +172,7 @@ impl ListMeetings {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create meeting
     ///
@@ -180,6 +193,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_meeting`](super::Client::create_meeting): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -189,6 +203,7 @@ pub struct CreateMeeting {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateMeeting {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -247,6 +262,7 @@ impl CreateMeeting {
         self.request().send_json::<super::types::Meeting, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Get meeting
     ///
@@ -266,6 +282,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_meeting`](super::Client::get_meeting): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -276,6 +293,7 @@ pub struct GetMeeting {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetMeeting {
     /// Optional meeting fields to include, comma-separated (e.g. `fields=hostRoomUrl,viewerRoomUrl`).
     ///
@@ -346,6 +364,7 @@ impl GetMeeting {
         self.request().send_json::<super::types::Meeting, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Delete meeting
     ///
@@ -364,6 +383,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_meeting`](super::Client::delete_meeting): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -373,6 +393,7 @@ pub struct DeleteMeeting {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteMeeting {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

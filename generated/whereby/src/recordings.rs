@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Cloud recordings of meetings.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get recordings
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_recordings`](super::Client::list_recordings): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -32,6 +43,7 @@ pub struct ListRecordings {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListRecordings {
     /// Only items of this room, as in `Meeting.roomName`.
     ///
@@ -178,6 +190,7 @@ impl ListRecordings {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Get recording
     ///
@@ -196,6 +209,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording`](super::Client::get_recording): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -205,6 +219,7 @@ pub struct GetRecording {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecording {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -267,6 +282,7 @@ impl GetRecording {
             .send_json::<super::types::Recording, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Delete recording
     ///
@@ -285,6 +301,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_recording`](super::Client::delete_recording): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -294,6 +311,7 @@ pub struct DeleteRecording {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteRecording {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -350,6 +368,7 @@ impl DeleteRecording {
         self.request().send_empty::<super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Get recording access link
     ///
@@ -373,6 +392,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_recording_access_link`](super::Client::get_recording_access_link): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -383,6 +403,7 @@ pub struct GetRecordingAccessLink {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetRecordingAccessLink {
     /// How many seconds the access link stays valid (1 to 43200; 3600 when not set).
     ///
@@ -461,6 +482,7 @@ impl GetRecordingAccessLink {
             .send_json::<super::types::AccessLink, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Bulk delete recordings
     ///
@@ -480,6 +502,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::bulk_delete_recordings`](super::Client::bulk_delete_recordings): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -489,6 +512,7 @@ pub struct BulkDeleteRecordings {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl BulkDeleteRecordings {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

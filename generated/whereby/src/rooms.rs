@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Room theming (colours, logo and backgrounds).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Set room colors
     ///
@@ -22,6 +32,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::set_room_theme_tokens`](super::Client::set_room_theme_tokens): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -32,6 +43,7 @@ pub struct SetRoomThemeTokens {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SetRoomThemeTokens {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -90,6 +102,7 @@ impl SetRoomThemeTokens {
         self.request().send_empty::<super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Set room logo
     ///
@@ -113,6 +126,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::set_room_logo`](super::Client::set_room_logo): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -123,6 +137,7 @@ pub struct SetRoomLogo {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SetRoomLogo {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -181,6 +196,7 @@ impl SetRoomLogo {
         self.request().send_empty::<super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Set room background
     ///
@@ -202,6 +218,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::set_room_background`](super::Client::set_room_background): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -212,6 +229,7 @@ pub struct SetRoomBackground {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SetRoomBackground {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -270,6 +288,7 @@ impl SetRoomBackground {
         self.request().send_empty::<super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Set room knock page background
     ///
@@ -291,6 +310,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::set_room_knock_page_background`](super::Client::set_room_knock_page_background): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -301,6 +321,7 @@ pub struct SetRoomKnockPageBackground {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl SetRoomKnockPageBackground {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! AI summaries of transcriptions (beta, selected customers only).
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get summaries
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_summaries`](super::Client::list_summaries): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -31,6 +42,7 @@ pub struct ListSummaries {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListSummaries {
     /// The `cursor` of the previous page; omit for the first page.
     ///
@@ -166,6 +178,7 @@ impl ListSummaries {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create summary
     ///
@@ -185,6 +198,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_summary`](super::Client::create_summary): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -194,6 +208,7 @@ pub struct CreateSummary {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateSummary {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -256,6 +271,7 @@ impl CreateSummary {
             >()
     }
 }
+
 impl super::Client {
     /// Get summary
     ///
@@ -274,6 +290,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_summary`](super::Client::get_summary): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -283,6 +300,7 @@ pub struct GetSummary {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetSummary {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -344,6 +362,7 @@ impl GetSummary {
         self.request().send_json::<super::types::Summary, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Delete summary
     ///
@@ -363,6 +382,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_summary`](super::Client::delete_summary): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -372,6 +392,7 @@ pub struct DeleteSummary {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteSummary {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

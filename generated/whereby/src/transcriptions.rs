@@ -2,6 +2,16 @@
 // change the spec and run `oagen generate`.
 
 //! Transcriptions of sessions and recordings.
+#![allow(
+    clippy::too_many_arguments,
+    clippy::large_enum_variant,
+    clippy::should_implement_trait,
+    clippy::doc_lazy_continuation,
+    clippy::doc_overindented_list_items,
+    clippy::empty_docs,
+    clippy::wrong_self_convention
+)]
+
 impl super::Client {
     /// Get transcriptions
     ///
@@ -20,6 +30,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::list_transcriptions`](super::Client::list_transcriptions): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -32,6 +43,7 @@ pub struct ListTranscriptions {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl ListTranscriptions {
     /// Only items of this room, as in `Meeting.roomName`.
     ///
@@ -178,6 +190,7 @@ impl ListTranscriptions {
         self.into_paginator().items()
     }
 }
+
 impl super::Client {
     /// Create transcription
     ///
@@ -196,6 +209,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::create_transcription`](super::Client::create_transcription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -205,6 +219,7 @@ pub struct CreateTranscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl CreateTranscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -267,6 +282,7 @@ impl CreateTranscription {
             >()
     }
 }
+
 impl super::Client {
     /// Get transcription
     ///
@@ -285,6 +301,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_transcription`](super::Client::get_transcription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -294,6 +311,7 @@ pub struct GetTranscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetTranscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -356,6 +374,7 @@ impl GetTranscription {
             .send_json::<super::types::Transcription, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Delete transcription
     ///
@@ -374,6 +393,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::delete_transcription`](super::Client::delete_transcription): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -383,6 +403,7 @@ pub struct DeleteTranscription {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl DeleteTranscription {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
@@ -439,6 +460,7 @@ impl DeleteTranscription {
         self.request().send_empty::<super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Get transcription access link
     ///
@@ -462,6 +484,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::get_transcription_access_link`](super::Client::get_transcription_access_link): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -472,6 +495,7 @@ pub struct GetTranscriptionAccessLink {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl GetTranscriptionAccessLink {
     /// How many seconds the access link stays valid (1 to 43200; 3600 when not set).
     ///
@@ -550,6 +574,7 @@ impl GetTranscriptionAccessLink {
             .send_json::<super::types::AccessLink, super::types::RateLimitError>()
     }
 }
+
 impl super::Client {
     /// Bulk delete transcriptions
     ///
@@ -569,6 +594,7 @@ impl super::Client {
         }
     }
 }
+
 /// The request builder of [`Client::bulk_delete_transcriptions`](super::Client::bulk_delete_transcriptions): set optional parameters, then call `.send().await`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
@@ -578,6 +604,7 @@ pub struct BulkDeleteTranscriptions {
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
 }
+
 impl BulkDeleteTranscriptions {
     /// Overrides the client's timeout for this request.
     pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {

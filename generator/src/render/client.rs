@@ -188,7 +188,8 @@ pub fn items(api: &Api) -> TokenStream {
 
     let title = api.title.trim();
     let client_doc = docs::text_attrs(&format!(
-        "A client for the {title} API.\n\nCheap to clone (the connection pool and configuration are shared), `Send` and `Sync`: create one and share it."
+        "A client for {}.\n\nCheap to clone (the connection pool and configuration are shared), `Send` and `Sync`: create one and share it.",
+        docs::api_name(title)
     ));
     let tokens = quote! {
         #client_doc

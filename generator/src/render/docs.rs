@@ -25,6 +25,76 @@ pub fn text_attrs(text: &str) -> TokenStream {
     lines_to_attrs(&sanitize(text))
 }
 
+/// The API's name for prose, "the Whereby API" or "the Weni Flows API v2": the spec's title,
+/// with "API" after it unless the title already says it.
+pub fn api_name(title: &str) -> String {
+    let title = title.trim();
+    if title
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w == "API")
+    {
+        format!("the {title}")
+    } else {
+        format!("the {title} API")
+    }
+}
+
+/// Where an undocumented schema comes from, in words ("The request body of `POST /pets`."),
+/// from the JSON pointer the IR keeps; `None` for a pointer of another shape.
+pub fn origin(pointer: &str) -> Option<String> {
+    let tokens: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let t: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    let (mut text, rest) = match t.as_slice() {
+        ["components", "schemas", name, rest @ ..] => (format!("The `{name}` schema"), rest),
+        ["components", "parameters", name, "schema", rest @ ..] => {
+            (format!("The value of the `{name}` parameter"), rest)
+        }
+        ["components", "requestBodies", name, "content", _, "schema", rest @ ..] => {
+            (format!("The `{name}` request body"), rest)
+        }
+        ["components", "responses", name, "content", _, "schema", rest @ ..] => {
+            (format!("The body of the `{name}` response"), rest)
+        }
+        ["paths", path, method, tail @ ..] => {
+            let op = format!("`{} {path}`", method.to_uppercase());
+            match tail {
+                ["parameters", i, "schema", rest @ ..] => {
+                    let n = i.parse::<usize>().ok()? + 1;
+                    (format!("The value of parameter {n} of {op}"), rest)
+                }
+                ["requestBody", "content", _, "schema", rest @ ..] => {
+                    (format!("The request body of {op}"), rest)
+                }
+                ["responses", code, "content", _, "schema", rest @ ..] => {
+                    (format!("The `{code}` response body of {op}"), rest)
+                }
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let mut rest = rest;
+    while !rest.is_empty() {
+        let (step, tail) = match rest {
+            ["properties", name, tail @ ..] => (format!("The `{name}` property of"), tail),
+            ["items", tail @ ..] => ("An item of".to_string(), tail),
+            ["additionalProperties", tail @ ..] => ("A value of".to_string(), tail),
+            ["allOf" | "oneOf" | "anyOf", i, tail @ ..] => {
+                let n = i.parse::<usize>().ok()? + 1;
+                (format!("Alternative {n} of"), tail)
+            }
+            _ => return None,
+        };
+        text = format!("{step} {}{}", text[..1].to_lowercase(), &text[1..]);
+        rest = tail;
+    }
+    Some(format!("{text}."))
+}
+
 fn lines_to_attrs(lines: &[String]) -> TokenStream {
     let attrs = lines.iter().map(|l| {
         let l = if l.is_empty() {
@@ -200,6 +270,24 @@ fn url_at(s: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn origins_in_words() {
+        assert_eq!(
+            origin("/paths/~1api~1v2~1archives.json/get/parameters/0/schema").as_deref(),
+            Some("The value of parameter 1 of `GET /api/v2/archives.json`.")
+        );
+        assert_eq!(
+            origin("/components/schemas/Contact/properties/urns/items").as_deref(),
+            Some("An item of the `urns` property of the `Contact` schema.")
+        );
+        assert_eq!(
+            origin("/paths/~1pets/post/responses/201/content/application~1json/schema/oneOf/1")
+                .as_deref(),
+            Some("Alternative 2 of the `201` response body of `POST /pets`.")
+        );
+        assert_eq!(origin("/webhooks/x"), None);
+    }
 
     #[test]
     fn escapes() {

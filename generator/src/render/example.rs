@@ -131,9 +131,9 @@ pub fn readme(api: &Api) -> (String, String) {
         "<!-- {} by oagen. Do not edit by hand. -->\n\n",
         super::GENERATED_MARKER
     ));
-    let api_word = if title.ends_with("API") { "" } else { " API" };
     out.push_str(&format!(
-        "# `{name}`: a typed Rust client for the {title}{api_word}\n\n"
+        "# `{name}`: a typed Rust client for {}\n\n",
+        super::docs::api_name(title)
     ));
     if let Some(d) = &api.description {
         let first = d.split("\n\n").next().unwrap_or("").trim();

@@ -7,6 +7,8 @@ mod example;
 mod ops;
 mod types;
 
+pub use docs::api_name;
+
 use crate::ir::{Api, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -130,8 +132,28 @@ fn plan(api: &Api) -> Vec<ModulePlan> {
 }
 
 /// Lints allowed on generated modules: they follow the spec's shape, not clippy's taste.
+fn allowed_lints() -> TokenStream {
+    quote!(
+        clippy::too_many_arguments,
+        clippy::large_enum_variant,
+        clippy::should_implement_trait,
+        clippy::doc_lazy_continuation,
+        clippy::doc_overindented_list_items,
+        clippy::empty_docs,
+        clippy::wrong_self_convention
+    )
+}
+
+/// [`allowed_lints`] on an inline module.
 fn module_allows() -> TokenStream {
-    quote!(#[allow(clippy::too_many_arguments, clippy::large_enum_variant, clippy::should_implement_trait, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::empty_docs, clippy::wrong_self_convention)])
+    let lints = allowed_lints();
+    quote!(#[allow(#lints)])
+}
+
+/// [`allowed_lints`] at the top of a module's file, once.
+fn file_allows() -> TokenStream {
+    let lints = allowed_lints();
+    quote!(#![allow(#lints)])
 }
 
 /// `#![doc = ..]` attributes.
@@ -252,12 +274,17 @@ where
                 match doc {
                     Some(lines) => {
                         let doc = inner_doc(lines);
-                        quote!(#doc #body)
+                        let allows = file_allows();
+                        quote!(#doc #allows #body)
                     }
                     None => body,
                 }
             }
-            Job::Quickstart { titled } => example::quickstart(api, &skip, *titled),
+            // The README shows the code as a reader would write it: no rustfmt attributes.
+            Job::Quickstart { titled: true } => example::quickstart(api, &skip, true),
+            Job::Quickstart { titled: false } => {
+                example::quickstart(api, &TokenStream::new(), false)
+            }
             Job::ModuleFile => module_file(api, &plans),
         }
     };
@@ -300,10 +327,9 @@ fn crate_root(api: &Api, plans: &[ModulePlan], attrs: &TokenStream) -> TokenStre
         .iter()
         .find(|m| m.name.is_none())
         .map(|m| inner_doc(&m.doc));
-    let allows = module_allows();
     let decls = plans.iter().filter_map(|m| m.name.as_deref()).map(|name| {
         let i = ident(name);
-        quote!(#attrs #allows pub mod #i;)
+        quote!(#attrs pub mod #i;)
     });
     let items = piece(api, &Piece::Root, attrs);
     quote! {

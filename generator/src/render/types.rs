@@ -9,7 +9,7 @@ use quote::quote;
 pub(super) fn module(api: &Api) -> ModulePlan {
     ModulePlan {
         name: Some("types".into()),
-        doc: vec![format!("Data types of the {} API.", api.title.trim())],
+        doc: vec![format!("Data types of {}.", docs::api_name(&api.title))],
         pieces: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
             .into_iter()
             .map(Piece::Types)
@@ -26,11 +26,8 @@ pub fn items(types: &[TypeDef]) -> TokenStream {
 fn type_def(t: &TypeDef) -> TokenStream {
     let mut d = t.doc.clone();
     if !docs::has_text(&d) {
-        d.summary = Some(if t.pointer.is_empty() {
-            format!("The `{}` type.", t.name)
-        } else {
-            format!("The schema at `#{}`.", t.pointer)
-        });
+        d.summary =
+            Some(docs::origin(&t.pointer).unwrap_or_else(|| format!("The `{}` type.", t.name)));
     }
     // Every item of the type is compiled under its feature, when it has one.
     let cfg = match &t.settings.feature {

@@ -32,6 +32,7 @@ use crate::ir::{
     Api, AuthScheme, BodyKind, EnumRepr, Operation, Output, PaginationStyle, ParamIn, Prim,
     ResponseBody, TypeDef, TypeKind, TypeRef,
 };
+use crate::load::pointer;
 use crate::render::{ident, prim};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -183,12 +184,9 @@ fn operation_auth(doc: &Value, op_ptr: &str, key: &str) -> Option<(String, Strin
     if client == Some(scheme) {
         return None;
     }
-    let def = deref(
+    let def = pointer::deref(
         doc,
-        doc.pointer(&format!(
-            "/components/securitySchemes/{}",
-            scheme.replace('~', "~0").replace('/', "~1")
-        ))?,
+        pointer::get(doc, &pointer::join("/components/securitySchemes", scheme))?,
     );
     match (
         def.get("type").and_then(Value::as_str)?,
@@ -209,24 +207,6 @@ fn operation_auth(doc: &Value, op_ptr: &str, key: &str) -> Option<(String, Strin
     }
 }
 
-/// Resolves `$ref` chains to local pointers (a bounded number of hops).
-fn deref<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(ptr) => match doc.pointer(ptr) {
-                Some(target) => v = target,
-                None => return v,
-            },
-            None => return v,
-        }
-    }
-    v
-}
-
 /// The parameters of an operation and of its path item, resolved (operation-level ones win).
 fn raw_parameters<'a>(doc: &'a Value, op_ptr: &str) -> Vec<&'a Value> {
     let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
@@ -236,7 +216,7 @@ fn raw_parameters<'a>(doc: &'a Value, op_ptr: &str) -> Vec<&'a Value> {
             .pointer(&format!("{ptr}/parameters"))
             .and_then(Value::as_array);
         for p in list.into_iter().flatten() {
-            let p = deref(doc, p);
+            let p = pointer::deref(doc, p);
             let key = (p.get("name"), p.get("in"));
             if !out.iter().any(|q| (q.get("name"), q.get("in")) == key) {
                 out.push(p);
@@ -248,7 +228,7 @@ fn raw_parameters<'a>(doc: &'a Value, op_ptr: &str) -> Vec<&'a Value> {
 
 fn raw_body<'a>(doc: &'a Value, op_ptr: &str) -> Option<&'a Value> {
     doc.pointer(&format!("{op_ptr}/requestBody"))
-        .map(|b| deref(doc, b))
+        .map(|b| pointer::deref(doc, b))
 }
 
 /// `example`, or the first of `examples` (a map of Example objects, possibly `$ref`s), of a
@@ -261,7 +241,7 @@ fn media_or_param_example(doc: &Value, v: &Value) -> Option<Value> {
         .and_then(Value::as_object)
         .and_then(|m| {
             m.values()
-                .map(|e| deref(doc, e))
+                .map(|e| pointer::deref(doc, e))
                 .find_map(|e| e.get("value"))
         })
         .cloned()
@@ -321,7 +301,7 @@ impl<'a> Sampler<'a> {
             if self.active.iter().any(|a| a == r) {
                 return None;
             }
-            let target = r.strip_prefix('#').and_then(|p| self.doc.pointer(p))?;
+            let target = pointer::local(r).and_then(|p| pointer::get(self.doc, &p))?;
             self.active.push(r.to_string());
             let v = self.sample(target, depth + 1);
             self.active.pop();
@@ -426,7 +406,7 @@ impl<'a> Sampler<'a> {
             .unwrap_or_default();
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             for (name, prop) in props {
-                let resolved = deref(self.doc, prop);
+                let resolved = pointer::deref(self.doc, prop);
                 if resolved.get("readOnly").and_then(Value::as_bool) == Some(true)
                     || prop.get("readOnly").and_then(Value::as_bool) == Some(true)
                 {
@@ -473,7 +453,7 @@ impl<'a> Sampler<'a> {
             return unique.or(candidates.first()).map(|(_, v)| v.clone());
         }
         for alt in alts {
-            let target = deref(self.doc, alt);
+            let target = pointer::deref(self.doc, alt);
             if target.get("type").and_then(Value::as_str) == Some("null") {
                 continue;
             }
@@ -499,7 +479,7 @@ impl<'a> Sampler<'a> {
 /// value travels as text (a parameter), so strings that parse as numbers or booleans match
 /// those types and any scalar matches `type: string`.
 fn loosely_accepts(doc: &Value, schema: &Value, value: &Value, text: bool) -> bool {
-    let schema = deref(doc, schema);
+    let schema = pointer::deref(doc, schema);
     if let Some(e) = schema.get("enum").and_then(Value::as_array) {
         if !e.contains(value) {
             return false;

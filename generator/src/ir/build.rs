@@ -5,10 +5,11 @@
 
 use super::ext;
 use super::fxhash::FastMap;
-use super::schema::{inferred_note, pointer_escape, wrap_nullable, Cx, Name};
+use super::schema::{inferred_note, wrap_nullable, Cx, Name};
 use super::*;
 use crate::diag::Diagnostics;
 use crate::ident::{self, Namer};
+use crate::load::pointer::{self, Hop};
 use crate::load::LoadedSpec;
 use openapiv3::{ReferenceOr, StatusCode};
 use serde_json::Value;
@@ -113,7 +114,7 @@ fn build_with(
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
 
     for (path, item) in openapi.paths.iter() {
-        let item_ptr = format!("/paths/{}", pointer_escape(path));
+        let item_ptr = format!("/paths/{}", pointer::escape(path));
         let item = match item {
             ReferenceOr::Item(i) => i,
             ReferenceOr::Reference { reference } => {
@@ -129,7 +130,7 @@ fn build_with(
         };
         for (method, op) in item.iter() {
             let op_ptr = format!("{item_ptr}/{method}");
-            let raw_ext = pointer_get(&spec.document, &op_ptr);
+            let raw_ext = pointer::get(&spec.document, &op_ptr);
             let Some(built) = build_operation(
                 &mut cx,
                 &mut ops_cx,
@@ -247,11 +248,6 @@ struct OpsCx {
     patch_bodies: Vec<TypeRef>,
 }
 
-/// Reads a value at a JSON pointer.
-pub(crate) fn pointer_get<'v>(doc: &'v Value, ptr: &str) -> Option<&'v Value> {
-    doc.pointer(ptr)
-}
-
 /// Derives an operation name from method and path: `GET /pets/{id}/toys` → `get_pets_by_id_toys`.
 fn derived_name(method: &str, path: &str) -> String {
     let mut parts = vec![method.to_string()];
@@ -268,26 +264,36 @@ fn derived_name(method: &str, path: &str) -> String {
     parts.join("_")
 }
 
+/// Resolves a parameter, request body or response that may be a `$ref` into its component
+/// section (`prefix`, e.g. `#/components/parameters/`): the item and the name of the last
+/// component the chain passed through. `None` for a dangling ref or a loop.
 fn resolve_local<'a, T>(
     map: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
     prefix: &str,
     r: &'a ReferenceOr<T>,
 ) -> Option<(&'a T, Option<String>)> {
-    let mut cur = r;
+    let section = prefix.strip_prefix('#')?;
     let mut name = None;
-    for _ in 0..16 {
-        match cur {
-            ReferenceOr::Item(t) => return Some((t, name)),
-            ReferenceOr::Reference { reference } => {
-                let key = reference.strip_prefix(prefix)?;
-                let key = key.replace("~1", "/").replace("~0", "~");
-                let (k, next) = map?.get_key_value(&key)?;
-                name = Some(k.clone());
-                cur = next;
+    let end = pointer::follow(r, |cur| match cur {
+        ReferenceOr::Item(_) => Hop::End,
+        ReferenceOr::Reference { reference } => {
+            let next = pointer::local(reference).and_then(|p| {
+                let key = pointer::unescape(p.strip_prefix(section)?).into_owned();
+                map?.get_key_value(&key)
+            });
+            match next {
+                Some((k, next)) => {
+                    name = Some(k.clone());
+                    Hop::To(next)
+                }
+                None => Hop::Broken,
             }
         }
+    })?;
+    match end {
+        ReferenceOr::Item(t) => Some((t, name)),
+        ReferenceOr::Reference { .. } => None,
     }
-    None
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -364,7 +370,7 @@ fn build_operation<'a>(
                 None => continue,
             };
             let ptr = match &comp {
-                Some(name) => format!("/components/parameters/{}", pointer_escape(name)),
+                Some(name) => format!("/components/parameters/{}", pointer::escape(name)),
                 None => format!("{base}/parameters/{i}"),
             };
             let key = (param.parameter_data_ref().name.clone(), location_of(param));
@@ -410,7 +416,7 @@ fn build_operation<'a>(
                     Some((mt, s)) => cx.convert_opt(
                         s,
                         hint,
-                        &format!("{ptr}/content/{}/schema", pointer_escape(mt)),
+                        &format!("{ptr}/content/{}/schema", pointer::escape(mt)),
                     ),
                     None => TypeRef::Prim(Prim::String),
                 }
@@ -518,7 +524,7 @@ fn build_operation<'a>(
                 None => None,
                 Some((rb, comp)) => {
                     let base = match &comp {
-                        Some(n) => format!("/components/requestBodies/{}", pointer_escape(n)),
+                        Some(n) => format!("/components/requestBodies/{}", pointer::escape(n)),
                         None => format!("{op_ptr}/requestBody"),
                     };
                     let hint = match &comp {
@@ -721,7 +727,7 @@ fn request_body<'a>(
 ) -> Option<Body> {
     let (mt, media) = rb.content.iter().min_by_key(|(mt, _)| classify(mt))?;
     let kind_class = classify(mt);
-    let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
+    let sptr = format!("{base}/content/{}/schema", pointer::escape(mt));
     let doc = Doc {
         summary: None,
         description: rb.description.clone(),
@@ -824,12 +830,12 @@ fn responses<'a>(
     }
     // Error bodies feed the crate-wide error type.
     for (code, r) in errors {
-        let rptr = format!("{op_ptr}/responses/{}", pointer_escape(&code));
+        let rptr = format!("{op_ptr}/responses/{}", pointer::escape(&code));
         let Some((resp, comp)) = resolve_local(resp_map, "#/components/responses/", r) else {
             continue;
         };
         let base = match &comp {
-            Some(n) => format!("/components/responses/{}", pointer_escape(n)),
+            Some(n) => format!("/components/responses/{}", pointer::escape(n)),
             None => rptr,
         };
         let comp_name;
@@ -846,7 +852,7 @@ fn responses<'a>(
             .find(|(mt, _)| classify(mt) == Media::Json)
         {
             if let Some(s) = &m.schema {
-                let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
+                let sptr = format!("{base}/content/{}/schema", pointer::escape(mt));
                 let ty = cx.convert_opt(s, hint, &sptr);
                 if !ops.error_types.contains(&ty) {
                     ops.error_types.push(ty);
@@ -858,12 +864,12 @@ fn responses<'a>(
     let multi = success.len() > 1;
     let mut cases = Vec::new();
     for (code, label, r) in success {
-        let rptr = format!("{op_ptr}/responses/{}", pointer_escape(&label));
+        let rptr = format!("{op_ptr}/responses/{}", pointer::escape(&label));
         let Some((resp, comp)) = resolve_local(resp_map, "#/components/responses/", r) else {
             continue;
         };
         let base = match &comp {
-            Some(n) => format!("/components/responses/{}", pointer_escape(n)),
+            Some(n) => format!("/components/responses/{}", pointer::escape(n)),
             None => rptr,
         };
         let hint = match (&comp, multi, code) {
@@ -880,7 +886,7 @@ fn responses<'a>(
                     Media::Json => {
                         let ty = match &m.schema {
                             Some(s) => {
-                                let sptr = format!("{base}/content/{}/schema", pointer_escape(mt));
+                                let sptr = format!("{base}/content/{}/schema", pointer::escape(mt));
                                 cx.convert_opt(s, hint, &sptr)
                             }
                             None => TypeRef::Prim(Prim::Value),
@@ -1280,7 +1286,7 @@ fn primary_scheme(openapi: &openapiv3::OpenAPI) -> Option<String> {
 fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
     let openapi = cx.openapi;
     let name = primary_scheme(openapi)?;
-    let ptr = format!("/components/securitySchemes/{}", pointer_escape(&name));
+    let ptr = format!("/components/securitySchemes/{}", pointer::escape(&name));
     let scheme = openapi
         .components
         .as_ref()

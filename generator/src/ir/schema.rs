@@ -7,6 +7,7 @@ use super::fxhash::{FastHasher, FastMap};
 use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::ident::{self, Namer};
+use crate::load::pointer::{self, Hop};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
@@ -135,27 +136,6 @@ impl PtrCache {
     }
 }
 
-pub(crate) fn pointer_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-/// Appends `s` escaped as a JSON pointer token (`~` → `~0`, `/` → `~1`).
-fn push_escaped(out: &mut String, s: &str) {
-    let mut rest = s;
-    while let Some(i) = rest.find(['~', '/']) {
-        out.push_str(&rest[..i]);
-        out.push_str(if rest.as_bytes()[i] == b'~' {
-            "~0"
-        } else {
-            "~1"
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-}
-
 /// `{base}/{segment}/{key}`, the key escaped: the pointer of a property and the like.
 fn child_pointer(base: &str, segment: &str, key: &str) -> String {
     let mut out = String::with_capacity(base.len() + segment.len() + key.len() + 2);
@@ -163,7 +143,7 @@ fn child_pointer(base: &str, segment: &str, key: &str) -> String {
     out.push('/');
     out.push_str(segment);
     out.push('/');
-    push_escaped(&mut out, key);
+    pointer::push_escaped(&mut out, key);
     out
 }
 
@@ -296,7 +276,7 @@ impl<'a> Cx<'a> {
         let Some(name) = self.components.get(key).cloned() else {
             return;
         };
-        let ptr = format!("/components/schemas/{}", pointer_escape(key));
+        let ptr = format!("/components/schemas/{}", pointer::escape(key));
         let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
         if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
             // `Cat: {allOf: [$ref: Cat]}`: the schema is only itself.
@@ -328,12 +308,8 @@ impl<'a> Cx<'a> {
 
     /// Resolves a `$ref` to a component schema: its key and schema.
     pub fn resolve_ref(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
-        let key = reference.strip_prefix("#/components/schemas/")?;
-        let key: Cow<'_, str> = if key.contains('~') {
-            Cow::Owned(key.replace("~1", "/").replace("~0", "~"))
-        } else {
-            Cow::Borrowed(key)
-        };
+        let local = pointer::local(reference)?;
+        let key = pointer::unescape(local.strip_prefix("/components/schemas/")?);
         let (k, s) = self
             .openapi
             .components
@@ -343,15 +319,19 @@ impl<'a> Cx<'a> {
         Some((k.as_str(), s))
     }
 
-    /// Follows references until an inline schema, with a bound against cycles.
-    pub fn deref_schema(&self, mut s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-        for _ in 0..32 {
-            match s {
-                ReferenceOr::Item(item) => return Some(item),
-                ReferenceOr::Reference { reference } => s = self.resolve_ref(reference)?.1,
-            }
+    /// Follows references until an inline schema (`None` for a dangling ref or a loop).
+    pub fn deref_schema(&self, s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        let end = pointer::follow(s, |s| match s {
+            ReferenceOr::Item(_) => Hop::End,
+            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
+                Some((_, next)) => Hop::To(next),
+                None => Hop::Broken,
+            },
+        })?;
+        match end {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
         }
-        None
     }
 
     /// Converts a schema or reference. Returns the type (never wrapped in `Option` for the
@@ -721,7 +701,7 @@ impl<'a> Cx<'a> {
         for (i, part) in parts.iter().enumerate() {
             let part_ptr = match part {
                 ReferenceOr::Reference { reference } => {
-                    reference.strip_prefix('#').unwrap_or(reference).to_string()
+                    pointer::local(reference).map_or_else(|| reference.clone(), Cow::into_owned)
                 }
                 ReferenceOr::Item(_) => format!("{ptr}/allOf/{i}"),
             };
@@ -828,7 +808,7 @@ impl<'a> Cx<'a> {
             ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
                 Some((key, target)) => match target {
                     ReferenceOr::Item(s) => {
-                        (s, format!("/components/schemas/{}", pointer_escape(key)))
+                        (s, format!("/components/schemas/{}", pointer::escape(key)))
                     }
                     ReferenceOr::Reference { .. } => {
                         return self.collect_object(

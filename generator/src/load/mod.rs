@@ -28,6 +28,7 @@
 
 mod model;
 pub mod parse;
+pub mod pointer;
 pub mod refs;
 mod repair;
 pub mod v31;
@@ -135,7 +136,7 @@ impl SourceMap {
             .map(|(i, _)| i)?;
         let mut rest = &text[at..];
         // A member's position is that of its key: skip `key:`.
-        let key = pointer_tokens(&fptr).pop().unwrap_or_default();
+        let key = pointer::tokens(&fptr).pop().unwrap_or_default();
         for quoted in [format!("\"{key}\""), format!("'{key}'"), key.clone()] {
             if let Some(after) = rest.strip_prefix(quoted.as_str()) {
                 if let Some(value) = after.trim_start().strip_prefix(':') {
@@ -258,30 +259,6 @@ impl std::fmt::Debug for FilePositions {
             .field("bytes", &self.text.len())
             .field("indexed", &self.index.get().is_some())
             .finish()
-    }
-}
-
-/// Escapes one reference token for a JSON pointer: `~` → `~0`, `/` → `~1`.
-pub fn pointer_escape(token: &str) -> String {
-    if !token.contains(['~', '/']) {
-        return token.to_string();
-    }
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`pointer_escape`].
-pub fn pointer_unescape(token: &str) -> String {
-    if !token.contains('~') {
-        return token.to_string();
-    }
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// The unescaped tokens of a JSON pointer (`""` has none).
-pub fn pointer_tokens(pointer: &str) -> Vec<String> {
-    match pointer.strip_prefix('/') {
-        None => Vec::new(),
-        Some(rest) => rest.split('/').map(pointer_unescape).collect(),
     }
 }
 
@@ -543,7 +520,7 @@ fn inline_callback_refs(doc: &mut Value) {
                 };
                 let target = reference
                     .strip_prefix("#/components/callbacks/")
-                    .map(pointer_unescape)
+                    .map(|t| pointer::unescape(t).into_owned())
                     .and_then(|name| components.get(&name))
                     .filter(|t| t.get("$ref").is_none() && t.is_object());
                 *callback = target
@@ -700,7 +677,7 @@ fn try_deserialize<T: DeserializeOwned>(v: &Value) -> Result<T, Failure> {
                 serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
                 serde_path_to_error::Segment::Map { key } => {
                     ptr.push('/');
-                    ptr.push_str(&pointer_escape(key));
+                    ptr.push_str(&pointer::escape(key));
                 }
                 serde_path_to_error::Segment::Enum { .. } => {}
                 serde_path_to_error::Segment::Unknown => break,
@@ -814,7 +791,7 @@ fn culprit_key(
         let mut without = obj.clone();
         without.shift_remove(key);
         if checker(&Value::Object(without)).is_ok() {
-            return Some(format!("/{}", pointer_escape(key)));
+            return Some(format!("/{}", pointer::escape(key)));
         }
     }
     // A required member with a bad value (`in: body`): serde quotes the
@@ -827,7 +804,7 @@ fn culprit_key(
             _ => continue,
         };
         if message.contains(&format!("`{text}`")) {
-            return Some(format!("/{}", pointer_escape(key)));
+            return Some(format!("/{}", pointer::escape(key)));
         }
     }
     None
@@ -1001,18 +978,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escape_roundtrip() {
-        assert_eq!(pointer_escape("a/b~c"), "a~1b~0c");
-        assert_eq!(pointer_unescape("a~1b~0c"), "a/b~c");
-        assert_eq!(pointer_unescape("~01"), "~1");
-        assert_eq!(
-            pointer_tokens("/a~1b/0"),
-            vec!["a/b".to_string(), "0".to_string()]
-        );
-        assert!(pointer_tokens("").is_empty());
-    }
-
-    #[test]
     fn normalize() {
         assert_eq!(
             normalize_path(Path::new("./a/../b/./c.yaml")),
@@ -1090,7 +1055,8 @@ mod tests {
             for (ptr, value) in &breaks {
                 let mut broken = doc.clone();
                 let (parent, key) = ptr.rsplit_once('/').unwrap_or(("", ptr));
-                if let Some(obj) = walk::get_mut(&mut broken, parent).and_then(Value::as_object_mut)
+                if let Some(obj) =
+                    pointer::get_mut(&mut broken, parent).and_then(Value::as_object_mut)
                 {
                     obj.insert(key.to_string(), value.clone());
                     cases.push(broken);

@@ -3,29 +3,31 @@
 //! keep (status codes, media types).
 
 use super::*;
+use crate::load::pointer::Hop;
 
 /// A pointer that may pass through `$ref`s, rewritten to the place it really leads to, so
 /// that it resolves in the document. Unknown tails are kept as they are.
 pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
-    let tokens = crate::load::pointer_tokens(ptr);
+    let tokens = pointer::tokens(ptr);
     let mut cur = doc;
     let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
-        for _ in 0..16 {
-            match cur
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
+        let mut landed = None;
+        let end = pointer::follow(cur, |v| {
+            match pointer::ref_of(v)
+                .and_then(pointer::local)
+                .and_then(|p| Some((pointer::get(doc, &p)?, p)))
             {
-                Some(target) => match doc.pointer(target) {
-                    Some(v) => {
-                        cur = v;
-                        out = target.to_string();
-                    }
-                    None => break,
-                },
-                None => break,
+                Some((next, p)) => {
+                    landed = Some(p.into_owned());
+                    Hop::To(next)
+                }
+                None => Hop::End,
             }
+        });
+        if let (Some(end), Some(landed)) = (end, landed) {
+            cur = end;
+            out = landed;
         }
         let next = match cur {
             Value::Object(map) => map.get(t.as_str()),
@@ -36,12 +38,12 @@ pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
             Some(v) => {
                 cur = v;
                 out.push('/');
-                out.push_str(&pointer_escape(t));
+                out.push_str(&pointer::escape(t));
             }
             None => {
                 for rest in &tokens[i..] {
                     out.push('/');
-                    out.push_str(&pointer_escape(rest));
+                    out.push_str(&pointer::escape(rest));
                 }
                 return out;
             }
@@ -50,26 +52,8 @@ pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
     out
 }
 
-/// Follows local `$ref`s in the bundled document.
-pub(super) fn deref<'v>(doc: &'v Value, mut v: &'v Value) -> &'v Value {
-    for _ in 0..16 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(ptr) => match doc.pointer(ptr) {
-                Some(t) => v = t,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    v
-}
-
 pub(super) fn at<'v>(doc: &'v Value, ptr: &str) -> Option<&'v Value> {
-    doc.pointer(ptr).map(|v| deref(doc, v))
+    pointer::get(doc, ptr).map(|v| pointer::deref(doc, v))
 }
 
 /// The pointer of a parameter: in the operation's list, else in the path item's.
@@ -85,7 +69,7 @@ pub(super) fn param_pointer(doc: &Value, op_ptr: &str, p: &Param) -> String {
         let list = format!("{base}/parameters");
         if let Some(Value::Array(items)) = doc.pointer(&list) {
             for (i, item) in items.iter().enumerate() {
-                let item = deref(doc, item);
+                let item = pointer::deref(doc, item);
                 let name = item.get("name").and_then(Value::as_str).unwrap_or("");
                 let within = item.get("in").and_then(Value::as_str).unwrap_or("");
                 let same = if p.location == ParamIn::Header {
@@ -108,16 +92,12 @@ pub(super) fn prop_pointer(doc: &Value, base: &str, wire: &str) -> String {
         if depth > 12 {
             return None;
         }
-        let v = doc.pointer(base)?;
-        if let Some(r) = v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            return find(doc, r, wire, depth + 1);
+        let v = pointer::get(doc, base)?;
+        if let Some(r) = pointer::ref_of(v).and_then(pointer::local) {
+            return find(doc, &r, wire, depth + 1);
         }
         if v.get("properties").and_then(|p| p.get(wire)).is_some() {
-            return Some(format!("{base}/properties/{}", pointer_escape(wire)));
+            return Some(format!("{base}/properties/{}", pointer::escape(wire)));
         }
         for key in ["allOf", "anyOf", "oneOf"] {
             if let Some(Value::Array(parts)) = v.get(key) {
@@ -131,7 +111,7 @@ pub(super) fn prop_pointer(doc: &Value, base: &str, wire: &str) -> String {
         None
     }
     find(doc, base, wire, 0)
-        .unwrap_or_else(|| format!("{base}/properties/{}", pointer_escape(wire)))
+        .unwrap_or_else(|| format!("{base}/properties/{}", pointer::escape(wire)))
 }
 
 /// Media types of a request body or response: normalized key → as written.
@@ -233,7 +213,7 @@ pub(super) fn response_shape(doc: &Value, resp_ptr: &str) -> String {
     let Some(resp) = at(doc, resp_ptr) else {
         return String::new();
     };
-    let content = deref(doc, resp)
+    let content = pointer::deref(doc, resp)
         .get("content")
         .cloned()
         .unwrap_or(Value::Null);
@@ -251,7 +231,7 @@ pub(super) fn response_headers(doc: &Value, resp_ptr: &str) -> BTreeMap<String, 
     let Some(resp) = at(doc, resp_ptr) else {
         return out;
     };
-    if let Some(Value::Object(headers)) = deref(doc, resp).get("headers") {
+    if let Some(Value::Object(headers)) = pointer::deref(doc, resp).get("headers") {
         for (name, h) in headers {
             let shape = canonical(&resolved(doc, h, &mut Vec::new(), &mut BTreeMap::new()));
             out.insert(name.to_ascii_lowercase(), (name.clone(), shape));
@@ -276,7 +256,7 @@ fn resolved(
                 if stack.contains(r) || stack.len() > 32 {
                     return Value::String(format!("$ref:{r}"));
                 }
-                let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+                let Some(target) = pointer::local(r).and_then(|p| pointer::get(doc, &p)) else {
                     return Value::String(format!("$ref:{r}"));
                 };
                 if let Some(done) = memo.get(r) {

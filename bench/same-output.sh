@@ -36,9 +36,11 @@ while read -r spec; do
     for side in before after; do
       bin=$BEFORE; [ $side = after ] && bin=$AFTER
       out=$WORK/$side/$id
-      rm -rf "$out"; mkdir -p "$out"
-      "$bin" generate "$spec" --out "$out/crate" --runtime-path generator/runtime "${extra[@]}" >"$out/stdout" 2>"$out/stderr"
-      echo $? >"$out/rc"
+      # Both sides write to the same path, so messages that name it compare equal.
+      rm -rf "$out" "$WORK/cur"; mkdir -p "$WORK/cur"
+      "$bin" generate "$spec" --out "$WORK/cur/crate" --runtime-path generator/runtime "${extra[@]}" >"$WORK/cur/stdout" 2>"$WORK/cur/stderr"
+      echo $? >"$WORK/cur/rc"
+      mkdir -p "$WORK/$side"; mv "$WORK/cur" "$out"
     done
     if ! diff -r -q "$WORK/before/$id" "$WORK/after/$id" >/dev/null; then
       differ=$((differ+1)); echo "DIFFERS $id $variant $spec"

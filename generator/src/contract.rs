@@ -247,28 +247,12 @@ fn media_or_param_example(doc: &Value, v: &Value) -> Option<Value> {
         .cloned()
 }
 
-/// Whether an `allOf` part only annotates or widens the others: no keyword that shapes a
-/// value (3.1's `{type: "null"}` counts as widening).
+/// Whether an `allOf` part only annotates or widens the others: the IR's rule
+/// ([`crate::ir::annotation_only`]), so that a sample has the type the IR gave the `allOf`.
+/// A part the OpenAPI model cannot read counts as shaping.
 fn annotation_only(part: &Value) -> bool {
-    const SHAPING: &[&str] = &[
-        "$ref",
-        "type",
-        "properties",
-        "additionalProperties",
-        "items",
-        "allOf",
-        "oneOf",
-        "anyOf",
-        "enum",
-        "const",
-    ];
-    let Some(obj) = part.as_object() else {
-        return false;
-    };
-    if obj.get("type").and_then(Value::as_str) == Some("null") {
-        return true;
-    }
-    !SHAPING.iter().any(|k| obj.contains_key(*k))
+    serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(part.clone())
+        .is_ok_and(|p| crate::ir::annotation_only(&p))
 }
 
 /// Synthesizes request values from schemas.
@@ -333,8 +317,8 @@ impl<'a> Sampler<'a> {
             let mut merged = Map::new();
             let mut other = None;
             for part in all {
-                // Annotation-only parts (`{description}`, `{nullable: true}`) and 3.1's
-                // `{type: "null"}` only document or widen the other parts: sampling them would
+                // Annotation-only parts (`{description}`, `{nullable: true}`, 3.1's
+                // `{type: "null"}`) only document or widen the other parts: sampling them would
                 // put a made-up string or a null where the referenced type belongs.
                 if annotation_only(part) {
                     continue;
@@ -1055,6 +1039,37 @@ mod tests {
                 ),
                 Some(json!("asc"))
             );
+        }
+    }
+
+    /// The sampler skips exactly the `allOf` parts the IR skips. OpenAPI 3.0 has no `const`:
+    /// the IR types `allOf: [{const: 5}, {$ref: Name}]` as `Name` (a string), and a sample
+    /// taken from the `const` (the rule the sampler had of its own) was an integer where the
+    /// client wants a string. A part with `not` shapes the IR's type and is sampled.
+    #[test]
+    fn all_of_parts_are_skipped_by_the_irs_rule() {
+        let doc = json!({"components": {"schemas": {
+            "Name": {"type": "string", "example": "rex"}
+        }}});
+        assert_eq!(
+            sample(
+                &doc,
+                json!({"allOf": [{"const": 5}, {"$ref": "#/components/schemas/Name"}]})
+            ),
+            Some(json!("rex"))
+        );
+        for (part, skipped) in [
+            (json!({"const": 5}), true),
+            (json!({"description": "d", "nullable": true}), true),
+            (json!({"type": "null"}), true),
+            (json!({"not": {"type": "string"}}), false),
+            (json!({"$ref": "#/components/schemas/Name"}), false),
+            (json!({"type": "string"}), false),
+        ] {
+            let typed: openapiv3::ReferenceOr<openapiv3::Schema> =
+                serde_json::from_value(part.clone()).unwrap();
+            assert_eq!(annotation_only(&part), skipped, "{part}");
+            assert_eq!(crate::ir::annotation_only(&typed), skipped, "{part}");
         }
     }
 

@@ -11,6 +11,7 @@ mod reach;
 mod schema;
 
 pub use build::build;
+pub use schema::annotation_only;
 
 /// A whole API, ready to render.
 #[derive(Clone, Debug, PartialEq)]

@@ -1169,8 +1169,9 @@ impl<'a> Cx<'a> {
 
 /// A schema that constrains or documents but does not shape a Rust type: no type (or only
 /// `null`, which makes the whole nullable), properties, items, map values, enum, composition
-/// or reference.
-fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
+/// or reference. An `allOf` part that is annotation-only adds nothing to the type; the one
+/// definition for every stage (the contract-test sampler skips the same parts).
+pub fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Reference { .. } => false,
         ReferenceOr::Item(s) => match &s.schema_kind {

@@ -10,7 +10,6 @@
 
 pub mod cli;
 pub mod config;
-pub mod contract;
 pub mod diag;
 pub mod diff;
 pub mod emit;

@@ -4,7 +4,7 @@
 //! whole-API passes (recursion boxing, PATCH tri-state fields, the shared error type).
 
 use super::ext;
-use super::fxhash::FastMap;
+// Lookups only: a map iterated on an output path stays a `BTreeMap`.
 use super::schema::{inferred_note, wrap_nullable, Cx, Name};
 use super::*;
 use crate::diag::Diagnostics;
@@ -12,6 +12,7 @@ use crate::ident::{self, Namer};
 use crate::load::pointer::{self, Hop};
 use crate::load::LoadedSpec;
 use openapiv3::{ReferenceOr, StatusCode};
+use rustc_hash::FxHashMap as FastMap;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,7 +6,6 @@
 
 mod build;
 mod ext;
-mod fxhash;
 mod reach;
 mod schema;
 

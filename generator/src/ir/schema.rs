@@ -3,7 +3,6 @@
 //! Schema → type conversion: every schema becomes a [`TypeRef`], defining named types for
 //! objects, enums and unions on the way. Inline schemas are named after where they sit.
 
-use super::fxhash::{FastHasher, FastMap};
 use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::ident::{self, Namer};
@@ -14,7 +13,9 @@ use openapiv3::{
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasher, BuildHasherDefault};
+// Lookups only: a map iterated on an output path stays a `BTreeMap`.
+use rustc_hash::FxHashMap as FastMap;
+use std::hash::BuildHasher;
 
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
 const MAX_DEPTH: usize = 48;
@@ -109,7 +110,7 @@ const NIL: usize = usize::MAX;
 
 impl PtrCache {
     fn hash(ptr: &str) -> u64 {
-        BuildHasherDefault::<FastHasher>::default().hash_one(ptr)
+        rustc_hash::FxBuildHasher.hash_one(ptr)
     }
 
     /// The result stored for `ptr` (whose hash is `key`): the latest one, as a map would.

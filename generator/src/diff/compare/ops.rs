@@ -792,3 +792,30 @@ impl Engine<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Doc, QueryStyle};
+
+    #[test]
+    fn parameters_in_words() {
+        let p = |wire: &str, location: ParamIn| Param {
+            wire: wire.into(),
+            ident: wire.replace('-', "_"),
+            location,
+            ty: TypeRef::Prim(Prim::String),
+            required: false,
+            style: QueryStyle::Form,
+            doc: Doc::default(),
+        };
+        assert_eq!(
+            param_what(&p("session", ParamIn::Cookie)),
+            "cookie parameter `session`"
+        );
+        assert_eq!(
+            param_what(&p("X-Id", ParamIn::Header)),
+            "header parameter `X-Id`"
+        );
+    }
+}

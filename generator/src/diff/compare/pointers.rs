@@ -300,3 +300,123 @@ fn resolved(
         other => other.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Doc, QueryStyle};
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "paths": {"/pets/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {
+                    "parameters": [{"name": "X-Trace", "in": "header"}],
+                    "responses": {
+                        "200": {"$ref": "#/components/responses/Pet"},
+                        "404": {"description": "no", "content": {"text/plain; charset=utf-8": {}}},
+                        "5XX": {"description": "bad"},
+                        "default": {"description": "other"}
+                    }
+                }
+            }},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path"}},
+                "responses": {"Pet": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pet"}
+                }}}},
+                "schemas": {
+                    "Pet": {"allOf": [
+                        {"$ref": "#/components/schemas/Named"},
+                        {"properties": {"age": {}}}
+                    ]},
+                    "Named": {"properties": {"a/b": {}}}
+                }
+            }
+        })
+    }
+
+    const OP: &str = "/paths/~1pets~1{id}/get";
+
+    fn param(wire: &str, location: ParamIn) -> Param {
+        Param {
+            wire: wire.into(),
+            ident: wire.into(),
+            location,
+            ty: TypeRef::Prim(Prim::String),
+            required: true,
+            style: QueryStyle::Form,
+            doc: Doc::default(),
+        }
+    }
+
+    #[test]
+    fn real_pointer_leads_through_refs_and_keeps_unknown_tails() {
+        let d = doc();
+        assert_eq!(
+            real_pointer(
+                &d,
+                &format!("{OP}/responses/200/content/application~1json/schema")
+            ),
+            "/components/responses/Pet/content/application~1json/schema"
+        );
+        assert_eq!(
+            real_pointer(&d, &format!("{OP}/responses/200/nothing/a~1b")),
+            "/components/responses/Pet/nothing/a~1b"
+        );
+        assert_eq!(
+            real_pointer(&d, &format!("{OP}/responses/404")),
+            format!("{OP}/responses/404")
+        );
+    }
+
+    #[test]
+    fn properties_are_found_through_all_of_and_refs() {
+        let d = doc();
+        let pet = "/components/schemas/Pet";
+        assert_eq!(
+            prop_pointer(&d, pet, "a/b"),
+            "/components/schemas/Named/properties/a~1b"
+        );
+        assert_eq!(
+            prop_pointer(&d, pet, "age"),
+            format!("{pet}/allOf/1/properties/age")
+        );
+        // Not declared anywhere: where it would be.
+        assert_eq!(
+            prop_pointer(&d, pet, "zzz"),
+            format!("{pet}/properties/zzz")
+        );
+    }
+
+    #[test]
+    fn parameters_in_the_operation_then_the_path_item() {
+        let d = doc();
+        assert_eq!(
+            param_pointer(&d, OP, &param("x-trace", ParamIn::Header)),
+            format!("{OP}/parameters/0")
+        );
+        assert_eq!(
+            param_pointer(&d, OP, &param("id", ParamIn::Path)),
+            "/paths/~1pets~1{id}/parameters/0"
+        );
+        // A query parameter of the same name is another parameter.
+        assert_eq!(
+            param_pointer(&d, OP, &param("id", ParamIn::Query)),
+            format!("{OP}/parameters")
+        );
+    }
+
+    #[test]
+    fn statuses_split_into_success_and_error() {
+        let d = doc();
+        assert_eq!(success_statuses(&d, OP), ["200"]);
+        assert_eq!(error_statuses(&d, OP), ["404", "5XX", "default"]);
+        assert_eq!(all_statuses(&d, OP).len(), 4);
+        assert_eq!(
+            content_type_of(&d, &format!("{OP}/responses/404")),
+            "text/plain; charset=utf-8"
+        );
+    }
+}

@@ -322,6 +322,10 @@ pub struct Param {
     pub style: QueryStyle,
     /// Documentation.
     pub doc: Doc,
+    // Read by later stages instead of the raw document (issue 12):
+    /// Where the parameter is written: its place in the operation's or the path item's
+    /// `parameters` list (the `$ref` site for a shared parameter). Diff names it.
+    pub pointer: String,
 }
 
 /// The request body.

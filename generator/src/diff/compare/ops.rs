@@ -34,7 +34,7 @@ impl Engine<'_> {
             match old_rest.iter().find(|op| key(op) == key(np)) {
                 Some(op) => self.param(o, n, op, np),
                 None => {
-                    let ptr = param_pointer(self.ndoc(), &n.op.pointer, np);
+                    let ptr = np.pointer.clone();
                     let what = param_what(np);
                     if np.required {
                         self.emit(
@@ -76,7 +76,7 @@ impl Engine<'_> {
             if new_rest.iter().any(|np| key(np) == key(op)) {
                 continue;
             }
-            let ptr = param_pointer(self.odoc(), &o.op.pointer, op);
+            let ptr = op.pointer.clone();
             let effect = if op.required {
                 Effect::new(
                     Bump::Major,
@@ -106,8 +106,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn param(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>, op: &Param, np: &Param) {
-        let optr = param_pointer(self.odoc(), &o.op.pointer, op);
-        let nptr = param_pointer(self.ndoc(), &n.op.pointer, np);
+        let optr = op.pointer.clone();
+        let nptr = np.pointer.clone();
         let what = param_what(np);
         if op.required != np.required {
             let (o_item, n_item) = (param_item(o, op), param_item(n, np));
@@ -808,6 +808,7 @@ mod tests {
             required: false,
             style: QueryStyle::Form,
             doc: Doc::default(),
+            pointer: String::new(),
         };
         assert_eq!(
             param_what(&p("session", ParamIn::Cookie)),

@@ -56,36 +56,6 @@ pub(super) fn at<'v>(doc: &'v Value, ptr: &str) -> Option<&'v Value> {
     pointer::get(doc, ptr).map(|v| pointer::deref(doc, v))
 }
 
-/// The pointer of a parameter: in the operation's list, else in the path item's.
-pub(super) fn param_pointer(doc: &Value, op_ptr: &str, p: &Param) -> String {
-    let loc = match p.location {
-        ParamIn::Path => "path",
-        ParamIn::Query => "query",
-        ParamIn::Header => "header",
-        ParamIn::Cookie => "cookie",
-    };
-    let item_ptr = op_ptr.rsplit_once('/').map_or(op_ptr, |(a, _)| a);
-    for base in [op_ptr, item_ptr] {
-        let list = format!("{base}/parameters");
-        if let Some(Value::Array(items)) = doc.pointer(&list) {
-            for (i, item) in items.iter().enumerate() {
-                let item = pointer::deref(doc, item);
-                let name = item.get("name").and_then(Value::as_str).unwrap_or("");
-                let within = item.get("in").and_then(Value::as_str).unwrap_or("");
-                let same = if p.location == ParamIn::Header {
-                    name.eq_ignore_ascii_case(&p.wire)
-                } else {
-                    name == p.wire
-                };
-                if same && within == loc {
-                    return format!("{list}/{i}");
-                }
-            }
-        }
-    }
-    format!("{op_ptr}/parameters")
-}
-
 /// The pointer of a property of the schema at `base`, looking through `allOf` and `$ref`.
 pub(super) fn prop_pointer(doc: &Value, base: &str, wire: &str) -> String {
     fn find(doc: &Value, base: &str, wire: &str, depth: usize) -> Option<String> {
@@ -304,7 +274,6 @@ fn resolved(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ir::{Doc, QueryStyle};
     use serde_json::json;
 
     fn doc() -> Value {
@@ -338,18 +307,6 @@ mod tests {
     }
 
     const OP: &str = "/paths/~1pets~1{id}/get";
-
-    fn param(wire: &str, location: ParamIn) -> Param {
-        Param {
-            wire: wire.into(),
-            ident: wire.into(),
-            location,
-            ty: TypeRef::Prim(Prim::String),
-            required: true,
-            style: QueryStyle::Form,
-            doc: Doc::default(),
-        }
-    }
 
     #[test]
     fn real_pointer_leads_through_refs_and_keeps_unknown_tails() {
@@ -387,24 +344,6 @@ mod tests {
         assert_eq!(
             prop_pointer(&d, pet, "zzz"),
             format!("{pet}/properties/zzz")
-        );
-    }
-
-    #[test]
-    fn parameters_in_the_operation_then_the_path_item() {
-        let d = doc();
-        assert_eq!(
-            param_pointer(&d, OP, &param("x-trace", ParamIn::Header)),
-            format!("{OP}/parameters/0")
-        );
-        assert_eq!(
-            param_pointer(&d, OP, &param("id", ParamIn::Path)),
-            "/paths/~1pets~1{id}/parameters/0"
-        );
-        // A query parameter of the same name is another parameter.
-        assert_eq!(
-            param_pointer(&d, OP, &param("id", ParamIn::Query)),
-            format!("{OP}/parameters")
         );
     }
 

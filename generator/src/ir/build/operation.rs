@@ -62,7 +62,8 @@ pub(super) fn build_operation<'a>(
     }
 
     // Parameters: path-level first, operation-level overrides by (name, in).
-    let mut merged: Vec<(&'a openapiv3::Parameter, String, Option<String>)> = Vec::new();
+    // (parameter, pointer of its definition, component name, pointer of where it is listed)
+    let mut merged: Vec<(&'a openapiv3::Parameter, String, Option<String>, String)> = Vec::new();
     let param_map = components.map(|c| &c.parameters);
     let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or(op_ptr);
     for (list, base) in [
@@ -80,14 +81,14 @@ pub(super) fn build_operation<'a>(
                 None => format!("{base}/parameters/{i}"),
             };
             let key = (param.parameter_data_ref().name.clone(), location_of(param));
-            merged.retain(|(q, _, _)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
-            merged.push((param, ptr, comp));
+            merged.retain(|(q, ..)| (q.parameter_data_ref().name.clone(), location_of(q)) != key);
+            merged.push((param, ptr, comp, format!("{base}/parameters/{i}")));
         }
     }
 
     let mut pnamer = Namer::with_reserved(BUILDER_RESERVED);
     let mut params: Vec<Param> = Vec::new();
-    for (param, ptr, comp) in &merged {
+    for (param, ptr, comp, site) in &merged {
         let data = param.parameter_data_ref();
         let location = location_of(param);
         let style = match param {
@@ -151,6 +152,7 @@ pub(super) fn build_operation<'a>(
             required,
             style,
             doc: pdoc,
+            pointer: site.clone(),
         });
     }
 

@@ -4,12 +4,12 @@
 //! Nothing here refers to `openapiv3` types. Maps are `BTreeMap`; sequences keep the order the
 //! builder chose (document order for operations and fields, name order for types).
 
-mod build;
+mod builder;
 mod ext;
 mod reach;
 mod schema;
 
-pub use build::build;
+pub use builder::build;
 pub use schema::annotation_only;
 
 /// A whole API, ready to render.

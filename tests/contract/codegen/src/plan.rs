@@ -43,7 +43,6 @@ pub(crate) fn plan_operation(
     doc: &Value,
     op: &Operation,
 ) -> Call {
-    let raw_params = raw_parameters(doc, &op.pointer);
     // A list starts at its first page: the paginator sets the cursor, offset or page number
     // of the next ones, so those requests exercise it.
     let walked = op.pagination.as_ref().and_then(|p| match &p.style {
@@ -57,16 +56,8 @@ pub(crate) fn plan_operation(
         if !p.required && p.location == ParamIn::Query && walked == Some(p.wire.as_str()) {
             continue;
         }
-        let loc = match p.location {
-            ParamIn::Path => "path",
-            ParamIn::Query => "query",
-            ParamIn::Header => "header",
-            ParamIn::Cookie => "cookie",
-        };
-        let raw = raw_params.iter().find(|r| {
-            r.get("name").and_then(Value::as_str) == Some(&p.wire)
-                && r.get("in").and_then(Value::as_str) == Some(loc)
-        });
+        // The parameter object where the IR says it is listed (a `$ref` followed).
+        let raw = pointer::get(doc, &p.pointer).map(|r| pointer::deref(doc, r));
         let value = raw
             .and_then(|r| media_or_param_example(doc, r))
             .or_else(|| {
@@ -156,25 +147,6 @@ pub(crate) fn operation_auth(doc: &Value, op_ptr: &str, key: &str) -> Option<(St
         }
         _ => None,
     }
-}
-
-/// The parameters of an operation and of its path item, resolved (operation-level ones win).
-pub(crate) fn raw_parameters<'a>(doc: &'a Value, op_ptr: &str) -> Vec<&'a Value> {
-    let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or("");
-    let mut out: Vec<&Value> = Vec::new();
-    for ptr in [op_ptr, item_ptr] {
-        let list = doc
-            .pointer(&format!("{ptr}/parameters"))
-            .and_then(Value::as_array);
-        for p in list.into_iter().flatten() {
-            let p = pointer::deref(doc, p);
-            let key = (p.get("name"), p.get("in"));
-            if !out.iter().any(|q| (q.get("name"), q.get("in")) == key) {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 pub(crate) fn raw_body<'a>(doc: &'a Value, op_ptr: &str) -> Option<&'a Value> {

@@ -15,7 +15,6 @@
 //! behind the `cli` feature, so a build script compiles neither clap nor mimalloc.
 
 pub mod config;
-pub mod contract;
 pub mod diag;
 pub mod diff;
 mod emit;
@@ -32,11 +31,18 @@ use diag::Diagnostics;
 use emit::{EmitOptions, RuntimeDep};
 pub use emit::{GeneratedFile, Stale};
 pub use error::Error;
+pub use load::pointer;
 #[cfg(feature = "cli")]
 pub use options::OptionArgs;
 pub use options::{IntoOptionValue, Options};
 pub use render::Layout;
 use std::path::{Path, PathBuf};
+
+/// Rust names and types as the generated code writes them, for tools that write code against
+/// a generated client (the contract tests).
+pub mod rust {
+    pub use crate::render::{ident, prim};
+}
 
 /// The result of a successful generation.
 #[derive(Debug)]
@@ -105,6 +111,48 @@ fn build_ir_from(
     }
     match api {
         Some(api) if !diags.has_errors() => Ok((api, diags, loaded)),
+        _ => Err(diags),
+    }
+}
+
+/// A spec loaded and built, for tools that need its document as well as its IR (the contract
+/// tests read examples and raw schemas).
+#[derive(Debug)]
+pub struct Loaded {
+    /// The bundled document: every file the spec's `$ref`s reach, brought into one.
+    pub document: serde_json::Value,
+    /// The IR.
+    pub api: ir::Api,
+    /// Every file read.
+    pub files: Vec<PathBuf>,
+    /// Warnings.
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads a spec and builds its IR, keeping the bundled document ([`Loaded`]).
+///
+/// # Errors
+/// The diagnostics, when the spec has errors (or warnings, with `strict`).
+pub fn load(spec: &Path, settings: &Options) -> Result<Loaded, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    let Some(loaded) = load::load(spec, &mut diags) else {
+        return Err(diags);
+    };
+    let name = settings
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| default_crate_name(spec));
+    let api = ir::build(&loaded, &name, &mut diags);
+    if settings.strict {
+        diags.promote_warnings();
+    }
+    match api {
+        Some(api) if !diags.has_errors() => Ok(Loaded {
+            document: loaded.document,
+            api,
+            files: loaded.files,
+            diagnostics: diags,
+        }),
         _ => Err(diags),
     }
 }

@@ -1,5 +1,5 @@
 //! Generates the contract calls of every client listed in the workspace's `oagen.toml` into
-//! `OUT_DIR/contract.rs` (one module per client, from `oagen::contract::render_spec`), for
+//! `OUT_DIR/contract.rs` (one module per client, from `oagen_contract_codegen::render_spec`), for
 //! `src/lib.rs` to include.
 
 use std::fmt::Write as _;
@@ -11,12 +11,12 @@ fn main() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", config.display());
     let out = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
     let jobs = oagen::config::read(&config).map_err(|e| e.to_string())?;
-    let opts = oagen::contract::ContractOptions::default();
+    let opts = oagen_contract_codegen::ContractOptions::default();
     let mut index = String::new();
     let mut providers = String::new();
     let mut arms = String::new();
     for job in &jobs {
-        let (code, inputs) = oagen::contract::render_spec(&job.spec, &job.options, &opts)
+        let (code, inputs) = oagen_contract_codegen::render_spec(&job.spec, &job.options, &opts)
             .map_err(|d| format!("{}:\n{}", job.spec.display(), d.render(false)))?;
         for input in &inputs {
             println!("cargo:rerun-if-changed={}", input.display());
@@ -85,7 +85,7 @@ fn fixture_specs(dir: &Path) -> Vec<(String, PathBuf)> {
 fn fixtures(
     root: &Path,
     out: &Path,
-    opts: &oagen::contract::ContractOptions,
+    opts: &oagen_contract_codegen::ContractOptions,
 ) -> Result<String, String> {
     let dir = root.join("tests/fixtures/gen");
     println!("cargo:rerun-if-changed={}", dir.display());
@@ -97,11 +97,11 @@ fn fixtures(
             crate_name: Some(name.clone()),
             ..oagen::Options::default()
         };
-        let opts = oagen::contract::ContractOptions {
+        let opts = oagen_contract_codegen::ContractOptions {
             client_path: Some(format!("::oagen_fixtures::{name}")),
             ..opts.clone()
         };
-        let (code, inputs) = oagen::contract::render_spec(&spec, &options, &opts)
+        let (code, inputs) = oagen_contract_codegen::render_spec(&spec, &options, &opts)
             .map_err(|d| format!("{}:\n{}", spec.display(), d.render(false)))?;
         for input in &inputs {
             println!("cargo:rerun-if-changed={}", input.display());

@@ -2,6 +2,7 @@
 //! in `specs/README.md`.
 
 use super::{Envelope, PaginationStyle};
+use crate::load::pointer;
 use serde_json::Value;
 
 /// Every extension the generator understands.
@@ -129,12 +130,12 @@ fn pointer(path: &[Seg<'_>], last: &str) -> String {
     for seg in path {
         ptr.push('/');
         match seg {
-            Seg::Key(k) => ptr.push_str(&super::schema::pointer_escape(k)),
+            Seg::Key(k) => ptr.push_str(&pointer::escape(k)),
             Seg::Index(i) => ptr.push_str(&i.to_string()),
         }
     }
     ptr.push('/');
-    ptr.push_str(&super::schema::pointer_escape(last));
+    ptr.push_str(&pointer::escape(last));
     ptr
 }
 

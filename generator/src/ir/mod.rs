@@ -4,15 +4,15 @@
 //! Nothing here refers to `openapiv3` types. Maps are `BTreeMap`; sequences keep the order the
 //! builder chose (document order for operations and fields, name order for types).
 
-mod build;
+mod builder;
 mod custom;
 mod ext;
-mod fxhash;
 mod reach;
 mod schema;
 
-pub(crate) use build::build;
+pub(crate) use builder::build;
 pub use custom::{customize, last_segment, Customization, ALL_TYPES_FEATURE};
+pub use schema::annotation_only;
 
 /// A whole API, ready to render.
 #[derive(Clone, Debug, PartialEq)]
@@ -340,6 +340,10 @@ pub struct Param {
     pub style: QueryStyle,
     /// Documentation.
     pub doc: Doc,
+    // Read by later stages instead of the raw document (issue 12):
+    /// Where the parameter is written: its place in the operation's or the path item's
+    /// `parameters` list (the `$ref` site for a shared parameter). Diff names it.
+    pub pointer: String,
 }
 
 /// The request body.

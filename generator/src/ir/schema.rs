@@ -1,19 +1,29 @@
-// Past ~800 lines: one stage step whose split along its seams is issue 12 (the architecture
-// round); until then, keep additions here small.
 //! Schema → type conversion: every schema becomes a [`TypeRef`], defining named types for
 //! objects, enums and unions on the way. Inline schemas are named after where they sit.
 
-use super::fxhash::{FastHasher, FastMap};
 use super::*;
 use crate::diag::{Diagnostics, Location};
 use crate::ident::{self, Namer};
+use crate::load::pointer::{self, Hop};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
     StringFormat, Type, VariantOrUnknownOrEmpty,
 };
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::hash::{BuildHasher, BuildHasherDefault};
+// Lookups only: a map iterated on an output path stays a `BTreeMap`.
+use rustc_hash::FxHashMap as FastMap;
+use std::hash::BuildHasher;
+
+mod any;
+mod compose;
+mod enums;
+mod union;
+
+use compose::*;
+use enums::*;
+
+pub use compose::annotation_only;
 
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
 const MAX_DEPTH: usize = 48;
@@ -108,7 +118,7 @@ const NIL: usize = usize::MAX;
 
 impl PtrCache {
     fn hash(ptr: &str) -> u64 {
-        BuildHasherDefault::<FastHasher>::default().hash_one(ptr)
+        rustc_hash::FxBuildHasher.hash_one(ptr)
     }
 
     /// The result stored for `ptr` (whose hash is `key`): the latest one, as a map would.
@@ -135,27 +145,6 @@ impl PtrCache {
     }
 }
 
-pub(crate) fn pointer_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_escaped(&mut out, s);
-    out
-}
-
-/// Appends `s` escaped as a JSON pointer token (`~` → `~0`, `/` → `~1`).
-fn push_escaped(out: &mut String, s: &str) {
-    let mut rest = s;
-    while let Some(i) = rest.find(['~', '/']) {
-        out.push_str(&rest[..i]);
-        out.push_str(if rest.as_bytes()[i] == b'~' {
-            "~0"
-        } else {
-            "~1"
-        });
-        rest = &rest[i + 1..];
-    }
-    out.push_str(rest);
-}
-
 /// `{base}/{segment}/{key}`, the key escaped: the pointer of a property and the like.
 fn child_pointer(base: &str, segment: &str, key: &str) -> String {
     let mut out = String::with_capacity(base.len() + segment.len() + key.len() + 2);
@@ -163,7 +152,7 @@ fn child_pointer(base: &str, segment: &str, key: &str) -> String {
     out.push('/');
     out.push_str(segment);
     out.push('/');
-    push_escaped(&mut out, key);
+    pointer::push_escaped(&mut out, key);
     out
 }
 
@@ -296,7 +285,7 @@ impl<'a> Cx<'a> {
         let Some(name) = self.components.get(key).cloned() else {
             return;
         };
-        let ptr = format!("/components/schemas/{}", pointer_escape(key));
+        let ptr = format!("/components/schemas/{}", pointer::escape(key));
         let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
         if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
             // `Cat: {allOf: [$ref: Cat]}`: the schema is only itself.
@@ -330,12 +319,8 @@ impl<'a> Cx<'a> {
 
     /// Resolves a `$ref` to a component schema: its key and schema.
     pub fn resolve_ref(&self, reference: &str) -> Option<(&'a str, &'a ReferenceOr<Schema>)> {
-        let key = reference.strip_prefix("#/components/schemas/")?;
-        let key: Cow<'_, str> = if key.contains('~') {
-            Cow::Owned(key.replace("~1", "/").replace("~0", "~"))
-        } else {
-            Cow::Borrowed(key)
-        };
+        let local = pointer::local(reference)?;
+        let key = pointer::unescape(local.strip_prefix("/components/schemas/")?);
         let (k, s) = self
             .openapi
             .components
@@ -345,15 +330,19 @@ impl<'a> Cx<'a> {
         Some((k.as_str(), s))
     }
 
-    /// Follows references until an inline schema, with a bound against cycles.
-    pub fn deref_schema(&self, mut s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
-        for _ in 0..32 {
-            match s {
-                ReferenceOr::Item(item) => return Some(item),
-                ReferenceOr::Reference { reference } => s = self.resolve_ref(reference)?.1,
-            }
+    /// Follows references until an inline schema (`None` for a dangling ref or a loop).
+    pub fn deref_schema(&self, s: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        let end = pointer::follow(s, |s| match s {
+            ReferenceOr::Item(_) => Hop::End,
+            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
+                Some((_, next)) => Hop::To(next),
+                None => Hop::Broken,
+            },
+        })?;
+        match end {
+            ReferenceOr::Item(item) => Some(item),
+            ReferenceOr::Reference { .. } => None,
         }
-        None
     }
 
     /// Converts a schema or reference. Returns the type (never wrapped in `Option` for the
@@ -685,554 +674,6 @@ impl<'a> Cx<'a> {
             .entry(wire)
             .or_insert_with(|| ident::snake(wire))
     }
-
-    #[allow(clippy::too_many_arguments)]
-    fn all_of(
-        &mut self,
-        parts: &'a [ReferenceOr<Schema>],
-        extra_props: &[Prop<'a>],
-        extra_required: Option<&[String]>,
-        name: Name<'_>,
-        mut doc: Doc,
-        ptr: &str,
-    ) -> (TypeRef, bool) {
-        // `allOf: [X]` with nothing else is X (3.1's `$ref` with siblings arrives this way).
-        if parts.len() == 1 && extra_props.is_empty() {
-            return self.convert(&parts[0], name, &format!("{ptr}/allOf/0"));
-        }
-        // So is `allOf: [X, {description: …}]`, the way AWS specs document every reference:
-        // parts that only annotate add nothing to merge. (Merging would copy X into a new
-        // struct per use, and a self-referencing X without end.)
-        let shaping: Vec<usize> = (0..parts.len())
-            .filter(|&i| !annotation_only(&parts[i]))
-            .collect();
-        if shaping.len() == 1 && extra_props.is_empty() {
-            let i = shaping[0];
-            let (ty, nullable) = self.convert(&parts[i], name, &format!("{ptr}/allOf/{i}"));
-            let annotated_null = parts.iter().any(|p| match p {
-                ReferenceOr::Item(s) if annotation_only(p) => {
-                    s.schema_data.nullable
-                        || matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.as_deref() == Some("null"))
-                }
-                _ => false,
-            });
-            return (ty, nullable || annotated_null);
-        }
-        let mut props: Vec<Prop<'a>> = Vec::new();
-        let mut required: Vec<String> = extra_required.map(<[String]>::to_vec).unwrap_or_default();
-        let mut additional: Option<&'a AdditionalProperties> = None;
-        let mut non_object: Vec<usize> = Vec::new();
-        for (i, part) in parts.iter().enumerate() {
-            let part_ptr = match part {
-                ReferenceOr::Reference { reference } => {
-                    reference.strip_prefix('#').unwrap_or(reference).to_string()
-                }
-                ReferenceOr::Item(_) => format!("{ptr}/allOf/{i}"),
-            };
-            if !self.collect_object(
-                part,
-                &part_ptr,
-                &mut props,
-                &mut required,
-                &mut additional,
-                &mut doc,
-                0,
-            ) {
-                non_object.push(i);
-            }
-        }
-        for p in extra_props {
-            upsert(&mut props, p.clone());
-        }
-        if props.is_empty() {
-            // Nothing object-like to merge: use the one meaningful part, if there is one.
-            let typed: Vec<usize> = non_object
-                .iter()
-                .copied()
-                .filter(|&i| self.deref_part_is_typed(&parts[i]))
-                .collect();
-            if typed.len() == 1 {
-                let i = typed[0];
-                return self.convert(&parts[i], name, &format!("{ptr}/allOf/{i}"));
-            }
-            if additional.is_none() {
-                self.warn(
-                    "unsupported-schema",
-                    "`allOf` of non-object schemas cannot be merged; using `serde_json::Value`",
-                    ptr,
-                );
-                return (TypeRef::Prim(Prim::Value), false);
-            }
-        } else if non_object
-            .iter()
-            .any(|&i| self.deref_part_is_typed(&parts[i]))
-        {
-            self.warn(
-                "unsupported-schema",
-                "`allOf` mixes object and non-object schemas; only the object parts are merged",
-                ptr,
-            );
-        }
-        let struct_name = self.claim(&name);
-        let fixed = Name::Fixed(struct_name.clone());
-        if props.is_empty() {
-            let v = self.additional(additional, &fixed, ptr);
-            return match v {
-                Some(TypeRef::Prim(Prim::Value)) | None => (TypeRef::Prim(Prim::Value), false),
-                Some(v) => (TypeRef::Map(Box::new(v)), false),
-            };
-        }
-        let add = self.additional(additional, &fixed, ptr);
-        let fields = self.fields(&struct_name, &props, &required);
-        let fields = with_additional(fields, add.is_some());
-        self.types.insert(
-            struct_name.clone(),
-            TypeDef {
-                name: struct_name.clone(),
-                doc,
-                kind: TypeKind::Struct {
-                    fields,
-                    additional: add,
-                },
-                pointer: ptr.to_string(),
-                settings: Default::default(),
-            },
-        );
-        (TypeRef::Named(struct_name), false)
-    }
-
-    fn deref_part_is_typed(&self, part: &ReferenceOr<Schema>) -> bool {
-        match self.deref_schema(part) {
-            Some(s) => match &s.schema_kind {
-                SchemaKind::Any(a) => {
-                    a.typ.is_some() || !a.enumeration.is_empty() || a.items.is_some()
-                }
-                _ => true,
-            },
-            None => false,
-        }
-    }
-
-    /// Adds the properties of an object-like schema (following refs and nested `allOf`).
-    /// Returns false when the schema is not object-like.
-    #[allow(clippy::too_many_arguments)]
-    fn collect_object(
-        &mut self,
-        part: &'a ReferenceOr<Schema>,
-        part_ptr: &str,
-        props: &mut Vec<Prop<'a>>,
-        required: &mut Vec<String>,
-        additional: &mut Option<&'a AdditionalProperties>,
-        doc: &mut Doc,
-        depth: usize,
-    ) -> bool {
-        if depth > 16 {
-            return false;
-        }
-        let (s, base_ptr) = match part {
-            ReferenceOr::Reference { reference } => match self.resolve_ref(reference) {
-                Some((key, target)) => match target {
-                    ReferenceOr::Item(s) => {
-                        (s, format!("/components/schemas/{}", pointer_escape(key)))
-                    }
-                    ReferenceOr::Reference { .. } => {
-                        return self.collect_object(
-                            target,
-                            part_ptr,
-                            props,
-                            required,
-                            additional,
-                            doc,
-                            depth + 1,
-                        );
-                    }
-                },
-                None => return false,
-            },
-            ReferenceOr::Item(s) => (s, part_ptr.to_string()),
-        };
-        if doc.description.is_none() {
-            doc.description = s.schema_data.description.clone();
-        }
-        let mut add_props = |map: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
-                             req: &[String],
-                             ap: &'a Option<AdditionalProperties>| {
-            for (k, v) in map {
-                upsert(
-                    props,
-                    (
-                        k.as_str(),
-                        child_pointer(&base_ptr, "properties", k),
-                        SRef::from(v),
-                    ),
-                );
-            }
-            for r in req {
-                if !required.contains(r) {
-                    required.push(r.clone());
-                }
-            }
-            if ap.is_some() {
-                *additional = ap.as_ref();
-            }
-        };
-        match &s.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => {
-                add_props(&o.properties, &o.required, &o.additional_properties);
-                true
-            }
-            SchemaKind::Any(a) if !a.properties.is_empty() || !a.all_of.is_empty() => {
-                add_props(&a.properties, &a.required, &a.additional_properties);
-                let mut ok = true;
-                for (i, sub) in a.all_of.iter().enumerate() {
-                    let sub_ptr = format!("{base_ptr}/allOf/{i}");
-                    ok &= self.collect_object(
-                        sub,
-                        &sub_ptr,
-                        props,
-                        required,
-                        additional,
-                        doc,
-                        depth + 1,
-                    );
-                }
-                ok || !a.properties.is_empty()
-            }
-            SchemaKind::AllOf { all_of } => {
-                let mut any = false;
-                for (i, sub) in all_of.iter().enumerate() {
-                    let sub_ptr = format!("{base_ptr}/allOf/{i}");
-                    any |= self.collect_object(
-                        sub,
-                        &sub_ptr,
-                        props,
-                        required,
-                        additional,
-                        doc,
-                        depth + 1,
-                    );
-                }
-                any
-            }
-            _ => false,
-        }
-    }
-
-    fn union(
-        &mut self,
-        alts: &'a [ReferenceOr<Schema>],
-        discriminator: Option<&openapiv3::Discriminator>,
-        name: Name<'_>,
-        doc: Doc,
-        ptr: &str,
-        keyword: &str,
-    ) -> (TypeRef, bool) {
-        // Drop `{type: "null"}`-like alternatives (3.1 normalized): they make the union nullable.
-        let mut nullable = false;
-        let mut kept: Vec<(usize, &'a ReferenceOr<Schema>)> = Vec::new();
-        for (i, a) in alts.iter().enumerate() {
-            if let ReferenceOr::Item(s) = a {
-                if let SchemaKind::Any(any) = &s.schema_kind {
-                    if any == &AnySchema::default() && s.schema_data.nullable {
-                        nullable = true;
-                        continue;
-                    }
-                }
-            }
-            kept.push((i, a));
-        }
-        if kept.is_empty() {
-            return (TypeRef::Prim(Prim::Value), true);
-        }
-        if kept.len() == 1 {
-            let (i, a) = kept[0];
-            let (t, n) = self.convert(a, name, &format!("{ptr}/{keyword}/{i}"));
-            return (t, n || nullable);
-        }
-        let union_name = self.claim(&name);
-        let mut vnamer = Namer::with_reserved(&["Unknown"]);
-        let mut variants = Vec::new();
-        for (pos, (i, a)) in kept.iter().enumerate() {
-            let hint = match a {
-                ReferenceOr::Item(s) => s
-                    .schema_data
-                    .title
-                    .as_deref()
-                    .map(|t| format!("{union_name}{}", ident::camel(t)))
-                    .unwrap_or_else(|| format!("{union_name}Variant{}", pos + 1)),
-                ReferenceOr::Reference { .. } => format!("{union_name}Variant{}", pos + 1),
-            };
-            let (ty, n) = self.convert(a, Name::Hint(hint), &format!("{ptr}/{keyword}/{i}"));
-            let base = variant_name(&ty);
-            variants.push(UnionVariant {
-                name: vnamer.claim(&base),
-                tags: Vec::new(),
-                ty: wrap_nullable(ty, n),
-                boxed: false,
-            });
-        }
-        let mut tag = None;
-        if let Some(d) = discriminator {
-            let all_structs = variants.iter().all(|v| match &v.ty {
-                TypeRef::Named(n) => self.is_struct_like(n),
-                _ => false,
-            });
-            if all_structs {
-                tag = Some(d.property_name.clone());
-                for ((_, a), v) in kept.iter().zip(variants.iter_mut()) {
-                    let ReferenceOr::Reference { reference } = a else {
-                        continue;
-                    };
-                    let mut tags: Vec<String> = d
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| {
-                            *target == reference || reference.ends_with(&format!("/{target}"))
-                        })
-                        .map(|(k, _)| k.clone())
-                        .collect();
-                    if tags.is_empty() {
-                        if let Some(key) = reference.rsplit('/').next() {
-                            tags.push(key.to_string());
-                        }
-                    }
-                    v.tags = tags;
-                }
-                if variants.iter().any(|v| v.tags.is_empty()) {
-                    // Inline alternatives carry no implicit tag value.
-                    self.warn(
-                        "unsupported-schema",
-                        "discriminator with inline alternatives; decoding tries each alternative in order",
-                        ptr,
-                    );
-                    tag = None;
-                    for v in &mut variants {
-                        v.tags.clear();
-                    }
-                }
-            } else {
-                self.warn(
-                    "unsupported-schema",
-                    "discriminator over non-object alternatives is ignored; decoding tries each alternative in order",
-                    ptr,
-                );
-            }
-        }
-        let kind = TypeKind::Union { tag, variants };
-        self.types.insert(
-            union_name.clone(),
-            TypeDef {
-                name: union_name.clone(),
-                doc,
-                kind,
-                pointer: ptr.to_string(),
-                settings: Default::default(),
-            },
-        );
-        (TypeRef::Named(union_name), nullable)
-    }
-
-    /// Whether a named type is (or aliases) a struct or map, so it can carry a tag field.
-    fn is_struct_like(&self, name: &str) -> bool {
-        match self.types.get(name).map(|t| &t.kind) {
-            Some(TypeKind::Struct { .. }) => true,
-            Some(TypeKind::Alias(TypeRef::Named(n))) if n != name => self.is_struct_like(n),
-            Some(_) => false,
-            // Not converted yet: a component still in progress is an object if it has properties.
-            None => {
-                let key = self
-                    .components
-                    .iter()
-                    .find(|(_, v)| v.as_str() == name)
-                    .map(|(k, _)| k.clone());
-                let Some(key) = key else { return false };
-                let schema = self
-                    .openapi
-                    .components
-                    .as_ref()
-                    .and_then(|c| c.schemas.get(&key))
-                    .and_then(|s| self.deref_schema(s));
-                matches!(
-                    schema.map(|s| &s.schema_kind),
-                    Some(SchemaKind::Type(Type::Object(_))) | Some(SchemaKind::AllOf { .. })
-                ) || matches!(schema.map(|s| &s.schema_kind), Some(SchemaKind::Any(a)) if !a.properties.is_empty())
-            }
-        }
-    }
-
-    fn any(
-        &mut self,
-        a: &'a AnySchema,
-        s: &'a Schema,
-        name: Name<'_>,
-        ptr: &str,
-    ) -> (TypeRef, bool) {
-        let doc = || doc_of(&s.schema_data, &s.schema_data.extensions);
-        if !a.all_of.is_empty() {
-            let mut props = Vec::new();
-            for (k, v) in &a.properties {
-                props.push((
-                    k.as_str(),
-                    child_pointer(ptr, "properties", k),
-                    SRef::from(v),
-                ));
-            }
-            return self.all_of(&a.all_of, &props, Some(&a.required), name, doc(), ptr);
-        }
-        if !a.one_of.is_empty() {
-            return self.union(
-                &a.one_of,
-                s.schema_data.discriminator.as_ref(),
-                name,
-                doc(),
-                ptr,
-                "oneOf",
-            );
-        }
-        if !a.any_of.is_empty() {
-            return self.union(
-                &a.any_of,
-                s.schema_data.discriminator.as_ref(),
-                name,
-                doc(),
-                ptr,
-                "anyOf",
-            );
-        }
-        if !a.properties.is_empty() || a.typ.as_deref() == Some("object") {
-            return (
-                self.object(
-                    &a.properties,
-                    &a.required,
-                    a.additional_properties.as_ref(),
-                    name,
-                    doc(),
-                    ptr,
-                ),
-                false,
-            );
-        }
-        if a.items.is_some() || a.typ.as_deref() == Some("array") {
-            return (self.array(a.items.as_ref(), &name, ptr), false);
-        }
-        if !a.enumeration.is_empty() {
-            let strings: Vec<&str> = a
-                .enumeration
-                .iter()
-                .filter_map(serde_json::Value::as_str)
-                .collect();
-            let ints: Vec<i64> = a
-                .enumeration
-                .iter()
-                .filter_map(serde_json::Value::as_i64)
-                .collect();
-            let nullable = a.enumeration.iter().any(serde_json::Value::is_null);
-            let non_null = a.enumeration.len() - usize::from(nullable);
-            let names = varnames(&s.schema_data.extensions);
-            if strings.len() == non_null && non_null > 0 {
-                let kind = TypeKind::Enum {
-                    repr: EnumRepr::String,
-                    variants: string_variants(&mut self.camel_names, &strings, names.as_deref()),
-                };
-                return (self.define(&name, doc(), kind, ptr), nullable);
-            }
-            if ints.len() == non_null && non_null > 0 {
-                let kind = TypeKind::Enum {
-                    repr: EnumRepr::Integer,
-                    variants: integer_variants(&ints, names.as_deref()),
-                };
-                return (self.define(&name, doc(), kind, ptr), nullable);
-            }
-            if non_null > 0 {
-                self.warn(
-                    "unsupported-schema",
-                    "enum mixing value types; using `serde_json::Value`",
-                    ptr,
-                );
-            }
-            return (TypeRef::Prim(Prim::Value), nullable);
-        }
-        if a.additional_properties.is_some() {
-            return (
-                self.object(
-                    &a.properties,
-                    &a.required,
-                    a.additional_properties.as_ref(),
-                    name,
-                    doc(),
-                    ptr,
-                ),
-                false,
-            );
-        }
-        let prim = match a.typ.as_deref() {
-            Some("string") => match a.format.as_deref() {
-                Some(f) => string_format(&VariantOrUnknownOrEmpty::Unknown(f.to_string())),
-                None => Prim::String,
-            },
-            Some("integer") => match a.format.as_deref() {
-                Some("int32") => Prim::I32,
-                _ => Prim::I64,
-            },
-            Some("number") => match a.format.as_deref() {
-                Some("float") => Prim::F32,
-                _ => Prim::F64,
-            },
-            Some("boolean") => Prim::Bool,
-            Some(other) if other != "null" => {
-                self.warn(
-                    "unsupported-schema",
-                    format!("unknown type `{other}`; using `serde_json::Value`"),
-                    ptr,
-                );
-                Prim::Value
-            }
-            _ => Prim::Value,
-        };
-        (TypeRef::Prim(prim), false)
-    }
-}
-
-/// A schema that constrains or documents but does not shape a Rust type: no type (or only
-/// `null`, which makes the whole nullable), properties, items, map values, enum, composition
-/// or reference.
-fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
-    match part {
-        ReferenceOr::Reference { .. } => false,
-        ReferenceOr::Item(s) => match &s.schema_kind {
-            SchemaKind::Any(a) => {
-                matches!(a.typ.as_deref(), None | Some("null"))
-                    && a.properties.is_empty()
-                    && a.items.is_none()
-                    && a.additional_properties.is_none()
-                    && a.enumeration.is_empty()
-                    && a.one_of.is_empty()
-                    && a.all_of.is_empty()
-                    && a.any_of.is_empty()
-                    && a.not.is_none()
-            }
-            _ => false,
-        },
-    }
-}
-
-/// The description an `allOf` carries in its annotation-only parts (see [`annotation_only`]).
-fn annotation_description(s: &Schema) -> Option<String> {
-    let SchemaKind::AllOf { all_of } = &s.schema_kind else {
-        return None;
-    };
-    all_of.iter().find_map(|p| match p {
-        ReferenceOr::Item(a) if annotation_only(p) => a.schema_data.description.clone(),
-        _ => None,
-    })
-}
-
-fn upsert<'a>(props: &mut Vec<Prop<'a>>, p: Prop<'a>) {
-    if let Some(slot) = props.iter_mut().find(|(k, _, _)| *k == p.0) {
-        *slot = p;
-    } else {
-        props.push(p);
-    }
 }
 
 /// Makes sure the flattened map's field name does not clash: it is claimed by the renderer
@@ -1278,111 +719,5 @@ pub(crate) fn inferred_note(reason: &serde_json::Value) -> String {
     match reason.as_str() {
         Some(r) => format!("**Inferred, not confirmed by the vendor:** {r}"),
         None => "**Inferred, not confirmed by the vendor.**".to_string(),
-    }
-}
-
-fn string_format(f: &VariantOrUnknownOrEmpty<StringFormat>) -> Prim {
-    match f {
-        VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => Prim::DateTime,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Date) => Prim::Date,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Prim::Base64,
-        VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Prim::Binary,
-        VariantOrUnknownOrEmpty::Unknown(u) => match u.as_str() {
-            "uuid" => Prim::Uuid,
-            "date-time" => Prim::DateTime,
-            "date" => Prim::Date,
-            "byte" => Prim::Base64,
-            "binary" => Prim::Binary,
-            _ => Prim::String,
-        },
-        _ => Prim::String,
-    }
-}
-
-/// `x-enum-varnames` / `x-enum-names`, a widespread convention for naming enum variants.
-fn varnames(ext: &indexmap::IndexMap<String, serde_json::Value>) -> Option<Vec<String>> {
-    let v = ext
-        .get("x-enum-varnames")
-        .or_else(|| ext.get("x-enumNames"))?;
-    v.as_array()?
-        .iter()
-        .map(|s| s.as_str().map(String::from))
-        .collect()
-}
-
-/// `ident::camel(s)`, remembered in `memo`: enum values and property names recur.
-fn camel_memo<'m>(memo: &'m mut FastMap<String, String>, s: &str) -> &'m str {
-    if !memo.contains_key(s) {
-        memo.insert(s.to_string(), ident::camel(s));
-    }
-    memo.get(s).map_or("", String::as_str)
-}
-
-fn string_variants(
-    camel: &mut FastMap<String, String>,
-    values: &[&str],
-    names: Option<&[String]>,
-) -> Vec<EnumVariant> {
-    let mut namer = Namer::with_reserved(&["Unknown"]);
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::with_capacity(values.len());
-    for (i, &v) in values.iter().enumerate() {
-        if !seen.insert(v) {
-            continue;
-        }
-        let base = match names.and_then(|n| n.get(i)) {
-            Some(n) => camel_memo(camel, n),
-            None if v.is_empty() => "Empty",
-            None => camel_memo(camel, v),
-        };
-        out.push(EnumVariant {
-            name: namer.claim(base),
-            value: v.to_string(),
-        });
-    }
-    out
-}
-
-fn integer_variants(values: &[i64], names: Option<&[String]>) -> Vec<EnumVariant> {
-    let mut namer = Namer::with_reserved(&["Unknown"]);
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for (i, v) in values.iter().enumerate() {
-        if !seen.insert(*v) {
-            continue;
-        }
-        let base = match names.and_then(|n| n.get(i)) {
-            Some(n) => ident::camel(n),
-            None if *v < 0 => format!("Minus{}", v.unsigned_abs()),
-            None => format!("V{v}"),
-        };
-        out.push(EnumVariant {
-            name: namer.claim(&base),
-            value: v.to_string(),
-        });
-    }
-    out
-}
-
-/// A variant name for a union alternative, from its type.
-fn variant_name(ty: &TypeRef) -> String {
-    match ty {
-        TypeRef::Named(n) => n.clone(),
-        TypeRef::Prim(p) => match p {
-            Prim::String => "String",
-            Prim::Bool => "Boolean",
-            Prim::I32 | Prim::I64 => "Integer",
-            Prim::F32 | Prim::F64 => "Number",
-            Prim::DateTime => "DateTime",
-            Prim::Date => "Date",
-            Prim::Uuid => "Uuid",
-            Prim::Base64 | Prim::Binary => "Bytes",
-            Prim::Value => "Value",
-            Prim::Unit => "Null",
-        }
-        .to_string(),
-        TypeRef::Vec(inner) => format!("{}List", variant_name(inner)),
-        TypeRef::Map(inner) => format!("{}Map", variant_name(inner)),
-        TypeRef::Option(inner) => variant_name(inner),
     }
 }

@@ -1,5 +1,3 @@
-// Past ~800 lines: one stage step whose split along its seams is issue 12 (the architecture
-// round); until then, keep additions here small.
 //! The load stage: read a spec (YAML or JSON, one file or several), check
 //! its version, resolve and bundle `$ref`s, normalize OpenAPI 3.1 to the 3.0
 //! model, and deserialize it into [`openapiv3::OpenAPI`].
@@ -26,17 +24,21 @@
 //! on a thread with a large stack), and every lookup into the document is
 //! checked.
 
+mod ctx;
+mod deserialize;
 mod model;
 pub mod parse;
+pub mod pointer;
 pub mod refs;
 mod repair;
+mod source;
 pub mod v31;
 mod walk;
 mod yaml;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use serde::de::DeserializeOwned;
@@ -45,6 +47,10 @@ use serde_json::Value;
 use crate::diag::{Diagnostic, Diagnostics, Location};
 use parse::{Format, Positions};
 use walk::Kind;
+
+pub(crate) use ctx::{normalize_path, Ctx, FileState};
+use deserialize::*;
+pub use source::SourceMap;
 
 /// A loaded, bundled and normalized spec.
 #[derive(Debug, Clone)]
@@ -74,214 +80,6 @@ impl LoadedSpec {
     /// their own file.
     pub fn locate(&self, pointer: &str) -> Location {
         self.sources.locate(pointer)
-    }
-}
-
-/// Origins and positions of every part of a bundled document.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMap {
-    root: PathBuf,
-    positions: BTreeMap<PathBuf, Arc<FilePositions>>,
-    /// Document pointer of a bundled or inlined subtree → (file, pointer in
-    /// that file) it was copied from.
-    origins: BTreeMap<String, (PathBuf, String)>,
-}
-
-impl SourceMap {
-    fn new(root: &Path) -> Self {
-        SourceMap {
-            root: root.to_path_buf(),
-            ..Default::default()
-        }
-    }
-
-    /// The root file.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
-    /// The file and in-file pointer a document pointer came from.
-    pub fn origin(&self, pointer: &str) -> (PathBuf, String) {
-        let mut prefix = pointer;
-        loop {
-            if let Some((file, fptr)) = self.origins.get(prefix) {
-                let rest = pointer.get(prefix.len()..).unwrap_or("");
-                return (file.clone(), format!("{fptr}{rest}"));
-            }
-            match prefix.rfind('/') {
-                Some(i) => prefix = &prefix[..i],
-                None => return (self.root.clone(), pointer.to_string()),
-            }
-        }
-    }
-
-    /// See [`LoadedSpec::locate`].
-    pub fn locate(&self, pointer: &str) -> Location {
-        let (file, fptr) = self.origin(pointer);
-        self.locate_in(&file, &fptr)
-    }
-
-    /// The number at `pointer` as it is written in its file (`1.10`, not
-    /// `1.1`), for repairs that read a number as the string it was written
-    /// as. `None` when the position or the text cannot be found.
-    pub(crate) fn raw_scalar(&self, pointer: &str) -> Option<String> {
-        let (file, fptr) = self.origin(pointer);
-        let pos = self.positions.get(&file)?;
-        let (line, col) = pos.get(&fptr)?;
-        let text = pos.text.lines().nth(line.checked_sub(1)?)?;
-        let at = text
-            .char_indices()
-            .nth(col.checked_sub(1)?)
-            .map(|(i, _)| i)?;
-        let mut rest = &text[at..];
-        // A member's position is that of its key: skip `key:`.
-        let key = pointer_tokens(&fptr).pop().unwrap_or_default();
-        for quoted in [format!("\"{key}\""), format!("'{key}'"), key.clone()] {
-            if let Some(after) = rest.strip_prefix(quoted.as_str()) {
-                if let Some(value) = after.trim_start().strip_prefix(':') {
-                    rest = value.trim_start();
-                    break;
-                }
-            }
-        }
-        let end = rest
-            .find([',', '}', ']', '#', ' ', '\t'])
-            .unwrap_or(rest.len());
-        let raw = rest[..end].trim();
-        raw.parse::<f64>().ok().map(|_| raw.to_string())
-    }
-
-    /// The location of `pointer` inside `file`, with the line and column of
-    /// the nearest ancestor whose position is known.
-    pub fn locate_in(&self, file: &Path, pointer: &str) -> Location {
-        let mut loc = Location::new(file, pointer);
-        if let Some(pos) = self.positions.get(file) {
-            let mut p = pointer;
-            loop {
-                if let Some((line, col)) = pos.get(p) {
-                    loc = loc.with_position(line, col);
-                    break;
-                }
-                match p.rfind('/') {
-                    Some(i) => p = &p[..i],
-                    None => break,
-                }
-            }
-        }
-        loc
-    }
-
-    /// Keeps the text of a file that parsed, for positions (worked out on
-    /// the first lookup: most loads never need one).
-    fn add_file(&mut self, file: &Path, text: Cow<'_, str>, format: Format) {
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_string(),
-            None => text.into_owned(),
-        };
-        self.positions.insert(
-            file.to_path_buf(),
-            Arc::new(FilePositions {
-                text,
-                format,
-                index: OnceLock::new(),
-            }),
-        );
-    }
-
-    /// Starts building the position index of a large JSON `file` on a
-    /// thread of its own, so that the first lookup (most specs this size
-    /// have a warning or two) need not wait for it. The index is the same
-    /// whoever builds it.
-    fn index_ahead(&self, file: &Path) {
-        let Some(positions) = self.positions.get(file) else {
-            return;
-        };
-        if positions.format != Format::Json || positions.text.len() < INDEX_AHEAD_BYTES {
-            return;
-        }
-        let positions = Arc::clone(positions);
-        let _ = std::thread::Builder::new()
-            .name("oagen-positions".into())
-            .spawn(move || {
-                positions.index();
-            });
-    }
-
-    fn add_origin(&mut self, doc_ptr: &str, file: &Path, file_ptr: &str) {
-        self.origins.insert(
-            doc_ptr.to_string(),
-            (file.to_path_buf(), file_ptr.to_string()),
-        );
-    }
-}
-
-/// The text of one file and, once asked for, the positions of its nodes.
-struct FilePositions {
-    /// The text as parsed (without a byte order mark).
-    text: String,
-    format: Format,
-    index: OnceLock<PositionIndex>,
-}
-
-enum PositionIndex {
-    Json(parse::JsonIndex),
-    Yaml(Positions),
-}
-
-impl FilePositions {
-    /// Line and column of the node at `pointer`, as [`parse::positions`]
-    /// maps it.
-    fn get(&self, pointer: &str) -> Option<(usize, usize)> {
-        match self.index() {
-            PositionIndex::Json(j) => j.get(&self.text, pointer),
-            PositionIndex::Yaml(map) => map.get(pointer).copied(),
-        }
-    }
-
-    /// The index, built on first use (a caller arriving while another
-    /// thread builds it waits for it).
-    fn index(&self) -> &PositionIndex {
-        self.index.get_or_init(|| match self.format {
-            Format::Json => PositionIndex::Json(parse::JsonIndex::build(&self.text)),
-            Format::Yaml => PositionIndex::Yaml(parse::positions(&self.text, Format::Yaml)),
-        })
-    }
-}
-
-/// Size from which a JSON file's position index is built ahead of time.
-const INDEX_AHEAD_BYTES: usize = 1 << 20;
-
-impl std::fmt::Debug for FilePositions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FilePositions")
-            .field("format", &self.format)
-            .field("bytes", &self.text.len())
-            .field("indexed", &self.index.get().is_some())
-            .finish()
-    }
-}
-
-/// Escapes one reference token for a JSON pointer: `~` → `~0`, `/` → `~1`.
-pub fn pointer_escape(token: &str) -> String {
-    if !token.contains(['~', '/']) {
-        return token.to_string();
-    }
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`pointer_escape`].
-pub fn pointer_unescape(token: &str) -> String {
-    if !token.contains('~') {
-        return token.to_string();
-    }
-    token.replace("~1", "/").replace("~0", "~")
-}
-
-/// The unescaped tokens of a JSON pointer (`""` has none).
-pub fn pointer_tokens(pointer: &str) -> Vec<String> {
-    match pointer.strip_prefix('/') {
-        None => Vec::new(),
-        Some(rest) => rest.split('/').map(pointer_unescape).collect(),
     }
 }
 
@@ -543,7 +341,7 @@ fn inline_callback_refs(doc: &mut Value) {
                 };
                 let target = reference
                     .strip_prefix("#/components/callbacks/")
-                    .map(pointer_unescape)
+                    .map(|t| pointer::unescape(t).into_owned())
                     .and_then(|name| components.get(&name))
                     .filter(|t| t.get("$ref").is_none() && t.is_object());
                 *callback = target
@@ -628,326 +426,6 @@ fn max_depth(v: &Value) -> usize {
     max
 }
 
-/// Deserializes the document into the `openapiv3` model on threads with a
-/// large stack (the `model` module first, piece by piece; the whole document at once
-/// when that fails). On failure, reports every failing piece.
-fn deserialize(
-    doc: &Value,
-    sources: &SourceMap,
-    diags: &mut Diagnostics,
-) -> Option<openapiv3::OpenAPI> {
-    if let Some(api) = model::quick(doc, DESERIALIZE_STACK) {
-        return Some(api);
-    }
-    let outcome = std::thread::scope(|scope| {
-        let handle = std::thread::Builder::new()
-            .name("oagen-load".into())
-            .stack_size(DESERIALIZE_STACK)
-            .spawn_scoped(scope, || match try_deserialize::<openapiv3::OpenAPI>(doc) {
-                Ok(api) => Ok(api),
-                Err(first) => Err(failing_pieces(doc, first)),
-            });
-        match handle {
-            Ok(h) => h.join().ok(),
-            // No thread (e.g. strict memory limits): shallow documents can
-            // be done here.
-            Err(_) if max_depth(doc) <= SMALL_STACK_DEPTH => {
-                Some(match try_deserialize::<openapiv3::OpenAPI>(doc) {
-                    Ok(api) => Ok(api),
-                    Err(first) => Err(failing_pieces(doc, first)),
-                })
-            }
-            Err(_) => None,
-        }
-    });
-    match outcome {
-        Some(Ok(api)) => Some(api),
-        Some(Err(failures)) => {
-            for (ptr, msg) in failures {
-                diags.push(
-                    Diagnostic::error(
-                        "invalid-spec",
-                        format!("not a valid OpenAPI document: {msg}"),
-                    )
-                    .at(sources.locate(&ptr)),
-                );
-            }
-            None
-        }
-        None => {
-            diags.push(
-                Diagnostic::error(
-                    "internal-error",
-                    "the OpenAPI model could not be built from this document (the deserializer crashed or could not be started)",
-                )
-                .at(sources.locate(""))
-                .with_help("please report this spec as a bug in oagen"),
-            );
-            None
-        }
-    }
-}
-
-/// A failed deserialization: pointer (relative to the value deserialized)
-/// and message.
-type Failure = (String, String);
-
-fn try_deserialize<T: DeserializeOwned>(v: &Value) -> Result<T, Failure> {
-    serde_path_to_error::deserialize::<_, T>(v).map_err(|e| {
-        let mut ptr = String::new();
-        for seg in e.path().iter() {
-            match seg {
-                serde_path_to_error::Segment::Seq { index } => ptr.push_str(&format!("/{index}")),
-                serde_path_to_error::Segment::Map { key } => {
-                    ptr.push('/');
-                    ptr.push_str(&pointer_escape(key));
-                }
-                serde_path_to_error::Segment::Enum { .. } => {}
-                serde_path_to_error::Segment::Unknown => break,
-            }
-        }
-        (ptr, e.into_inner().to_string())
-    })
-}
-
-/// Deserializes every structural piece on its own and returns the failures
-/// that have no failing piece below them (so the report names the smallest
-/// broken part, not every ancestor). Falls back to `first` if no piece fails
-/// alone.
-fn failing_pieces(doc: &Value, first: Failure) -> Vec<Failure> {
-    use o::ReferenceOr as R;
-    use openapiv3 as o;
-    type Check = fn(&Value) -> Result<(), Failure>;
-    fn t<T: DeserializeOwned>(v: &Value) -> Result<(), Failure> {
-        try_deserialize::<T>(v).map(|_| ())
-    }
-    // (pointer of the piece, path below it from serde, message, checker)
-    let mut failures: Vec<(String, String, String, Check)> = Vec::new();
-    let mut check = |ptr: &str, v: &Value, checker: Check| {
-        if let Err((sub, msg)) = checker(v) {
-            failures.push((ptr.to_string(), sub, msg, checker));
-        }
-    };
-    // Top-level members the structural walk does not visit.
-    let top: [(&str, Check); 5] = [
-        ("/info", t::<o::Info>),
-        ("/servers", t::<Vec<o::Server>>),
-        ("/tags", t::<Vec<o::Tag>>),
-        ("/security", t::<Vec<o::SecurityRequirement>>),
-        ("/externalDocs", t::<o::ExternalDocumentation>),
-    ];
-    for (ptr, checker) in top {
-        if let Some(v) = doc.pointer(ptr) {
-            check(ptr, v, checker);
-        }
-    }
-    for node in walk::walk_model(doc) {
-        let Some(v) = doc.pointer(&node.ptr) else {
-            continue;
-        };
-        if node.bool_ok && v.is_boolean() {
-            continue;
-        }
-        let checker: Check = match node.kind {
-            // Its members are checked one by one; the whole only matters
-            // when `info` is missing (the members never see that).
-            Kind::Document if doc.get("info").is_some() => continue,
-            Kind::Document => t::<o::OpenAPI>,
-            Kind::Paths => t::<o::Paths>,
-            Kind::PathItem => t::<R<o::PathItem>>,
-            Kind::Operation => t::<o::Operation>,
-            Kind::Parameter => t::<R<o::Parameter>>,
-            Kind::RequestBody => t::<R<o::RequestBody>>,
-            Kind::Response => t::<R<o::Response>>,
-            Kind::Header => t::<R<o::Header>>,
-            Kind::MediaType => t::<o::MediaType>,
-            Kind::Encoding => t::<o::Encoding>,
-            Kind::Schema => t::<R<o::Schema>>,
-            Kind::Example => t::<R<o::Example>>,
-            Kind::Link => t::<R<o::Link>>,
-            Kind::Callback => t::<R<o::Callback>>,
-            Kind::SecurityScheme => t::<R<o::SecurityScheme>>,
-            Kind::Components => t::<o::Components>,
-        };
-        check(&node.ptr, v, checker);
-    }
-    // Keep the failures with no failing piece below them.
-    let failing: std::collections::BTreeSet<&str> = failures.iter().map(|f| f.0.as_str()).collect();
-    let mut out: Vec<Failure> = Vec::new();
-    for (ptr, sub, msg, checker) in &failures {
-        let prefix = format!("{ptr}/");
-        let has_inner = failing
-            .range(prefix.as_str()..)
-            .next()
-            .is_some_and(|p| p.starts_with(&prefix));
-        if has_inner {
-            continue;
-        }
-        let sub = if sub.is_empty() {
-            doc.pointer(ptr)
-                .and_then(|v| culprit_key(v, msg, *checker))
-                .unwrap_or_default()
-        } else {
-            sub.clone()
-        };
-        out.push((format!("{ptr}{sub}"), msg.clone()));
-    }
-    out.dedup();
-    if out.is_empty() {
-        out.push(first);
-    }
-    out
-}
-
-/// serde loses the path inside flattened and untagged types (most of the
-/// `openapiv3` model), so a failure often points at a whole object. This
-/// finds the member whose removal makes the object acceptable, as
-/// `/escaped-key`; failing that, the member whose value the message
-/// quotes.
-fn culprit_key(
-    v: &Value,
-    message: &str,
-    checker: fn(&Value) -> Result<(), Failure>,
-) -> Option<String> {
-    let obj = v.as_object()?;
-    for key in obj.keys() {
-        let mut without = obj.clone();
-        without.shift_remove(key);
-        if checker(&Value::Object(without)).is_ok() {
-            return Some(format!("/{}", pointer_escape(key)));
-        }
-    }
-    // A required member with a bad value (`in: body`): serde quotes the
-    // value in backticks.
-    for (key, value) in obj {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            _ => continue,
-        };
-        if message.contains(&format!("`{text}`")) {
-            return Some(format!("/{}", pointer_escape(key)));
-        }
-    }
-    None
-}
-
-// ------------------------------------------------------------------ context
-
-/// What happened to a file someone referred to.
-#[derive(Debug)]
-pub(crate) enum FileState {
-    Loaded(Value),
-    /// Could not be read; the I/O message.
-    Missing(String),
-    /// Read but not parsed (the parse error was reported).
-    Broken,
-}
-
-/// State shared by the load steps.
-pub(crate) struct Ctx {
-    /// The root path as given.
-    pub root: PathBuf,
-    /// The root path, lexically normalized (for comparisons).
-    pub root_norm: PathBuf,
-    /// Files referred to, by normalized path.
-    pub files: BTreeMap<PathBuf, FileState>,
-    pub sources: SourceMap,
-}
-
-impl Ctx {
-    fn new(root: &Path) -> Self {
-        Ctx {
-            root: root.to_path_buf(),
-            root_norm: normalize_path(root),
-            files: BTreeMap::new(),
-            sources: SourceMap::new(root),
-        }
-    }
-
-    /// The path used in diagnostics for a normalized path: the root as
-    /// given, anything else as derived.
-    pub fn display_path(&self, norm: &Path) -> PathBuf {
-        if norm == self.root_norm {
-            self.root.clone()
-        } else {
-            norm.to_path_buf()
-        }
-    }
-
-    /// Every file read successfully or not, except missing ones.
-    fn loaded_files(&self) -> Vec<PathBuf> {
-        self.files
-            .iter()
-            .filter(|(_, s)| !matches!(s, FileState::Missing(_)))
-            .map(|(p, _)| p.clone())
-            .collect()
-    }
-
-    /// Reads and parses `norm` once; later calls return the cached state.
-    pub fn file(&mut self, norm: &Path, diags: &mut Diagnostics) -> &FileState {
-        if !self.files.contains_key(norm) {
-            let state = match std::fs::read_to_string(norm) {
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    FileState::Missing("no such file".into())
-                }
-                Err(e) => FileState::Missing(e.to_string()),
-                Ok(text) => {
-                    let format = Format::detect(norm, &text);
-                    let parsed = parse::parse(&text, format);
-                    let parsed = match parsed {
-                        Ok(v) => match check_size(&v, norm) {
-                            Ok(()) => Ok(v),
-                            Err(d) => {
-                                diags.push(*d);
-                                self.files.insert(norm.to_path_buf(), FileState::Broken);
-                                return self.files.get(norm).unwrap_or(&FileState::Broken);
-                            }
-                        },
-                        Err(e) => Err(e),
-                    };
-                    if parsed.is_ok() {
-                        self.sources.add_file(norm, Cow::Borrowed(&text), format);
-                    }
-                    diags.add_source(norm, text);
-                    match parsed {
-                        Ok(v) => FileState::Loaded(v),
-                        Err(e) => {
-                            diags.push(parse_error(norm, format, &e));
-                            FileState::Broken
-                        }
-                    }
-                }
-            };
-            self.files.insert(norm.to_path_buf(), state);
-        }
-        self.files.get(norm).unwrap_or(&FileState::Broken)
-    }
-}
-
-/// Lexical normalization: drops `.` components and folds `dir/..`.
-pub(crate) fn normalize_path(p: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
-}
-
 /// The document of `path` as [`repair::after_refs`] gets it (parsed, version read,
 /// refs resolved, 3.1 normalized), for the repair tests.
 #[cfg(test)]
@@ -1001,18 +479,6 @@ pub(crate) fn fixture_files(extensions: &[&str]) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escape_roundtrip() {
-        assert_eq!(pointer_escape("a/b~c"), "a~1b~0c");
-        assert_eq!(pointer_unescape("a~1b~0c"), "a/b~c");
-        assert_eq!(pointer_unescape("~01"), "~1");
-        assert_eq!(
-            pointer_tokens("/a~1b/0"),
-            vec!["a/b".to_string(), "0".to_string()]
-        );
-        assert!(pointer_tokens("").is_empty());
-    }
 
     #[test]
     fn normalize() {
@@ -1092,7 +558,8 @@ mod tests {
             for (ptr, value) in &breaks {
                 let mut broken = doc.clone();
                 let (parent, key) = ptr.rsplit_once('/').unwrap_or(("", ptr));
-                if let Some(obj) = walk::get_mut(&mut broken, parent).and_then(Value::as_object_mut)
+                if let Some(obj) =
+                    pointer::get_mut(&mut broken, parent).and_then(Value::as_object_mut)
                 {
                     obj.insert(key.to_string(), value.clone());
                     cases.push(broken);

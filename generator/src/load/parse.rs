@@ -8,7 +8,7 @@ use serde_json::{Map, Number, Value};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use super::pointer_escape;
+use super::pointer;
 
 /// The syntax of a spec file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,7 +280,7 @@ impl MarkedEventReceiver for YamlCollector {
                             self.out.insert(base.clone(), pos);
                             *fix_self = false;
                         }
-                        let p = format!("{base}/{}", pointer_escape(&s));
+                        let p = format!("{base}/{}", pointer::escape(&s));
                         self.out.entry(p.clone()).or_insert(pos);
                         *key = Some(Some(p));
                     }
@@ -472,7 +472,7 @@ fn json_positions(text: &str) -> Positions {
                     expect_key && matches!(stack.last(), Some(JFrame::Obj { key: None, .. }));
                 if is_key {
                     if let Some(JFrame::Obj { base, key }) = stack.last_mut() {
-                        let p = format!("{base}/{}", pointer_escape(&s));
+                        let p = format!("{base}/{}", pointer::escape(&s));
                         out.entry(p.clone()).or_insert(pos);
                         *key = Some(p);
                     }
@@ -742,7 +742,7 @@ fn key_matches(text: &str, at: usize, token: &str) -> bool {
         let decoded = text
             .get(at..=end)
             .and_then(|s| serde_json::from_str::<String>(s).ok());
-        return decoded.is_some_and(|k| pointer_escape(&k) == token);
+        return decoded.is_some_and(|k| pointer::escape(&k) == token);
     }
     let Some(raw) = text.get(at + 1..end) else {
         return false;
@@ -750,7 +750,7 @@ fn key_matches(text: &str, at: usize, token: &str) -> bool {
     if !raw.contains(['~', '/']) {
         return raw == token;
     }
-    pointer_escape(raw) == token
+    pointer::escape(raw) == token
 }
 
 #[cfg(test)]

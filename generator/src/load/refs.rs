@@ -1,5 +1,3 @@
-// Past ~800 lines: one stage step whose split along its seams is issue 12 (the architecture
-// round); until then, keep additions here small.
 //! `$ref` resolution: external-file bundling, dangling-ref and cycle checks.
 //!
 //! Rules:
@@ -47,17 +45,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::walk::{self, get, get_mut, ref_of, Kind};
-use super::{pointer_escape, pointer_tokens, Ctx, FileState};
+use super::pointer::{self, get, get_mut, ref_of};
+use super::walk::{self, Kind};
+use super::{Ctx, FileState};
 use crate::diag::{Diagnostic, Diagnostics};
+
+mod check;
+
+use check::*;
 
 /// At most this many path items (or other ref-without-section targets) are
 /// inlined per load.
 const MAX_INLINES: usize = 10_000;
 /// At most this many JSON nodes are copied by bundling and inlining.
 const MAX_COPIED_NODES: usize = 5_000_000;
-/// Longest ref chain followed when looking for cycles.
-pub(crate) const MAX_CHAIN: usize = 10_000;
 
 /// A parsed `$ref` value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +89,7 @@ pub fn parse_ref(s: &str) -> Result<RefTarget, RefProblem> {
     if is_url(file) {
         return Err(RefProblem::Remote);
     }
-    let pointer = percent_decode(fragment);
+    let pointer = pointer::percent_decode(fragment);
     if !pointer.is_empty() && !pointer.starts_with('/') {
         return Err(RefProblem::NotAPointer);
     }
@@ -99,7 +100,7 @@ pub fn parse_ref(s: &str) -> Result<RefTarget, RefProblem> {
         file: if file.is_empty() {
             None
         } else {
-            Some(percent_decode(file))
+            Some(pointer::percent_decode(file))
         },
         pointer,
     })
@@ -118,32 +119,6 @@ fn is_url(s: &str) -> bool {
         && scheme
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-}
-
-/// Decodes `%xx` escapes; malformed escapes and non-UTF-8 results are kept
-/// as written.
-pub fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b == b'%' {
-            let hex = bytes
-                .get(i + 1..i + 3)
-                .and_then(|h| std::str::from_utf8(h).ok());
-            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// Writes a pointer as a local ref (`%` escaped so it decodes back).
@@ -280,7 +255,7 @@ fn placeholders(doc: &mut Value, mut sites: Vec<(String, Kind)>) {
                         }
                     }
                     Some(Value::Object(o)) => {
-                        o.shift_remove(&super::pointer_unescape(last));
+                        o.shift_remove(pointer::unescape(last).as_ref());
                     }
                     _ => {}
                 }
@@ -363,8 +338,8 @@ impl Resolver<'_> {
                 self.bundled.insert(key, name.clone());
                 self.adopt.insert(format!(
                     "/components/{}/{}",
-                    pointer_escape(section),
-                    pointer_escape(name)
+                    pointer::escape(section),
+                    pointer::escape(name)
                 ));
             }
         }
@@ -465,7 +440,7 @@ impl Resolver<'_> {
                         };
                         self.bundled.insert(key, name.clone());
                         self.work.push_back(Work {
-                            ptr: format!("/components/{sec}/{}", pointer_escape(&name)),
+                            ptr: format!("/components/{sec}/{}", pointer::escape(&name)),
                             kind,
                             base: file.clone(),
                             ancestry: Vec::new(),
@@ -473,7 +448,7 @@ impl Resolver<'_> {
                         name
                     }
                 };
-                let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
+                let new_ref = local_ref(&format!("/components/{sec}/{}", pointer::escape(&name)));
                 self.set_ref(doc, site, new_ref);
             }
             None => self.inline(doc, w, site, kind, reference, &file, &target.pointer, value),
@@ -502,7 +477,7 @@ impl Resolver<'_> {
             let mut end = pointer.to_string();
             let mut seen = vec![site.to_string()];
             let mut current = value;
-            for _ in 0..MAX_CHAIN {
+            for _ in 0..pointer::MAX_HOPS {
                 let Some(next) = ref_of(current)
                     .and_then(|r| parse_ref(r).ok())
                     .filter(|t| t.file.is_none())
@@ -539,7 +514,7 @@ impl Resolver<'_> {
                     };
                     self.bundled.insert(key, name.clone());
                     self.work.push_back(Work {
-                        ptr: format!("/components/{sec}/{}", pointer_escape(&name)),
+                        ptr: format!("/components/{sec}/{}", pointer::escape(&name)),
                         kind,
                         base: root,
                         ancestry: Vec::new(),
@@ -547,7 +522,7 @@ impl Resolver<'_> {
                     name
                 }
             };
-            let new_ref = local_ref(&format!("/components/{sec}/{}", pointer_escape(&name)));
+            let new_ref = local_ref(&format!("/components/{sec}/{}", pointer::escape(&name)));
             self.set_ref(doc, site, new_ref);
         } else if w.base != self.ctx.root_norm {
             // Written in another file, pointing back into the root.
@@ -687,7 +662,7 @@ impl Resolver<'_> {
         while section.contains_key(&name)
             || self
                 .adopt
-                .contains(&format!("/components/{sec}/{}", pointer_escape(&name)))
+                .contains(&format!("/components/{sec}/{}", pointer::escape(&name)))
         {
             name = format!("{base}{n}");
             n += 1;
@@ -695,7 +670,7 @@ impl Resolver<'_> {
         section.insert(name.clone(), value);
         let display = self.ctx.display_path(file);
         self.ctx.sources.add_origin(
-            &format!("/components/{sec}/{}", pointer_escape(&name)),
+            &format!("/components/{sec}/{}", pointer::escape(&name)),
             &display,
             pointer,
         );
@@ -705,7 +680,7 @@ impl Resolver<'_> {
 
 /// Whether a pointer names a whole entry of `#/components/<sec>/`.
 fn is_whole_component(pointer: &str, sec: &str) -> bool {
-    let tokens = pointer_tokens(pointer);
+    let tokens = pointer::tokens(pointer);
     tokens.len() == 3 && tokens[0] == "components" && tokens[1] == sec
 }
 
@@ -728,7 +703,7 @@ fn section_kind(section: &str) -> Option<Kind> {
 /// file stem for a whole-file ref; characters outside `[A-Za-z0-9._-]`
 /// become `_`.
 pub fn component_name(file: &Path, pointer: &str) -> String {
-    let raw = match pointer_tokens(pointer).pop() {
+    let raw = match pointer::tokens(pointer).pop() {
         Some(last) if !last.is_empty() => last,
         _ => file
             .file_stem()
@@ -764,137 +739,6 @@ fn count_nodes(v: &Value) -> usize {
         }
     }
     n
-}
-
-/// For a pointer that resolves to nothing: the same pointer with the last
-/// token replaced by the closest existing key, when one is close enough.
-fn suggest(doc: &Value, pointer: &str) -> Option<String> {
-    let i = pointer.rfind('/')?;
-    let (parent, last) = (&pointer[..i], super::pointer_unescape(&pointer[i + 1..]));
-    let obj = get(doc, parent)?.as_object()?;
-    let lower = last.to_lowercase();
-    let mut best: Option<(usize, &String)> = None;
-    for key in obj.keys() {
-        let d = edit_distance(&lower, &key.to_lowercase());
-        if best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, key));
-        }
-    }
-    let (d, key) = best?;
-    let limit = (last.chars().count() / 3).max(1);
-    (d <= limit).then(|| format!("{parent}/{}", pointer_escape(key)))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        cur[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
-
-/// The JSON pointer of a local ref (`parse_ref` with no file), borrowed from
-/// the ref when it needs no decoding.
-fn local_pointer(reference: &str) -> Option<Cow<'_, str>> {
-    if let Some(fragment) = reference.strip_prefix('#') {
-        if !fragment.contains('%') {
-            return (fragment.is_empty() || fragment.starts_with('/'))
-                .then_some(Cow::Borrowed(fragment));
-        }
-    }
-    parse_ref(reference)
-        .ok()
-        .filter(|t| t.file.is_none())
-        .map(|t| Cow::Owned(t.pointer))
-}
-
-/// Whether a ref is local and its target is itself a ref object.
-fn leads_on(doc: &Value, reference: &str) -> bool {
-    local_pointer(reference)
-        .and_then(|next| get(doc, &next))
-        .and_then(ref_of)
-        .is_some()
-}
-
-/// Reports every chain of local refs that only points at refs and loops.
-/// `known`: the sites to start from (the refs that [`leads_on`]), when the
-/// caller collected them from this very document; otherwise they are
-/// collected here.
-fn find_cycles(doc: &Value, ctx: &Ctx, diags: &mut Diagnostics, known: Option<Vec<String>>) {
-    // Only refs whose target is itself a ref can start or continue a cycle.
-    // The others (nearly all) end their chain at once: leaving them out of
-    // `settled` changes nothing, as a chain reaching one of them stops at
-    // its target, which is no ref.
-    let sites = known.unwrap_or_else(|| {
-        let mut sites: Vec<String> = Vec::new();
-        walk::visit(doc, "", Kind::Document, false, |ptr, _, _, value| {
-            if ref_of(value).is_some_and(|r| leads_on(doc, r)) {
-                sites.push(ptr.to_string());
-            }
-        });
-        sites
-    });
-    // Pointers known not to lead into a cycle, or already reported.
-    let mut settled: BTreeSet<String> = BTreeSet::new();
-    for site in sites {
-        if settled.contains(&site) {
-            continue;
-        }
-        let mut chain: Vec<String> = vec![site.clone()];
-        let mut cur = site;
-        let mut cycle_start = None;
-        for _ in 0..MAX_CHAIN {
-            let Some(next) = get(doc, &cur)
-                .and_then(ref_of)
-                .and_then(local_pointer)
-                .map(Cow::into_owned)
-            else {
-                break;
-            };
-            if get(doc, &next).and_then(ref_of).is_none() || settled.contains(&next) {
-                break;
-            }
-            if let Some(i) = chain.iter().position(|p| *p == next) {
-                cycle_start = Some(i);
-                break;
-            }
-            chain.push(next.clone());
-            cur = next;
-        }
-        if let Some(start) = cycle_start {
-            diags.push(cycle_error(&chain[start..], ctx));
-        }
-        settled.extend(chain);
-    }
-}
-
-/// The error for a reference cycle through `members`, reported from the smallest pointer so
-/// that it reads the same whichever member the walk met first.
-fn cycle_error(members: &[String], ctx: &Ctx) -> Diagnostic {
-    let mut members = members.to_vec();
-    let first = members
-        .iter()
-        .enumerate()
-        .min_by(|a, b| a.1.cmp(b.1))
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    members.rotate_left(first);
-    let mut shown: Vec<String> = members.iter().map(|p| format!("#{p}")).collect();
-    if let Some(f) = shown.first().cloned() {
-        shown.push(f);
-    }
-    let at = members.first().cloned().unwrap_or_default();
-    Diagnostic::error("ref-cycle", format!("reference cycle: {}", shown.join(" → ")))
-        .at(ctx.sources.locate(&format!("{at}/$ref")))
-        .with_help("a chain of references must end at a definition; define one of these instead of referring on")
 }
 
 #[cfg(test)]
@@ -934,15 +778,6 @@ mod tests {
     }
 
     #[test]
-    fn percent() {
-        assert_eq!(percent_decode("a%7Bb%7D"), "a{b}");
-        assert_eq!(percent_decode("100%"), "100%");
-        assert_eq!(percent_decode("%zz%4"), "%zz%4");
-        assert_eq!(percent_decode("%C3%A9"), "é");
-        assert_eq!(percent_decode("%FF"), "%FF");
-    }
-
-    #[test]
     fn names() {
         assert_eq!(component_name(Path::new("dir/pet.yaml"), ""), "pet");
         assert_eq!(
@@ -964,7 +799,7 @@ mod tests {
     }
 
     #[test]
-    fn local_pointers_match_parse_ref() {
+    fn locals_match_parse_ref() {
         for r in [
             "#/components/schemas/A",
             "#/a%20b",
@@ -982,7 +817,7 @@ mod tests {
                 .ok()
                 .filter(|t| t.file.is_none())
                 .map(|t| t.pointer);
-            assert_eq!(local_pointer(r).map(Cow::into_owned), expect, "{r}");
+            assert_eq!(pointer::local(r).map(Cow::into_owned), expect, "{r}");
         }
     }
 
@@ -1002,7 +837,7 @@ mod tests {
             let mut chain: Vec<String> = vec![site.clone()];
             let mut cur = site;
             let mut cycle_start = None;
-            for _ in 0..MAX_CHAIN {
+            for _ in 0..pointer::MAX_HOPS {
                 let Some(next) = doc
                     .pointer(&cur)
                     .and_then(ref_of)

@@ -46,7 +46,8 @@
 
 use serde_json::{Map, Value};
 
-use super::walk::{get_mut, walk, Kind};
+use super::pointer::{self, get_mut};
+use super::walk::{walk, Kind};
 use super::SourceMap;
 use crate::diag::{Diagnostic, Diagnostics};
 
@@ -136,7 +137,7 @@ fn document_rules(doc: &mut Value, sources: &SourceMap, diags: &mut Diagnostics)
                     )
                     .at(sources.locate(&format!(
                         "/components/securitySchemes/{}",
-                        super::pointer_escape(&name)
+                        pointer::escape(&name)
                     ))),
                 );
                 schemes.shift_remove(&name);

@@ -9,6 +9,8 @@
 
 use serde_json::Value;
 
+use super::pointer::{get, push_token};
+
 /// What an OpenAPI node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Kind {
@@ -150,11 +152,6 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
     })
 }
 
-/// Whether `v` is a reference object (an object with a string `$ref`).
-pub(crate) fn ref_of(v: &Value) -> Option<&str> {
-    v.as_object()?.get("$ref")?.as_str()
-}
-
 /// Visits the node at `start` (kind `kind`) and everything structural below
 /// it, in pre-order (a node before its descendants, children in document
 /// order). Reference objects are visited but, except for schemas (whose
@@ -203,22 +200,6 @@ enum Tok<'a> {
     Key(&'a str),
     KeyKey(&'a str, &'a str),
     KeyIndex(&'a str, usize),
-}
-
-/// Appends `/token`, escaped, to a pointer.
-pub(crate) fn push_token(ptr: &mut String, token: &str) {
-    ptr.push('/');
-    if !token.contains(['~', '/']) {
-        ptr.push_str(token);
-        return;
-    }
-    for c in token.chars() {
-        match c {
-            '~' => ptr.push_str("~0"),
-            '/' => ptr.push_str("~1"),
-            c => ptr.push(c),
-        }
-    }
 }
 
 fn push_index(ptr: &mut String, i: usize) {
@@ -316,59 +297,6 @@ pub(crate) fn visit<'a>(
     }
 }
 
-/// A JSON-pointer reference token unescaped (`~1` → `/` then `~0` → `~`),
-/// borrowed when it has no escapes.
-fn unescape(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains('~') {
-        std::borrow::Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
-    } else {
-        std::borrow::Cow::Borrowed(token)
-    }
-}
-
-/// `doc.pointer(pointer)` without building a string per reference token
-/// (same rules: `~1` → `/` then `~0` → `~`; array indexes without sign or
-/// leading zeros).
-pub(crate) fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
-    if pointer.is_empty() {
-        return Some(doc);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    let mut target = doc;
-    for token in rest.split('/') {
-        target = match target {
-            Value::Object(map) => map.get(unescape(token).as_ref())?,
-            Value::Array(list) => list.get(parse_index(token)?)?,
-            _ => return None,
-        };
-    }
-    Some(target)
-}
-
-/// The mutable form of [`get`] (`doc.pointer_mut(pointer)`).
-pub(crate) fn get_mut<'a>(doc: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
-    if pointer.is_empty() {
-        return Some(doc);
-    }
-    let rest = pointer.strip_prefix('/')?;
-    let mut target = doc;
-    for token in rest.split('/') {
-        target = match target {
-            Value::Object(map) => map.get_mut(unescape(token).as_ref())?,
-            Value::Array(list) => list.get_mut(parse_index(token)?)?,
-            _ => return None,
-        };
-    }
-    Some(target)
-}
-
-fn parse_index(s: &str) -> Option<usize> {
-    if s.starts_with('+') || (s.starts_with('0') && s.len() != 1) {
-        return None;
-    }
-    s.parse().ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,44 +361,6 @@ mod tests {
             .map(|(p, k)| (p.to_string(), k))
             .collect();
         assert_eq!(nodes, expect);
-    }
-
-    #[test]
-    fn get_matches_serde_pointer() {
-        let doc = json!({
-            "a/b": {"c~d": [10, {"": 1}], "~1": 2, "~01": 3},
-            "arr": [0, 1, 2],
-            "": {"x": null}
-        });
-        let pointers = [
-            "",
-            "/",
-            "/a~1b",
-            "/a~1b/c~0d",
-            "/a~1b/c~0d/0",
-            "/a~1b/c~0d/1/",
-            "/a~1b/~01",
-            "/a~1b/~001",
-            "/arr/0",
-            "/arr/01",
-            "/arr/+1",
-            "/arr/3",
-            "/arr/-1",
-            "//x",
-            "/arr/2/x",
-            "a",
-            "/missing",
-            "/a~1b/c~0d/1//",
-        ];
-        for p in pointers {
-            assert_eq!(get(&doc, p), doc.pointer(p), "{p}");
-            let expect = doc.clone().pointer_mut(p).map(|v| v.take());
-            assert_eq!(
-                get_mut(&mut doc.clone(), p).map(|v| v.take()),
-                expect,
-                "{p}"
-            );
-        }
     }
 
     #[test]

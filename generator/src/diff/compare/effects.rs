@@ -264,3 +264,38 @@ pub(super) fn auth_text(auth: Option<&AuthScheme>) -> String {
         Some(AuthScheme::Cookie { name }) => format!("cookie `{name}`"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rust_types_as_the_renderer_writes_them() {
+        let t = TypeRef::Option(Box::new(TypeRef::Map(Box::new(TypeRef::Vec(Box::new(
+            TypeRef::Named("Pet".into()),
+        ))))));
+        assert_eq!(rust_ty(&t), "Option<BTreeMap<String, Vec<types::Pet>>>");
+        assert_eq!(named_in(&rust_ty(&t)), ["Pet"]);
+        assert_eq!(
+            named_in("Result<types::Pet_2, types::Error>, types::"),
+            ["Pet_2", "Error"]
+        );
+        assert_eq!(body_ret(&ResponseBody::Text), "String");
+    }
+
+    #[test]
+    fn auth_in_words_and_constructors() {
+        let header = AuthScheme::Header {
+            name: "X-Key".into(),
+            prefix: Some("Token".into()),
+        };
+        assert_eq!(auth_text(Some(&header)), "header `X-Key: Token <key>`");
+        assert_eq!(auth_text(None), "no credentials");
+        assert_eq!(constructor(Some(&header)), "Client::new(api_key)");
+        assert_eq!(
+            constructor(Some(&AuthScheme::Basic)),
+            "Client::new(username, password)"
+        );
+        assert_eq!(constructor(None), "Client::new()");
+    }
+}

@@ -9,7 +9,7 @@ use crate::ir::{
     Api, AuthScheme, Body, BodyKind, EnumRepr, Field, Operation, Output, Param, ParamIn, PathPart,
     Prim, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
-use crate::load::pointer_escape;
+use crate::load::pointer;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -34,7 +34,7 @@ impl Engine<'_> {
             match old_rest.iter().find(|op| key(op) == key(np)) {
                 Some(op) => self.param(o, n, op, np),
                 None => {
-                    let ptr = param_pointer(self.ndoc(), &n.op.pointer, np);
+                    let ptr = np.pointer.clone();
                     let what = param_what(np);
                     if np.required {
                         self.emit(
@@ -76,7 +76,7 @@ impl Engine<'_> {
             if new_rest.iter().any(|np| key(np) == key(op)) {
                 continue;
             }
-            let ptr = param_pointer(self.odoc(), &o.op.pointer, op);
+            let ptr = op.pointer.clone();
             let effect = if op.required {
                 Effect::new(
                     Bump::Major,
@@ -106,8 +106,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn param(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>, op: &Param, np: &Param) {
-        let optr = param_pointer(self.odoc(), &o.op.pointer, op);
-        let nptr = param_pointer(self.ndoc(), &n.op.pointer, np);
+        let optr = op.pointer.clone();
+        let nptr = np.pointer.clone();
         let what = param_what(np);
         if op.required != np.required {
             let (o_item, n_item) = (param_item(o, op), param_item(n, np));
@@ -230,11 +230,11 @@ impl Engine<'_> {
                     let at = At {
                         old_ptr: format!(
                             "{optr}/content/{}/schema",
-                            pointer_escape(&ob.content_type)
+                            pointer::escape(&ob.content_type)
                         ),
                         new_ptr: format!(
                             "{nptr}/content/{}/schema",
-                            pointer_escape(&nb.content_type)
+                            pointer::escape(&nb.content_type)
                         ),
                         what: "the request body".into(),
                         rust: format!("the body of {}", n.method()),
@@ -290,7 +290,7 @@ impl Engine<'_> {
                     &format!(
                         "{}/requestBody/content/{}",
                         o.op.pointer,
-                        pointer_escape(mt)
+                        pointer::escape(mt)
                     ),
                     format!("the request body is no longer accepted as `{mt}`"),
                     effect(),
@@ -305,7 +305,7 @@ impl Engine<'_> {
                     &format!(
                         "{}/requestBody/content/{}",
                         n.op.pointer,
-                        pointer_escape(mt)
+                        pointer::escape(mt)
                     ),
                     format!("the request body is also accepted as `{mt}`"),
                     effect(),
@@ -331,8 +331,8 @@ impl Engine<'_> {
         }
         let (oret, nret) = (return_rust(o), return_rust(n));
         for (ocode, code, a, b) in pairs {
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(&ocode));
-            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(&code));
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(&ocode));
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(&code));
             let send = format!("`{}::send`", n.builder_plain());
             let ret_effect = || {
                 if oret != nret {
@@ -364,8 +364,8 @@ impl Engine<'_> {
                     let ot = content_type_of(self.odoc(), &optr);
                     let nt = content_type_of(self.ndoc(), &nptr);
                     let at = At {
-                        old_ptr: format!("{optr}/content/{}/schema", pointer_escape(&ot)),
-                        new_ptr: format!("{nptr}/content/{}/schema", pointer_escape(&nt)),
+                        old_ptr: format!("{optr}/content/{}/schema", pointer::escape(&ot)),
+                        new_ptr: format!("{nptr}/content/{}/schema", pointer::escape(&nt)),
                         what: format!("the `{code}` response body"),
                         rust: format!("the return type of {send}"),
                         old_rust: rust_ty(x),
@@ -391,8 +391,8 @@ impl Engine<'_> {
         let ostat = success_statuses(self.odoc(), &o.op.pointer);
         let nstat = success_statuses(self.ndoc(), &n.op.pointer);
         for code in nstat.iter().filter(|c| ostat.contains(c)) {
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(code));
-            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(code));
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(code));
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(code));
             let oc = content_types(self.odoc(), &optr);
             let nc = content_types(self.ndoc(), &nptr);
             if oc.is_empty() || nc.is_empty() {
@@ -419,7 +419,7 @@ impl Engine<'_> {
                     self.emit(
                         Rule::ResponseContentTypeRemoved,
                         Side::Old,
-                        &format!("{optr}/content/{}", pointer_escape(mt)),
+                        &format!("{optr}/content/{}", pointer::escape(mt)),
                         format!("the `{code}` response is no longer produced as `{mt}`"),
                         effect(),
                     );
@@ -430,7 +430,7 @@ impl Engine<'_> {
                     self.emit(
                         Rule::ResponseContentTypeAdded,
                         Side::New,
-                        &format!("{nptr}/content/{}", pointer_escape(mt)),
+                        &format!("{nptr}/content/{}", pointer::escape(mt)),
                         format!("the `{code}` response can also be `{mt}`"),
                         effect(),
                     );
@@ -675,7 +675,7 @@ impl Engine<'_> {
         let ne = error_statuses(ndoc, &n.op.pointer);
         if oe == ne
             && oe.iter().all(|c| {
-                let tail = format!("/responses/{}", pointer_escape(c));
+                let tail = format!("/responses/{}", pointer::escape(c));
                 response_shape(odoc, &format!("{}{tail}", o.op.pointer))
                     == response_shape(ndoc, &format!("{}{tail}", n.op.pointer))
             })
@@ -684,7 +684,7 @@ impl Engine<'_> {
         }
         let effect = self.error_effect();
         for code in &ne {
-            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(code));
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(code));
             if !oe.contains(code) {
                 self.emit(
                     Rule::ErrorResponseAdded,
@@ -695,7 +695,7 @@ impl Engine<'_> {
                 );
                 continue;
             }
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(code));
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(code));
             if response_shape(odoc, &optr) != response_shape(ndoc, &nptr) {
                 self.emit(
                     Rule::ErrorResponseChanged,
@@ -707,7 +707,7 @@ impl Engine<'_> {
             }
         }
         for code in oe.iter().filter(|c| !ne.contains(c)) {
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(code));
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(code));
             self.emit(
                 Rule::ErrorResponseRemoved,
                 Side::Old,
@@ -751,15 +751,15 @@ impl Engine<'_> {
             "none: the generated methods do not read documented response headers (`send_with_response` returns every header as text)",
         );
         for code in all_statuses(ndoc, &n.op.pointer) {
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer_escape(&code));
-            let nptr = format!("{}/responses/{}", n.op.pointer, pointer_escape(&code));
+            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(&code));
+            let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(&code));
             if at(odoc, &optr).is_none() {
                 continue;
             }
             let oh = response_headers(odoc, &optr);
             let nh = response_headers(ndoc, &nptr);
             for (key, (name, shape)) in &nh {
-                let ptr = format!("{nptr}/headers/{}", pointer_escape(name));
+                let ptr = format!("{nptr}/headers/{}", pointer::escape(name));
                 match oh.get(key) {
                     None => self.emit(
                         Rule::ResponseHeaderAdded,
@@ -783,12 +783,40 @@ impl Engine<'_> {
                     self.emit(
                         Rule::ResponseHeaderRemoved,
                         Side::Old,
-                        &format!("{optr}/headers/{}", pointer_escape(name)),
+                        &format!("{optr}/headers/{}", pointer::escape(name)),
                         format!("the `{code}` response no longer documents header `{name}`; clients that read it may miss it"),
                         effect.clone(),
                     );
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Doc, QueryStyle};
+
+    #[test]
+    fn parameters_in_words() {
+        let p = |wire: &str, location: ParamIn| Param {
+            wire: wire.into(),
+            ident: wire.replace('-', "_"),
+            location,
+            ty: TypeRef::Prim(Prim::String),
+            required: false,
+            style: QueryStyle::Form,
+            doc: Doc::default(),
+            pointer: String::new(),
+        };
+        assert_eq!(
+            param_what(&p("session", ParamIn::Cookie)),
+            "cookie parameter `session`"
+        );
+        assert_eq!(
+            param_what(&p("X-Id", ParamIn::Header)),
+            "header parameter `X-Id`"
+        );
     }
 }

@@ -3,29 +3,31 @@
 //! keep (status codes, media types).
 
 use super::*;
+use crate::load::pointer::Hop;
 
 /// A pointer that may pass through `$ref`s, rewritten to the place it really leads to, so
 /// that it resolves in the document. Unknown tails are kept as they are.
 pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
-    let tokens = crate::load::pointer_tokens(ptr);
+    let tokens = pointer::tokens(ptr);
     let mut cur = doc;
     let mut out = String::new();
     for (i, t) in tokens.iter().enumerate() {
-        for _ in 0..16 {
-            match cur
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix('#'))
+        let mut landed = None;
+        let end = pointer::follow(cur, |v| {
+            match pointer::ref_of(v)
+                .and_then(pointer::local)
+                .and_then(|p| Some((pointer::get(doc, &p)?, p)))
             {
-                Some(target) => match doc.pointer(target) {
-                    Some(v) => {
-                        cur = v;
-                        out = target.to_string();
-                    }
-                    None => break,
-                },
-                None => break,
+                Some((next, p)) => {
+                    landed = Some(p.into_owned());
+                    Hop::To(next)
+                }
+                None => Hop::End,
             }
+        });
+        if let (Some(end), Some(landed)) = (end, landed) {
+            cur = end;
+            out = landed;
         }
         let next = match cur {
             Value::Object(map) => map.get(t.as_str()),
@@ -36,12 +38,12 @@ pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
             Some(v) => {
                 cur = v;
                 out.push('/');
-                out.push_str(&pointer_escape(t));
+                out.push_str(&pointer::escape(t));
             }
             None => {
                 for rest in &tokens[i..] {
                     out.push('/');
-                    out.push_str(&pointer_escape(rest));
+                    out.push_str(&pointer::escape(rest));
                 }
                 return out;
             }
@@ -50,56 +52,8 @@ pub(super) fn real_pointer(doc: &Value, ptr: &str) -> String {
     out
 }
 
-/// Follows local `$ref`s in the bundled document.
-pub(super) fn deref<'v>(doc: &'v Value, mut v: &'v Value) -> &'v Value {
-    for _ in 0..16 {
-        match v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            Some(ptr) => match doc.pointer(ptr) {
-                Some(t) => v = t,
-                None => break,
-            },
-            None => break,
-        }
-    }
-    v
-}
-
 pub(super) fn at<'v>(doc: &'v Value, ptr: &str) -> Option<&'v Value> {
-    doc.pointer(ptr).map(|v| deref(doc, v))
-}
-
-/// The pointer of a parameter: in the operation's list, else in the path item's.
-pub(super) fn param_pointer(doc: &Value, op_ptr: &str, p: &Param) -> String {
-    let loc = match p.location {
-        ParamIn::Path => "path",
-        ParamIn::Query => "query",
-        ParamIn::Header => "header",
-        ParamIn::Cookie => "cookie",
-    };
-    let item_ptr = op_ptr.rsplit_once('/').map_or(op_ptr, |(a, _)| a);
-    for base in [op_ptr, item_ptr] {
-        let list = format!("{base}/parameters");
-        if let Some(Value::Array(items)) = doc.pointer(&list) {
-            for (i, item) in items.iter().enumerate() {
-                let item = deref(doc, item);
-                let name = item.get("name").and_then(Value::as_str).unwrap_or("");
-                let within = item.get("in").and_then(Value::as_str).unwrap_or("");
-                let same = if p.location == ParamIn::Header {
-                    name.eq_ignore_ascii_case(&p.wire)
-                } else {
-                    name == p.wire
-                };
-                if same && within == loc {
-                    return format!("{list}/{i}");
-                }
-            }
-        }
-    }
-    format!("{op_ptr}/parameters")
+    pointer::get(doc, ptr).map(|v| pointer::deref(doc, v))
 }
 
 /// The pointer of a property of the schema at `base`, looking through `allOf` and `$ref`.
@@ -108,16 +62,12 @@ pub(super) fn prop_pointer(doc: &Value, base: &str, wire: &str) -> String {
         if depth > 12 {
             return None;
         }
-        let v = doc.pointer(base)?;
-        if let Some(r) = v
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|r| r.strip_prefix('#'))
-        {
-            return find(doc, r, wire, depth + 1);
+        let v = pointer::get(doc, base)?;
+        if let Some(r) = pointer::ref_of(v).and_then(pointer::local) {
+            return find(doc, &r, wire, depth + 1);
         }
         if v.get("properties").and_then(|p| p.get(wire)).is_some() {
-            return Some(format!("{base}/properties/{}", pointer_escape(wire)));
+            return Some(format!("{base}/properties/{}", pointer::escape(wire)));
         }
         for key in ["allOf", "anyOf", "oneOf"] {
             if let Some(Value::Array(parts)) = v.get(key) {
@@ -131,7 +81,7 @@ pub(super) fn prop_pointer(doc: &Value, base: &str, wire: &str) -> String {
         None
     }
     find(doc, base, wire, 0)
-        .unwrap_or_else(|| format!("{base}/properties/{}", pointer_escape(wire)))
+        .unwrap_or_else(|| format!("{base}/properties/{}", pointer::escape(wire)))
 }
 
 /// Media types of a request body or response: normalized key → as written.
@@ -233,7 +183,7 @@ pub(super) fn response_shape(doc: &Value, resp_ptr: &str) -> String {
     let Some(resp) = at(doc, resp_ptr) else {
         return String::new();
     };
-    let content = deref(doc, resp)
+    let content = pointer::deref(doc, resp)
         .get("content")
         .cloned()
         .unwrap_or(Value::Null);
@@ -251,7 +201,7 @@ pub(super) fn response_headers(doc: &Value, resp_ptr: &str) -> BTreeMap<String, 
     let Some(resp) = at(doc, resp_ptr) else {
         return out;
     };
-    if let Some(Value::Object(headers)) = deref(doc, resp).get("headers") {
+    if let Some(Value::Object(headers)) = pointer::deref(doc, resp).get("headers") {
         for (name, h) in headers {
             let shape = canonical(&resolved(doc, h, &mut Vec::new(), &mut BTreeMap::new()));
             out.insert(name.to_ascii_lowercase(), (name.clone(), shape));
@@ -276,7 +226,7 @@ fn resolved(
                 if stack.contains(r) || stack.len() > 32 {
                     return Value::String(format!("$ref:{r}"));
                 }
-                let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+                let Some(target) = pointer::local(r).and_then(|p| pointer::get(doc, &p)) else {
                     return Value::String(format!("$ref:{r}"));
                 };
                 if let Some(done) = memo.get(r) {
@@ -318,5 +268,94 @@ fn resolved(
                 .collect(),
         ),
         other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc() -> Value {
+        json!({
+            "paths": {"/pets/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {
+                    "parameters": [{"name": "X-Trace", "in": "header"}],
+                    "responses": {
+                        "200": {"$ref": "#/components/responses/Pet"},
+                        "404": {"description": "no", "content": {"text/plain; charset=utf-8": {}}},
+                        "5XX": {"description": "bad"},
+                        "default": {"description": "other"}
+                    }
+                }
+            }},
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path"}},
+                "responses": {"Pet": {"content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Pet"}
+                }}}},
+                "schemas": {
+                    "Pet": {"allOf": [
+                        {"$ref": "#/components/schemas/Named"},
+                        {"properties": {"age": {}}}
+                    ]},
+                    "Named": {"properties": {"a/b": {}}}
+                }
+            }
+        })
+    }
+
+    const OP: &str = "/paths/~1pets~1{id}/get";
+
+    #[test]
+    fn real_pointer_leads_through_refs_and_keeps_unknown_tails() {
+        let d = doc();
+        assert_eq!(
+            real_pointer(
+                &d,
+                &format!("{OP}/responses/200/content/application~1json/schema")
+            ),
+            "/components/responses/Pet/content/application~1json/schema"
+        );
+        assert_eq!(
+            real_pointer(&d, &format!("{OP}/responses/200/nothing/a~1b")),
+            "/components/responses/Pet/nothing/a~1b"
+        );
+        assert_eq!(
+            real_pointer(&d, &format!("{OP}/responses/404")),
+            format!("{OP}/responses/404")
+        );
+    }
+
+    #[test]
+    fn properties_are_found_through_all_of_and_refs() {
+        let d = doc();
+        let pet = "/components/schemas/Pet";
+        assert_eq!(
+            prop_pointer(&d, pet, "a/b"),
+            "/components/schemas/Named/properties/a~1b"
+        );
+        assert_eq!(
+            prop_pointer(&d, pet, "age"),
+            format!("{pet}/allOf/1/properties/age")
+        );
+        // Not declared anywhere: where it would be.
+        assert_eq!(
+            prop_pointer(&d, pet, "zzz"),
+            format!("{pet}/properties/zzz")
+        );
+    }
+
+    #[test]
+    fn statuses_split_into_success_and_error() {
+        let d = doc();
+        assert_eq!(success_statuses(&d, OP), ["200"]);
+        assert_eq!(error_statuses(&d, OP), ["404", "5XX", "default"]);
+        assert_eq!(all_statuses(&d, OP).len(), 4);
+        assert_eq!(
+            content_type_of(&d, &format!("{OP}/responses/404")),
+            "text/plain; charset=utf-8"
+        );
     }
 }

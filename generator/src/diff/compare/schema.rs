@@ -1201,3 +1201,59 @@ pub(super) fn describe_in(types: &BTreeMap<&str, &TypeDef>, t: &TypeRef, depth: 
         TypeRef::Option(i) => format!("{} or null", describe(types, i)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::Doc;
+
+    fn def(name: &str, kind: TypeKind) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: Doc::default(),
+            kind,
+            pointer: String::new(),
+            settings: Default::default(),
+        }
+    }
+
+    fn named(n: &str) -> TypeRef {
+        TypeRef::Named(n.into())
+    }
+
+    #[test]
+    fn primitive_relations() {
+        use Prim::*;
+        assert_eq!(prim_rel(I32, I32), Rel::Equal);
+        assert_eq!(prim_rel(I32, I64), Rel::Wider);
+        assert_eq!(prim_rel(F64, I32), Rel::Narrower);
+        assert_eq!(prim_rel(DateTime, String), Rel::Wider);
+        assert_eq!(prim_rel(String, Uuid), Rel::Narrower);
+        assert_eq!(prim_rel(Bool, Value), Rel::Wider);
+        assert_eq!(prim_rel(Bool, String), Rel::Changed);
+    }
+
+    #[test]
+    fn aliases_are_followed_and_nullability_collected() {
+        let pet = def(
+            "Pet",
+            TypeKind::Struct {
+                fields: Vec::new(),
+                additional: None,
+            },
+        );
+        let maybe = def(
+            "MaybePet",
+            TypeKind::Alias(TypeRef::Option(Box::new(named("Pet")))),
+        );
+        let types: BTreeMap<&str, &TypeDef> =
+            [("Pet", &pet), ("MaybePet", &maybe)].into_iter().collect();
+        assert_eq!(norm(&types, &named("MaybePet")), (true, named("Pet")));
+        assert_eq!(norm(&types, &named("Pet")), (false, named("Pet")));
+        let list = TypeRef::Vec(Box::new(named("MaybePet")));
+        assert_eq!(describe(&types, &list), "array of object `Pet` or null");
+        assert_eq!(describe(&types, &named("Gone")), "`Gone`");
+        assert!(same_kind(&pet.kind, &pet.kind));
+        assert!(!same_kind(&pet.kind, &maybe.kind));
+    }
+}

@@ -57,7 +57,7 @@ pub(super) fn satisfies(old: &Requirement, new: &Requirement) -> bool {
 
 /// A scheme's shape (its definition without descriptions or scope texts) and a description.
 pub(super) fn scheme_shape(doc: &Value, name: &str) -> (String, String) {
-    let ptr = format!("/components/securitySchemes/{}", pointer_escape(name));
+    let ptr = format!("/components/securitySchemes/{}", pointer::escape(name));
     let Some(v) = at(doc, &ptr) else {
         return (
             format!("undefined:{name}"),

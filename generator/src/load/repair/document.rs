@@ -5,8 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
-use super::super::walk::{get, get_mut};
-use super::super::{pointer_escape, refs::percent_decode};
+use super::super::pointer::{self, get, get_mut};
 use super::{template_vars, warn, Repairer, METHODS};
 
 impl Repairer<'_> {
@@ -90,7 +89,7 @@ impl Repairer<'_> {
                         .into_iter()
                         .flat_map(move |m| {
                             m.keys().map(move |k| {
-                                format!("/servers/{i}/variables/{}", pointer_escape(k))
+                                format!("/servers/{i}/variables/{}", pointer::escape(k))
                             })
                         })
                 })
@@ -140,7 +139,7 @@ impl Repairer<'_> {
                             .unwrap_or_else(|| Value::String(String::new()));
                         var.insert("default".into(), first);
                         notes.push((
-                            format!("/servers/{i}/variables/{}", pointer_escape(name)),
+                            format!("/servers/{i}/variables/{}", pointer::escape(name)),
                             format!("server variable `{name}` has no `default`"),
                             "its first `enum` value (or an empty string) is the default",
                             "server-variable-default",
@@ -182,7 +181,7 @@ impl Repairer<'_> {
         let mut new: Map<String, Value> = Map::new();
         let mut notes: Vec<(String, String, String, &'static str)> = Vec::new();
         for (key, mut item) in old {
-            let ptr = format!("/paths/{}", pointer_escape(&key));
+            let ptr = format!("/paths/{}", pointer::escape(&key));
             if key.starts_with("x-") {
                 new.insert(key, item);
                 continue;
@@ -223,7 +222,7 @@ impl Repairer<'_> {
                     if let Some(v) = o.shift_remove(&k) {
                         o.insert(lower.clone(), v);
                         notes.push((
-                            format!("{ptr}/{}", pointer_escape(&k)),
+                            format!("{ptr}/{}", pointer::escape(&k)),
                             format!("the method key `{k}` is not lower-case"),
                             format!("read as `{lower}`"),
                             "method-case",
@@ -248,7 +247,7 @@ impl Repairer<'_> {
                     for (k, v) in o {
                         if e.contains_key(&k) {
                             notes.push((
-                                format!("{ptr}/{}", pointer_escape(&k)),
+                                format!("{ptr}/{}", pointer::escape(&k)),
                                 format!("`{k}` of `{key}` repeats the one of `{fixed}`"),
                                 "the second one is left out".into(),
                                 "duplicate-path",
@@ -280,7 +279,7 @@ impl Repairer<'_> {
             for (key, item) in paths {
                 for (method, _) in item.as_object().into_iter().flatten() {
                     if METHODS.contains(&method.as_str()) {
-                        places.push(format!("/paths/{}/{method}/security", pointer_escape(key)));
+                        places.push(format!("/paths/{}/{method}/security", pointer::escape(key)));
                     }
                 }
             }
@@ -385,7 +384,7 @@ impl Repairer<'_> {
                 for v in &vars {
                     if !declared.contains(v) {
                         adds.push((
-                            format!("/paths/{}/{method}", pointer_escape(key)),
+                            format!("/paths/{}/{method}", pointer::escape(key)),
                             key.clone(),
                             v.clone(),
                         ));
@@ -410,7 +409,7 @@ impl Repairer<'_> {
             if warned.insert((path.clone(), var.clone())) {
                 self.warn(
                     "undeclared-path-param",
-                    &format!("/paths/{}", pointer_escape(&path)),
+                    &format!("/paths/{}", pointer::escape(&path)),
                     format!(
                         "path `{path}` uses `{{{var}}}`, but declares no path parameter `{var}`"
                     ),
@@ -509,7 +508,7 @@ impl Repairer<'_> {
                 self.sources,
                 self.diags,
                 "oauth-flow-without-scopes",
-                &format!("{ptr}/flows/{}", pointer_escape(&k)),
+                &format!("{ptr}/flows/{}", pointer::escape(&k)),
                 format!("OAuth flow `{k}` has no `scopes` map"),
                 "read with no scopes",
             );
@@ -517,15 +516,15 @@ impl Repairer<'_> {
     }
 }
 
-/// The name of a path parameter (following a local `$ref`, a few hops).
+/// The name of a path parameter (following local `$ref`s).
 fn path_param_name(doc: &Value, p: &Value) -> Option<String> {
-    let mut p = p;
-    for _ in 0..super::super::refs::MAX_CHAIN {
-        match p.get("$ref").and_then(Value::as_str) {
-            Some(r) => p = get(doc, &percent_decode(r.strip_prefix('#')?))?,
-            None => break,
-        }
-    }
+    let p = pointer::follow(p, |p| match pointer::ref_of(p) {
+        None => pointer::Hop::End,
+        Some(r) => match pointer::local(r).and_then(|t| get(doc, &t)) {
+            Some(next) => pointer::Hop::To(next),
+            None => pointer::Hop::Broken,
+        },
+    })?;
     if p.get("in").and_then(Value::as_str) == Some("path") {
         p.get("name").and_then(Value::as_str).map(str::to_string)
     } else {

@@ -35,8 +35,9 @@ mod triage;
 
 use serde_json::{Map, Value};
 
-use super::walk::{get, get_mut, visit, Kind};
-use super::{pointer_tokens, pointer_unescape, SourceMap};
+use super::pointer::{self, get, get_mut};
+use super::walk::{visit, Kind};
+use super::SourceMap;
 use crate::diag::{Diagnostic, Diagnostics};
 
 pub(crate) use refs::misplaced_refs;
@@ -266,7 +267,7 @@ impl Repairer<'_> {
                     for (k, c) in o {
                         if matches!(c, Value::Object(_) | Value::Array(_) | Value::Number(_)) {
                             let mut p = ptr.clone();
-                            super::walk::push_token(&mut p, k);
+                            pointer::push_token(&mut p, k);
                             stack.push((p, c));
                         }
                     }
@@ -355,10 +356,10 @@ impl Repairer<'_> {
     /// element).
     pub(super) fn remove(&mut self, doc: &mut Value, ptr: &str) {
         let Some(i) = ptr.rfind('/') else { return };
-        let token = pointer_unescape(&ptr[i + 1..]);
+        let token = pointer::unescape(&ptr[i + 1..]);
         match get_mut(doc, &ptr[..i]) {
             Some(Value::Object(o)) => {
-                o.shift_remove(&token);
+                o.shift_remove(token.as_ref());
             }
             Some(Value::Array(a)) => {
                 if let Ok(n) = token.parse::<usize>() {
@@ -390,7 +391,7 @@ impl Repairer<'_> {
                 continue;
             }
             let mut p = ptr.to_string();
-            super::walk::push_token(&mut p, &key);
+            pointer::push_token(&mut p, &key);
             let what = if kind == Kind::Operation && key == "responses" {
                 "no responses are declared"
             } else {
@@ -412,7 +413,7 @@ impl Repairer<'_> {
     pub(super) fn strings(&mut self, doc: &mut Value, ptr: &str, keys: &[&str]) {
         for key in keys {
             let mut p = ptr.to_string();
-            super::walk::push_token(&mut p, key);
+            pointer::push_token(&mut p, key);
             self.string_at(doc, &p);
         }
     }
@@ -432,7 +433,7 @@ impl Repairer<'_> {
             other => other.to_string(),
         };
         *slot = Value::String(text.clone());
-        let mut tokens = pointer_tokens(ptr);
+        let mut tokens = pointer::tokens(ptr);
         let mut key = tokens.pop().unwrap_or_default();
         if key.parse::<usize>().is_ok() {
             key = format!("{} item", tokens.pop().unwrap_or_default());
@@ -461,7 +462,7 @@ impl Repairer<'_> {
         if matches!(slot, Value::String(_) | Value::Number(_) | Value::Bool(_)) {
             let one = std::mem::take(slot);
             *slot = Value::Array(vec![one]);
-            let key = pointer_tokens(ptr).pop().unwrap_or_default();
+            let key = pointer::tokens(ptr).pop().unwrap_or_default();
             self.warn(
                 "scalar-as-list",
                 ptr,
@@ -497,7 +498,7 @@ impl Repairer<'_> {
         };
         for key in keys {
             let mut p = ptr.to_string();
-            super::walk::push_token(&mut p, key);
+            pointer::push_token(&mut p, key);
             let Some(slot) = get_mut(doc, &p) else {
                 continue;
             };

@@ -3,8 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::super::pointer_unescape;
-use super::super::walk::{get, get_mut};
+use super::super::pointer::{self, get, get_mut};
 use super::{warn, Repairer};
 
 impl Repairer<'_> {
@@ -226,7 +225,7 @@ impl Repairer<'_> {
                 let in_path = ptr
                     .strip_prefix("/paths/")
                     .and_then(|rest| rest.split('/').next())
-                    .map(pointer_unescape)
+                    .map(|t| pointer::unescape(t).into_owned())
                     .is_some_and(|path| path.contains(&format!("{{{name}}}")));
                 let guess = if in_path { "path" } else { "query" };
                 p.insert("in".into(), Value::String(guess.into()));
@@ -472,7 +471,7 @@ impl Repairer<'_> {
         for k in bad {
             cb.shift_remove(&k);
             let mut p = ptr.to_string();
-            super::super::walk::push_token(&mut p, &k);
+            super::pointer::push_token(&mut p, &k);
             warn(
                 self.sources,
                 self.diags,

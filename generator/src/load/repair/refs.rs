@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::super::walk::{get, get_mut, push_token, visit, Kind};
-use super::super::{normalize_path, pointer_tokens, refs, Ctx, FileState};
+use super::super::pointer::{self, get, get_mut, push_token};
+use super::super::walk::{visit, Kind};
+use super::super::{normalize_path, refs, Ctx, FileState};
 use super::warn;
 use crate::diag::Diagnostics;
 
@@ -122,8 +123,10 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
                 continue;
             }
             let mut origin = None;
-            let target = if let Some(local) = reference.strip_prefix('#') {
-                get(doc, &refs::percent_decode(local)).cloned()
+            let target = if reference.starts_with('#') {
+                pointer::local(&reference)
+                    .and_then(|p| get(doc, &p))
+                    .cloned()
             } else {
                 read_external(ctx, &reference, site, diags).map(|(v, o)| {
                     origin = o;
@@ -148,7 +151,7 @@ pub(crate) fn misplaced_refs(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnos
                     None => Value::Object(Map::new()),
                 };
             }
-            let key = pointer_tokens(&ptr).pop().unwrap_or_default();
+            let key = pointer::tokens(&ptr).pop().unwrap_or_default();
             if ok {
                 warn(
                     sources,
@@ -236,10 +239,10 @@ fn points_at_schema(doc: &Value, reference: &str) -> bool {
     if reference.contains("/schemas/") || reference.contains("/definitions/") {
         return true;
     }
-    let Some(local) = reference.strip_prefix('#') else {
-        return false;
-    };
-    let Some(target) = get(doc, &refs::percent_decode(local)).and_then(Value::as_object) else {
+    let Some(target) = pointer::local(reference)
+        .and_then(|p| get(doc, &p))
+        .and_then(Value::as_object)
+    else {
         return false;
     };
     let media_keys = ["schema", "example", "examples", "encoding"];

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::super::walk::{get, get_mut};
-use super::super::{pointer_tokens, v31};
+use super::super::pointer::{self, get, get_mut};
+use super::super::v31;
 use super::{warn, Repairer};
 
 impl Repairer<'_> {
@@ -17,7 +17,7 @@ impl Repairer<'_> {
                 if let Some(s) = get_mut(doc, ptr).and_then(Value::as_object_mut) {
                     s.shift_remove("required");
                 }
-                let toks = pointer_tokens(ptr);
+                let toks = pointer::tokens(ptr);
                 let parent = toks.len() >= 2 && toks[toks.len() - 2] == "properties";
                 let repair = if parent && b {
                     let name = toks[toks.len() - 1].clone();

@@ -1,0 +1,308 @@
+//! Building the IR from a loaded spec: operations, parameters, bodies, responses, then the
+//! whole-API passes (recursion boxing, PATCH tri-state fields, the shared error type).
+
+use super::ext;
+use super::schema::{inferred_note, wrap_nullable, Cx, Name};
+use super::*;
+use crate::diag::Diagnostics;
+use crate::ident::{self, Namer};
+use crate::load::pointer::{self, Hop};
+use crate::load::LoadedSpec;
+use openapiv3::{ReferenceOr, StatusCode};
+// Lookups only: a map iterated on an output path stays a `BTreeMap`.
+use rustc_hash::FxHashMap as FastMap;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+mod auth;
+mod operation;
+mod recursion;
+mod request;
+mod response;
+
+use auth::*;
+use operation::*;
+use recursion::*;
+use request::*;
+use response::*;
+
+/// Methods of the generated `Client` that operations must not take.
+const CLIENT_RESERVED: &[&str] = &[
+    "new",
+    "builder",
+    "from_env",
+    "from_runtime",
+    "runtime",
+    "base_url",
+    "clone",
+    "fmt",
+];
+
+/// Builder methods and builder fields (`client`, `timeout`, `headers`, `body`) that parameters
+/// must not take.
+const BUILDER_RESERVED: &[&str] = &[
+    "send",
+    "send_with_response",
+    "timeout",
+    "header",
+    "headers",
+    "into_paginator",
+    "pages",
+    "items",
+    "body",
+    "client",
+    "options",
+    "request",
+    "build_request",
+    "clone",
+    "fmt",
+];
+
+/// The module for operations without a tag.
+pub const UNTAGGED_MODULE: &str = "operations";
+
+/// Builds the IR. Returns `None` when errors were reported.
+pub fn build(spec: &LoadedSpec, crate_name: &str, diags: &mut Diagnostics) -> Option<Api> {
+    let document = &spec.document;
+    std::thread::scope(|scope| {
+        // The walk for unknown extensions reads every value of the document and nothing
+        // else, so it runs beside the conversion; its warnings still come first.
+        let walker = std::thread::Builder::new()
+            .name("oagen-ext-walk".into())
+            .spawn_scoped(scope, move || ext::unknown_keys(document))
+            .ok();
+        build_with(spec, crate_name, diags, walker)
+    })
+}
+
+fn build_with(
+    spec: &LoadedSpec,
+    crate_name: &str,
+    diags: &mut Diagnostics,
+    walker: Option<std::thread::ScopedJoinHandle<'_, Vec<(String, String)>>>,
+) -> Option<Api> {
+    let errors_before = diags.error_count();
+    let locate = |p: &str| spec.locate(p);
+    let openapi = &spec.openapi;
+    // The conversion's diagnostics, to follow the walk's.
+    let mut pending = Diagnostics::new();
+    let mut cx = Cx::new(openapi, &locate, &mut pending);
+
+    cx.convert_components();
+
+    let doc_envelope = match spec.document.get("x-oagen-envelope") {
+        Some(v) => match ext::envelope(v) {
+            Ok(e) => e,
+            Err(msg) => {
+                cx.error("invalid-extension", msg, "/x-oagen-envelope");
+                None
+            }
+        },
+        None => None,
+    };
+
+    // Tags: module names and docs.
+    let mut tag_docs: BTreeMap<String, Doc> = BTreeMap::new();
+    for t in &openapi.tags {
+        tag_docs.insert(
+            t.name.clone(),
+            Doc {
+                summary: None,
+                description: t.description.clone(),
+                notes: Vec::new(),
+            },
+        );
+    }
+
+    let mut ops_cx = OpsCx {
+        method_namer: Namer::with_reserved(CLIENT_RESERVED),
+        op_ids: BTreeMap::new(),
+        module_names: BTreeMap::new(),
+        module_namer: Namer::with_reserved(&["types", "client", "prelude", "error"]),
+        error_types: Vec::new(),
+        patch_bodies: Vec::new(),
+    };
+    let mut modules: BTreeMap<String, Module> = BTreeMap::new();
+
+    for (path, item) in openapi.paths.iter() {
+        let item_ptr = format!("/paths/{}", pointer::escape(path));
+        let item = match item {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { reference } => {
+                cx.warn(
+                    "unsupported-ref",
+                    format!(
+                        "path item reference `{reference}` is not supported; the path is skipped"
+                    ),
+                    &item_ptr,
+                );
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let op_ptr = format!("{item_ptr}/{method}");
+            let raw_ext = pointer::get(&spec.document, &op_ptr);
+            let Some(built) = build_operation(
+                &mut cx,
+                &mut ops_cx,
+                path,
+                method,
+                op,
+                &item.parameters,
+                &op_ptr,
+                raw_ext,
+                doc_envelope.as_ref(),
+            ) else {
+                continue;
+            };
+            let tag = op.tags.first().cloned();
+            let module_key = tag.clone().unwrap_or_default();
+            let module_name = match ops_cx.module_names.get(&module_key) {
+                Some(n) => n.clone(),
+                None => {
+                    let want = match &tag {
+                        Some(t) => ident::snake(t),
+                        None => UNTAGGED_MODULE.to_string(),
+                    };
+                    let n = ops_cx.module_namer.claim(&want);
+                    ops_cx.module_names.insert(module_key.clone(), n.clone());
+                    n
+                }
+            };
+            let module = modules
+                .entry(module_name.clone())
+                .or_insert_with(|| Module {
+                    name: module_name.clone(),
+                    doc: tag
+                        .as_ref()
+                        .and_then(|t| tag_docs.get(t).cloned())
+                        .unwrap_or_default(),
+                    operations: Vec::new(),
+                });
+            module.operations.push(built);
+        }
+    }
+
+    box_recursive(&mut cx);
+    mark_tri_state(&mut cx.types, &ops_cx.patch_bodies);
+    let error_body = error_body(&mut cx, &ops_cx.error_types);
+    let auth = auth(&mut cx, spec);
+    let env_var = env_var(spec, crate_name);
+
+    let servers: Vec<Server> = openapi
+        .servers
+        .iter()
+        .map(|s| {
+            let mut url = s.url.clone();
+            if let Some(vars) = &s.variables {
+                for (k, v) in vars {
+                    url = url.replace(&format!("{{{k}}}"), &v.default);
+                }
+            }
+            Server {
+                url,
+                description: s.description.clone(),
+            }
+        })
+        .collect();
+
+    let types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
+    let api = Api {
+        crate_name: crate_name.to_string(),
+        title: openapi.info.title.clone(),
+        version: openapi.info.version.clone(),
+        description: openapi.info.description.clone(),
+        base_url: servers.first().map(|s| s.url.clone()),
+        servers,
+        types,
+        error_body,
+        modules: modules.into_values().collect(),
+        auth,
+        env_var,
+    };
+    drop(cx);
+
+    let unknown = match walker.map(|w| w.join()) {
+        Some(Ok(found)) => found,
+        // No thread could be started (or it failed): walk here.
+        _ => ext::unknown_keys(&spec.document),
+    };
+    for (key, ptr) in unknown {
+        diags.warning(
+            "unknown-extension",
+            format!(
+                "unknown extension `{key}`; known: {}",
+                ext::KNOWN.join(", ")
+            ),
+            Some(spec.locate(&ptr)),
+        );
+    }
+    for d in pending.iter() {
+        diags.push(d.clone());
+    }
+    if diags.error_count() > errors_before {
+        None
+    } else {
+        Some(api)
+    }
+}
+
+struct OpsCx {
+    method_namer: Namer,
+    /// operationId → pointer of its first use.
+    op_ids: BTreeMap<String, String>,
+    module_names: BTreeMap<String, String>,
+    module_namer: Namer,
+    /// Distinct error body types, in first-seen order.
+    error_types: Vec<TypeRef>,
+    /// Types sent as PATCH bodies.
+    patch_bodies: Vec<TypeRef>,
+}
+
+/// Derives an operation name from method and path: `GET /pets/{id}/toys` → `get_pets_by_id_toys`.
+fn derived_name(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_string()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(p) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by_{p}"));
+        } else {
+            parts.push(seg.to_string());
+        }
+    }
+    if parts.len() == 1 {
+        parts.push("root".into());
+    }
+    parts.join("_")
+}
+
+/// Resolves a parameter, request body or response that may be a `$ref` into its component
+/// section (`prefix`, e.g. `#/components/parameters/`): the item and the name of the last
+/// component the chain passed through. `None` for a dangling ref or a loop.
+fn resolve_local<'a, T>(
+    map: Option<&'a indexmap::IndexMap<String, ReferenceOr<T>>>,
+    prefix: &str,
+    r: &'a ReferenceOr<T>,
+) -> Option<(&'a T, Option<String>)> {
+    let section = prefix.strip_prefix('#')?;
+    let mut name = None;
+    let end = pointer::follow(r, |cur| match cur {
+        ReferenceOr::Item(_) => Hop::End,
+        ReferenceOr::Reference { reference } => {
+            let next = pointer::local(reference).and_then(|p| {
+                let key = pointer::unescape(p.strip_prefix(section)?).into_owned();
+                map?.get_key_value(&key)
+            });
+            match next {
+                Some((k, next)) => {
+                    name = Some(k.clone());
+                    Hop::To(next)
+                }
+                None => Hop::Broken,
+            }
+        }
+    })?;
+    match end {
+        ReferenceOr::Item(t) => Some((t, name)),
+        ReferenceOr::Reference { .. } => None,
+    }
+}

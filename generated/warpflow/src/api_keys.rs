@@ -66,17 +66,15 @@ impl ListApiKeys {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/api-keys",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/api-keys",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -219,17 +217,15 @@ impl CreateApiKey {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/api-keys",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/api-keys",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -320,18 +316,16 @@ impl RevokeApiKey {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/api-keys/",
-            ::oagen_runtime::encode_path(self.key_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::DELETE,
+                "/tenants/{tenant_id}/api-keys/{key_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("key_id", &self.key_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -423,17 +417,15 @@ impl RotateApiKey {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/api-keys/rotate",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/api-keys/rotate",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -66,17 +66,12 @@ impl ListCalls {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/calls",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/calls")
+            .path_param("tenant_id", &self.tenant_id);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -211,17 +206,15 @@ impl CreateOutboundCall {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/calls/outbound",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/calls/outbound",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -313,19 +306,16 @@ impl TransferCall {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/calls/",
-            ::oagen_runtime::encode_path(self.call_session_id.as_str()).as_str(),
-            "/transfer",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/calls/{call_session_id}/transfer",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("call_session_id", &self.call_session_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -415,19 +405,16 @@ impl GetCallRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/calls/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/recording",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/calls/{contact_id}/recording",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

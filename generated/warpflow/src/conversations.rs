@@ -78,17 +78,15 @@ impl ListConversations {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/conversations",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.query("alias", &self.alias, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -227,18 +225,16 @@ impl GetConversation {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/conversations/{contact_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -329,19 +325,16 @@ impl SendConversationMessage {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/messages",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/messages",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -430,19 +423,16 @@ impl MarkConversationRead {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/read",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/read",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -533,19 +523,16 @@ impl ApproveConversationDraft {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/approve-draft",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/approve-draft",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -633,19 +620,16 @@ impl DismissConversationDraft {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/dismiss-draft",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/dismiss-draft",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

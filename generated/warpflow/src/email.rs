@@ -51,17 +51,15 @@ impl SendEmail {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/send",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/email/send",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -168,17 +166,15 @@ impl ListEmailAliases {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/aliases",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/email/aliases",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -313,17 +309,15 @@ impl UpdateEmailAliases {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/aliases",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PATCH,
+                "/tenants/{tenant_id}/email/aliases",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -412,17 +406,15 @@ impl UpdateEmailSignature {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/signature",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PATCH,
+                "/tenants/{tenant_id}/email/signature",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -511,17 +503,15 @@ impl ConnectEmailGrant {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/connect",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/email/connect",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -626,17 +616,15 @@ impl ListEmailGrants {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/grants",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/email/grants",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -769,18 +757,16 @@ impl GetEmailGrant {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/grants/",
-            ::oagen_runtime::encode_path(self.grant_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/email/grants/{grant_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("grant_id", &self.grant_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -868,18 +854,16 @@ impl DisconnectEmailGrant {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/grants/",
-            ::oagen_runtime::encode_path(self.grant_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::DELETE,
+                "/tenants/{tenant_id}/email/grants/{grant_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("grant_id", &self.grant_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -967,17 +951,15 @@ impl GetEmailAuthUrl {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/auth-url",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/email/auth-url",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -1065,17 +1047,15 @@ impl ExchangeEmailAuthCode {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/email/callback",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/email/callback",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -107,17 +107,12 @@ impl ListLeads {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/leads",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/leads")
+            .path_param("tenant_id", &self.tenant_id);
         request = request.query("state", &self.state, ::oagen_runtime::QueryStyle::Form);
         request = request.query("tier", &self.tier, ::oagen_runtime::QueryStyle::Form);
         request = request.query("from", &self.from, ::oagen_runtime::QueryStyle::Form);
@@ -251,16 +246,12 @@ impl GetLead {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/leads/",
-            ::oagen_runtime::encode_path(self.lead_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/leads/{lead_id}")
+            .path_param("lead_id", &self.lead_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -345,17 +336,15 @@ impl GetLeadConversation {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/leads/",
-            ::oagen_runtime::encode_path(self.lead_id.as_str()).as_str(),
-            "/conversation",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/leads/{lead_id}/conversation",
+            )
+            .path_param("lead_id", &self.lead_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -468,12 +457,11 @@ impl ListLeadCallbacks {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/leads/callbacks"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/leads/callbacks");
         request = request
             .query("status", &self.status, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -51,17 +51,15 @@ impl Search {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/search",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/search",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -66,17 +66,15 @@ impl ListBlockedNumbers {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/sms-filters/blocklist",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/sms-filters/blocklist",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -214,17 +212,15 @@ impl AddBlockedNumber {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/sms-filters/blocklist",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/sms-filters/blocklist",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -313,18 +309,16 @@ impl RemoveBlockedNumber {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/sms-filters/blocklist/",
-            ::oagen_runtime::encode_path(self.phone.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::DELETE,
+                "/tenants/{tenant_id}/sms-filters/blocklist/{phone}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("phone", &self.phone);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

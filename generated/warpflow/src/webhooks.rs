@@ -67,18 +67,16 @@ impl SendCustomWebhook {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/webhook/custom/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/",
-            ::oagen_runtime::encode_path(self.source_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/webhook/custom/{tenant_id}/{source_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("source_id", &self.source_id);
         request = request.query("mode", &self.mode, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -221,16 +219,15 @@ impl SendZapierWebhook {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/webhook/zapier/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/webhook/zapier/{tenant_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

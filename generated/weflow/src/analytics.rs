@@ -47,17 +47,15 @@ impl GetRecordingInteractionMetrics {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/interaction-metrics",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/recordings/{uid}/interaction-metrics",
+            )
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -139,17 +137,15 @@ impl GetRecordingScorecards {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/scorecards",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/recordings/{uid}/scorecards",
+            )
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

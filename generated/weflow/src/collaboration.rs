@@ -43,17 +43,12 @@ impl GetRecordingComments {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/comments",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/comments")
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -127,17 +122,12 @@ impl GetRecordingClips {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/clips",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/clips")
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -83,12 +83,11 @@ impl ListRecordings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/recordings"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -212,16 +211,12 @@ impl GetRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}")
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -296,17 +291,12 @@ impl GetRecordingVideo {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/video",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/video")
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -385,17 +375,15 @@ impl GetRecordingTranscript {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.uid.to_string().as_str()).as_str(),
-            "/transcript",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/recordings/{uid}/transcript",
+            )
+            .path_param("uid", &self.uid);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

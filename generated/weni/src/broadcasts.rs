@@ -67,12 +67,11 @@ impl ListBroadcasts {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/broadcasts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/broadcasts.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -190,12 +189,11 @@ impl SendBroadcast {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/broadcasts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/broadcasts.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -294,12 +292,14 @@ impl ListWhatsappBroadcasts {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/whatsapp_broadcasts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/whatsapp_broadcasts.json",
+            );
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -426,12 +426,14 @@ impl SendWhatsappBroadcast {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/whatsapp_broadcasts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/api/v2/whatsapp_broadcasts.json",
+            );
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

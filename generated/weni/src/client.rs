@@ -137,6 +137,12 @@ impl ClientBuilder {
         self.inner = self.inner.default_header(name, value);
         self
     }
+    /// The most bytes of an error response body that are read and kept (default 1 MiB);
+    /// past it the body is cut and marked truncated ([`oagen_runtime::ApiError::is_body_truncated`]).
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_error_body(bytes);
+        self
+    }
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS settings, connection pool).
     pub fn http_client(mut self, client: ::oagen_runtime::reqwest::Client) -> Self {
         self.inner = self.inner.http_client(client);

@@ -67,12 +67,11 @@ impl ListClassifiers {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/classifiers.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/classifiers.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -210,12 +209,11 @@ impl ListProducts {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/products.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/products.json");
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("retailer_id", &self.retailer_id, ::oagen_runtime::QueryStyle::Form);
@@ -330,12 +328,14 @@ impl ListIntelligences {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/intelligences.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/intelligences.json",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -436,12 +436,14 @@ impl ListExternalServices {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/external_services.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/external_services.json",
+            );
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -559,12 +561,11 @@ impl GetBrainInfo {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/brain_info.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/brain_info.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -677,12 +678,14 @@ impl ListWhatsappFlows {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/whatsapp_flows.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/whatsapp_flows.json",
+            );
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -92,12 +92,14 @@ impl ListContactTemplates {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contact_templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/contact_templates.json",
+            );
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
@@ -271,12 +273,14 @@ impl FilterTemplateMessages {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/filter_templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/filter_templates.json",
+            );
         request = request
             .query("template", &self.template, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -466,12 +470,11 @@ impl ListTemplates {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/templates.json");
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -96,12 +96,11 @@ impl ListRoomInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/rooms"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/rooms");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::DeepObject);
         request = request
@@ -282,12 +281,11 @@ impl ListRoomSessionInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/room-sessions"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/room-sessions");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -480,12 +478,11 @@ impl ListParticipantInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/participants"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participants");
         request = request
             .query(
                 "roomSessionId",
@@ -626,12 +623,11 @@ impl GetParticipantSessionDetails {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/participant"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participant");
         request = request
             .query(
                 "roomSessionId",

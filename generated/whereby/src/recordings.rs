@@ -88,12 +88,11 @@ impl ListRecordings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/recordings"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -221,16 +220,12 @@ impl GetRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{recordingId}")
+            .path_param("recordingId", &self.recording_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -310,16 +305,15 @@ impl DeleteRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::DELETE,
+                "/recordings/{recordingId}",
+            )
+            .path_param("recordingId", &self.recording_id);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -408,17 +402,15 @@ impl GetRecordingAccessLink {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-            "/access-link",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/recordings/{recordingId}/access-link",
+            )
+            .path_param("recordingId", &self.recording_id);
         request = request
             .query(
                 "validForSeconds",
@@ -505,12 +497,11 @@ impl BulkDeleteRecordings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/recordings/bulk-delete"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, "/recordings/bulk-delete");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -48,17 +48,15 @@ impl SetRoomThemeTokens {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/tokens",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/tokens",
+            )
+            .path_param("roomName", &self.room_name);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -139,17 +137,15 @@ impl SetRoomLogo {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/logo",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/logo",
+            )
+            .path_param("roomName", &self.room_name);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -228,17 +224,15 @@ impl SetRoomBackground {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/room-background",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/room-background",
+            )
+            .path_param("roomName", &self.room_name);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -317,17 +311,15 @@ impl SetRoomKnockPageBackground {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/room-knock-page-background",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/room-knock-page-background",
+            )
+            .path_param("roomName", &self.room_name);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

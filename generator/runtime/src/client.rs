@@ -15,6 +15,8 @@ use crate::retry::RetryPolicy;
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_REDIRECTS: usize = 10;
+/// The default of [`ClientBuilder::max_error_body`]: 1 MiB.
+const DEFAULT_MAX_ERROR_BODY: usize = 1024 * 1024;
 
 /// Configures and builds a [`Client`].
 ///
@@ -44,6 +46,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    max_error_body: usize,
 }
 
 impl ClientBuilder {
@@ -59,6 +62,7 @@ impl ClientBuilder {
             user_agent: None,
             default_headers: Vec::new(),
             http: None,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
         }
     }
 
@@ -106,6 +110,15 @@ impl ClientBuilder {
     /// Adds a header sent with every request. Checked by [`build`](Self::build).
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most bytes of an error response body (4xx, 5xx) that are read and kept, 1 MiB by
+    /// default. The body is read as a stream and reading stops at the limit, so a huge
+    /// error page is never buffered whole; [`ApiError::is_body_truncated`](crate::ApiError::is_body_truncated)
+    /// then says that [`ApiError::raw_body`](crate::ApiError::raw_body) holds only its start.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
         self
     }
 
@@ -180,6 +193,7 @@ impl ClientBuilder {
                 connect_timeout,
                 user_agent,
                 default_headers,
+                max_error_body: self.max_error_body,
             }),
         })
     }
@@ -194,6 +208,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("max_error_body", &self.max_error_body)
             .field(
                 "default_headers",
                 &self
@@ -255,6 +270,7 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: HeaderMap,
+    pub(crate) max_error_body: usize,
 }
 
 /// A configured API client. Cloning is cheap (it is reference-counted) and clones

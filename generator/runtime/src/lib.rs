@@ -79,7 +79,7 @@ pub use serde_json;
 pub use auth::{Auth, Secret};
 pub use client::{Client, ClientBuilder};
 pub use encode::{encode_path, path_param};
-pub use error::{ApiError, DecodeError, Error, TimeoutError};
+pub use error::{ApiError, DecodeError, Error, RedirectError, TimeoutError};
 pub use future::SendFuture;
 pub use multipart::Multipart;
 pub use paginate::{PageSpec, Pagination, Paginator};

@@ -52,6 +52,20 @@ impl Redactor {
         self.secrets.iter().any(|s| text.contains(s.0.as_str()))
     }
 
+    /// Path and query of a URL without the credential's query parameter: what names a page
+    /// whether or not the link carried the credential.
+    pub(crate) fn page_key(&self, url: &Url) -> String {
+        let query = url.query().unwrap_or_default();
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                let key = pair.split('=').next().unwrap_or_default();
+                !pair.is_empty() && self.query_param.as_deref() != Some(decode(key).as_str())
+            })
+            .collect();
+        format!("{}?{}", url.path(), kept.join("&"))
+    }
+
     /// Masks the credential's query parameter (and any secret text) in a URL.
     pub(crate) fn url(&self, url: &Url) -> Url {
         let mut url = url.clone();

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, USER_AGENT};
+use reqwest::header::{
+    HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT,
+};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,7 +16,7 @@ use serde_json::Value;
 use crate::auth::PreparedAuth;
 use crate::client::Client;
 use crate::encode::scalar_text;
-use crate::error::Error;
+use crate::error::{Error, RedirectError};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
 use crate::redact::decode;
@@ -104,6 +106,25 @@ impl RequestBuilder {
             self.error = Some(message);
         }
         self
+    }
+
+    /// Fills the path parameter `{name}` of the request path with `value`, serialized and
+    /// percent-encoded by [`path_param`](crate::path_param) (every placeholder of that
+    /// name). A value that does not serialize, or serializes to `null`, an empty string,
+    /// `.` or `..`, would address another resource than the caller named: the request then
+    /// fails with [`Error::InvalidRequest`] and nothing is sent. So does a path without
+    /// the placeholder.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let placeholder = format!("{{{name}}}");
+        let segment = crate::encode::path_segment(value);
+        match (&mut self.target, segment) {
+            (Target::Path(path), Ok(segment)) if path.contains(&placeholder) => {
+                *path = path.replace(&placeholder, &segment);
+                self
+            }
+            (_, Err(message)) => self.fail(format!("path parameter `{name}` {message}")),
+            _ => self.fail(format!("the request path has no parameter `{name}`")),
+        }
     }
 
     /// Adds a query parameter serialized in `style` (see [`QueryStyle`]). `None` and
@@ -288,6 +309,9 @@ impl RequestBuilder {
                         inner.redactor.clone(),
                     );
                     let status = meta.status;
+                    if let Some(redirect) = self.unfollowed_redirect(&meta) {
+                        return Err(Error::Redirect(Box::new(redirect)));
+                    }
                     if !(status.is_client_error() || status.is_server_error()) {
                         if !buffer {
                             return Ok(Outcome::Streaming(StreamingResponse::live(
@@ -311,21 +335,25 @@ impl RequestBuilder {
                             }
                         }
                     } else {
-                        let raw = match response.bytes().await {
-                            Ok(raw) => raw,
-                            Err(err) if err.is_timeout() => {
-                                return Err(from_reqwest(
-                                    err,
-                                    &inner.redactor,
-                                    timeout,
-                                    inner.connect_timeout,
-                                ))
-                            }
-                            // The status is what matters; keep going without the body.
-                            Err(_) => Bytes::new(),
-                        };
+                        let (raw, truncated) =
+                            match read_capped(response, inner.max_error_body).await {
+                                Ok(read) => read,
+                                Err(err) if err.is_timeout() => {
+                                    return Err(from_reqwest(
+                                        err,
+                                        &inner.redactor,
+                                        timeout,
+                                        inner.connect_timeout,
+                                    ))
+                                }
+                                // The status is what matters; keep going without the body.
+                                Err(_) => (Bytes::new(), false),
+                            };
                         let hint = meta.retry_after;
-                        let error = meta.api_error::<E>(raw);
+                        let mut error = meta.api_error::<E>(raw);
+                        if let Error::Api(api) = &mut error {
+                            api.set_body_truncated(truncated);
+                        }
                         if is_retryable(&self.method, Failure::Status(status)) {
                             (error, hint)
                         } else {
@@ -339,6 +367,32 @@ impl RequestBuilder {
                 None => return Err(error),
             }
         }
+    }
+
+    /// The error for a redirect response that reached the caller (the client follows
+    /// redirects only within the base URL's origin), or `None` for any other response.
+    fn unfollowed_redirect(&self, meta: &Meta) -> Option<RedirectError> {
+        use reqwest::StatusCode;
+        let redirect = [
+            StatusCode::MOVED_PERMANENTLY,
+            StatusCode::FOUND,
+            StatusCode::SEE_OTHER,
+            StatusCode::TEMPORARY_REDIRECT,
+            StatusCode::PERMANENT_REDIRECT,
+        ];
+        if !redirect.contains(&meta.status) {
+            return None;
+        }
+        let location = meta.headers.get(LOCATION)?.to_str().ok()?;
+        let target = meta.url.join(location.trim()).ok()?;
+        let redactor = &self.client.inner.redactor;
+        Some(RedirectError {
+            status: meta.status,
+            method: self.method.clone(),
+            url: redactor.text(meta.url.as_str()),
+            location: redactor.url_string(&target),
+            cross_origin: !self.client.is_same_origin(&target),
+        })
     }
 
     /// Builds the `reqwest` request for one attempt, and the timeout that applies.
@@ -477,6 +531,24 @@ impl fmt::Debug for RequestBuilder {
             .field("error", &self.error)
             .finish_non_exhaustive()
     }
+}
+
+/// Reads a body as a stream, keeping at most `cap` bytes: `(body, truncated)`. Reading
+/// stops at the cap, so a huge body is never buffered whole.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<(Bytes, bool), reqwest::Error> {
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body.freeze(), true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body.freeze(), false))
 }
 
 /// What kind of transport failure this is, for the retry decision; `None` for errors

@@ -160,19 +160,25 @@ pub fn readme(api: &Api, example_source: &str) -> String {
 `Client::builder()` sets the base URL, credentials, timeouts (connect and total), the retry policy \
 (`RetryPolicy::default()` retries 429, 502, 503, 504 and connection errors with exponential backoff \
 and jitter, honouring `Retry-After`; POST and PATCH are retried only when that is safe; \
-`RetryPolicy::disabled()` turns retries off), the user agent, default headers, and an injected \
-`reqwest::Client`. A `Client` is cheap to clone and can be shared across tasks.\n\n\
+`RetryPolicy::disabled()` turns retries off), the user agent, default headers, \
+`max_error_body(bytes)` (how much of an error response body is read and kept, 1 MiB by default; \
+a longer one is cut and marked truncated) and an injected `reqwest::Client`. A `Client` is cheap \
+to clone and can be shared across tasks.\n\n\
 ## Calls\n\n\
 Each operation is a method on `Client`. Required parameters are arguments; optional ones are \
 setters on the returned request builder, which you finish with `.send().await`. \
 `.send_with_response()` also returns the status, headers and rate-limit information, and \
 `.timeout(..)` / `.header(..)` override the client's settings for one request. List operations \
-also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n)`.\n\n\
+also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n)`; a stream \
+whose next cursor or link points back at a page already fetched ends with \
+`Error::PaginationCycle`. A path parameter that is empty, `null`, `.` or `..` once serialized \
+would address another resource: the call fails with `Error::InvalidRequest` and sends nothing.\n\n\
 ## Errors\n\n\
 Every call returns `Result<T, Error>`. `Error::Api` carries the status, headers, the provider's \
 error body (typed when it parses, raw otherwise), `retry_after()` and the rate limit; the other \
-variants are transport, timeout, decode (naming the JSON path that failed) and invalid-request \
-errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
+variants are transport, timeout, decode (naming the JSON path that failed), invalid-request, \
+redirect (a redirect that was not followed, such as one to another origin, which would take the \
+credentials elsewhere) and pagination-cycle errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
     );
     out
 }

@@ -3,7 +3,7 @@
 use super::{docs, ident, ty, Part, Piece, RenderedModule, Scope};
 use crate::ir::{
     Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
-    Prim, QueryStyle, ResponseBody, TypeKind, TypeRef,
+    Prim, QueryStyle, ResponseBody, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -201,47 +201,30 @@ fn decode(api: &Api, op: &Operation) -> Decode {
     }
 }
 
-/// Whether a path parameter of this type is turned into text with `Display`. Everything else
-/// (unions, structs, lists, bytes, free-form JSON) goes through its JSON form instead.
-fn displayable(api: &Api, t: &TypeRef, depth: usize) -> bool {
-    match t {
-        TypeRef::Prim(p) => !matches!(p, Prim::Value | Prim::Binary | Prim::Base64 | Prim::Unit),
-        TypeRef::Named(n) if depth < 16 => {
-            match api.types.binary_search_by(|d| d.name.as_str().cmp(n)) {
-                Ok(i) => match &api.types[i].kind {
-                    TypeKind::Enum { .. } => true,
-                    TypeKind::Alias(target) => displayable(api, target, depth + 1),
-                    _ => false,
-                },
-                Err(_) => false,
+/// The path template (`/v1/meetings/{meetingId}`) and the calls that fill it. Each parameter
+/// goes through `RequestBuilder::path_param`, which serializes it and refuses a value that
+/// would address another resource (empty, `null`, `.`, `..`, or one that does not serialize).
+fn path_expr(op: &Operation) -> (String, Vec<TokenStream>) {
+    let mut template = String::new();
+    let mut fills = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(l) => template.push_str(l),
+            PathPart::Param(i) => {
+                let wire = op
+                    .params
+                    .iter()
+                    .find(|p| p.ident == *i)
+                    .map_or(i.as_str(), |p| p.wire.as_str());
+                template.push('{');
+                template.push_str(wire);
+                template.push('}');
+                let f = ident(i);
+                fills.push(quote!(.path_param(#wire, &self.#f)));
             }
         }
-        _ => false,
     }
-}
-
-fn path_expr(api: &Api, op: &Operation) -> TokenStream {
-    let parts = op.path_parts.iter().map(|p| match p {
-        PathPart::Literal(l) => quote!(#l),
-        PathPart::Param(i) => {
-            let param = op.params.iter().find(|p| p.ident == *i);
-            let f = ident(i);
-            let text = match param.map(|p| &p.ty) {
-                Some(TypeRef::Prim(Prim::String)) => quote!(self.#f.as_str()),
-                Some(TypeRef::Prim(Prim::DateTime)) => quote!(self.#f.to_rfc3339().as_str()),
-                Some(t) if displayable(api, t, 0) => quote!(self.#f.to_string().as_str()),
-                // A JSON string is used as is; any other JSON value as its JSON text.
-                _ => quote!(match ::serde_json::to_value(&self.#f) {
-                    ::std::result::Result::Ok(::serde_json::Value::String(s)) => s,
-                    ::std::result::Result::Ok(other) => other.to_string(),
-                    ::std::result::Result::Err(_) => ::std::string::String::new(),
-                }
-                .as_str()),
-            };
-            quote!(::oagen_runtime::encode_path(#text).as_str())
-        }
-    });
-    quote!([#(#parts),*].concat())
+    (template, fills)
 }
 
 fn query_style(s: QueryStyle) -> TokenStream {
@@ -437,7 +420,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    let path = path_expr(api, op);
+    let (path, path_fills) = path_expr(op);
     let http = http_method(&op.http_method);
 
     let send_expr = &dec.send;
@@ -587,9 +570,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
 
             fn request(&self) -> ::oagen_runtime::RequestBuilder {
-                let path: ::std::string::String = #path;
                 #[allow(unused_mut)]
-                let mut request = self.client.runtime().request(#http, &path);
+                let mut request = self.client.runtime().request(#http, #path)#(#path_fills)*;
                 #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -183,6 +183,7 @@ mod tests {
             modules: Vec::new(),
             auth: None,
             env_var: "X".into(),
+            credential_headers: Vec::new(),
         };
         let mut d = Diagnostics::new();
         d.warning(

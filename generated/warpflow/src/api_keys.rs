@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_api_keys`](super::Client::list_api_keys): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListApiKeys {
     client: super::Client,
@@ -32,6 +32,18 @@ pub struct ListApiKeys {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListApiKeys {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListApiKeys")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListApiKeys {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -184,7 +196,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_api_key`](super::Client::create_api_key): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateApiKey {
     client: super::Client,
@@ -192,6 +204,17 @@ pub struct CreateApiKey {
     body: ::std::option::Option<super::types::CreateApiKeyRequest>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateApiKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateApiKey")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateApiKey {
     /// Sets the request body.
@@ -291,7 +314,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::revoke_api_key`](super::Client::revoke_api_key): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct RevokeApiKey {
     client: super::Client,
@@ -299,6 +322,17 @@ pub struct RevokeApiKey {
     key_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for RevokeApiKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RevokeApiKey")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("key_id", &self.key_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl RevokeApiKey {
     /// Overrides the client's timeout for this request.
@@ -392,7 +426,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::rotate_api_key`](super::Client::rotate_api_key): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct RotateApiKey {
     client: super::Client,
@@ -400,6 +434,17 @@ pub struct RotateApiKey {
     body: super::types::RotateApiKeyRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for RotateApiKey {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RotateApiKey")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl RotateApiKey {
     /// Overrides the client's timeout for this request.

@@ -17,12 +17,21 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_billing_status`](super::Client::get_billing_status): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetBillingStatus {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetBillingStatus {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetBillingStatus")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetBillingStatus {
     /// Overrides the client's timeout for this request.
@@ -102,13 +111,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::activate_subscription`](super::Client::activate_subscription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ActivateSubscription {
     client: super::Client,
     body: ::std::option::Option<super::types::ActivateSubscriptionRequest>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ActivateSubscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ActivateSubscription")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ActivateSubscription {
     /// Sets the request body.
@@ -202,13 +221,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_checkout_session`](super::Client::create_checkout_session): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateCheckoutSession {
     client: super::Client,
     body: super::types::CheckoutSessionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateCheckoutSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateCheckoutSession")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateCheckoutSession {
     /// Overrides the client's timeout for this request.
@@ -292,13 +321,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_billing_portal_session`](super::Client::create_billing_portal_session): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateBillingPortalSession {
     client: super::Client,
     body: ::std::option::Option<super::types::BillingPortalRequest>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateBillingPortalSession {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateBillingPortalSession")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateBillingPortalSession {
     /// Sets the request body.
@@ -389,12 +428,21 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_credit_balance`](super::Client::get_credit_balance): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetCreditBalance {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetCreditBalance {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCreditBalance")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetCreditBalance {
     /// Overrides the client's timeout for this request.
@@ -475,7 +523,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_credit_transactions`](super::Client::list_credit_transactions): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListCreditTransactions {
     client: super::Client,
@@ -483,6 +531,17 @@ pub struct ListCreditTransactions {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListCreditTransactions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListCreditTransactions")
+            .field("client", &self.client)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListCreditTransactions {
     /// Start after this cursor; pass the `cursor` of the previous page.

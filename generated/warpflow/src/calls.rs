@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_calls`](super::Client::list_calls): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListCalls {
     client: super::Client,
@@ -32,6 +32,18 @@ pub struct ListCalls {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListCalls {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListCalls")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListCalls {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -181,7 +193,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_outbound_call`](super::Client::create_outbound_call): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateOutboundCall {
     client: super::Client,
@@ -189,6 +201,17 @@ pub struct CreateOutboundCall {
     body: super::types::OutboundCallRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateOutboundCall {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateOutboundCall")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateOutboundCall {
     /// Overrides the client's timeout for this request.
@@ -280,7 +303,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::transfer_call`](super::Client::transfer_call): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct TransferCall {
     client: super::Client,
@@ -289,6 +312,18 @@ pub struct TransferCall {
     body: super::types::TransferCallRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for TransferCall {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TransferCall")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("call_session_id", &self.call_session_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl TransferCall {
     /// Overrides the client's timeout for this request.
@@ -380,7 +415,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_call_recording`](super::Client::get_call_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetCallRecording {
     client: super::Client,
@@ -388,6 +423,17 @@ pub struct GetCallRecording {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetCallRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetCallRecording")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetCallRecording {
     /// Overrides the client's timeout for this request.

@@ -21,13 +21,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_config`](super::Client::get_config): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetConfig {
     client: super::Client,
     tenant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetConfig")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetConfig {
     /// Overrides the client's timeout for this request.
@@ -111,7 +121,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::replace_config`](super::Client::replace_config): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ReplaceConfig {
     client: super::Client,
@@ -119,6 +129,17 @@ pub struct ReplaceConfig {
     body: super::types::TenantConfig,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ReplaceConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ReplaceConfig")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ReplaceConfig {
     /// Overrides the client's timeout for this request.
@@ -203,7 +224,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::update_config`](super::Client::update_config): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct UpdateConfig {
     client: super::Client,
@@ -211,6 +232,17 @@ pub struct UpdateConfig {
     body: super::types::TenantConfig,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for UpdateConfig {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateConfig")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl UpdateConfig {
     /// Overrides the client's timeout for this request.

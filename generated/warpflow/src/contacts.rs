@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_contacts`](super::Client::list_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContacts {
     client: super::Client,
@@ -32,6 +32,18 @@ pub struct ListContacts {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContacts")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListContacts {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -184,7 +196,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_contact`](super::Client::create_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateContact {
     client: super::Client,
@@ -192,6 +204,17 @@ pub struct CreateContact {
     body: super::types::ContactInput,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateContact")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateContact {
     /// Overrides the client's timeout for this request.
@@ -279,7 +302,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_contact`](super::Client::get_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetContact {
     client: super::Client,
@@ -287,6 +310,17 @@ pub struct GetContact {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetContact")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetContact {
     /// Overrides the client's timeout for this request.
@@ -376,7 +410,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_contact`](super::Client::delete_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteContact {
     client: super::Client,
@@ -384,6 +418,17 @@ pub struct DeleteContact {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteContact")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteContact {
     /// Overrides the client's timeout for this request.
@@ -476,7 +521,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::update_contact`](super::Client::update_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct UpdateContact {
     client: super::Client,
@@ -485,6 +530,18 @@ pub struct UpdateContact {
     body: super::types::ContactInput,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for UpdateContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateContact")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl UpdateContact {
     /// Overrides the client's timeout for this request.
@@ -575,7 +632,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::resolve_contact`](super::Client::resolve_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ResolveContact {
     client: super::Client,
@@ -583,6 +640,17 @@ pub struct ResolveContact {
     body: super::types::ResolveContactRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ResolveContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ResolveContact")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ResolveContact {
     /// Overrides the client's timeout for this request.
@@ -672,7 +740,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::merge_contacts`](super::Client::merge_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct MergeContacts {
     client: super::Client,
@@ -680,6 +748,17 @@ pub struct MergeContacts {
     body: super::types::MergeContactsRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for MergeContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MergeContacts")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl MergeContacts {
     /// Overrides the client's timeout for this request.
@@ -767,7 +846,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_contact_detail`](super::Client::get_contact_detail): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetContactDetail {
     client: super::Client,
@@ -775,6 +854,17 @@ pub struct GetContactDetail {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetContactDetail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetContactDetail")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetContactDetail {
     /// Overrides the client's timeout for this request.
@@ -866,7 +956,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_contact_timeline`](super::Client::list_contact_timeline): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContactTimeline {
     client: super::Client,
@@ -876,6 +966,19 @@ pub struct ListContactTimeline {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListContactTimeline {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContactTimeline")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListContactTimeline {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -1030,7 +1133,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_enriched_contacts`](super::Client::list_enriched_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListEnrichedContacts {
     client: super::Client,
@@ -1039,6 +1142,18 @@ pub struct ListEnrichedContacts {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListEnrichedContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListEnrichedContacts")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListEnrichedContacts {
     /// Start after this cursor; pass the `cursor` of the previous page.

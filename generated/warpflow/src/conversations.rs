@@ -24,7 +24,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_conversations`](super::Client::list_conversations): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListConversations {
     client: super::Client,
@@ -34,6 +34,19 @@ pub struct ListConversations {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListConversations {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListConversations")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("alias", &self.alias)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListConversations {
     /// Only email conversations of this alias (documented as `?alias=`; whether it takes the address or an alias id is not documented).
@@ -200,7 +213,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_conversation`](super::Client::get_conversation): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetConversation {
     client: super::Client,
@@ -208,6 +221,17 @@ pub struct GetConversation {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetConversation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetConversation")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetConversation {
     /// Overrides the client's timeout for this request.
@@ -299,7 +323,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_conversation_message`](super::Client::send_conversation_message): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendConversationMessage {
     client: super::Client,
@@ -308,6 +332,18 @@ pub struct SendConversationMessage {
     body: super::types::SendMessageRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendConversationMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendConversationMessage")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SendConversationMessage {
     /// Overrides the client's timeout for this request.
@@ -398,7 +434,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::mark_conversation_read`](super::Client::mark_conversation_read): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct MarkConversationRead {
     client: super::Client,
@@ -406,6 +442,17 @@ pub struct MarkConversationRead {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for MarkConversationRead {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MarkConversationRead")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl MarkConversationRead {
     /// Overrides the client's timeout for this request.
@@ -498,7 +545,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::approve_conversation_draft`](super::Client::approve_conversation_draft): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ApproveConversationDraft {
     client: super::Client,
@@ -506,6 +553,17 @@ pub struct ApproveConversationDraft {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ApproveConversationDraft {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApproveConversationDraft")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ApproveConversationDraft {
     /// Overrides the client's timeout for this request.
@@ -595,7 +653,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::dismiss_conversation_draft`](super::Client::dismiss_conversation_draft): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DismissConversationDraft {
     client: super::Client,
@@ -603,6 +661,17 @@ pub struct DismissConversationDraft {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DismissConversationDraft {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DismissConversationDraft")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DismissConversationDraft {
     /// Overrides the client's timeout for this request.

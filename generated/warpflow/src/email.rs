@@ -26,7 +26,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_email`](super::Client::send_email): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendEmail {
     client: super::Client,
@@ -34,6 +34,17 @@ pub struct SendEmail {
     body: super::types::SendEmailRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendEmail {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendEmail")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SendEmail {
     /// Overrides the client's timeout for this request.
@@ -123,7 +134,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_email_aliases`](super::Client::list_email_aliases): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListEmailAliases {
     client: super::Client,
@@ -132,6 +143,18 @@ pub struct ListEmailAliases {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListEmailAliases {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListEmailAliases")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListEmailAliases {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -284,7 +307,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::update_email_aliases`](super::Client::update_email_aliases): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct UpdateEmailAliases {
     client: super::Client,
@@ -292,6 +315,17 @@ pub struct UpdateEmailAliases {
     body: super::types::UpdateEmailAliasesRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for UpdateEmailAliases {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateEmailAliases")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl UpdateEmailAliases {
     /// Overrides the client's timeout for this request.
@@ -381,7 +415,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::update_email_signature`](super::Client::update_email_signature): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct UpdateEmailSignature {
     client: super::Client,
@@ -389,6 +423,17 @@ pub struct UpdateEmailSignature {
     body: super::types::UpdateEmailSignatureRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for UpdateEmailSignature {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateEmailSignature")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl UpdateEmailSignature {
     /// Overrides the client's timeout for this request.
@@ -478,7 +523,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::connect_email_grant`](super::Client::connect_email_grant): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ConnectEmailGrant {
     client: super::Client,
@@ -486,6 +531,17 @@ pub struct ConnectEmailGrant {
     body: super::types::ConnectEmailGrantRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ConnectEmailGrant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ConnectEmailGrant")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ConnectEmailGrant {
     /// Overrides the client's timeout for this request.
@@ -573,7 +629,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_email_grants`](super::Client::list_email_grants): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListEmailGrants {
     client: super::Client,
@@ -582,6 +638,18 @@ pub struct ListEmailGrants {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListEmailGrants {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListEmailGrants")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListEmailGrants {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -732,7 +800,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_email_grant`](super::Client::get_email_grant): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetEmailGrant {
     client: super::Client,
@@ -740,6 +808,17 @@ pub struct GetEmailGrant {
     grant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetEmailGrant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetEmailGrant")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("grant_id", &self.grant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetEmailGrant {
     /// Overrides the client's timeout for this request.
@@ -829,7 +908,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::disconnect_email_grant`](super::Client::disconnect_email_grant): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DisconnectEmailGrant {
     client: super::Client,
@@ -837,6 +916,17 @@ pub struct DisconnectEmailGrant {
     grant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DisconnectEmailGrant {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DisconnectEmailGrant")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("grant_id", &self.grant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DisconnectEmailGrant {
     /// Overrides the client's timeout for this request.
@@ -927,13 +1017,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_email_auth_url`](super::Client::get_email_auth_url): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetEmailAuthUrl {
     client: super::Client,
     tenant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetEmailAuthUrl {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetEmailAuthUrl")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetEmailAuthUrl {
     /// Overrides the client's timeout for this request.
@@ -1022,7 +1122,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::exchange_email_auth_code`](super::Client::exchange_email_auth_code): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ExchangeEmailAuthCode {
     client: super::Client,
@@ -1030,6 +1130,17 @@ pub struct ExchangeEmailAuthCode {
     body: super::types::EmailAuthCallbackRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ExchangeEmailAuthCode {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExchangeEmailAuthCode")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ExchangeEmailAuthCode {
     /// Overrides the client's timeout for this request.

@@ -25,7 +25,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_active_guardrails`](super::Client::list_active_guardrails): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListActiveGuardrails {
     client: super::Client,
@@ -34,6 +34,18 @@ pub struct ListActiveGuardrails {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListActiveGuardrails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListActiveGuardrails")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListActiveGuardrails {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -189,7 +201,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_guardrail_audit_log`](super::Client::list_guardrail_audit_log): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListGuardrailAuditLog {
     client: super::Client,
@@ -198,6 +210,18 @@ pub struct ListGuardrailAuditLog {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListGuardrailAuditLog {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListGuardrailAuditLog")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListGuardrailAuditLog {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -349,13 +373,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_guardrail_stats`](super::Client::get_guardrail_stats): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetGuardrailStats {
     client: super::Client,
     tenant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetGuardrailStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetGuardrailStats")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetGuardrailStats {
     /// Overrides the client's timeout for this request.
@@ -444,7 +478,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::update_guardrails`](super::Client::update_guardrails): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct UpdateGuardrails {
     client: super::Client,
@@ -452,6 +486,17 @@ pub struct UpdateGuardrails {
     body: super::types::UpdateGuardrailsRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for UpdateGuardrails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("UpdateGuardrails")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl UpdateGuardrails {
     /// Overrides the client's timeout for this request.
@@ -539,13 +584,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::export_guardrails`](super::Client::export_guardrails): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ExportGuardrails {
     client: super::Client,
     tenant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ExportGuardrails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExportGuardrails")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ExportGuardrails {
     /// Overrides the client's timeout for this request.

@@ -29,7 +29,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_leads`](super::Client::list_leads): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListLeads {
     client: super::Client,
@@ -42,6 +42,22 @@ pub struct ListLeads {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListLeads {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListLeads")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("state", &self.state)
+            .field("tier", &self.tier)
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListLeads {
     /// Only leads in this state. The set of states is not documented.
@@ -222,13 +238,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_lead`](super::Client::get_lead): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetLead {
     client: super::Client,
     lead_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetLead {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLead")
+            .field("client", &self.client)
+            .field("lead_id", &self.lead_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetLead {
     /// Overrides the client's timeout for this request.
@@ -312,13 +338,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_lead_conversation`](super::Client::get_lead_conversation): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetLeadConversation {
     client: super::Client,
     lead_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetLeadConversation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLeadConversation")
+            .field("client", &self.client)
+            .field("lead_id", &self.lead_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetLeadConversation {
     /// Overrides the client's timeout for this request.
@@ -404,7 +440,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_lead_callbacks`](super::Client::list_lead_callbacks): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListLeadCallbacks {
     client: super::Client,
@@ -413,6 +449,18 @@ pub struct ListLeadCallbacks {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListLeadCallbacks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListLeadCallbacks")
+            .field("client", &self.client)
+            .field("status", &self.status)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListLeadCallbacks {
     /// Only callbacks with this status. The set of statuses is not documented.

@@ -26,7 +26,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::run_pipeline_test`](super::Client::run_pipeline_test): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct RunPipelineTest {
     client: super::Client,
@@ -34,6 +34,17 @@ pub struct RunPipelineTest {
     body: super::types::InboundEvent,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for RunPipelineTest {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RunPipelineTest")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl RunPipelineTest {
     /// Overrides the client's timeout for this request.

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_blocked_numbers`](super::Client::list_blocked_numbers): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListBlockedNumbers {
     client: super::Client,
@@ -32,6 +32,18 @@ pub struct ListBlockedNumbers {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListBlockedNumbers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListBlockedNumbers")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListBlockedNumbers {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -187,7 +199,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::add_blocked_number`](super::Client::add_blocked_number): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct AddBlockedNumber {
     client: super::Client,
@@ -195,6 +207,17 @@ pub struct AddBlockedNumber {
     body: super::types::AddBlockedNumberRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for AddBlockedNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("AddBlockedNumber")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl AddBlockedNumber {
     /// Overrides the client's timeout for this request.
@@ -284,7 +307,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::remove_blocked_number`](super::Client::remove_blocked_number): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct RemoveBlockedNumber {
     client: super::Client,
@@ -292,6 +315,17 @@ pub struct RemoveBlockedNumber {
     phone: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for RemoveBlockedNumber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("RemoveBlockedNumber")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("phone", &self.phone)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl RemoveBlockedNumber {
     /// Overrides the client's timeout for this request.

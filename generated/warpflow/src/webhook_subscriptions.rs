@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_webhook_subscriptions`](super::Client::list_webhook_subscriptions): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListWebhookSubscriptions {
     client: super::Client,
@@ -32,6 +32,18 @@ pub struct ListWebhookSubscriptions {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListWebhookSubscriptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWebhookSubscriptions")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListWebhookSubscriptions {
     /// Start after this cursor; pass the `cursor` of the previous page.
@@ -187,7 +199,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_webhook_subscription`](super::Client::create_webhook_subscription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateWebhookSubscription {
     client: super::Client,
@@ -195,6 +207,17 @@ pub struct CreateWebhookSubscription {
     body: super::types::CreateWebhookSubscriptionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateWebhookSubscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateWebhookSubscription")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateWebhookSubscription {
     /// Overrides the client's timeout for this request.
@@ -287,7 +310,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_webhook_subscription`](super::Client::delete_webhook_subscription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteWebhookSubscription {
     client: super::Client,
@@ -295,6 +318,17 @@ pub struct DeleteWebhookSubscription {
     webhook_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteWebhookSubscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteWebhookSubscription")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("webhook_id", &self.webhook_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteWebhookSubscription {
     /// Overrides the client's timeout for this request.
@@ -387,7 +421,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::test_webhook_subscription`](super::Client::test_webhook_subscription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct TestWebhookSubscription {
     client: super::Client,
@@ -395,6 +429,17 @@ pub struct TestWebhookSubscription {
     webhook_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for TestWebhookSubscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("TestWebhookSubscription")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("webhook_id", &self.webhook_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl TestWebhookSubscription {
     /// Overrides the client's timeout for this request.

@@ -33,7 +33,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_custom_webhook`](super::Client::send_custom_webhook): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendCustomWebhook {
     client: super::Client,
@@ -43,6 +43,19 @@ pub struct SendCustomWebhook {
     body: super::types::InboundEvent,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendCustomWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendCustomWebhook")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("source_id", &self.source_id)
+            .field("mode", &self.mode)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SendCustomWebhook {
     /// Set to `sync` to run the pipeline immediately and return its result instead of queuing the event.
@@ -194,7 +207,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_zapier_webhook`](super::Client::send_zapier_webhook): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendZapierWebhook {
     client: super::Client,
@@ -202,6 +215,17 @@ pub struct SendZapierWebhook {
     body: super::types::ZapierEvent,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendZapierWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendZapierWebhook")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SendZapierWebhook {
     /// Overrides the client's timeout for this request.

@@ -23,13 +23,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_interaction_metrics`](super::Client::get_recording_interaction_metrics): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingInteractionMetrics {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingInteractionMetrics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingInteractionMetrics")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingInteractionMetrics {
     /// Overrides the client's timeout for this request.
@@ -113,13 +123,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_scorecards`](super::Client::get_recording_scorecards): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingScorecards {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingScorecards {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingScorecards")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingScorecards {
     /// Overrides the client's timeout for this request.

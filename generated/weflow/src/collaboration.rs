@@ -19,13 +19,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_comments`](super::Client::get_recording_comments): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingComments {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingComments {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingComments")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingComments {
     /// Overrides the client's timeout for this request.
@@ -98,13 +108,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_clips`](super::Client::get_recording_clips): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingClips {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingClips {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingClips")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingClips {
     /// Overrides the client's timeout for this request.

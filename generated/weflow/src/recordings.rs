@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_recordings`](super::Client::list_recordings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRecordings {
     client: super::Client,
@@ -33,6 +33,19 @@ pub struct ListRecordings {
     end_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListRecordings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRecordings")
+            .field("client", &self.client)
+            .field("limit", &self.limit)
+            .field("cursor", &self.cursor)
+            .field("start_date", &self.start_date)
+            .field("end_date", &self.end_date)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListRecordings {
     /// Number of recordings per page.
@@ -187,13 +200,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording`](super::Client::get_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecording {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecording")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecording {
     /// Overrides the client's timeout for this request.
@@ -267,13 +290,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_video`](super::Client::get_recording_video): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingVideo {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingVideo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingVideo")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingVideo {
     /// Overrides the client's timeout for this request.
@@ -351,13 +384,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_transcript`](super::Client::get_recording_transcript): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingTranscript {
     client: super::Client,
     uid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingTranscript {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingTranscript")
+            .field("client", &self.client)
+            .field("uid", &self.uid)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingTranscript {
     /// Overrides the client's timeout for this request.

@@ -20,7 +20,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_broadcasts`](super::Client::list_broadcasts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListBroadcasts {
     client: super::Client,
@@ -29,6 +29,21 @@ pub struct ListBroadcasts {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListBroadcasts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListBroadcasts")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListBroadcasts {
     /// Only return the broadcast with this id.
@@ -165,13 +180,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_broadcast`](super::Client::send_broadcast): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendBroadcast {
     client: super::Client,
     body: super::types::BroadcastCreate,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendBroadcast {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendBroadcast")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SendBroadcast {
     /// Overrides the client's timeout for this request.
@@ -245,7 +273,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_whatsapp_broadcasts`](super::Client::list_whatsapp_broadcasts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListWhatsappBroadcasts {
     client: super::Client,
@@ -254,6 +282,21 @@ pub struct ListWhatsappBroadcasts {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListWhatsappBroadcasts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWhatsappBroadcasts")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListWhatsappBroadcasts {
     /// Only return the broadcast with this id.
@@ -402,13 +445,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::send_whatsapp_broadcast`](super::Client::send_whatsapp_broadcast): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendWhatsappBroadcast {
     client: super::Client,
     body: super::types::WhatsappBroadcastCreate,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SendWhatsappBroadcast {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendWhatsappBroadcast")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SendWhatsappBroadcast {
     /// Overrides the client's timeout for this request.

@@ -18,13 +18,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_campaigns`](super::Client::list_campaigns): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListCampaigns {
     client: super::Client,
     uuid: ::std::option::Option<::uuid::Uuid>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListCampaigns {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListCampaigns")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListCampaigns {
     /// Only return the campaign with this UUID.
@@ -144,7 +157,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_campaign`](super::Client::save_campaign): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveCampaign {
     client: super::Client,
@@ -152,6 +165,20 @@ pub struct SaveCampaign {
     body: super::types::CampaignWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveCampaign {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveCampaign")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveCampaign {
     /// UUID of the campaign to update; leave out to create a new campaign.
@@ -232,7 +259,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_campaign_events`](super::Client::list_campaign_events): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListCampaignEvents {
     client: super::Client,
@@ -240,6 +267,20 @@ pub struct ListCampaignEvents {
     campaign: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListCampaignEvents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListCampaignEvents")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("campaign", &self.campaign)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListCampaignEvents {
     /// Only return the campaign event with this UUID.
@@ -382,7 +423,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_campaign_event`](super::Client::save_campaign_event): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveCampaignEvent {
     client: super::Client,
@@ -390,6 +431,20 @@ pub struct SaveCampaignEvent {
     body: super::types::CampaignEventWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveCampaignEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveCampaignEvent")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveCampaignEvent {
     /// UUID of the campaign event to update; leave out to create a new event.
@@ -472,13 +527,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_campaign_event`](super::Client::delete_campaign_event): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteCampaignEvent {
     client: super::Client,
     uuid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteCampaignEvent {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteCampaignEvent")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl DeleteCampaignEvent {
     /// Overrides the client's timeout for this request.

@@ -19,7 +19,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_channels`](super::Client::list_channels): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListChannels {
     client: super::Client,
@@ -27,6 +27,20 @@ pub struct ListChannels {
     address: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListChannels {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChannels")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("address", &self.address)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListChannels {
     /// Only return the channel with this UUID.
@@ -159,7 +173,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_channel_events`](super::Client::list_channel_events): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListChannelEvents {
     client: super::Client,
@@ -169,6 +183,22 @@ pub struct ListChannelEvents {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListChannelEvents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChannelEvents")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("contact", &self.contact)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListChannelEvents {
     /// Only return the event with this id.
@@ -322,7 +352,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_channel_stats`](super::Client::list_channel_stats): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListChannelStats {
     client: super::Client,
@@ -331,6 +361,21 @@ pub struct ListChannelStats {
     offset: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListChannelStats {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListChannelStats")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListChannelStats {
     /// Only return the statistics of the channel with this UUID.

@@ -30,7 +30,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_contacts`](super::Client::list_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContacts {
     client: super::Client,
@@ -47,6 +47,29 @@ pub struct ListContacts {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContacts")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("search", &self.search)
+            .field("name", &self.name)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("order_by", &self.order_by)
+            .field("reverse", &self.reverse)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListContacts {
     /// Only return the contact with this UUID.
@@ -273,7 +296,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_contact`](super::Client::save_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveContact {
     client: super::Client,
@@ -283,6 +306,22 @@ pub struct SaveContact {
     body: super::types::ContactWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveContact")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("name", &self.name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveContact {
     /// UUID of the contact to update.
@@ -386,7 +425,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_contact`](super::Client::delete_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteContact {
     client: super::Client,
@@ -395,6 +434,21 @@ pub struct DeleteContact {
     name: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteContact")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("name", &self.name)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl DeleteContact {
     /// UUID of the contact to delete.
@@ -502,7 +556,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_contacts_lean`](super::Client::list_contacts_lean): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContactsLean {
     client: super::Client,
@@ -518,6 +572,28 @@ pub struct ListContactsLean {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListContactsLean {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContactsLean")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("search", &self.search)
+            .field("name", &self.name)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("order_by", &self.order_by)
+            .field("reverse", &self.reverse)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListContactsLean {
     /// Only return the contact with this UUID.
@@ -738,13 +814,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::bulk_update_contacts`](super::Client::bulk_update_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkUpdateContacts {
     client: super::Client,
     body: super::types::ContactActionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for BulkUpdateContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkUpdateContacts")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl BulkUpdateContacts {
     /// Overrides the client's timeout for this request.
@@ -876,7 +965,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::search_contacts_elastic`](super::Client::search_contacts_elastic): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SearchContactsElastic {
     client: super::Client,
@@ -887,6 +976,23 @@ pub struct SearchContactsElastic {
     page_number: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SearchContactsElastic {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SearchContactsElastic")
+            .field("client", &self.client)
+            .field("project_uuid", &self.project_uuid)
+            .field("name", &self.name)
+            .field("number", &self.number)
+            .field("page_size", &self.page_size)
+            .field("page_number", &self.page_number)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SearchContactsElastic {
     /// Only return contacts whose name matches this phrase.
@@ -1063,7 +1169,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_contact_analytics`](super::Client::get_contact_analytics): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetContactAnalytics {
     client: super::Client,
@@ -1073,6 +1179,22 @@ pub struct GetContactAnalytics {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetContactAnalytics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetContactAnalytics")
+            .field("client", &self.client)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl GetContactAnalytics {
     /// Only count members of this group, given by name or UUID. An unknown group counts nothing.

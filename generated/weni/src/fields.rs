@@ -18,13 +18,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_fields`](super::Client::list_fields): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListFields {
     client: super::Client,
     key: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListFields {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListFields")
+            .field("client", &self.client)
+            .field("key", &self.key)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListFields {
     /// Only return the field with this key.
@@ -148,7 +161,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_field`](super::Client::save_field): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveField {
     client: super::Client,
@@ -156,6 +169,20 @@ pub struct SaveField {
     body: super::types::FieldWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveField {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveField")
+            .field("client", &self.client)
+            .field("key", &self.key)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveField {
     /// Key of the field to update; leave out to create a new field.

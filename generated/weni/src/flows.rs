@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_flows`](super::Client::list_flows): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListFlows {
     client: super::Client,
@@ -35,6 +35,24 @@ pub struct ListFlows {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListFlows {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListFlows")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("type", &self.r#type)
+            .field("archived", &self.archived)
+            .field("labels", &self.labels)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListFlows {
     /// Only return the flow with this UUID.
@@ -194,12 +212,24 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_flow_labels`](super::Client::list_flow_labels): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListFlowLabels {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListFlowLabels {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListFlowLabels")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListFlowLabels {
     /// Overrides the client's timeout for this request.
@@ -313,7 +343,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_flow_starts`](super::Client::list_flow_starts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListFlowStarts {
     client: super::Client,
@@ -324,6 +354,23 @@ pub struct ListFlowStarts {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListFlowStarts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListFlowStarts")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListFlowStarts {
     /// Only return the flow start with this id (deprecated in favour of `uuid`).
@@ -479,13 +526,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::start_flow`](super::Client::start_flow): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct StartFlow {
     client: super::Client,
     body: super::types::FlowStartCreate,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for StartFlow {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("StartFlow")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl StartFlow {
     /// Overrides the client's timeout for this request.
@@ -560,7 +620,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_globals`](super::Client::list_globals): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListGlobals {
     client: super::Client,
@@ -570,6 +630,22 @@ pub struct ListGlobals {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListGlobals {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListGlobals")
+            .field("client", &self.client)
+            .field("key", &self.key)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListGlobals {
     /// Only return the global with this key.
@@ -720,7 +796,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_global`](super::Client::save_global): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveGlobal {
     client: super::Client,
@@ -728,6 +804,20 @@ pub struct SaveGlobal {
     body: super::types::GlobalWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveGlobal {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveGlobal")
+            .field("client", &self.client)
+            .field("key", &self.key)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveGlobal {
     /// Key of the global to update; leave out to create a new global.
@@ -817,7 +907,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_runs`](super::Client::list_runs): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRuns {
     client: super::Client,
@@ -831,6 +921,26 @@ pub struct ListRuns {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListRuns {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRuns")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("uuid", &self.uuid)
+            .field("flow", &self.flow)
+            .field("contact", &self.contact)
+            .field("responded", &self.responded)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListRuns {
     /// Only return the run with this id.

@@ -19,7 +19,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_groups`](super::Client::list_groups): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListGroups {
     client: super::Client,
@@ -27,6 +27,20 @@ pub struct ListGroups {
     name: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListGroups {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListGroups")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("name", &self.name)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListGroups {
     /// Only return the group with this UUID.
@@ -156,7 +170,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_group`](super::Client::save_group): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveGroup {
     client: super::Client,
@@ -164,6 +178,20 @@ pub struct SaveGroup {
     body: super::types::GroupWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveGroup")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveGroup {
     /// UUID of the group to update; leave out to create a new group.
@@ -243,13 +271,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_group`](super::Client::delete_group): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteGroup {
     client: super::Client,
     uuid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteGroup {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteGroup")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl DeleteGroup {
     /// Overrides the client's timeout for this request.

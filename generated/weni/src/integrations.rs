@@ -20,7 +20,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_classifiers`](super::Client::list_classifiers): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListClassifiers {
     client: super::Client,
@@ -29,6 +29,21 @@ pub struct ListClassifiers {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListClassifiers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListClassifiers")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListClassifiers {
     /// Only return the classifier with this UUID.
@@ -164,7 +179,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_products`](super::Client::list_products): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListProducts {
     client: super::Client,
@@ -172,6 +187,20 @@ pub struct ListProducts {
     retailer_id: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListProducts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListProducts")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("retailer_id", &self.retailer_id)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListProducts {
     /// Only return products whose title contains this text (case-insensitive).
@@ -305,12 +334,24 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_intelligences`](super::Client::list_intelligences): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListIntelligences {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListIntelligences {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListIntelligences")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListIntelligences {
     /// Overrides the client's timeout for this request.
@@ -389,7 +430,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_external_services`](super::Client::list_external_services): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListExternalServices {
     client: super::Client,
@@ -398,6 +439,21 @@ pub struct ListExternalServices {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListExternalServices {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListExternalServices")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListExternalServices {
     /// Only return the external service with this UUID.
@@ -538,12 +594,24 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_brain_info`](super::Client::get_brain_info): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetBrainInfo {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetBrainInfo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetBrainInfo")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl GetBrainInfo {
     /// Overrides the client's timeout for this request.
@@ -617,7 +685,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_whatsapp_flows`](super::Client::list_whatsapp_flows): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListWhatsappFlows {
     client: super::Client,
@@ -627,6 +695,22 @@ pub struct ListWhatsappFlows {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListWhatsappFlows {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListWhatsappFlows")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListWhatsappFlows {
     /// Only return the WhatsApp flow with this Meta flow id.

@@ -19,7 +19,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_labels`](super::Client::list_labels): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListLabels {
     client: super::Client,
@@ -27,6 +27,20 @@ pub struct ListLabels {
     name: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListLabels {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListLabels")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("name", &self.name)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListLabels {
     /// Only return the label with this UUID.
@@ -156,7 +170,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_label`](super::Client::save_label): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveLabel {
     client: super::Client,
@@ -164,6 +178,20 @@ pub struct SaveLabel {
     body: super::types::LabelWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveLabel")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveLabel {
     /// UUID of the label to update; leave out to create a new label.
@@ -243,13 +271,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_label`](super::Client::delete_label): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteLabel {
     client: super::Client,
     uuid: ::uuid::Uuid,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteLabel {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteLabel")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl DeleteLabel {
     /// Overrides the client's timeout for this request.
@@ -329,7 +370,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_messages`](super::Client::list_messages): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListMessages {
     client: super::Client,
@@ -344,6 +385,27 @@ pub struct ListMessages {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListMessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListMessages")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("broadcast", &self.broadcast)
+            .field("contact", &self.contact)
+            .field("urn", &self.urn)
+            .field("folder", &self.folder)
+            .field("label", &self.label)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListMessages {
     /// Only return the message with this id.
@@ -542,13 +604,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::bulk_update_messages`](super::Client::bulk_update_messages): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkUpdateMessages {
     client: super::Client,
     body: super::types::MessageActionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for BulkUpdateMessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkUpdateMessages")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl BulkUpdateMessages {
     /// Overrides the client's timeout for this request.

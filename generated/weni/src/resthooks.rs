@@ -18,13 +18,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_resthooks`](super::Client::list_resthooks): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListResthooks {
     client: super::Client,
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListResthooks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListResthooks")
+            .field("client", &self.client)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListResthooks {
     /// When true, return the oldest modified items first instead of the newest.
@@ -145,13 +158,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_resthook_events`](super::Client::list_resthook_events): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListResthookEvents {
     client: super::Client,
     resthook: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListResthookEvents {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListResthookEvents")
+            .field("client", &self.client)
+            .field("resthook", &self.resthook)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListResthookEvents {
     /// Only return events of the resthook with this slug.
@@ -281,7 +307,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_resthook_subscribers`](super::Client::list_resthook_subscribers): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListResthookSubscribers {
     client: super::Client,
@@ -289,6 +315,20 @@ pub struct ListResthookSubscribers {
     resthook: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListResthookSubscribers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListResthookSubscribers")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("resthook", &self.resthook)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListResthookSubscribers {
     /// Only return the subscriber with this id.
@@ -428,13 +468,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_resthook_subscriber`](super::Client::create_resthook_subscriber): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateResthookSubscriber {
     client: super::Client,
     body: super::types::ResthookSubscriberCreate,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateResthookSubscriber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateResthookSubscriber")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl CreateResthookSubscriber {
     /// Overrides the client's timeout for this request.
@@ -513,13 +566,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_resthook_subscriber`](super::Client::delete_resthook_subscriber): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteResthookSubscriber {
     client: super::Client,
     id: i64,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteResthookSubscriber {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteResthookSubscriber")
+            .field("client", &self.client)
+            .field("id", &self.id)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl DeleteResthookSubscriber {
     /// Overrides the client's timeout for this request.

@@ -24,7 +24,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_contact_templates`](super::Client::list_contact_templates): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContactTemplates {
     client: super::Client,
@@ -35,6 +35,23 @@ pub struct ListContactTemplates {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListContactTemplates {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContactTemplates")
+            .field("client", &self.client)
+            .field("contact", &self.contact)
+            .field("group", &self.group)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListContactTemplates {
     /// Only return the contact with this UUID.
@@ -207,7 +224,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::filter_template_messages`](super::Client::filter_template_messages): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct FilterTemplateMessages {
     client: super::Client,
@@ -218,6 +235,23 @@ pub struct FilterTemplateMessages {
     offset: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for FilterTemplateMessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FilterTemplateMessages")
+            .field("client", &self.client)
+            .field("template", &self.template)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("page_size", &self.page_size)
+            .field("offset", &self.offset)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl FilterTemplateMessages {
     /// Only return messages created on or before this date (`YYYY-MM-DD`) or date-time (inclusive).
@@ -390,7 +424,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_templates`](super::Client::list_templates): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTemplates {
     client: super::Client,
@@ -402,6 +436,24 @@ pub struct ListTemplates {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListTemplates {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTemplates")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .field("status", &self.status)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListTemplates {
     /// Only return templates with exactly this name.

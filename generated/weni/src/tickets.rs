@@ -21,7 +21,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_ticketers`](super::Client::list_ticketers): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTicketers {
     client: super::Client,
@@ -31,6 +31,22 @@ pub struct ListTicketers {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListTicketers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTicketers")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("sector_uuid", &self.sector_uuid)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListTicketers {
     /// Only return the ticketer with this UUID.
@@ -183,7 +199,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_tickets`](super::Client::list_tickets): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTickets {
     client: super::Client,
@@ -196,6 +212,25 @@ pub struct ListTickets {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListTickets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTickets")
+            .field("client", &self.client)
+            .field("contact", &self.contact)
+            .field("uuid", &self.uuid)
+            .field("ticket", &self.ticket)
+            .field("ticketer_type", &self.ticketer_type)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListTickets {
     /// Only return tickets of the contact with this UUID.
@@ -383,13 +418,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::bulk_update_tickets`](super::Client::bulk_update_tickets): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkUpdateTickets {
     client: super::Client,
     body: super::types::TicketActionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for BulkUpdateTickets {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkUpdateTickets")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl BulkUpdateTickets {
     /// Overrides the client's timeout for this request.
@@ -503,12 +551,24 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_topics`](super::Client::list_topics): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTopics {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListTopics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTopics")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListTopics {
     /// Overrides the client's timeout for this request.
@@ -619,7 +679,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::save_topic`](super::Client::save_topic): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveTopic {
     client: super::Client,
@@ -627,6 +687,20 @@ pub struct SaveTopic {
     body: super::types::TopicWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SaveTopic {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveTopic")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl SaveTopic {
     /// UUID of the topic to update; leave out to create a new topic.

@@ -25,7 +25,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_archives`](super::Client::list_archives): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListArchives {
     client: super::Client,
@@ -37,6 +37,24 @@ pub struct ListArchives {
     offset: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListArchives {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListArchives")
+            .field("client", &self.client)
+            .field("archive_type", &self.archive_type)
+            .field("period", &self.period)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("limit", &self.limit)
+            .field("offset", &self.offset)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListArchives {
     /// Only return archives of this type.
@@ -210,13 +228,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_boundaries`](super::Client::list_boundaries): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListBoundaries {
     client: super::Client,
     geometry: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListBoundaries {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListBoundaries")
+            .field("client", &self.client)
+            .field("geometry", &self.geometry)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListBoundaries {
     /// Whether to include the simplified GeoJSON geometry of each boundary (default false).
@@ -341,7 +372,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::export_definitions`](super::Client::export_definitions): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ExportDefinitions {
     client: super::Client,
@@ -350,6 +381,21 @@ pub struct ExportDefinitions {
     dependencies: ::std::option::Option<super::types::ExportDefinitionsDependencies>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ExportDefinitions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ExportDefinitions")
+            .field("client", &self.client)
+            .field("flow", &self.flow)
+            .field("campaign", &self.campaign)
+            .field("dependencies", &self.dependencies)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ExportDefinitions {
     /// UUIDs of flows to export (repeat the parameter for several).
@@ -455,13 +501,26 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_users`](super::Client::list_users): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListUsers {
     client: super::Client,
     role: ::std::option::Option<::std::vec::Vec<super::types::ListUsersRoleItem>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListUsers {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListUsers")
+            .field("client", &self.client)
+            .field("role", &self.role)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl ListUsers {
     /// Only return users with any of these roles (repeat the parameter for several).
@@ -581,12 +640,24 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_workspace`](super::Client::get_workspace): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetWorkspace {
     client: super::Client,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetWorkspace {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetWorkspace")
+            .field("client", &self.client)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 impl GetWorkspace {
     /// Overrides the client's timeout for this request.

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_room_insights`](super::Client::list_room_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRoomInsights {
     client: super::Client,
@@ -34,6 +34,20 @@ pub struct ListRoomInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListRoomInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRoomInsights")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("created_at", &self.created_at)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListRoomInsights {
     /// Filter by room name, sent as bracketed keys: `roomName\[exact\]=…`,
@@ -214,7 +228,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_room_session_insights`](super::Client::list_room_session_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRoomSessionInsights {
     client: super::Client,
@@ -225,6 +239,20 @@ pub struct ListRoomSessionInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListRoomSessionInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRoomSessionInsights")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("room_session_id", &self.room_session_id)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListRoomSessionInsights {
     /// Only this session.
@@ -400,7 +428,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_participant_insights`](super::Client::list_participant_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListParticipantInsights {
     client: super::Client,
@@ -411,6 +439,20 @@ pub struct ListParticipantInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListParticipantInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListParticipantInsights")
+            .field("client", &self.client)
+            .field("room_session_id", &self.room_session_id)
+            .field("external_id", &self.external_id)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListParticipantInsights {
     /// The session. Either `roomSessionId` or `externalId` must be given.
@@ -598,7 +640,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_participant_session_details`](super::Client::get_participant_session_details): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetParticipantSessionDetails {
     client: super::Client,
@@ -606,6 +648,17 @@ pub struct GetParticipantSessionDetails {
     participant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetParticipantSessionDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetParticipantSessionDetails")
+            .field("client", &self.client)
+            .field("room_session_id", &self.room_session_id)
+            .field("participant_id", &self.participant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetParticipantSessionDetails {
     /// Overrides the client's timeout for this request.

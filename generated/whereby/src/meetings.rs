@@ -20,7 +20,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_meetings`](super::Client::list_meetings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListMeetings {
     client: super::Client,
@@ -29,6 +29,18 @@ pub struct ListMeetings {
     fields: ::std::option::Option<::std::vec::Vec<super::types::MeetingField>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListMeetings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListMeetings")
+            .field("client", &self.client)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("fields", &self.fields)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListMeetings {
     /// The `cursor` of the previous page; omit for the first page.
@@ -180,13 +192,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_meeting`](super::Client::create_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateMeeting {
     client: super::Client,
     body: super::types::CreateMeetingRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateMeeting")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateMeeting {
     /// Overrides the client's timeout for this request.
@@ -265,7 +287,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_meeting`](super::Client::get_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetMeeting {
     client: super::Client,
@@ -273,6 +295,17 @@ pub struct GetMeeting {
     fields: ::std::option::Option<::std::vec::Vec<super::types::MeetingField>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetMeeting")
+            .field("client", &self.client)
+            .field("meeting_id", &self.meeting_id)
+            .field("fields", &self.fields)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetMeeting {
     /// Optional meeting fields to include, comma-separated (e.g. `fields=hostRoomUrl,viewerRoomUrl`).
@@ -359,13 +392,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_meeting`](super::Client::delete_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteMeeting {
     client: super::Client,
     meeting_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteMeeting")
+            .field("client", &self.client)
+            .field("meeting_id", &self.meeting_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteMeeting {
     /// Overrides the client's timeout for this request.

@@ -21,7 +21,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_recordings`](super::Client::list_recordings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRecordings {
     client: super::Client,
@@ -31,6 +31,19 @@ pub struct ListRecordings {
     sort_by: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListRecordings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRecordings")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("sort_by", &self.sort_by)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListRecordings {
     /// Only items of this room, as in `Meeting.roomName`.
@@ -196,13 +209,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording`](super::Client::get_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecording {
     client: super::Client,
     recording_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecording")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecording {
     /// Overrides the client's timeout for this request.
@@ -281,13 +304,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_recording`](super::Client::delete_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteRecording {
     client: super::Client,
     recording_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteRecording")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteRecording {
     /// Overrides the client's timeout for this request.
@@ -368,7 +401,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_recording_access_link`](super::Client::get_recording_access_link): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingAccessLink {
     client: super::Client,
@@ -376,6 +409,17 @@ pub struct GetRecordingAccessLink {
     valid_for_seconds: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetRecordingAccessLink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingAccessLink")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("valid_for_seconds", &self.valid_for_seconds)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetRecordingAccessLink {
     /// How many seconds the access link stays valid (1 to 43200; 3600 when not set).
@@ -473,13 +517,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::bulk_delete_recordings`](super::Client::bulk_delete_recordings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkDeleteRecordings {
     client: super::Client,
     body: super::types::BulkDeleteRecordingsRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for BulkDeleteRecordings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkDeleteRecordings")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl BulkDeleteRecordings {
     /// Overrides the client's timeout for this request.

@@ -23,7 +23,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::set_room_theme_tokens`](super::Client::set_room_theme_tokens): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomThemeTokens {
     client: super::Client,
@@ -31,6 +31,17 @@ pub struct SetRoomThemeTokens {
     body: super::types::RoomThemeTokensRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SetRoomThemeTokens {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomThemeTokens")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SetRoomThemeTokens {
     /// Overrides the client's timeout for this request.
@@ -112,7 +123,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::set_room_logo`](super::Client::set_room_logo): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomLogo {
     client: super::Client,
@@ -120,6 +131,17 @@ pub struct SetRoomLogo {
     body: super::types::RoomLogoReset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SetRoomLogo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomLogo")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SetRoomLogo {
     /// Overrides the client's timeout for this request.
@@ -199,7 +221,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::set_room_background`](super::Client::set_room_background): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomBackground {
     client: super::Client,
@@ -207,6 +229,17 @@ pub struct SetRoomBackground {
     body: super::types::RoomBackgroundPreset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SetRoomBackground {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomBackground")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SetRoomBackground {
     /// Overrides the client's timeout for this request.
@@ -286,7 +319,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::set_room_knock_page_background`](super::Client::set_room_knock_page_background): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomKnockPageBackground {
     client: super::Client,
@@ -294,6 +327,17 @@ pub struct SetRoomKnockPageBackground {
     body: super::types::RoomBackgroundPreset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for SetRoomKnockPageBackground {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomKnockPageBackground")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl SetRoomKnockPageBackground {
     /// Overrides the client's timeout for this request.

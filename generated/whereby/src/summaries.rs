@@ -21,7 +21,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_summaries`](super::Client::list_summaries): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListSummaries {
     client: super::Client,
@@ -30,6 +30,18 @@ pub struct ListSummaries {
     sort_by: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListSummaries {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListSummaries")
+            .field("client", &self.client)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("sort_by", &self.sort_by)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListSummaries {
     /// The `cursor` of the previous page; omit for the first page.
@@ -185,13 +197,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_summary`](super::Client::create_summary): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateSummary {
     client: super::Client,
     body: super::types::CreateSummaryRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateSummary")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateSummary {
     /// Overrides the client's timeout for this request.
@@ -273,13 +295,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_summary`](super::Client::get_summary): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetSummary {
     client: super::Client,
     summary_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSummary")
+            .field("client", &self.client)
+            .field("summary_id", &self.summary_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetSummary {
     /// Overrides the client's timeout for this request.
@@ -358,13 +390,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_summary`](super::Client::delete_summary): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteSummary {
     client: super::Client,
     summary_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteSummary {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteSummary")
+            .field("client", &self.client)
+            .field("summary_id", &self.summary_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteSummary {
     /// Overrides the client's timeout for this request.

@@ -21,7 +21,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::list_transcriptions`](super::Client::list_transcriptions): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTranscriptions {
     client: super::Client,
@@ -31,6 +31,19 @@ pub struct ListTranscriptions {
     sort_by: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for ListTranscriptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTranscriptions")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("sort_by", &self.sort_by)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl ListTranscriptions {
     /// Only items of this room, as in `Meeting.roomName`.
@@ -196,13 +209,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::create_transcription`](super::Client::create_transcription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateTranscription {
     client: super::Client,
     body: super::types::CreateTranscriptionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for CreateTranscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateTranscription")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl CreateTranscription {
     /// Overrides the client's timeout for this request.
@@ -284,13 +307,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_transcription`](super::Client::get_transcription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetTranscription {
     client: super::Client,
     transcription_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetTranscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetTranscription")
+            .field("client", &self.client)
+            .field("transcription_id", &self.transcription_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetTranscription {
     /// Overrides the client's timeout for this request.
@@ -372,13 +405,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::delete_transcription`](super::Client::delete_transcription): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteTranscription {
     client: super::Client,
     transcription_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for DeleteTranscription {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteTranscription")
+            .field("client", &self.client)
+            .field("transcription_id", &self.transcription_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl DeleteTranscription {
     /// Overrides the client's timeout for this request.
@@ -459,7 +502,7 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::get_transcription_access_link`](super::Client::get_transcription_access_link): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetTranscriptionAccessLink {
     client: super::Client,
@@ -467,6 +510,17 @@ pub struct GetTranscriptionAccessLink {
     valid_for_seconds: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for GetTranscriptionAccessLink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetTranscriptionAccessLink")
+            .field("client", &self.client)
+            .field("transcription_id", &self.transcription_id)
+            .field("valid_for_seconds", &self.valid_for_seconds)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl GetTranscriptionAccessLink {
     /// How many seconds the access link stays valid (1 to 43200; 3600 when not set).
@@ -564,13 +618,23 @@ impl super::Client {
     }
 }
 /// The request builder of [`Client::bulk_delete_transcriptions`](super::Client::bulk_delete_transcriptions): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkDeleteTranscriptions {
     client: super::Client,
     body: super::types::BulkDeleteTranscriptionsRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+impl ::std::fmt::Debug for BulkDeleteTranscriptions {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkDeleteTranscriptions")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 impl BulkDeleteTranscriptions {
     /// Overrides the client's timeout for this request.

@@ -5,13 +5,26 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, Url};
+use reqwest::Url;
 
 use crate::auth::{Auth, PreparedAuth};
 use crate::error::Error;
 use crate::redact::Redactor;
-use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
+
+/// The version of this runtime crate (re-exported at the crate root).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Builds the conventional `User-Agent` value for a generated client:
+/// `"<crate_name>/<crate_version> oagen-runtime/<runtime version>"`.
+///
+/// ```
+/// let ua = oagen_runtime::user_agent("weflow", "1.2.0");
+/// assert!(ua.starts_with("weflow/1.2.0 oagen-runtime/"));
+/// ```
+pub fn user_agent(crate_name: &str, crate_version: &str) -> String {
+    format!("{crate_name}/{crate_version} oagen-runtime/{VERSION}")
+}
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_REDIRECTS: usize = 10;
@@ -47,6 +60,7 @@ pub struct ClientBuilder {
     default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
     max_error_body: usize,
+    sensitive_headers: Vec<String>,
 }
 
 impl ClientBuilder {
@@ -63,6 +77,7 @@ impl ClientBuilder {
             default_headers: Vec::new(),
             http: None,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
+            sensitive_headers: Vec::new(),
         }
     }
 
@@ -107,7 +122,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Adds a header sent with every request. Checked by [`build`](Self::build).
+    /// Treats header `name` as a credential, like `Authorization`, `Proxy-Authorization`,
+    /// `Cookie` and the header of the client's [`Auth`]: its value (as a default header,
+    /// a per-request header or a header parameter) never shows in `Debug` output, and is
+    /// masked in error messages. Generated clients declare the headers of their spec's
+    /// security schemes this way.
+    pub fn sensitive_header(mut self, name: impl Into<String>) -> Self {
+        self.sensitive_headers.push(name.into());
+        self
+    }
+
+    /// Adds a header sent with every request. Checked by [`build`](Self::build). A
+    /// credential (see [`sensitive_header`](Self::sensitive_header)) is masked wherever
+    /// the client could print it.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
         self
@@ -148,18 +175,27 @@ impl ClientBuilder {
             PreparedAuth::Query(name, _) => Some(name.clone()),
             _ => None,
         };
-        let redactor = Arc::new(Redactor::new(self.auth.secrets(), query_param));
-
+        let mut sensitive_headers = self.sensitive_headers;
+        if let Auth::Header { name, .. } = &self.auth {
+            sensitive_headers.push(name.clone());
+        }
+        let sensitive: Vec<&str> = sensitive_headers.iter().map(String::as_str).collect();
+        let mut secrets = self.auth.secrets();
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
-            let (name, value) =
-                crate::request::header_pair(name, value).map_err(Error::InvalidRequest)?;
+            let (name, mut value) =
+                crate::headers::header_pair(name, value).map_err(Error::InvalidRequest)?;
+            if crate::headers::is_credential_header(name.as_str(), &sensitive) {
+                value.set_sensitive(true);
+                secrets.push(credential_part(value.to_str().unwrap_or_default()));
+            }
             default_headers.append(name, value);
         }
+        let redactor = Arc::new(Redactor::new(secrets, query_param));
 
         let ua = self
             .user_agent
-            .unwrap_or_else(|| format!("oagen-runtime/{}", crate::VERSION));
+            .unwrap_or_else(|| format!("oagen-runtime/{}", VERSION));
         let user_agent = HeaderValue::from_str(&ua).map_err(|_| {
             Error::InvalidRequest(
                 "the user agent contains characters not allowed in a header".to_owned(),
@@ -194,6 +230,7 @@ impl ClientBuilder {
                 user_agent,
                 default_headers,
                 max_error_body: self.max_error_body,
+                sensitive_headers,
             }),
         })
     }
@@ -209,6 +246,7 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("max_error_body", &self.max_error_body)
+            .field("sensitive_headers", &self.sensitive_headers)
             .field(
                 "default_headers",
                 &self
@@ -271,6 +309,27 @@ pub(crate) struct Inner {
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: HeaderMap,
     pub(crate) max_error_body: usize,
+    /// Header names that carry credentials besides the built-in ones.
+    pub(crate) sensitive_headers: Vec<String>,
+}
+
+impl Inner {
+    /// Whether header `name` carries a credential.
+    pub(crate) fn is_credential_header(&self, name: &str) -> bool {
+        self.sensitive_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+            || crate::headers::is_credential_header(name, &[])
+    }
+}
+
+/// The secret part of a credential header value: what follows a scheme word such as
+/// `Bearer` or `Token`, or the whole value.
+fn credential_part(value: &str) -> String {
+    match value.trim().split_once(' ') {
+        Some((_, rest)) if !rest.trim().is_empty() => rest.trim().to_owned(),
+        _ => value.trim().to_owned(),
+    }
 }
 
 /// A configured API client. Cloning is cheap (it is reference-counted) and clones
@@ -283,13 +342,6 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts a request. `path` is already percent-encoded (see [`path_param`](crate::path_param))
-    /// and starts with `/`; it is appended to the base URL, keeping the base URL's
-    /// path prefix. A `?query` part in `path` is kept as given.
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), method, path)
-    }
-
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -306,7 +358,7 @@ impl Client {
     }
 
     pub(crate) fn is_same_origin(&self, url: &Url) -> bool {
-        url.origin() == self.inner.base.origin()
+        crate::headers::same_origin(url, &self.inner.base)
     }
 }
 

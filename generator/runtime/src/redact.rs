@@ -114,6 +114,58 @@ pub(crate) fn decode(component: &str) -> String {
         .into_owned()
 }
 
+/// A `Debug` view of `(name, value)` header pairs that prints `***` for the value of every
+/// credential-bearing header: `Authorization`, `Proxy-Authorization`, `Cookie`, and the
+/// names in `credentials` (compared without regard to case). Generated request builders
+/// print their per-request headers through it.
+///
+/// ```
+/// let headers = vec![
+///     ("Authorization".to_owned(), "Bearer hunter2".to_owned()),
+///     ("X-Api-Key".to_owned(), "k-1".to_owned()),
+///     ("Accept".to_owned(), "text/plain".to_owned()),
+/// ];
+/// let shown = format!("{:?}", oagen_runtime::RedactedHeaders::new(&headers, &["x-api-key"]));
+/// assert_eq!(shown, r#"[("Authorization", ***), ("X-Api-Key", ***), ("Accept", "text/plain")]"#);
+/// ```
+pub struct RedactedHeaders<'a> {
+    headers: &'a [(String, String)],
+    credentials: &'a [&'a str],
+}
+
+impl<'a> RedactedHeaders<'a> {
+    /// Wraps `headers`; `credentials` names the API's own credential headers.
+    pub fn new(headers: &'a [(String, String)], credentials: &'a [&'a str]) -> Self {
+        RedactedHeaders {
+            headers,
+            credentials,
+        }
+    }
+}
+
+impl std::fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.headers {
+            if crate::headers::is_credential_header(name, self.credentials) {
+                list.entry(&(name, Masked));
+            } else {
+                list.entry(&(name, value));
+            }
+        }
+        list.finish()
+    }
+}
+
+/// Prints `***`.
+pub(crate) struct Masked;
+
+impl std::fmt::Debug for Masked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

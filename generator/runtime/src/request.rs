@@ -4,10 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use reqwest::header::{
-    HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT,
-};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -17,6 +14,7 @@ use crate::auth::PreparedAuth;
 use crate::client::Client;
 use crate::encode::scalar_text;
 use crate::error::{Error, RedirectError};
+use crate::headers::{cookie_pair, header_pair};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
 use crate::redact::decode;
@@ -60,12 +58,19 @@ enum Body {
     Multipart(Multipart),
 }
 
-/// Characters percent-encoded in cookie values: those RFC 6265 does not allow.
-const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\');
-
 enum Outcome {
     Buffered(RawResponse),
     Streaming(StreamingResponse),
+}
+
+impl Client {
+    /// Starts a request. `path` is already percent-encoded (see [`path_param`](crate::path_param))
+    /// and starts with `/`; it is appended to the base URL, keeping the base URL's
+    /// path prefix. A `?query` part in `path` is kept as given. Path parameters may also be
+    /// left as `{name}` placeholders and filled with [`RequestBuilder::path_param`].
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method, path)
+    }
 }
 
 impl RequestBuilder {
@@ -440,7 +445,10 @@ impl RequestBuilder {
         let mut headers: HeaderMap = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
         for (name, value) in &self.headers {
-            let (name, value) = header_pair(name, value)?;
+            let (name, mut value) = header_pair(name, value)?;
+            if inner.is_credential_header(name.as_str()) {
+                value.set_sensitive(true);
+            }
             headers.insert(name, value);
         }
         if let (false, PreparedAuth::Header(name, value)) = (self.skip_auth, &inner.prepared) {
@@ -469,7 +477,10 @@ impl RequestBuilder {
             headers.insert(CONTENT_TYPE, value);
         }
         for (name, value) in &self.extra_headers {
-            let (name, value) = header_pair(name, value)?;
+            let (name, mut value) = header_pair(name, value)?;
+            if inner.is_credential_header(name.as_str()) {
+                value.set_sensitive(true);
+            }
             headers.insert(name, value);
         }
 
@@ -593,42 +604,6 @@ fn check_path(path: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Validates a header name and value. The error never includes the value.
-pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let header = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| format!("invalid header name `{}`", name.escape_debug()))?;
-    if value.contains(['\r', '\n']) {
-        return Err(format!(
-            "the value of header `{header}` contains CR or LF; it was not sent"
-        ));
-    }
-    let value = HeaderValue::from_str(value).map_err(|_| {
-        format!("the value of header `{header}` contains control characters; it was not sent")
-    })?;
-    Ok((header, value))
-}
-
-/// Checks that a cookie name is an RFC 6265 token.
-pub(crate) fn validate_cookie_name(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("invalid cookie name `{}`", name.escape_debug()))
-    }
-}
-
-fn cookie_pair(name: &str, value: &str) -> Result<String, String> {
-    validate_cookie_name(name)?;
-    Ok(format!(
-        "{name}={}",
-        utf8_percent_encode(value, COOKIE_VALUE)
-    ))
 }
 
 /// OpenAPI `simple` style text of a header or cookie value.

@@ -176,6 +176,11 @@ fn build_with(
     let error_body = error_body(&mut cx, &ops_cx.error_types);
     let auth = auth(&mut cx, spec);
     let env_var = env_var(spec, crate_name);
+    let credential_headers = api_key_names(openapi)
+        .into_iter()
+        .filter(|(location, _)| *location == ParamIn::Header)
+        .map(|(_, name)| name)
+        .collect();
 
     let servers: Vec<Server> = openapi
         .servers
@@ -207,6 +212,7 @@ fn build_with(
         modules: modules.into_values().collect(),
         auth,
         env_var,
+        credential_headers,
     };
     drop(cx);
 
@@ -439,6 +445,7 @@ fn build_operation<'a>(
             required,
             style,
             doc: pdoc,
+            credential: is_credential(cx.openapi, location, &data.name),
         });
     }
 
@@ -1326,6 +1333,40 @@ fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
             APIKeyLocation::Cookie => AuthScheme::Cookie { name: name.clone() },
         },
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
+    })
+}
+
+/// Where each `apiKey` security scheme puts its key, in document order.
+fn api_key_names(openapi: &openapiv3::OpenAPI) -> Vec<(ParamIn, String)> {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+    openapi
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .filter_map(|s| match s.as_item() {
+            Some(SecurityScheme::APIKey { location, name, .. }) => Some((
+                match location {
+                    APIKeyLocation::Header => ParamIn::Header,
+                    APIKeyLocation::Query => ParamIn::Query,
+                    APIKeyLocation::Cookie => ParamIn::Cookie,
+                },
+                name.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a parameter carries a credential: the `Authorization`, `Proxy-Authorization` or
+/// `Cookie` header, or the header (any case), query parameter or cookie of an `apiKey` scheme.
+fn is_credential(openapi: &openapiv3::OpenAPI, location: ParamIn, name: &str) -> bool {
+    let builtin = ["Authorization", "Proxy-Authorization", "Cookie"];
+    if location == ParamIn::Header && builtin.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        return true;
+    }
+    api_key_names(openapi).iter().any(|(l, n)| {
+        *l == location
+            && (n == name || (location == ParamIn::Header && n.eq_ignore_ascii_case(name)))
     })
 }
 

@@ -37,6 +37,10 @@ pub struct Api {
     pub auth: Option<AuthScheme>,
     /// The environment variable `Client::from_env` reads.
     pub env_var: String,
+    /// The headers that `apiKey` security schemes name (any scheme, in document order):
+    /// credentials whose values generated code never prints. `Authorization`,
+    /// `Proxy-Authorization` and `Cookie` are credentials for the runtime anyway.
+    pub credential_headers: Vec<String>,
 }
 
 /// A server entry.
@@ -322,6 +326,10 @@ pub struct Param {
     pub style: QueryStyle,
     /// Documentation.
     pub doc: Doc,
+    /// The parameter carries a credential (an `Authorization`, `Proxy-Authorization` or
+    /// `Cookie` header, or the header, query parameter or cookie a security scheme names):
+    /// its value never shows in `Debug` output.
+    pub credential: bool,
 }
 
 /// The request body.

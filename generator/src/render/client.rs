@@ -177,6 +177,12 @@ pub fn module(api: &Api) -> RenderedModule {
         quote!()
     };
 
+    // The headers of the spec's apiKey schemes are credentials wherever they appear.
+    let sensitive = api
+        .credential_headers
+        .iter()
+        .filter(|h| !h.eq_ignore_ascii_case("authorization"))
+        .map(|h| quote!(.sensitive_header(#h)));
     let title = api.title.trim();
     let client_doc = docs::text_attrs(&format!(
         "A client for the {title} API.\n\nCheap to clone (the connection pool and configuration are shared), `Send` and `Sync`: create one and share it."
@@ -202,7 +208,8 @@ pub fn module(api: &Api) -> RenderedModule {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     inner: ::oagen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
-                        .user_agent(::oagen_runtime::user_agent(#crate_name, ::std::env!("CARGO_PKG_VERSION"))),
+                        .user_agent(::oagen_runtime::user_agent(#crate_name, ::std::env!("CARGO_PKG_VERSION")))
+                        #(#sensitive)*,
                 }
             }
 

@@ -173,6 +173,12 @@ also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n
 whose next cursor or link points back at a page already fetched ends with \
 `Error::PaginationCycle`. A path parameter that is empty, `null`, `.` or `..` once serialized \
 would address another resource: the call fails with `Error::InvalidRequest` and sends nothing.\n\n\
+## Secrets\n\n\
+Credentials never show: the `Debug` output of the client, its builder and every request builder, \
+and the text of every error, print `***` for the API key and for the `Authorization`, \
+`Proxy-Authorization` and `Cookie` headers and the headers, query parameters and cookies the \
+API's security schemes name, wherever they were set (default headers, per-request headers, \
+parameters).\n\n\
 ## Errors\n\n\
 Every call returns `Result<T, Error>`. `Error::Api` carries the status, headers, the provider's \
 error body (typed when it parses, raw otherwise), `retry_after()` and the rate limit; the other \

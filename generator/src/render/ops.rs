@@ -227,6 +227,37 @@ fn path_expr(op: &Operation) -> (String, Vec<TokenStream>) {
     (template, fills)
 }
 
+/// `Debug` for a request builder: every field, with credentials (parameters the IR marks, and
+/// credential headers among the per-request ones) shown as `***`.
+fn debug_impl(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let name = op.builder_name.trim_start_matches("r#");
+    let fields = op.params.iter().map(|p| {
+        let f = ident(&p.ident);
+        let label = p.ident.trim_start_matches("r#");
+        if p.credential {
+            quote!(.field(#label, &::std::format_args!("***")))
+        } else {
+            quote!(.field(#label, &self.#f))
+        }
+    });
+    let body = op.body.as_ref().map(|_| quote!(.field("body", &self.body)));
+    let credentials = &api.credential_headers;
+    quote! {
+        impl ::std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    .field("client", &self.client)
+                    #(#fields)*
+                    #body
+                    .field("timeout", &self.timeout)
+                    .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[#(#credentials),*]))
+                    .finish()
+            }
+        }
+    }
+}
+
 fn query_style(s: QueryStyle) -> TokenStream {
     match s {
         QueryStyle::Form => quote!(::oagen_runtime::QueryStyle::Form),
@@ -525,6 +556,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let extra = &dec.extra_items;
+    let debug_impl = debug_impl(api, op);
     let no_auth = if op.auth == crate::ir::OpAuth::None {
         quote!(request = request.without_auth();)
     } else {
@@ -545,7 +577,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #[doc = #builder_doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(::std::clone::Clone)]
         #[must_use = "a request does nothing until `.send().await` is called"]
         pub struct #builder {
             client: super::Client,
@@ -553,6 +585,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             timeout: ::std::option::Option<::std::time::Duration>,
             headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
         }
+
+        #debug_impl
 
         impl #builder {
             #(#setters)*

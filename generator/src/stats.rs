@@ -184,6 +184,8 @@ mod tests {
             auth: None,
             env_var: "X".into(),
             credential_headers: Vec::new(),
+            schemes: Vec::new(),
+            base_url_env: "X_BASE_URL".into(),
         };
         let mut d = Diagnostics::new();
         d.warning(

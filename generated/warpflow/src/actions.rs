@@ -70,6 +70,7 @@ impl ClassifyConversation {
                 "/actions/zapier/{tenant_id}/classify-conversation",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -178,6 +179,7 @@ impl ScoreContact {
                 "/actions/zapier/{tenant_id}/score-contact",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -286,6 +288,7 @@ impl GenerateReply {
                 "/actions/zapier/{tenant_id}/generate-reply",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -87,6 +87,7 @@ impl ListApiKeys {
                 "/tenants/{tenant_id}/api-keys",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -249,6 +250,7 @@ impl CreateApiKey {
                 "/tenants/{tenant_id}/api-keys",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -360,6 +362,7 @@ impl RevokeApiKey {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("key_id", &self.key_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -471,6 +474,7 @@ impl RotateApiKey {
                 "/tenants/{tenant_id}/api-keys/rotate",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -54,6 +54,7 @@ impl GetBillingStatus {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/billing/status");
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -158,6 +159,7 @@ impl ActivateSubscription {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/billing/activate");
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -260,6 +262,7 @@ impl CreateCheckoutSession {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/billing/checkout");
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -368,6 +371,7 @@ impl CreateBillingPortalSession {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/billing/portal");
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -465,6 +469,7 @@ impl GetCreditBalance {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/billing/credits/balance");
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -584,6 +589,7 @@ impl ListCreditTransactions {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/billing/credits/transactions",
             );
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);

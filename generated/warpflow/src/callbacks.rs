@@ -87,6 +87,7 @@ impl ListCallbacks {
                 "/tenants/{tenant_id}/callbacks",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -246,6 +247,7 @@ impl UpdateCallback {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("task_id", &self.task_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

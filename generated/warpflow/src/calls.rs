@@ -84,6 +84,7 @@ impl ListCalls {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/calls")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -238,6 +239,7 @@ impl CreateOutboundCall {
                 "/tenants/{tenant_id}/calls/outbound",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -351,6 +353,7 @@ impl TransferCall {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("call_session_id", &self.call_session_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -461,6 +464,7 @@ impl GetCallRecording {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -61,6 +61,7 @@ impl GetConfig {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/config/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -163,6 +164,7 @@ impl ReplaceConfig {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PUT, "/config/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -266,6 +268,7 @@ impl UpdateConfig {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PATCH, "/config/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

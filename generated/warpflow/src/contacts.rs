@@ -87,6 +87,7 @@ impl ListContacts {
                 "/tenants/{tenant_id}/contacts",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -241,6 +242,7 @@ impl CreateContact {
                 "/tenants/{tenant_id}/contacts",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -348,6 +350,7 @@ impl GetContact {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -456,6 +459,7 @@ impl DeleteContact {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -569,6 +573,7 @@ impl UpdateContact {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -677,6 +682,7 @@ impl ResolveContact {
                 "/tenants/{tenant_id}/contacts/resolve",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -785,6 +791,7 @@ impl MergeContacts {
                 "/tenants/{tenant_id}/contacts/merge",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -892,6 +899,7 @@ impl GetContactDetail {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -1023,6 +1031,7 @@ impl ListContactTimeline {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -1197,6 +1206,7 @@ impl ListEnrichedContacts {
                 "/tenants/{tenant_id}/contacts/enriched",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);

@@ -100,6 +100,7 @@ impl ListConversations {
                 "/tenants/{tenant_id}/conversations",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("alias", &self.alias, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -259,6 +260,7 @@ impl GetConversation {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -371,6 +373,7 @@ impl SendConversationMessage {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -480,6 +483,7 @@ impl MarkConversationRead {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -591,6 +595,7 @@ impl ApproveConversationDraft {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -699,6 +704,7 @@ impl DismissConversationDraft {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -71,6 +71,7 @@ impl SendEmail {
                 "/tenants/{tenant_id}/email/send",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -198,6 +199,7 @@ impl ListEmailAliases {
                 "/tenants/{tenant_id}/email/aliases",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -352,6 +354,7 @@ impl UpdateEmailAliases {
                 "/tenants/{tenant_id}/email/aliases",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -460,6 +463,7 @@ impl UpdateEmailSignature {
                 "/tenants/{tenant_id}/email/signature",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -568,6 +572,7 @@ impl ConnectEmailGrant {
                 "/tenants/{tenant_id}/email/connect",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -693,6 +698,7 @@ impl ListEmailGrants {
                 "/tenants/{tenant_id}/email/grants",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -846,6 +852,7 @@ impl GetEmailGrant {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("grant_id", &self.grant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -954,6 +961,7 @@ impl DisconnectEmailGrant {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("grant_id", &self.grant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -1060,6 +1068,7 @@ impl GetEmailAuthUrl {
                 "/tenants/{tenant_id}/email/auth-url",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -1167,6 +1176,7 @@ impl ExchangeEmailAuthCode {
                 "/tenants/{tenant_id}/email/callback",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -89,6 +89,7 @@ impl ListActiveGuardrails {
                 "/guardrails/{tenant_id}/active",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -265,6 +266,7 @@ impl ListGuardrailAuditLog {
                 "/guardrails/{tenant_id}/audit",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -416,6 +418,7 @@ impl GetGuardrailStats {
                 "/guardrails/{tenant_id}/stats",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -520,6 +523,7 @@ impl UpdateGuardrails {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PATCH, "/guardrails/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -627,6 +631,7 @@ impl ExportGuardrails {
                 "/guardrails/{tenant_id}/export",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -129,6 +129,7 @@ impl ListLeads {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/leads")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("state", &self.state, ::oagen_runtime::QueryStyle::Form);
         request = request.query("tier", &self.tier, ::oagen_runtime::QueryStyle::Form);
         request = request.query("from", &self.from, ::oagen_runtime::QueryStyle::Form);
@@ -278,6 +279,7 @@ impl GetLead {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/leads/{lead_id}")
             .path_param("lead_id", &self.lead_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -381,6 +383,7 @@ impl GetLeadConversation {
                 "/leads/{lead_id}/conversation",
             )
             .path_param("lead_id", &self.lead_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -510,6 +513,7 @@ impl ListLeadCallbacks {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/leads/callbacks");
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("status", &self.status, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -68,6 +68,7 @@ impl RunPipelineTest {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/test/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

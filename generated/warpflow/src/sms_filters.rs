@@ -87,6 +87,7 @@ impl ListBlockedNumbers {
                 "/tenants/{tenant_id}/sms-filters/blocklist",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -244,6 +245,7 @@ impl AddBlockedNumber {
                 "/tenants/{tenant_id}/sms-filters/blocklist",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -353,6 +355,7 @@ impl RemoveBlockedNumber {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("phone", &self.phone);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

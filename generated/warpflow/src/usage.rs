@@ -61,6 +61,7 @@ impl GetUsage {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/usage/{tenant_id}")
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -87,6 +87,7 @@ impl ListWebhookSubscriptions {
                 "/tenants/{tenant_id}/webhooks",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -244,6 +245,7 @@ impl CreateWebhookSubscription {
                 "/tenants/{tenant_id}/webhooks",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -356,6 +358,7 @@ impl DeleteWebhookSubscription {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("webhook_id", &self.webhook_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -467,6 +470,7 @@ impl TestWebhookSubscription {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("webhook_id", &self.webhook_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -90,6 +90,7 @@ impl SendCustomWebhook {
             )
             .path_param("tenant_id", &self.tenant_id)
             .path_param("source_id", &self.source_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("mode", &self.mode, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -252,6 +253,7 @@ impl SendZapierWebhook {
                 "/webhook/zapier/{tenant_id}",
             )
             .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -66,6 +66,7 @@ impl GetRecordingInteractionMetrics {
                 "/recordings/{uid}/interaction-metrics",
             )
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -166,6 +167,7 @@ impl GetRecordingScorecards {
                 "/recordings/{uid}/scorecards",
             )
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

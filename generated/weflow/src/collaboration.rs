@@ -59,6 +59,7 @@ impl GetRecordingComments {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/comments")
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -148,6 +149,7 @@ impl GetRecordingClips {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/clips")
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

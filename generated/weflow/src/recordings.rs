@@ -101,6 +101,7 @@ impl ListRecordings {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -240,6 +241,7 @@ impl GetRecording {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}")
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -330,6 +332,7 @@ impl GetRecordingVideo {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/video")
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -427,6 +430,7 @@ impl GetRecordingTranscript {
                 "/recordings/{uid}/transcript",
             )
             .path_param("uid", &self.uid);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

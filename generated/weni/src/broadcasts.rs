@@ -87,6 +87,7 @@ impl ListBroadcasts {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/broadcasts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -222,6 +223,7 @@ impl SendBroadcast {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/broadcasts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -343,6 +345,7 @@ impl ListWhatsappBroadcasts {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/whatsapp_broadcasts.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -490,6 +493,7 @@ impl SendWhatsappBroadcast {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/whatsapp_broadcasts.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -67,6 +67,7 @@ impl ListCampaigns {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/campaigns.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -208,6 +209,7 @@ impl SaveCampaign {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/campaigns.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -323,6 +325,7 @@ impl ListCampaignEvents {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/campaign_events.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("campaign", &self.campaign, ::oagen_runtime::QueryStyle::Form);
@@ -477,6 +480,7 @@ impl SaveCampaignEvent {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/campaign_events.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -572,6 +576,7 @@ impl DeleteCampaignEvent {
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/api/v2/campaign_events.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

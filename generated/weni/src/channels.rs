@@ -80,6 +80,7 @@ impl ListChannels {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/channels.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("address", &self.address, ::oagen_runtime::QueryStyle::Form);
@@ -252,6 +253,7 @@ impl ListChannelEvents {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/channel_events.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
@@ -426,6 +428,7 @@ impl ListChannelStats {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/channel_stats.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request

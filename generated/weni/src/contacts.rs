@@ -187,6 +187,7 @@ impl ListContacts {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -371,6 +372,7 @@ impl SaveContact {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -498,6 +500,7 @@ impl DeleteContact {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -704,6 +707,7 @@ impl ListContactsLean {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/contacts_lean.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("search", &self.search, ::oagen_runtime::QueryStyle::Form);
@@ -859,6 +863,7 @@ impl BulkUpdateContacts {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/contact_actions.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -947,7 +952,7 @@ impl super::Client {
     ///
     /// `GET /api/v2/contacts_elastic.json`
     ///
-    /// Authenticates with the `OidcBearer` scheme, not the client's credentials: pass them per request with `.header("Authorization", …)`.
+    /// Authenticates with the `OidcBearer` security scheme: set its credential on the client builder.
     pub fn search_contacts_elastic(
         &self,
         project_uuid: ::uuid::Uuid,
@@ -1056,6 +1061,7 @@ impl SearchContactsElastic {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/contacts_elastic.json",
             );
+        request = request.security(&[&["OidcBearer"]]);
         request = request
             .query(
                 "project_uuid",
@@ -1253,6 +1259,7 @@ impl GetContactAnalytics {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/analytics/contacts/.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("deleted", &self.deleted, ::oagen_runtime::QueryStyle::Form);

@@ -70,6 +70,7 @@ impl ListFields {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/fields.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -215,6 +216,7 @@ impl SaveField {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/fields.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -117,6 +117,7 @@ impl ListFlows {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("type", &self.r#type, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -252,6 +253,7 @@ impl ListFlowLabels {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows_labels.json");
+        request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -430,6 +432,7 @@ impl ListFlowStarts {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flow_starts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -568,6 +571,7 @@ impl StartFlow {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/flow_starts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -701,6 +705,7 @@ impl ListGlobals {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/globals.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -850,6 +855,7 @@ impl SaveGlobal {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/globals.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -1021,6 +1027,7 @@ impl ListRuns {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/runs.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("flow", &self.flow, ::oagen_runtime::QueryStyle::Form);

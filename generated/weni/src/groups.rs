@@ -80,6 +80,7 @@ impl ListGroups {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/groups.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -221,6 +222,7 @@ impl SaveGroup {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/groups.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -313,6 +315,7 @@ impl DeleteGroup {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/groups.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

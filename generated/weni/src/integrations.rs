@@ -87,6 +87,7 @@ impl ListClassifiers {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/classifiers.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -243,6 +244,7 @@ impl ListProducts {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/products.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("retailer_id", &self.retailer_id, ::oagen_runtime::QueryStyle::Form);
@@ -377,6 +379,7 @@ impl ListIntelligences {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/intelligences.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -500,6 +503,7 @@ impl ListExternalServices {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/external_services.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -634,6 +638,7 @@ impl GetBrainInfo {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/brain_info.json");
+        request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -770,6 +775,7 @@ impl ListWhatsappFlows {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/whatsapp_flows.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -80,6 +80,7 @@ impl ListLabels {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/labels.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -221,6 +222,7 @@ impl SaveLabel {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/labels.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -313,6 +315,7 @@ impl DeleteLabel {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/labels.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -499,6 +502,7 @@ impl ListMessages {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/messages.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("broadcast", &self.broadcast, ::oagen_runtime::QueryStyle::Form);
@@ -649,6 +653,7 @@ impl BulkUpdateMessages {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/message_actions.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

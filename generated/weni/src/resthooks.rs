@@ -69,6 +69,7 @@ impl ListResthooks {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/resthooks.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("reverse", &self.reverse, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -213,6 +214,7 @@ impl ListResthookEvents {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/resthook_events.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("resthook", &self.resthook, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -371,6 +373,7 @@ impl ListResthookSubscribers {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/resthook_subscribers.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("resthook", &self.resthook, ::oagen_runtime::QueryStyle::Form);
@@ -513,6 +516,7 @@ impl CreateResthookSubscriber {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/resthook_subscribers.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -611,6 +615,7 @@ impl DeleteResthookSubscriber {
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/api/v2/resthook_subscribers.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -117,6 +117,7 @@ impl ListContactTemplates {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/contact_templates.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
@@ -315,6 +316,7 @@ impl FilterTemplateMessages {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/filter_templates.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("template", &self.template, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -527,6 +529,7 @@ impl ListTemplates {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/templates.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request

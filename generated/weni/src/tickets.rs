@@ -100,6 +100,7 @@ impl ListTicketers {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/ticketers.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("sector_uuid", &self.sector_uuid, ::oagen_runtime::QueryStyle::Form);
@@ -310,6 +311,7 @@ impl ListTickets {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/tickets.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
@@ -463,6 +465,7 @@ impl BulkUpdateTickets {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/ticket_actions.json",
             );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -591,6 +594,7 @@ impl ListTopics {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/topics.json");
+        request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -730,6 +734,7 @@ impl SaveTopic {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/topics.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

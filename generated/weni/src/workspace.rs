@@ -123,6 +123,7 @@ impl ListArchives {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/archives.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query(
                 "archive_type",
@@ -279,6 +280,7 @@ impl ListBoundaries {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/boundaries.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("geometry", &self.geometry, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -444,6 +446,7 @@ impl ExportDefinitions {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/definitions.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("flow", &self.flow, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("campaign", &self.campaign, ::oagen_runtime::QueryStyle::Form);
@@ -553,6 +556,7 @@ impl ListUsers {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/users.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("role", &self.role, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -680,6 +684,7 @@ impl GetWorkspace {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/workspace.json");
+        request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -115,6 +115,7 @@ impl ListRoomInsights {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/insights/rooms");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::DeepObject);
         request = request
@@ -314,6 +315,7 @@ impl ListRoomSessionInsights {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/insights/room-sessions");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -525,6 +527,7 @@ impl ListParticipantInsights {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/insights/participants");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "roomSessionId",
@@ -681,6 +684,7 @@ impl GetParticipantSessionDetails {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/insights/participant");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "roomSessionId",

@@ -89,6 +89,7 @@ impl ListMeetings {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/meetings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -231,6 +232,7 @@ impl CreateMeeting {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/meetings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -336,6 +338,7 @@ impl GetMeeting {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/meetings/{meetingId}")
             .path_param("meetingId", &self.meeting_id);
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("fields", &self.fields, ::oagen_runtime::QueryStyle::FormNoExplode);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -432,6 +435,7 @@ impl DeleteMeeting {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/meetings/{meetingId}")
             .path_param("meetingId", &self.meeting_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

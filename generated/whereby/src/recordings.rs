@@ -106,6 +106,7 @@ impl ListRecordings {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -249,6 +250,7 @@ impl GetRecording {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{recordingId}")
             .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -347,6 +349,7 @@ impl DeleteRecording {
                 "/recordings/{recordingId}",
             )
             .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -455,6 +458,7 @@ impl GetRecordingAccessLink {
                 "/recordings/{recordingId}/access-link",
             )
             .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "validForSeconds",
@@ -556,6 +560,7 @@ impl BulkDeleteRecordings {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/recordings/bulk-delete");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

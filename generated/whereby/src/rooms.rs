@@ -68,6 +68,7 @@ impl SetRoomThemeTokens {
                 "/rooms/{roomName}/theme/tokens",
             )
             .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -168,6 +169,7 @@ impl SetRoomLogo {
                 "/rooms/{roomName}/theme/logo",
             )
             .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -266,6 +268,7 @@ impl SetRoomBackground {
                 "/rooms/{roomName}/theme/room-background",
             )
             .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -364,6 +367,7 @@ impl SetRoomKnockPageBackground {
                 "/rooms/{roomName}/theme/room-knock-page-background",
             )
             .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

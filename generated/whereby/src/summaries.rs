@@ -95,6 +95,7 @@ impl ListSummaries {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/summaries");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -236,6 +237,7 @@ impl CreateSummary {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/summaries");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -335,6 +337,7 @@ impl GetSummary {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/summaries/{summaryId}")
             .path_param("summaryId", &self.summary_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -430,6 +433,7 @@ impl DeleteSummary {
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/summaries/{summaryId}")
             .path_param("summaryId", &self.summary_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -106,6 +106,7 @@ impl ListTranscriptions {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/transcriptions");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -248,6 +249,7 @@ impl CreateTranscription {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/transcriptions");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -350,6 +352,7 @@ impl GetTranscription {
                 "/transcriptions/{transcriptionId}",
             )
             .path_param("transcriptionId", &self.transcription_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -448,6 +451,7 @@ impl DeleteTranscription {
                 "/transcriptions/{transcriptionId}",
             )
             .path_param("transcriptionId", &self.transcription_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -556,6 +560,7 @@ impl GetTranscriptionAccessLink {
                 "/transcriptions/{transcriptionId}/access-link",
             )
             .path_param("transcriptionId", &self.transcription_id);
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "validForSeconds",
@@ -660,6 +665,7 @@ impl BulkDeleteTranscriptions {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/transcriptions/bulk-delete",
             );
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

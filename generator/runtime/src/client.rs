@@ -61,6 +61,10 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     max_error_body: usize,
     sensitive_headers: Vec<String>,
+    /// Declared security schemes: name and the environment variable that holds the credential.
+    schemes: Vec<(String, String)>,
+    /// One credential per security scheme, by scheme name.
+    credentials: Vec<(String, Auth)>,
 }
 
 impl ClientBuilder {
@@ -78,6 +82,8 @@ impl ClientBuilder {
             http: None,
             max_error_body: DEFAULT_MAX_ERROR_BODY,
             sensitive_headers: Vec::new(),
+            schemes: Vec::new(),
+            credentials: Vec::new(),
         }
     }
 
@@ -89,9 +95,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credentials.
+    /// Sets the default credentials: those of requests that name no security requirement
+    /// (see [`RequestBuilder::security`](crate::RequestBuilder::security)), and of requests
+    /// whose requirement no [`credential`](Self::credential) meets.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
+        self
+    }
+
+    /// Declares the security scheme `name` and the environment variable its credential is
+    /// read from (named in the error of a request that lacks the credential).
+    pub fn security_scheme(mut self, name: impl Into<String>, env_var: impl Into<String>) -> Self {
+        self.schemes.push((name.into(), env_var.into()));
+        self
+    }
+
+    /// Sets the credential of security scheme `name` (replacing an earlier one). A request
+    /// sends the credentials its [`security`](crate::RequestBuilder::security) requirement
+    /// names; a request that names none uses the default [`auth`](Self::auth), else the
+    /// first credential set.
+    pub fn credential(mut self, name: impl Into<String>, auth: Auth) -> Self {
+        let name = name.into();
+        self.credentials.retain(|(n, _)| *n != name);
+        self.credentials.push((name, auth));
         self
     }
 
@@ -171,16 +197,31 @@ impl ClientBuilder {
         let base_url = base.as_str().trim_end_matches('/').to_owned();
 
         let prepared = self.auth.prepare().map_err(Error::InvalidRequest)?;
-        let query_param = match &prepared {
-            PreparedAuth::Query(name, _) => Some(name.clone()),
-            _ => None,
-        };
+        let mut credentials = Vec::new();
+        for (name, auth) in &self.credentials {
+            let ready = auth
+                .prepare()
+                .map_err(|e| Error::InvalidRequest(format!("security scheme `{name}`: {e}")))?;
+            credentials.push((name.clone(), ready));
+        }
+        let query_params: Vec<String> = std::iter::once(&prepared)
+            .chain(credentials.iter().map(|(_, p)| p))
+            .filter_map(|p| match p {
+                PreparedAuth::Query(name, _) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
         let mut sensitive_headers = self.sensitive_headers;
-        if let Auth::Header { name, .. } = &self.auth {
-            sensitive_headers.push(name.clone());
+        for auth in std::iter::once(&self.auth).chain(self.credentials.iter().map(|(_, a)| a)) {
+            if let Auth::Header { name, .. } = auth {
+                sensitive_headers.push(name.clone());
+            }
         }
         let sensitive: Vec<&str> = sensitive_headers.iter().map(String::as_str).collect();
         let mut secrets = self.auth.secrets();
+        for (_, auth) in &self.credentials {
+            secrets.extend(auth.secrets());
+        }
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let (name, mut value) =
@@ -191,7 +232,7 @@ impl ClientBuilder {
             }
             default_headers.append(name, value);
         }
-        let redactor = Arc::new(Redactor::new(secrets, query_param));
+        let redactor = Arc::new(Redactor::new(secrets, query_params));
 
         let ua = self
             .user_agent
@@ -223,6 +264,9 @@ impl ClientBuilder {
                 base_url,
                 auth: self.auth,
                 prepared,
+                credentials,
+                credential_names: self.credentials,
+                schemes: self.schemes,
                 redactor,
                 retry: self.retry,
                 timeout: self.timeout,
@@ -241,6 +285,7 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
@@ -302,6 +347,12 @@ pub(crate) struct Inner {
     pub(crate) base_url: String,
     pub(crate) auth: Auth,
     pub(crate) prepared: PreparedAuth,
+    /// The per-scheme credentials, ready to attach.
+    pub(crate) credentials: Vec<(String, PreparedAuth)>,
+    /// The same, as configured (for `Debug`).
+    pub(crate) credential_names: Vec<(String, Auth)>,
+    /// Declared schemes and their environment variables.
+    pub(crate) schemes: Vec<(String, String)>,
     pub(crate) redactor: Arc<Redactor>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
@@ -368,6 +419,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
             .field("auth", &inner.auth)
+            .field("credentials", &inner.credential_names)
             .field("retry", &inner.retry)
             .field("timeout", &inner.timeout)
             .field("connect_timeout", &inner.connect_timeout)

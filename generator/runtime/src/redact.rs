@@ -7,8 +7,8 @@ use reqwest::Url;
 pub(crate) struct Redactor {
     /// Secret strings (never printed: `Debug` of this struct is only used in tests).
     secrets: Vec<SecretText>,
-    /// The query parameter carrying the credential, if the client uses query auth.
-    query_param: Option<String>,
+    /// The query parameters carrying credentials (query API keys).
+    query_params: Vec<String>,
 }
 
 struct SecretText(String);
@@ -22,7 +22,7 @@ impl std::fmt::Debug for SecretText {
 pub(crate) const MASK: &str = "***";
 
 impl Redactor {
-    pub(crate) fn new(secrets: Vec<String>, query_param: Option<String>) -> Self {
+    pub(crate) fn new(secrets: Vec<String>, query_params: Vec<String>) -> Self {
         let mut secrets: Vec<SecretText> = secrets
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -32,7 +32,7 @@ impl Redactor {
         secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         Redactor {
             secrets,
-            query_param,
+            query_params,
         }
     }
 
@@ -60,10 +60,14 @@ impl Redactor {
             .split('&')
             .filter(|pair| {
                 let key = pair.split('=').next().unwrap_or_default();
-                !pair.is_empty() && self.query_param.as_deref() != Some(decode(key).as_str())
+                !pair.is_empty() && !self.is_credential_param(&decode(key))
             })
             .collect();
         format!("{}?{}", url.path(), kept.join("&"))
+    }
+
+    fn is_credential_param(&self, name: &str) -> bool {
+        self.query_params.iter().any(|p| p == name)
     }
 
     /// Masks the credential's query parameter (and any secret text) in a URL.
@@ -75,14 +79,14 @@ impl Redactor {
 
     fn url_in_place(&self, url: &mut Url) {
         let Some(query) = url.query() else { return };
-        let Some(param) = self.query_param.as_deref() else {
+        if self.query_params.is_empty() {
             return;
-        };
+        }
         let rewritten: Vec<String> = query
             .split('&')
             .map(|pair| {
                 let key = pair.split('=').next().unwrap_or_default();
-                if decode(key) == param {
+                if self.is_credential_param(&decode(key)) {
                     format!("{key}={MASK}")
                 } else {
                     pair.to_owned()
@@ -172,7 +176,7 @@ mod tests {
 
     #[test]
     fn masks_text_and_query() {
-        let r = Redactor::new(vec!["sekrit".into(), "".into()], Some("api_key".into()));
+        let r = Redactor::new(vec!["sekrit".into(), "".into()], vec!["api_key".into()]);
         assert_eq!(r.text("token sekrit here"), "token *** here");
         let url = Url::parse("https://x.test/a?b=1&api_key=sekrit&c=2").expect("valid");
         assert_eq!(r.url_string(&url), "https://x.test/a?b=1&api_key=***&c=2");

@@ -41,6 +41,8 @@ pub struct RequestBuilder {
     timeout: Option<Duration>,
     error: Option<String>,
     skip_auth: bool,
+    /// The operation's security requirement: alternatives, each a set of scheme names.
+    security: Option<&'static [&'static [&'static str]]>,
 }
 
 #[derive(Clone)]
@@ -96,6 +98,7 @@ impl RequestBuilder {
             timeout: None,
             error: None,
             skip_auth: false,
+            security: None,
         }
     }
 
@@ -104,6 +107,83 @@ impl RequestBuilder {
     pub fn without_auth(mut self) -> Self {
         self.skip_auth = true;
         self
+    }
+
+    /// Sends the credentials of the operation's security requirement: `alternatives` in
+    /// order, the first whose schemes all have a credential on the client wins, and every
+    /// scheme of it is sent (`&[&["A", "B"]]` sends both A and B; `&[&["A"], &["B"]]` sends
+    /// A, else B; an empty set is anonymous access). When none is met and the client has
+    /// no default [`auth`](crate::ClientBuilder::auth) and the request carries no credential
+    /// header set by hand (a default or per-request `Authorization`, say), it fails with
+    /// [`Error::InvalidRequest`] naming the missing scheme and its environment variable,
+    /// and nothing is sent.
+    pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
+        self.security = Some(alternatives);
+        self
+    }
+
+    /// The credentials to attach to this request.
+    fn credentials(&self) -> Result<Vec<&PreparedAuth>, String> {
+        let inner = &self.client.inner;
+        if self.skip_auth {
+            return Ok(Vec::new());
+        }
+        let default = || -> Vec<&PreparedAuth> {
+            match &inner.prepared {
+                PreparedAuth::None => inner.credentials.iter().take(1).map(|(_, p)| p).collect(),
+                prepared => vec![prepared],
+            }
+        };
+        let Some(alternatives) = self.security else {
+            return Ok(default());
+        };
+        let lookup = |name: &str| {
+            inner
+                .credentials
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| p)
+        };
+        for set in alternatives {
+            let found: Option<Vec<&PreparedAuth>> = set.iter().map(|name| lookup(name)).collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        if !matches!(inner.prepared, PreparedAuth::None) {
+            return Ok(vec![&inner.prepared]);
+        }
+        // Credentials set by hand (a default or per-request credential header) are the
+        // caller's choice: send them as they are.
+        let by_hand = inner
+            .default_headers
+            .keys()
+            .map(|name| name.as_str())
+            .chain(self.headers.iter().map(|(n, _)| n.as_str()))
+            .chain(self.extra_headers.iter().map(|(n, _)| n.as_str()))
+            .any(|name| inner.is_credential_header(name));
+        if by_hand {
+            return Ok(Vec::new());
+        }
+        let missing: Vec<String> = alternatives
+            .first()
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter(|name| lookup(name).is_none())
+            .map(|name| match inner.schemes.iter().find(|(n, _)| n == name) {
+                Some((_, var)) => format!("`{name}` (environment variable {var})"),
+                None => format!("`{name}`"),
+            })
+            .collect();
+        let others = if alternatives.len() > 1 {
+            " or of an alternative scheme"
+        } else {
+            ""
+        };
+        Err(format!(
+            "the operation needs the credential of security scheme {}{others}, and the client has none",
+            missing.join(" and ")
+        ))
     }
 
     fn fail(mut self, message: String) -> Self {
@@ -429,11 +509,19 @@ impl RequestBuilder {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let auth_pair;
-        if let (false, PreparedAuth::Query(name, secret)) = (self.skip_auth, &inner.prepared) {
-            pairs.retain(|(k, _)| decode(k) != *name);
-            auth_pair = (encode_component(name), encode_component(secret.expose()));
-            pairs.push((&auth_pair.0, &auth_pair.1));
+        let credentials = self.credentials()?;
+        let auth_pairs: Vec<(String, String)> = credentials
+            .iter()
+            .filter_map(|c| match c {
+                PreparedAuth::Query(name, secret) => {
+                    Some((encode_component(name), encode_component(secret.expose())))
+                }
+                _ => None,
+            })
+            .collect();
+        for (name, value) in &auth_pairs {
+            pairs.retain(|(k, _)| decode(k) != decode(name));
+            pairs.push((name, value));
         }
         if pairs.is_empty() {
             url.set_query(None);
@@ -451,15 +539,19 @@ impl RequestBuilder {
             }
             headers.insert(name, value);
         }
-        if let (false, PreparedAuth::Header(name, value)) = (self.skip_auth, &inner.prepared) {
-            headers.insert(name.clone(), value.clone());
+        for credential in &credentials {
+            if let PreparedAuth::Header(name, value) = credential {
+                headers.insert(name.clone(), value.clone());
+            }
         }
 
         let mut cookies = Vec::new();
         let mut sensitive_cookie = false;
-        if let (false, PreparedAuth::Cookie(name, secret)) = (self.skip_auth, &inner.prepared) {
-            cookies.push(cookie_pair(name, secret.expose())?);
-            sensitive_cookie = true;
+        for credential in &credentials {
+            if let PreparedAuth::Cookie(name, secret) = credential {
+                cookies.push(cookie_pair(name, secret.expose())?);
+                sensitive_cookie = true;
+            }
         }
         for (name, value) in &self.cookies {
             cookies.push(cookie_pair(name, value)?);

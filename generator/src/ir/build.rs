@@ -176,6 +176,11 @@ fn build_with(
     let error_body = error_body(&mut cx, &ops_cx.error_types);
     let auth = auth(&mut cx, spec);
     let env_var = env_var(spec, crate_name);
+    let schemes = schemes(&mut cx, spec, crate_name, &env_var);
+    let base_url_env = format!(
+        "{}_BASE_URL",
+        heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name)
+    );
     let credential_headers = api_key_names(openapi)
         .into_iter()
         .filter(|(location, _)| *location == ParamIn::Header)
@@ -213,6 +218,8 @@ fn build_with(
         auth,
         env_var,
         credential_headers,
+        schemes,
+        base_url_env,
     };
     drop(cx);
 
@@ -620,6 +627,12 @@ fn build_operation<'a>(
         }
     };
 
+    let security: Vec<Vec<String>> = op
+        .security
+        .as_ref()
+        .or(cx.openapi.security.as_ref())
+        .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+        .unwrap_or_default();
     let auth = match &op.security {
         None => OpAuth::Default,
         Some(reqs) if reqs.is_empty() || reqs.iter().any(|r| r.is_empty()) => OpAuth::None,
@@ -632,7 +645,7 @@ fn build_operation<'a>(
                 match names.first() {
                     Some(n) => {
                         doc.notes.push(format!(
-                            "Authenticates with the `{n}` scheme, not the client's credentials: pass them per request with `.header(\"Authorization\", …)`."
+                            "Authenticates with the `{n}` security scheme: set its credential on the client builder."
                         ));
                         OpAuth::Other((*n).clone())
                     }
@@ -657,6 +670,7 @@ fn build_operation<'a>(
         pagination,
         envelope,
         auth,
+        security,
         pointer: op_ptr.to_string(),
     })
 }
@@ -1284,9 +1298,99 @@ fn primary_scheme(openapi: &openapiv3::OpenAPI) -> Option<String> {
     })
 }
 
-fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
+/// Builder methods a scheme's setter must not take.
+const BUILDER_METHODS: &[&str] = &[
+    "auth",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "retry_policy",
+    "user_agent",
+    "default_header",
+    "http_client",
+    "build",
+    "max_error_body",
+    "api_key",
+    "basic_auth",
+    "sensitive_header",
+    "security_scheme",
+    "credential",
+];
+
+/// Every security scheme, the client's first.
+fn schemes(
+    cx: &mut Cx<'_>,
+    spec: &LoadedSpec,
+    crate_name: &str,
+    primary_env: &str,
+) -> Vec<SecurityScheme> {
     let openapi = cx.openapi;
-    let name = primary_scheme(openapi)?;
+    let primary = primary_scheme(openapi);
+    let mut names: Vec<String> = openapi
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.keys().cloned())
+        .collect();
+    if let Some(p) = &primary {
+        if let Some(i) = names.iter().position(|n| n == p) {
+            let p = names.remove(i);
+            names.insert(0, p);
+        }
+    }
+    let crate_shout = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
+    let mut taken: Vec<String> = BUILDER_METHODS.iter().map(|s| (*s).to_string()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let Some(kind) = scheme_kind(cx, spec, &name) else {
+            continue;
+        };
+        let ptr = format!("/components/securitySchemes/{}", pointer_escape(&name));
+        let ext_env = spec
+            .document
+            .pointer(&format!("{ptr}/x-oagen-env"))
+            .and_then(Value::as_str)
+            .map(String::from);
+        let env_var = match ext_env {
+            Some(v) => v,
+            None if Some(&name) == primary.as_ref() => primary_env.to_string(),
+            None => format!(
+                "{crate_shout}_{}",
+                heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
+            ),
+        };
+        let mut setter = crate::ident::snake(&name);
+        if taken.contains(&setter) {
+            setter = format!("{setter}_credential");
+        }
+        while taken.contains(&setter) {
+            setter.push('_');
+        }
+        taken.push(setter.clone());
+        let description = spec
+            .document
+            .pointer(&format!("{ptr}/description"))
+            .and_then(Value::as_str)
+            .map(String::from);
+        out.push(SecurityScheme {
+            name,
+            setter,
+            kind,
+            env_var,
+            description,
+        });
+    }
+    out
+}
+
+fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
+    let name = primary_scheme(cx.openapi)?;
+    scheme_kind(cx, spec, &name)
+}
+
+/// How the credential of scheme `name` is sent.
+fn scheme_kind(cx: &mut Cx<'_>, spec: &LoadedSpec, name: &str) -> Option<AuthScheme> {
+    let openapi = cx.openapi;
+    let name = name.to_string();
     let ptr = format!("/components/securitySchemes/{}", pointer_escape(&name));
     let scheme = openapi
         .components

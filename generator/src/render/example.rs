@@ -3,7 +3,7 @@
 //! crate (`cargo build --examples`), so the README's code cannot rot.
 
 use super::ident;
-use crate::ir::{Api, Operation, Output, Param, Prim, ResponseBody, TypeRef};
+use crate::ir::{Api, AuthScheme, Operation, Output, Param, Prim, ResponseBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -113,6 +113,59 @@ pub fn quickstart(api: &Api) -> TokenStream {
     }
 }
 
+/// The README's "Credentials" section: one row per security scheme, and the environment
+/// variables `Client::from_env` reads.
+fn credentials_section(api: &Api) -> String {
+    let mut out = String::from("## Credentials\n\n");
+    if api.schemes.is_empty() {
+        out.push_str(&format!(
+            "The API declares no security scheme. `Client::from_env()` reads the base URL from `{}` when it is set.\n\n",
+            api.base_url_env
+        ));
+        return out;
+    }
+    out.push_str(
+        "The client builder takes one credential per security scheme of the API. Each operation sends \
+the credentials its own security requirement names (the first alternative whose schemes all have \
+a credential, every scheme of it); an operation whose credential is missing fails before sending, \
+with an error naming the scheme and its environment variable. `Client::from_env()` reads each \
+credential from its variable, and the base URL from ",
+    );
+    out.push_str(&format!("`{}` when it is set.\n\n", api.base_url_env));
+    out.push_str(
+        "| Scheme | Builder method | Environment variable | Sent as |\n|---|---|---|---|\n",
+    );
+    for (i, sch) in api.schemes.iter().enumerate() {
+        let setter = crate::ident::bare(&sch.setter);
+        let (args, sent) = match &sch.kind {
+            AuthScheme::Bearer => ("key", "`Authorization: Bearer <key>`".to_string()),
+            AuthScheme::Basic => ("username, password", "HTTP Basic".to_string()),
+            AuthScheme::Header {
+                name,
+                prefix: Some(p),
+            } => ("key", format!("`{name}: {p} <key>`")),
+            AuthScheme::Header { name, prefix: None } => ("key", format!("`{name}` header")),
+            AuthScheme::Query { name } => ("key", format!("`{name}` query parameter")),
+            AuthScheme::Cookie { name } => ("key", format!("`{name}` cookie")),
+        };
+        let also = match (i, &sch.kind) {
+            (0, AuthScheme::Basic) => " (also `basic_auth`)",
+            (0, _) => " (also `api_key`)",
+            _ => "",
+        };
+        let env = match sch.kind {
+            AuthScheme::Basic if i > 0 => format!("`{}` (`user:password`)", sch.env_var),
+            _ => format!("`{}`", sch.env_var),
+        };
+        out.push_str(&format!(
+            "| `{}` | `{setter}({args})`{also} | {env} | {sent} |\n",
+            sch.name.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// The crate's README.
 pub fn readme(api: &Api, example_source: &str) -> String {
     let name = &api.crate_name;
@@ -155,6 +208,7 @@ pub fn readme(api: &Api, example_source: &str) -> String {
         .collect();
     out.push_str(code.join("\n").trim());
     out.push_str("\n```\n\n");
+    out.push_str(&credentials_section(api));
     out.push_str(
         "## Configuration\n\n\
 `Client::builder()` sets the base URL, credentials, timeouts (connect and total), the retry policy \

@@ -557,10 +557,14 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
     let extra = &dec.extra_items;
     let debug_impl = debug_impl(api, op);
-    let no_auth = if op.auth == crate::ir::OpAuth::None {
+    // The credentials the operation's own security requirement names.
+    let no_auth = if api.schemes.is_empty() {
+        quote!()
+    } else if op.security.is_empty() {
         quote!(request = request.without_auth();)
     } else {
-        quote!()
+        let alternatives = op.security.iter().map(|set| quote!(&[#(#set),*]));
+        quote!(request = request.security(&[#(#alternatives),*]);)
     };
     quote! {
         impl super::Client {

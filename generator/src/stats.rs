@@ -185,6 +185,9 @@ mod tests {
             modules: Vec::new(),
             auth: None,
             env_var: "X".into(),
+            credential_headers: Vec::new(),
+            schemes: Vec::new(),
+            base_url_env: "X_BASE_URL".into(),
         };
         let mut d = Diagnostics::new();
         d.warning(

@@ -25,6 +25,8 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "https://api.warpflow.ai/api/v1";
     /// The environment variable [`Client::from_env`] reads the secret from: `WARPFLOW_API_KEY`.
     pub const ENV_VAR: &'static str = "WARPFLOW_API_KEY";
+    /// The environment variable [`Client::from_env`] reads an optional base URL from: `WARPFLOW_BASE_URL`.
+    pub const BASE_URL_ENV: &'static str = "WARPFLOW_BASE_URL";
     /// Creates a client for the default base URL, authenticating with `api_key`.
     /// Sent as `Authorization: Bearer <key>`.
     ///
@@ -35,13 +37,19 @@ impl Client {
     ) -> super::Result<Self> {
         Self::builder().api_key(api_key).build()
     }
-    /// Creates a client whose API key is read from the environment variable
-    /// [`Client::ENV_VAR`].
+    /// Creates a client with the credentials found in the environment, one variable per security scheme (`WARPFLOW_API_KEY`), and the base URL from `WARPFLOW_BASE_URL` when it is set. A missing variable is no error here: an operation that needs its credential fails before sending, naming the scheme and the variable.
     ///
     /// # Errors
-    /// When the variable is not set or the HTTP client cannot be built.
+    /// When the base URL is invalid or the HTTP client cannot be built.
     pub fn from_env() -> super::Result<Self> {
-        Self::new(read_env()?)
+        let mut builder = Self::builder();
+        if let ::std::option::Option::Some(url) = read_env(Self::BASE_URL_ENV) {
+            builder = builder.base_url(url);
+        }
+        if let ::std::option::Option::Some(value) = read_env("WARPFLOW_API_KEY") {
+            builder = builder.bearer_auth(value);
+        }
+        builder.build()
     }
     /// A builder for a client with a custom base URL, timeouts, retries, headers or
     /// HTTP client.
@@ -53,7 +61,8 @@ impl Client {
                         "warpflow",
                         ::std::env!("CARGO_PKG_VERSION"),
                     ),
-                ),
+                )
+                .security_scheme("BearerAuth", "WARPFLOW_API_KEY"),
         }
     }
     /// Wraps a runtime client configured by hand.
@@ -66,20 +75,13 @@ impl Client {
     }
 }
 
-fn read_env() -> super::Result<::oagen_runtime::Secret> {
-    match ::std::env::var(Client::ENV_VAR) {
+/// The value of environment variable `name`, trimmed, unless it is unset or blank.
+fn read_env(name: &str) -> ::std::option::Option<::std::string::String> {
+    match ::std::env::var(name) {
         ::std::result::Result::Ok(value) if !value.trim().is_empty() => {
-            ::std::result::Result::Ok(::oagen_runtime::Secret::from(value.trim()))
+            ::std::option::Option::Some(value.trim().to_owned())
         }
-        _ => {
-            ::std::result::Result::Err(
-                ::oagen_runtime::Error::InvalidRequest(
-                    ::std::format!(
-                        "the environment variable {} is not set", Client::ENV_VAR
-                    ),
-                ),
-            )
-        }
+        _ => ::std::option::Option::None,
     }
 }
 
@@ -91,17 +93,39 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sets the API key.
+    /// Sets the API key (the credential of the client's security scheme).
     /// Sent as `Authorization: Bearer <key>`.
     pub fn api_key(
         mut self,
         api_key: impl ::std::convert::Into<::oagen_runtime::Secret>,
     ) -> Self {
         let key = api_key.into();
-        self.inner = self.inner.auth(::oagen_runtime::Auth::bearer(key));
+        self.inner = self
+            .inner
+            .credential("BearerAuth", ::oagen_runtime::Auth::bearer(key));
         self
     }
-    /// Sets the credentials directly, for any scheme the runtime supports.
+    /// Sets the credential of the `BearerAuth` security scheme (environment variable `WARPFLOW_API_KEY`). Sent as `Authorization: Bearer <key>`.
+    ///
+    /// `Authorization: Bearer \<token\>`. The token is an API key, a session token or a
+    /// Cognito JWT. API keys have the form `wf_\<tenant_id\>_\<random\>` and are scoped to
+    /// one tenant; each request updates the key's `last_used_at`. A tenant may hold at
+    /// most 3 active keys; a rotated key stays valid in the `deprecated` state for 72
+    /// hours, and revocation is immediate. HIPAA tenants cannot use API keys and must
+    /// sign in with OAuth2 through Cognito.
+    pub fn bearer_auth(
+        mut self,
+        key: impl ::std::convert::Into<::oagen_runtime::Secret>,
+    ) -> Self {
+        let key = key.into();
+        self.inner = self
+            .inner
+            .credential("BearerAuth", ::oagen_runtime::Auth::bearer(key));
+        self
+    }
+    /// Sets default credentials directly, for any scheme the runtime supports: sent by
+    /// requests made through [`Client::runtime`] and by operations whose security
+    /// schemes have no credential set.
     pub fn auth(mut self, auth: ::oagen_runtime::Auth) -> Self {
         self.inner = self.inner.auth(auth);
         self
@@ -144,6 +168,12 @@ impl ClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.inner = self.inner.default_header(name, value);
+        self
+    }
+    /// The most bytes of an error response body that are read and kept (default 1 MiB);
+    /// past it the body is cut and marked truncated ([`oagen_runtime::ApiError::is_body_truncated`]).
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_error_body(bytes);
         self
     }
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS settings, connection pool).

@@ -35,7 +35,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_conversations`](super::Client::list_conversations): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListConversations {
     client: super::Client,
@@ -45,6 +45,20 @@ pub struct ListConversations {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListConversations {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListConversations")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("alias", &self.alias)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListConversations {
@@ -90,17 +104,16 @@ impl ListConversations {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/conversations",
+            )
+            .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("alias", &self.alias, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -216,7 +229,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_conversation`](super::Client::get_conversation): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetConversation {
     client: super::Client,
@@ -224,6 +237,18 @@ pub struct GetConversation {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetConversation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetConversation")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetConversation {
@@ -242,18 +267,17 @@ impl GetConversation {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/tenants/{tenant_id}/conversations/{contact_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -320,7 +344,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::send_conversation_message`](super::Client::send_conversation_message): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendConversationMessage {
     client: super::Client,
@@ -329,6 +353,19 @@ pub struct SendConversationMessage {
     body: super::types::SendMessageRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SendConversationMessage {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendConversationMessage")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SendConversationMessage {
@@ -347,19 +384,17 @@ impl SendConversationMessage {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/messages",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/messages",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -425,7 +460,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::mark_conversation_read`](super::Client::mark_conversation_read): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct MarkConversationRead {
     client: super::Client,
@@ -433,6 +468,18 @@ pub struct MarkConversationRead {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for MarkConversationRead {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("MarkConversationRead")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl MarkConversationRead {
@@ -451,19 +498,17 @@ impl MarkConversationRead {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/read",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/read",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -531,7 +576,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::approve_conversation_draft`](super::Client::approve_conversation_draft): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ApproveConversationDraft {
     client: super::Client,
@@ -539,6 +584,18 @@ pub struct ApproveConversationDraft {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ApproveConversationDraft {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ApproveConversationDraft")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ApproveConversationDraft {
@@ -557,19 +614,17 @@ impl ApproveConversationDraft {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/approve-draft",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/approve-draft",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -634,7 +689,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::dismiss_conversation_draft`](super::Client::dismiss_conversation_draft): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DismissConversationDraft {
     client: super::Client,
@@ -642,6 +697,18 @@ pub struct DismissConversationDraft {
     contact_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for DismissConversationDraft {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DismissConversationDraft")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("contact_id", &self.contact_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl DismissConversationDraft {
@@ -660,19 +727,17 @@ impl DismissConversationDraft {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/conversations/",
-            ::oagen_runtime::encode_path(self.contact_id.as_str()).as_str(),
-            "/dismiss-draft",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/tenants/{tenant_id}/conversations/{contact_id}/dismiss-draft",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("contact_id", &self.contact_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

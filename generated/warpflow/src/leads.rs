@@ -40,7 +40,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_leads`](super::Client::list_leads): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListLeads {
     client: super::Client,
@@ -53,6 +53,23 @@ pub struct ListLeads {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListLeads {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListLeads")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("state", &self.state)
+            .field("tier", &self.tier)
+            .field("from", &self.from)
+            .field("to", &self.to)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListLeads {
@@ -119,17 +136,13 @@ impl ListLeads {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/tenants/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/leads",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/leads")
+            .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("state", &self.state, ::oagen_runtime::QueryStyle::Form);
         request = request.query("tier", &self.tier, ::oagen_runtime::QueryStyle::Form);
         request = request.query("from", &self.from, ::oagen_runtime::QueryStyle::Form);
@@ -241,13 +254,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_lead`](super::Client::get_lead): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetLead {
     client: super::Client,
     lead_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetLead {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLead")
+            .field("client", &self.client)
+            .field("lead_id", &self.lead_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetLead {
@@ -266,16 +290,13 @@ impl GetLead {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/leads/",
-            ::oagen_runtime::encode_path(self.lead_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/leads/{lead_id}")
+            .path_param("lead_id", &self.lead_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -338,13 +359,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_lead_conversation`](super::Client::get_lead_conversation): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetLeadConversation {
     client: super::Client,
     lead_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetLeadConversation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetLeadConversation")
+            .field("client", &self.client)
+            .field("lead_id", &self.lead_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetLeadConversation {
@@ -363,17 +395,16 @@ impl GetLeadConversation {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/leads/",
-            ::oagen_runtime::encode_path(self.lead_id.as_str()).as_str(),
-            "/conversation",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/leads/{lead_id}/conversation",
+            )
+            .path_param("lead_id", &self.lead_id);
+        request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -435,7 +466,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_lead_callbacks`](super::Client::list_lead_callbacks): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListLeadCallbacks {
     client: super::Client,
@@ -444,6 +475,19 @@ pub struct ListLeadCallbacks {
     limit: ::std::option::Option<i64>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListLeadCallbacks {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListLeadCallbacks")
+            .field("client", &self.client)
+            .field("status", &self.status)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListLeadCallbacks {
@@ -489,12 +533,12 @@ impl ListLeadCallbacks {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/leads/callbacks"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/leads/callbacks");
+        request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("status", &self.status, ::oagen_runtime::QueryStyle::Form);
         request = request

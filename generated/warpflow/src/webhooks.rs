@@ -44,7 +44,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::send_custom_webhook`](super::Client::send_custom_webhook): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendCustomWebhook {
     client: super::Client,
@@ -54,6 +54,20 @@ pub struct SendCustomWebhook {
     body: super::types::InboundEvent,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SendCustomWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendCustomWebhook")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("source_id", &self.source_id)
+            .field("mode", &self.mode)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SendCustomWebhook {
@@ -79,18 +93,17 @@ impl SendCustomWebhook {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/webhook/custom/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-            "/",
-            ::oagen_runtime::encode_path(self.source_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/webhook/custom/{tenant_id}/{source_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id)
+            .path_param("source_id", &self.source_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.query("mode", &self.mode, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -211,7 +224,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::send_zapier_webhook`](super::Client::send_zapier_webhook): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SendZapierWebhook {
     client: super::Client,
@@ -219,6 +232,18 @@ pub struct SendZapierWebhook {
     body: super::types::ZapierEvent,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SendZapierWebhook {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SendZapierWebhook")
+            .field("client", &self.client)
+            .field("tenant_id", &self.tenant_id)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SendZapierWebhook {
@@ -237,16 +262,16 @@ impl SendZapierWebhook {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/webhook/zapier/",
-            ::oagen_runtime::encode_path(self.tenant_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/webhook/zapier/{tenant_id}",
+            )
+            .path_param("tenant_id", &self.tenant_id);
+        request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -25,6 +25,8 @@ impl Client {
     pub const DEFAULT_BASE_URL: &'static str = "https://flows.weni.ai";
     /// The environment variable [`Client::from_env`] reads the secret from: `WENI_API_TOKEN`.
     pub const ENV_VAR: &'static str = "WENI_API_TOKEN";
+    /// The environment variable [`Client::from_env`] reads an optional base URL from: `WENI_BASE_URL`.
+    pub const BASE_URL_ENV: &'static str = "WENI_BASE_URL";
     /// Creates a client for the default base URL, authenticating with `api_key`.
     /// Sent as `Authorization: Token <key>`.
     ///
@@ -35,13 +37,22 @@ impl Client {
     ) -> super::Result<Self> {
         Self::builder().api_key(api_key).build()
     }
-    /// Creates a client whose API key is read from the environment variable
-    /// [`Client::ENV_VAR`].
+    /// Creates a client with the credentials found in the environment, one variable per security scheme (`WENI_API_TOKEN`, `WENI_OIDC_TOKEN`), and the base URL from `WENI_BASE_URL` when it is set. A missing variable is no error here: an operation that needs its credential fails before sending, naming the scheme and the variable.
     ///
     /// # Errors
-    /// When the variable is not set or the HTTP client cannot be built.
+    /// When the base URL is invalid or the HTTP client cannot be built.
     pub fn from_env() -> super::Result<Self> {
-        Self::new(read_env()?)
+        let mut builder = Self::builder();
+        if let ::std::option::Option::Some(url) = read_env(Self::BASE_URL_ENV) {
+            builder = builder.base_url(url);
+        }
+        if let ::std::option::Option::Some(value) = read_env("WENI_API_TOKEN") {
+            builder = builder.token_auth(value);
+        }
+        if let ::std::option::Option::Some(value) = read_env("WENI_OIDC_TOKEN") {
+            builder = builder.oidc_bearer(value);
+        }
+        builder.build()
     }
     /// A builder for a client with a custom base URL, timeouts, retries, headers or
     /// HTTP client.
@@ -50,7 +61,9 @@ impl Client {
             inner: ::oagen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
                 .user_agent(
                     ::oagen_runtime::user_agent("weni", ::std::env!("CARGO_PKG_VERSION")),
-                ),
+                )
+                .security_scheme("TokenAuth", "WENI_API_TOKEN")
+                .security_scheme("OidcBearer", "WENI_OIDC_TOKEN"),
         }
     }
     /// Wraps a runtime client configured by hand.
@@ -63,20 +76,13 @@ impl Client {
     }
 }
 
-fn read_env() -> super::Result<::oagen_runtime::Secret> {
-    match ::std::env::var(Client::ENV_VAR) {
+/// The value of environment variable `name`, trimmed, unless it is unset or blank.
+fn read_env(name: &str) -> ::std::option::Option<::std::string::String> {
+    match ::std::env::var(name) {
         ::std::result::Result::Ok(value) if !value.trim().is_empty() => {
-            ::std::result::Result::Ok(::oagen_runtime::Secret::from(value.trim()))
+            ::std::option::Option::Some(value.trim().to_owned())
         }
-        _ => {
-            ::std::result::Result::Err(
-                ::oagen_runtime::Error::InvalidRequest(
-                    ::std::format!(
-                        "the environment variable {} is not set", Client::ENV_VAR
-                    ),
-                ),
-            )
-        }
+        _ => ::std::option::Option::None,
     }
 }
 
@@ -88,7 +94,7 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// Sets the API key.
+    /// Sets the API key (the credential of the client's security scheme).
     /// Sent as `Authorization: Token <key>`.
     pub fn api_key(
         mut self,
@@ -97,7 +103,8 @@ impl ClientBuilder {
         let key = api_key.into();
         self.inner = self
             .inner
-            .auth(
+            .credential(
+                "TokenAuth",
                 ::oagen_runtime::Auth::header(
                     "Authorization",
                     ::std::option::Option::Some("Token"),
@@ -106,7 +113,42 @@ impl ClientBuilder {
             );
         self
     }
-    /// Sets the credentials directly, for any scheme the runtime supports.
+    /// Sets the credential of the `TokenAuth` security scheme (environment variable `WENI_API_TOKEN`). Sent as `Authorization: Token <key>`.
+    ///
+    /// The workspace API token, sent as `Authorization: Token \<token\>`. It fixes the workspace and the user's role.
+    pub fn token_auth(
+        mut self,
+        key: impl ::std::convert::Into<::oagen_runtime::Secret>,
+    ) -> Self {
+        let key = key.into();
+        self.inner = self
+            .inner
+            .credential(
+                "TokenAuth",
+                ::oagen_runtime::Auth::header(
+                    "Authorization",
+                    ::std::option::Option::Some("Token"),
+                    key,
+                ),
+            );
+        self
+    }
+    /// Sets the credential of the `OidcBearer` security scheme (environment variable `WENI_OIDC_TOKEN`). Sent as `Authorization: Bearer <key>`.
+    ///
+    /// A Weni (Keycloak) OIDC access token, sent as `Authorization: Bearer \<token\>`. Only `contacts_elastic` uses it; it does not accept the API token.
+    pub fn oidc_bearer(
+        mut self,
+        key: impl ::std::convert::Into<::oagen_runtime::Secret>,
+    ) -> Self {
+        let key = key.into();
+        self.inner = self
+            .inner
+            .credential("OidcBearer", ::oagen_runtime::Auth::bearer(key));
+        self
+    }
+    /// Sets default credentials directly, for any scheme the runtime supports: sent by
+    /// requests made through [`Client::runtime`] and by operations whose security
+    /// schemes have no credential set.
     pub fn auth(mut self, auth: ::oagen_runtime::Auth) -> Self {
         self.inner = self.inner.auth(auth);
         self
@@ -149,6 +191,12 @@ impl ClientBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.inner = self.inner.default_header(name, value);
+        self
+    }
+    /// The most bytes of an error response body that are read and kept (default 1 MiB);
+    /// past it the body is cut and marked truncated ([`oagen_runtime::ApiError::is_body_truncated`]).
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.inner = self.inner.max_error_body(bytes);
         self
     }
     /// Uses a preconfigured `reqwest::Client` (proxies, TLS settings, connection pool).

@@ -41,7 +41,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_contacts`](super::Client::list_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContacts {
     client: super::Client,
@@ -58,6 +58,30 @@ pub struct ListContacts {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContacts")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("search", &self.search)
+            .field("name", &self.name)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("order_by", &self.order_by)
+            .field("reverse", &self.reverse)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl ListContacts {
@@ -171,12 +195,12 @@ impl ListContacts {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contacts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -288,7 +312,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::save_contact`](super::Client::save_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SaveContact {
     client: super::Client,
@@ -298,6 +322,23 @@ pub struct SaveContact {
     body: super::types::ContactWrite,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SaveContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SaveContact")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("name", &self.name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl SaveContact {
@@ -343,12 +384,12 @@ impl SaveContact {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contacts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -405,7 +446,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::delete_contact`](super::Client::delete_contact): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteContact {
     client: super::Client,
@@ -414,6 +455,22 @@ pub struct DeleteContact {
     name: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for DeleteContact {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteContact")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("urn", &self.urn)
+            .field("name", &self.name)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl DeleteContact {
@@ -459,12 +516,12 @@ impl DeleteContact {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contacts.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/contacts.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -525,7 +582,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_contacts_lean`](super::Client::list_contacts_lean): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContactsLean {
     client: super::Client,
@@ -541,6 +598,29 @@ pub struct ListContactsLean {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListContactsLean {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContactsLean")
+            .field("client", &self.client)
+            .field("uuid", &self.uuid)
+            .field("search", &self.search)
+            .field("name", &self.name)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("order_by", &self.order_by)
+            .field("reverse", &self.reverse)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl ListContactsLean {
@@ -644,12 +724,15 @@ impl ListContactsLean {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contacts_lean.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/contacts_lean.json",
+            );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("search", &self.search, ::oagen_runtime::QueryStyle::Form);
@@ -762,13 +845,27 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::bulk_update_contacts`](super::Client::bulk_update_contacts): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkUpdateContacts {
     client: super::Client,
     body: super::types::ContactActionRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for BulkUpdateContacts {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkUpdateContacts")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl BulkUpdateContacts {
@@ -787,12 +884,15 @@ impl BulkUpdateContacts {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contact_actions.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::POST,
+                "/api/v2/contact_actions.json",
+            );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -883,7 +983,7 @@ impl super::Client {
     ///
     /// `GET /api/v2/contacts_elastic.json`
     ///
-    /// Authenticates with the `OidcBearer` scheme, not the client's credentials: pass them per request with `.header("Authorization", …)`.
+    /// Authenticates with the `OidcBearer` security scheme: set its credential on the client builder.
     pub fn search_contacts_elastic(
         &self,
         project_uuid: ::uuid::Uuid,
@@ -902,7 +1002,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::search_contacts_elastic`](super::Client::search_contacts_elastic): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SearchContactsElastic {
     client: super::Client,
@@ -913,6 +1013,24 @@ pub struct SearchContactsElastic {
     page_number: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SearchContactsElastic {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SearchContactsElastic")
+            .field("client", &self.client)
+            .field("project_uuid", &self.project_uuid)
+            .field("name", &self.name)
+            .field("number", &self.number)
+            .field("page_size", &self.page_size)
+            .field("page_number", &self.page_number)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl SearchContactsElastic {
@@ -969,12 +1087,15 @@ impl SearchContactsElastic {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contacts_elastic.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/contacts_elastic.json",
+            );
+        request = request.security(&[&["OidcBearer"]]);
         request = request
             .query(
                 "project_uuid",
@@ -1090,7 +1211,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_contact_analytics`](super::Client::get_contact_analytics): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetContactAnalytics {
     client: super::Client,
@@ -1100,6 +1221,23 @@ pub struct GetContactAnalytics {
     after: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetContactAnalytics {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetContactAnalytics")
+            .field("client", &self.client)
+            .field("group", &self.group)
+            .field("deleted", &self.deleted)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl GetContactAnalytics {
@@ -1151,12 +1289,15 @@ impl GetContactAnalytics {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/analytics/contacts/.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/analytics/contacts/.json",
+            );
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("deleted", &self.deleted, ::oagen_runtime::QueryStyle::Form);

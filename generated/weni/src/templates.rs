@@ -35,7 +35,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_contact_templates`](super::Client::list_contact_templates): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListContactTemplates {
     client: super::Client,
@@ -46,6 +46,24 @@ pub struct ListContactTemplates {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListContactTemplates {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListContactTemplates")
+            .field("client", &self.client)
+            .field("contact", &self.contact)
+            .field("group", &self.group)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl ListContactTemplates {
@@ -104,12 +122,15 @@ impl ListContactTemplates {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/contact_templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/contact_templates.json",
+            );
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
@@ -219,7 +240,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::filter_template_messages`](super::Client::filter_template_messages): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct FilterTemplateMessages {
     client: super::Client,
@@ -230,6 +251,24 @@ pub struct FilterTemplateMessages {
     offset: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for FilterTemplateMessages {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("FilterTemplateMessages")
+            .field("client", &self.client)
+            .field("template", &self.template)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("page_size", &self.page_size)
+            .field("offset", &self.offset)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl FilterTemplateMessages {
@@ -286,12 +325,15 @@ impl FilterTemplateMessages {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/filter_templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/api/v2/filter_templates.json",
+            );
+        request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("template", &self.template, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -403,7 +445,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_templates`](super::Client::list_templates): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListTemplates {
     client: super::Client,
@@ -415,6 +457,25 @@ pub struct ListTemplates {
     reverse: ::std::option::Option<bool>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListTemplates {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListTemplates")
+            .field("client", &self.client)
+            .field("name", &self.name)
+            .field("uuid", &self.uuid)
+            .field("status", &self.status)
+            .field("before", &self.before)
+            .field("after", &self.after)
+            .field("reverse", &self.reverse)
+            .field("timeout", &self.timeout)
+            .field(
+                "headers",
+                &::oagen_runtime::RedactedHeaders::new(&self.headers, &["Authorization"]),
+            )
+            .finish()
+    }
 }
 
 impl ListTemplates {
@@ -484,12 +545,12 @@ impl ListTemplates {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/api/v2/templates.json"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/templates.json");
+        request = request.security(&[&["TokenAuth"]]);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request

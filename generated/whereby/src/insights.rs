@@ -34,7 +34,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_room_insights`](super::Client::list_room_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRoomInsights {
     client: super::Client,
@@ -45,6 +45,21 @@ pub struct ListRoomInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListRoomInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRoomInsights")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("created_at", &self.created_at)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListRoomInsights {
@@ -108,12 +123,12 @@ impl ListRoomInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/rooms"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/rooms");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::DeepObject);
         request = request
@@ -229,7 +244,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_room_session_insights`](super::Client::list_room_session_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRoomSessionInsights {
     client: super::Client,
@@ -240,6 +255,21 @@ pub struct ListRoomSessionInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListRoomSessionInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRoomSessionInsights")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("room_session_id", &self.room_session_id)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListRoomSessionInsights {
@@ -297,12 +327,12 @@ impl ListRoomSessionInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/room-sessions"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/room-sessions");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -419,7 +449,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_participant_insights`](super::Client::list_participant_insights): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListParticipantInsights {
     client: super::Client,
@@ -430,6 +460,21 @@ pub struct ListParticipantInsights {
     limit: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListParticipantInsights {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListParticipantInsights")
+            .field("client", &self.client)
+            .field("room_session_id", &self.room_session_id)
+            .field("external_id", &self.external_id)
+            .field("sort_by", &self.sort_by)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListParticipantInsights {
@@ -498,12 +543,12 @@ impl ListParticipantInsights {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/participants"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participants");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "roomSessionId",
@@ -621,7 +666,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_participant_session_details`](super::Client::get_participant_session_details): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetParticipantSessionDetails {
     client: super::Client,
@@ -629,6 +674,18 @@ pub struct GetParticipantSessionDetails {
     participant_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetParticipantSessionDetails {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetParticipantSessionDetails")
+            .field("client", &self.client)
+            .field("room_session_id", &self.room_session_id)
+            .field("participant_id", &self.participant_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetParticipantSessionDetails {
@@ -647,12 +704,12 @@ impl GetParticipantSessionDetails {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/insights/participant"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participant");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "roomSessionId",

@@ -31,7 +31,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_meetings`](super::Client::list_meetings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListMeetings {
     client: super::Client,
@@ -40,6 +40,19 @@ pub struct ListMeetings {
     fields: ::std::option::Option<::std::vec::Vec<super::types::MeetingField>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListMeetings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListMeetings")
+            .field("client", &self.client)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("fields", &self.fields)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListMeetings {
@@ -84,12 +97,12 @@ impl ListMeetings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/meetings"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/meetings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -195,13 +208,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::create_meeting`](super::Client::create_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct CreateMeeting {
     client: super::Client,
     body: super::types::CreateMeetingRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for CreateMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("CreateMeeting")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl CreateMeeting {
@@ -220,12 +244,12 @@ impl CreateMeeting {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/meetings"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, "/meetings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -284,7 +308,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_meeting`](super::Client::get_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetMeeting {
     client: super::Client,
@@ -292,6 +316,18 @@ pub struct GetMeeting {
     fields: ::std::option::Option<::std::vec::Vec<super::types::MeetingField>>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetMeeting")
+            .field("client", &self.client)
+            .field("meeting_id", &self.meeting_id)
+            .field("fields", &self.fields)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetMeeting {
@@ -317,16 +353,13 @@ impl GetMeeting {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/meetings/",
-            ::oagen_runtime::encode_path(self.meeting_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/meetings/{meetingId}")
+            .path_param("meetingId", &self.meeting_id);
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("fields", &self.fields, ::oagen_runtime::QueryStyle::FormNoExplode);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -385,13 +418,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::delete_meeting`](super::Client::delete_meeting): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteMeeting {
     client: super::Client,
     meeting_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for DeleteMeeting {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteMeeting")
+            .field("client", &self.client)
+            .field("meeting_id", &self.meeting_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl DeleteMeeting {
@@ -410,16 +454,13 @@ impl DeleteMeeting {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/meetings/",
-            ::oagen_runtime::encode_path(self.meeting_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, "/meetings/{meetingId}")
+            .path_param("meetingId", &self.meeting_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -32,7 +32,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::list_recordings`](super::Client::list_recordings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct ListRecordings {
     client: super::Client,
@@ -42,6 +42,20 @@ pub struct ListRecordings {
     sort_by: ::std::option::Option<::std::string::String>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for ListRecordings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ListRecordings")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("cursor", &self.cursor)
+            .field("limit", &self.limit)
+            .field("sort_by", &self.sort_by)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl ListRecordings {
@@ -100,12 +114,12 @@ impl ListRecordings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/recordings"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -211,13 +225,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_recording`](super::Client::get_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecording {
     client: super::Client,
     recording_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecording")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetRecording {
@@ -236,16 +261,13 @@ impl GetRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{recordingId}")
+            .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -303,13 +325,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::delete_recording`](super::Client::delete_recording): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct DeleteRecording {
     client: super::Client,
     recording_id: ::std::string::String,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for DeleteRecording {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("DeleteRecording")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl DeleteRecording {
@@ -328,16 +361,16 @@ impl DeleteRecording {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::DELETE,
+                "/recordings/{recordingId}",
+            )
+            .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -394,7 +427,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::get_recording_access_link`](super::Client::get_recording_access_link): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct GetRecordingAccessLink {
     client: super::Client,
@@ -402,6 +435,18 @@ pub struct GetRecordingAccessLink {
     valid_for_seconds: ::std::option::Option<i32>,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for GetRecordingAccessLink {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetRecordingAccessLink")
+            .field("client", &self.client)
+            .field("recording_id", &self.recording_id)
+            .field("valid_for_seconds", &self.valid_for_seconds)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl GetRecordingAccessLink {
@@ -429,17 +474,16 @@ impl GetRecordingAccessLink {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/recordings/",
-            ::oagen_runtime::encode_path(self.recording_id.as_str()).as_str(),
-            "/access-link",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::GET,
+                "/recordings/{recordingId}/access-link",
+            )
+            .path_param("recordingId", &self.recording_id);
+        request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
                 "validForSeconds",
@@ -504,13 +548,24 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::bulk_delete_recordings`](super::Client::bulk_delete_recordings): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct BulkDeleteRecordings {
     client: super::Client,
     body: super::types::BulkDeleteRecordingsRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for BulkDeleteRecordings {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("BulkDeleteRecordings")
+            .field("client", &self.client)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl BulkDeleteRecordings {
@@ -529,12 +584,12 @@ impl BulkDeleteRecordings {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = ["/recordings/bulk-delete"].concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, "/recordings/bulk-delete");
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -34,7 +34,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::set_room_theme_tokens`](super::Client::set_room_theme_tokens): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomThemeTokens {
     client: super::Client,
@@ -42,6 +42,18 @@ pub struct SetRoomThemeTokens {
     body: super::types::RoomThemeTokensRequest,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SetRoomThemeTokens {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomThemeTokens")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SetRoomThemeTokens {
@@ -60,17 +72,16 @@ impl SetRoomThemeTokens {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/tokens",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/tokens",
+            )
+            .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -128,7 +139,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::set_room_logo`](super::Client::set_room_logo): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomLogo {
     client: super::Client,
@@ -136,6 +147,18 @@ pub struct SetRoomLogo {
     body: super::types::RoomLogoReset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SetRoomLogo {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomLogo")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SetRoomLogo {
@@ -154,17 +177,16 @@ impl SetRoomLogo {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/logo",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/logo",
+            )
+            .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -220,7 +242,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::set_room_background`](super::Client::set_room_background): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomBackground {
     client: super::Client,
@@ -228,6 +250,18 @@ pub struct SetRoomBackground {
     body: super::types::RoomBackgroundPreset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SetRoomBackground {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomBackground")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SetRoomBackground {
@@ -246,17 +280,16 @@ impl SetRoomBackground {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/room-background",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/room-background",
+            )
+            .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -312,7 +345,7 @@ impl super::Client {
 }
 
 /// The request builder of [`Client::set_room_knock_page_background`](super::Client::set_room_knock_page_background): set optional parameters, then call `.send().await`.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(::std::clone::Clone)]
 #[must_use = "a request does nothing until `.send().await` is called"]
 pub struct SetRoomKnockPageBackground {
     client: super::Client,
@@ -320,6 +353,18 @@ pub struct SetRoomKnockPageBackground {
     body: super::types::RoomBackgroundPreset,
     timeout: ::std::option::Option<::std::time::Duration>,
     headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+}
+
+impl ::std::fmt::Debug for SetRoomKnockPageBackground {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("SetRoomKnockPageBackground")
+            .field("client", &self.client)
+            .field("room_name", &self.room_name)
+            .field("body", &self.body)
+            .field("timeout", &self.timeout)
+            .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[]))
+            .finish()
+    }
 }
 
 impl SetRoomKnockPageBackground {
@@ -338,17 +383,16 @@ impl SetRoomKnockPageBackground {
         self
     }
     fn request(&self) -> ::oagen_runtime::RequestBuilder {
-        let path: ::std::string::String = [
-            "/rooms/",
-            ::oagen_runtime::encode_path(self.room_name.as_str()).as_str(),
-            "/theme/room-knock-page-background",
-        ]
-            .concat();
         #[allow(unused_mut)]
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(
+                ::oagen_runtime::reqwest::Method::PUT,
+                "/rooms/{roomName}/theme/room-knock-page-background",
+            )
+            .path_param("roomName", &self.room_name);
+        request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -196,7 +196,7 @@ impl Auth {
                 PreparedAuth::Query(name.clone(), value.clone())
             }
             Auth::Cookie { name, value } => {
-                crate::request::validate_cookie_name(name)?;
+                crate::headers::validate_cookie_name(name)?;
                 PreparedAuth::Cookie(name.clone(), value.clone())
             }
         })

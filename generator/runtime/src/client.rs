@@ -5,16 +5,31 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use reqwest::{Method, Url};
+use reqwest::Url;
 
 use crate::auth::{Auth, PreparedAuth};
 use crate::error::Error;
 use crate::redact::Redactor;
-use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
+
+/// The version of this runtime crate (re-exported at the crate root).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Builds the conventional `User-Agent` value for a generated client:
+/// `"<crate_name>/<crate_version> oagen-runtime/<runtime version>"`.
+///
+/// ```
+/// let ua = oagen_runtime::user_agent("weflow", "1.2.0");
+/// assert!(ua.starts_with("weflow/1.2.0 oagen-runtime/"));
+/// ```
+pub fn user_agent(crate_name: &str, crate_version: &str) -> String {
+    format!("{crate_name}/{crate_version} oagen-runtime/{VERSION}")
+}
 
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_REDIRECTS: usize = 10;
+/// The default of [`ClientBuilder::max_error_body`]: 1 MiB.
+const DEFAULT_MAX_ERROR_BODY: usize = 1024 * 1024;
 
 /// Configures and builds a [`Client`].
 ///
@@ -44,6 +59,12 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    max_error_body: usize,
+    sensitive_headers: Vec<String>,
+    /// Declared security schemes: name and the environment variable that holds the credential.
+    schemes: Vec<(String, String)>,
+    /// One credential per security scheme, by scheme name.
+    credentials: Vec<(String, Auth)>,
 }
 
 impl ClientBuilder {
@@ -59,6 +80,10 @@ impl ClientBuilder {
             user_agent: None,
             default_headers: Vec::new(),
             http: None,
+            max_error_body: DEFAULT_MAX_ERROR_BODY,
+            sensitive_headers: Vec::new(),
+            schemes: Vec::new(),
+            credentials: Vec::new(),
         }
     }
 
@@ -70,9 +95,29 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the credentials.
+    /// Sets the default credentials: those of requests that name no security requirement
+    /// (see [`RequestBuilder::security`](crate::RequestBuilder::security)), and of requests
+    /// whose requirement no [`credential`](Self::credential) meets.
     pub fn auth(mut self, auth: Auth) -> Self {
         self.auth = auth;
+        self
+    }
+
+    /// Declares the security scheme `name` and the environment variable its credential is
+    /// read from (named in the error of a request that lacks the credential).
+    pub fn security_scheme(mut self, name: impl Into<String>, env_var: impl Into<String>) -> Self {
+        self.schemes.push((name.into(), env_var.into()));
+        self
+    }
+
+    /// Sets the credential of security scheme `name` (replacing an earlier one). A request
+    /// sends the credentials its [`security`](crate::RequestBuilder::security) requirement
+    /// names; a request that names none uses the default [`auth`](Self::auth), else the
+    /// first credential set.
+    pub fn credential(mut self, name: impl Into<String>, auth: Auth) -> Self {
+        let name = name.into();
+        self.credentials.retain(|(n, _)| *n != name);
+        self.credentials.push((name, auth));
         self
     }
 
@@ -103,9 +148,30 @@ impl ClientBuilder {
         self
     }
 
-    /// Adds a header sent with every request. Checked by [`build`](Self::build).
+    /// Treats header `name` as a credential, like `Authorization`, `Proxy-Authorization`,
+    /// `Cookie` and the header of the client's [`Auth`]: its value (as a default header,
+    /// a per-request header or a header parameter) never shows in `Debug` output, and is
+    /// masked in error messages. Generated clients declare the headers of their spec's
+    /// security schemes this way.
+    pub fn sensitive_header(mut self, name: impl Into<String>) -> Self {
+        self.sensitive_headers.push(name.into());
+        self
+    }
+
+    /// Adds a header sent with every request. Checked by [`build`](Self::build). A
+    /// credential (see [`sensitive_header`](Self::sensitive_header)) is masked wherever
+    /// the client could print it.
     pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// The most bytes of an error response body (4xx, 5xx) that are read and kept, 1 MiB by
+    /// default. The body is read as a stream and reading stops at the limit, so a huge
+    /// error page is never buffered whole; [`ApiError::is_body_truncated`](crate::ApiError::is_body_truncated)
+    /// then says that [`ApiError::raw_body`](crate::ApiError::raw_body) holds only its start.
+    pub fn max_error_body(mut self, bytes: usize) -> Self {
+        self.max_error_body = bytes;
         self
     }
 
@@ -131,22 +197,46 @@ impl ClientBuilder {
         let base_url = base.as_str().trim_end_matches('/').to_owned();
 
         let prepared = self.auth.prepare().map_err(Error::InvalidRequest)?;
-        let query_param = match &prepared {
-            PreparedAuth::Query(name, _) => Some(name.clone()),
-            _ => None,
-        };
-        let redactor = Arc::new(Redactor::new(self.auth.secrets(), query_param));
-
+        let mut credentials = Vec::new();
+        for (name, auth) in &self.credentials {
+            let ready = auth
+                .prepare()
+                .map_err(|e| Error::InvalidRequest(format!("security scheme `{name}`: {e}")))?;
+            credentials.push((name.clone(), ready));
+        }
+        let query_params: Vec<String> = std::iter::once(&prepared)
+            .chain(credentials.iter().map(|(_, p)| p))
+            .filter_map(|p| match p {
+                PreparedAuth::Query(name, _) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut sensitive_headers = self.sensitive_headers;
+        for auth in std::iter::once(&self.auth).chain(self.credentials.iter().map(|(_, a)| a)) {
+            if let Auth::Header { name, .. } = auth {
+                sensitive_headers.push(name.clone());
+            }
+        }
+        let sensitive: Vec<&str> = sensitive_headers.iter().map(String::as_str).collect();
+        let mut secrets = self.auth.secrets();
+        for (_, auth) in &self.credentials {
+            secrets.extend(auth.secrets());
+        }
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
-            let (name, value) =
-                crate::request::header_pair(name, value).map_err(Error::InvalidRequest)?;
+            let (name, mut value) =
+                crate::headers::header_pair(name, value).map_err(Error::InvalidRequest)?;
+            if crate::headers::is_credential_header(name.as_str(), &sensitive) {
+                value.set_sensitive(true);
+                secrets.push(credential_part(value.to_str().unwrap_or_default()));
+            }
             default_headers.append(name, value);
         }
+        let redactor = Arc::new(Redactor::new(secrets, query_params));
 
         let ua = self
             .user_agent
-            .unwrap_or_else(|| format!("oagen-runtime/{}", crate::VERSION));
+            .unwrap_or_else(|| format!("oagen-runtime/{}", VERSION));
         let user_agent = HeaderValue::from_str(&ua).map_err(|_| {
             Error::InvalidRequest(
                 "the user agent contains characters not allowed in a header".to_owned(),
@@ -174,12 +264,17 @@ impl ClientBuilder {
                 base_url,
                 auth: self.auth,
                 prepared,
+                credentials,
+                credential_names: self.credentials,
+                schemes: self.schemes,
                 redactor,
                 retry: self.retry,
                 timeout: self.timeout,
                 connect_timeout,
                 user_agent,
                 default_headers,
+                max_error_body: self.max_error_body,
+                sensitive_headers,
             }),
         })
     }
@@ -190,10 +285,13 @@ impl fmt::Debug for ClientBuilder {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("auth", &self.auth)
+            .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("max_error_body", &self.max_error_body)
+            .field("sensitive_headers", &self.sensitive_headers)
             .field(
                 "default_headers",
                 &self
@@ -249,12 +347,40 @@ pub(crate) struct Inner {
     pub(crate) base_url: String,
     pub(crate) auth: Auth,
     pub(crate) prepared: PreparedAuth,
+    /// The per-scheme credentials, ready to attach.
+    pub(crate) credentials: Vec<(String, PreparedAuth)>,
+    /// The same, as configured (for `Debug`).
+    pub(crate) credential_names: Vec<(String, Auth)>,
+    /// Declared schemes and their environment variables.
+    pub(crate) schemes: Vec<(String, String)>,
     pub(crate) redactor: Arc<Redactor>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: HeaderMap,
+    pub(crate) max_error_body: usize,
+    /// Header names that carry credentials besides the built-in ones.
+    pub(crate) sensitive_headers: Vec<String>,
+}
+
+impl Inner {
+    /// Whether header `name` carries a credential.
+    pub(crate) fn is_credential_header(&self, name: &str) -> bool {
+        self.sensitive_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(name))
+            || crate::headers::is_credential_header(name, &[])
+    }
+}
+
+/// The secret part of a credential header value: what follows a scheme word such as
+/// `Bearer` or `Token`, or the whole value.
+fn credential_part(value: &str) -> String {
+    match value.trim().split_once(' ') {
+        Some((_, rest)) if !rest.trim().is_empty() => rest.trim().to_owned(),
+        _ => value.trim().to_owned(),
+    }
 }
 
 /// A configured API client. Cloning is cheap (it is reference-counted) and clones
@@ -267,13 +393,6 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts a request. `path` is already percent-encoded (see [`path_param`](crate::path_param))
-    /// and starts with `/`; it is appended to the base URL, keeping the base URL's
-    /// path prefix. A `?query` part in `path` is kept as given.
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        RequestBuilder::new(self.clone(), method, path)
-    }
-
     /// The base URL, without a trailing slash.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -290,7 +409,7 @@ impl Client {
     }
 
     pub(crate) fn is_same_origin(&self, url: &Url) -> bool {
-        url.origin() == self.inner.base.origin()
+        crate::headers::same_origin(url, &self.inner.base)
     }
 }
 
@@ -300,6 +419,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
             .field("auth", &inner.auth)
+            .field("credentials", &inner.credential_names)
             .field("retry", &inner.retry)
             .field("timeout", &inner.timeout)
             .field("connect_timeout", &inner.connect_timeout)

@@ -47,10 +47,15 @@ pub fn encode_path(segment: &str) -> String {
 /// assert!(path_param(&None::<String>).is_err());
 /// ```
 pub fn path_param<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
-    let value = serde_json::to_value(value)
-        .map_err(|e| Error::InvalidRequest(format!("cannot serialize path parameter: {e}")))?;
+    path_segment(value).map_err(|e| Error::InvalidRequest(format!("path parameter {e}")))
+}
+
+/// [`path_param`] with a bare message, shared with
+/// [`RequestBuilder::path_param`](crate::RequestBuilder::path_param).
+pub(crate) fn path_segment<T: Serialize + ?Sized>(value: &T) -> Result<String, String> {
+    let value = serde_json::to_value(value).map_err(|e| format!("does not serialize: {e}"))?;
     let encoded = match &value {
-        Value::Null => return Err(Error::InvalidRequest("path parameter is null".to_owned())),
+        Value::Null => return Err("is null".to_owned()),
         Value::Array(items) => items
             .iter()
             .map(|item| encode_path(&scalar_text(item)))
@@ -63,10 +68,13 @@ pub fn path_param<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
             .join(","),
         scalar => encode_path(&scalar_text(scalar)),
     };
-    if encoded.is_empty() || encoded == "." || encoded == ".." {
-        return Err(Error::InvalidRequest(format!(
-            "path parameter `{encoded}` would change the request path"
-        )));
+    if encoded.is_empty() {
+        return Err("is empty, which would address another resource".to_owned());
+    }
+    if encoded == "." || encoded == ".." {
+        return Err(format!(
+            "is `{encoded}`, which would address another resource"
+        ));
     }
     Ok(encoded)
 }

@@ -35,6 +35,14 @@ pub enum Error<E = serde_json::Value> {
     /// The request could not be built: invalid URL, header, body or parameter. Nothing
     /// was sent.
     InvalidRequest(String),
+    /// The server answered with a redirect that was not followed: to another origin than
+    /// the base URL's (credentials are only sent to the API itself), or one the HTTP
+    /// client was configured not to follow.
+    Redirect(Box<RedirectError>),
+    /// A paginated walk was stopped because the API pointed back at a page it had already
+    /// returned (a next-page link or cursor seen before); following it would repeat items
+    /// forever.
+    PaginationCycle(String),
 }
 
 impl<E> Error<E> {
@@ -43,6 +51,7 @@ impl<E> Error<E> {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => decode.status,
+            Error::Redirect(redirect) => Some(redirect.status),
             Error::Transport(err) => err.status(),
             _ => None,
         }
@@ -95,6 +104,8 @@ impl<E> Error<E> {
             Error::Timeout(e) => Error::Timeout(e),
             Error::Decode(e) => Error::Decode(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
+            Error::Redirect(r) => Error::Redirect(r),
+            Error::PaginationCycle(m) => Error::PaginationCycle(m),
         }
     }
 
@@ -111,6 +122,8 @@ impl<E> Error<E> {
             Error::Timeout(e) => Error::Timeout(e),
             Error::Decode(e) => Error::Decode(e),
             Error::InvalidRequest(m) => Error::InvalidRequest(m),
+            Error::Redirect(r) => Error::Redirect(r),
+            Error::PaginationCycle(m) => Error::PaginationCycle(m),
         }
     }
 }
@@ -123,6 +136,8 @@ impl<E> fmt::Display for Error<E> {
             Error::Timeout(err) => fmt::Display::fmt(err, f),
             Error::Decode(err) => fmt::Display::fmt(err, f),
             Error::InvalidRequest(msg) => write!(f, "invalid request: {msg}"),
+            Error::Redirect(err) => fmt::Display::fmt(err, f),
+            Error::PaginationCycle(msg) => write!(f, "pagination stopped: {msg}"),
         }
     }
 }
@@ -133,7 +148,10 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
             Error::Transport(err) => Some(err),
             Error::Timeout(err) => err.source.as_ref().map(|e| e as _),
             Error::Decode(err) => err.source.as_deref().map(|e| e as _),
-            Error::Api(_) | Error::InvalidRequest(_) => None,
+            Error::Api(_)
+            | Error::InvalidRequest(_)
+            | Error::Redirect(_)
+            | Error::PaginationCycle(_) => None,
         }
     }
 }
@@ -158,6 +176,7 @@ pub struct ApiError<E> {
     url: String,
     snippet: String,
     redactor: Arc<Redactor>,
+    body_truncated: bool,
 }
 
 impl<E> ApiError<E> {
@@ -185,7 +204,13 @@ impl<E> ApiError<E> {
             url,
             snippet,
             redactor,
+            body_truncated: false,
         }
+    }
+
+    /// Marks the raw body as cut at the client's error body limit.
+    pub(crate) fn set_body_truncated(&mut self, truncated: bool) {
+        self.body_truncated = truncated;
     }
 
     /// The HTTP status.
@@ -209,9 +234,18 @@ impl<E> ApiError<E> {
         self.body
     }
 
-    /// The body exactly as received.
+    /// The body exactly as received, up to the client's error body limit
+    /// ([`ClientBuilder::max_error_body`](crate::ClientBuilder::max_error_body), 1 MiB by
+    /// default); see [`is_body_truncated`](Self::is_body_truncated).
     pub fn raw_body(&self) -> &Bytes {
         &self.raw_body
+    }
+
+    /// Whether the body was longer than the client's error body limit, so that
+    /// [`raw_body`](Self::raw_body) holds only its start (and [`body`](Self::body) is
+    /// `None` unless that start parsed).
+    pub fn is_body_truncated(&self) -> bool {
+        self.body_truncated
     }
 
     /// The body as (lossy) UTF-8 text.
@@ -260,6 +294,7 @@ impl<E> ApiError<E> {
             url: self.url,
             snippet: self.snippet,
             redactor: self.redactor,
+            body_truncated: self.body_truncated,
         }
     }
 
@@ -276,6 +311,7 @@ impl<E> ApiError<E> {
             url: self.url,
             snippet: self.snippet,
             redactor: self.redactor,
+            body_truncated: self.body_truncated,
         }
     }
 }
@@ -285,6 +321,9 @@ impl<E> fmt::Display for ApiError<E> {
         write!(f, "HTTP {} from {} {}", self.status, self.method, self.url)?;
         if !self.snippet.is_empty() {
             write!(f, ": {}", self.snippet)?;
+        }
+        if self.body_truncated {
+            f.write_str(" (body truncated at the error body limit)")?;
         }
         Ok(())
     }
@@ -302,6 +341,7 @@ impl<E: fmt::Debug> fmt::Debug for ApiError<E> {
                 &Verbatim(self.redactor.text(&format!("{:?}", self.body))),
             )
             .field("snippet", &self.snippet)
+            .field("body_truncated", &self.body_truncated)
             .field("retry_after", &self.retry_after)
             .field("rate_limit", &self.rate_limit)
             .finish_non_exhaustive()
@@ -326,6 +366,52 @@ struct Verbatim(String);
 impl fmt::Debug for Verbatim {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
+    }
+}
+
+/// A redirect the client did not follow (see [`Error::Redirect`]).
+#[derive(Debug)]
+pub struct RedirectError {
+    pub(crate) status: StatusCode,
+    pub(crate) method: Method,
+    /// The request URL, credential masked.
+    pub(crate) url: String,
+    /// The `Location` target resolved against the request URL, secrets masked.
+    pub(crate) location: String,
+    pub(crate) cross_origin: bool,
+}
+
+impl RedirectError {
+    /// The redirect status (301, 302, 303, 307 or 308).
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// Where the server redirected to, with any credential masked.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Whether the target is on another origin (scheme, host, port) than the base URL.
+    pub fn is_cross_origin(&self) -> bool {
+        self.cross_origin
+    }
+}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "HTTP {} from {} {}: redirect to {} not followed",
+            self.status, self.method, self.url, self.location
+        )?;
+        if self.cross_origin {
+            f.write_str(
+                ", because it leads to another origin than the base URL's and the client's \
+                 credentials are only sent to its own API",
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -49,6 +49,7 @@ mod client;
 mod encode;
 mod error;
 mod future;
+mod headers;
 mod multipart;
 pub mod object;
 mod paginate;
@@ -77,29 +78,16 @@ pub use reqwest;
 pub use serde_json;
 
 pub use auth::{Auth, Secret};
-pub use client::{Client, ClientBuilder};
+pub use client::{user_agent, Client, ClientBuilder, VERSION};
 pub use encode::{encode_path, path_param};
-pub use error::{ApiError, DecodeError, Error, TimeoutError};
+pub use error::{ApiError, DecodeError, Error, RedirectError, TimeoutError};
 pub use future::SendFuture;
 pub use multipart::Multipart;
 pub use paginate::{PageSpec, Pagination, Paginator};
 pub use query::QueryStyle;
 pub use ratelimit::RateLimit;
+pub use redact::RedactedHeaders;
 pub use request::RequestBuilder;
 pub use response::{ByteStream, Envelope, RawResponse, Response, StreamingResponse};
 pub use retry::RetryPolicy;
 pub use serde_helpers::{double_option, Base64Bytes};
-
-/// The version of this runtime crate.
-pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Builds the conventional `User-Agent` value for a generated client:
-/// `"<crate_name>/<crate_version> oagen-runtime/<runtime version>"`.
-///
-/// ```
-/// let ua = oagen_runtime::user_agent("weflow", "1.2.0");
-/// assert!(ua.starts_with("weflow/1.2.0 oagen-runtime/"));
-/// ```
-pub fn user_agent(crate_name: &str, crate_version: &str) -> String {
-    format!("{crate_name}/{crate_version} oagen-runtime/{VERSION}")
-}

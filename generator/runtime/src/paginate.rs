@@ -1,12 +1,12 @@
 //! Walking paginated list operations.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
+use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::marker::PhantomData;
 
 use bytes::Bytes;
 use futures::stream::{self, BoxStream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
-use reqwest::Url;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -260,7 +260,14 @@ struct Walker<E> {
     spec: PageSpec,
     /// An error to report before the next page (for example a refused next URL).
     pending: Option<Error<E>>,
+    /// Hashes of the cursors or page URLs already requested: a next page pointing back at
+    /// any of them is a cycle. Hashes (8 bytes each) rather than the links themselves keep
+    /// the memory small on long walks.
+    seen: HashSet<u64>,
 }
+
+/// A fixed-key hasher, so a link hashes the same for the whole walk.
+type SeenHasher = BuildHasherDefault<DefaultHasher>;
 
 impl<E> Walker<E> {
     fn new(request: RequestBuilder, spec: PageSpec) -> Self {
@@ -269,6 +276,24 @@ impl<E> Walker<E> {
             next: Some(request),
             spec,
             pending: None,
+            seen: HashSet::new(),
+        }
+    }
+
+    /// Records the cursor or URL a page was requested with.
+    fn remember(&mut self, request: &RequestBuilder, meta: &Meta) {
+        let key = match self.spec.pagination {
+            Pagination::Cursor { cursor_param, .. } => request
+                .query_value(cursor_param)
+                .map(|cursor| seen_key("cursor", &cursor)),
+            Pagination::NextUrl { .. } | Pagination::LinkHeader => {
+                Some(seen_key("url", &meta.redactor.page_key(&meta.url)))
+            }
+            // Numbers that only grow cannot cycle.
+            Pagination::Offset { .. } | Pagination::Page { .. } => None,
+        };
+        if let Some(key) = key {
+            self.seen.insert(key);
         }
     }
 
@@ -299,6 +324,7 @@ impl<E> Walker<E> {
         if let Some(envelope) = &self.spec.envelope {
             value = meta.unwrap_envelope::<E>(value, envelope, &body)?;
         }
+        self.remember(&request, &meta);
         let mut fetched = Fetched {
             meta,
             body,
@@ -353,9 +379,14 @@ impl<E> Walker<E> {
                     Some(Value::Number(n)) => n.to_string(),
                     _ => return Ok(None),
                 };
-                if request.query_value(cursor_param).as_deref() == Some(cursor.as_str()) {
-                    // The same cursor again would loop forever.
-                    return Ok(None);
+                if self.seen.contains(&seen_key("cursor", &cursor)) {
+                    return Err(Error::PaginationCycle(format!(
+                        "the next cursor `{}` (from `{cursor_field}` of the response to {} {}) \
+                         was already followed; following it again would repeat pages forever",
+                        cursor.escape_debug(),
+                        page.meta.method,
+                        page.meta.url,
+                    )));
                 }
                 Some(self.template.clone().set_query(cursor_param, &cursor))
             }
@@ -423,22 +454,25 @@ impl<E> Walker<E> {
                 page.meta.url.origin().ascii_serialization(),
             )));
         }
-        if same_request(&url, &page.meta.url) {
-            return Ok(None);
+        if self
+            .seen
+            .contains(&seen_key("url", &page.meta.redactor.page_key(&url)))
+        {
+            return Err(Error::PaginationCycle(format!(
+                "the next-page link {} (in the response to {} {}) points at a page already \
+                 fetched; following it again would repeat pages forever",
+                page.meta.redactor.url_string(&url),
+                page.meta.method,
+                page.meta.url,
+            )));
         }
         Ok(Some(self.template.clone().with_url(url)))
     }
 }
 
-/// Whether two URLs name the same page (ignoring a masked credential parameter).
-fn same_request(a: &Url, b: &Url) -> bool {
-    a.path() == b.path()
-        && a.query()
-            .unwrap_or_default()
-            .replace(crate::redact::MASK, "")
-            == b.query()
-                .unwrap_or_default()
-                .replace(crate::redact::MASK, "")
+/// The hash recorded for a cursor or URL; `kind` keeps the two apart.
+fn seen_key(kind: &str, value: &str) -> u64 {
+    SeenHasher::default().hash_one((kind, value))
 }
 
 fn json_kind(value: &Value) -> &'static str {

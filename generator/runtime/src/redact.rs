@@ -7,8 +7,8 @@ use reqwest::Url;
 pub(crate) struct Redactor {
     /// Secret strings (never printed: `Debug` of this struct is only used in tests).
     secrets: Vec<SecretText>,
-    /// The query parameter carrying the credential, if the client uses query auth.
-    query_param: Option<String>,
+    /// The query parameters carrying credentials (query API keys).
+    query_params: Vec<String>,
 }
 
 struct SecretText(String);
@@ -22,7 +22,7 @@ impl std::fmt::Debug for SecretText {
 pub(crate) const MASK: &str = "***";
 
 impl Redactor {
-    pub(crate) fn new(secrets: Vec<String>, query_param: Option<String>) -> Self {
+    pub(crate) fn new(secrets: Vec<String>, query_params: Vec<String>) -> Self {
         let mut secrets: Vec<SecretText> = secrets
             .into_iter()
             .filter(|s| !s.is_empty())
@@ -32,7 +32,7 @@ impl Redactor {
         secrets.sort_by_key(|s| std::cmp::Reverse(s.0.len()));
         Redactor {
             secrets,
-            query_param,
+            query_params,
         }
     }
 
@@ -52,6 +52,24 @@ impl Redactor {
         self.secrets.iter().any(|s| text.contains(s.0.as_str()))
     }
 
+    /// Path and query of a URL without the credential's query parameter: what names a page
+    /// whether or not the link carried the credential.
+    pub(crate) fn page_key(&self, url: &Url) -> String {
+        let query = url.query().unwrap_or_default();
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|pair| {
+                let key = pair.split('=').next().unwrap_or_default();
+                !pair.is_empty() && !self.is_credential_param(&decode(key))
+            })
+            .collect();
+        format!("{}?{}", url.path(), kept.join("&"))
+    }
+
+    fn is_credential_param(&self, name: &str) -> bool {
+        self.query_params.iter().any(|p| p == name)
+    }
+
     /// Masks the credential's query parameter (and any secret text) in a URL.
     pub(crate) fn url(&self, url: &Url) -> Url {
         let mut url = url.clone();
@@ -61,14 +79,14 @@ impl Redactor {
 
     fn url_in_place(&self, url: &mut Url) {
         let Some(query) = url.query() else { return };
-        let Some(param) = self.query_param.as_deref() else {
+        if self.query_params.is_empty() {
             return;
-        };
+        }
         let rewritten: Vec<String> = query
             .split('&')
             .map(|pair| {
                 let key = pair.split('=').next().unwrap_or_default();
-                if decode(key) == param {
+                if self.is_credential_param(&decode(key)) {
                     format!("{key}={MASK}")
                 } else {
                     pair.to_owned()
@@ -100,13 +118,65 @@ pub(crate) fn decode(component: &str) -> String {
         .into_owned()
 }
 
+/// A `Debug` view of `(name, value)` header pairs that prints `***` for the value of every
+/// credential-bearing header: `Authorization`, `Proxy-Authorization`, `Cookie`, and the
+/// names in `credentials` (compared without regard to case). Generated request builders
+/// print their per-request headers through it.
+///
+/// ```
+/// let headers = vec![
+///     ("Authorization".to_owned(), "Bearer hunter2".to_owned()),
+///     ("X-Api-Key".to_owned(), "k-1".to_owned()),
+///     ("Accept".to_owned(), "text/plain".to_owned()),
+/// ];
+/// let shown = format!("{:?}", oagen_runtime::RedactedHeaders::new(&headers, &["x-api-key"]));
+/// assert_eq!(shown, r#"[("Authorization", ***), ("X-Api-Key", ***), ("Accept", "text/plain")]"#);
+/// ```
+pub struct RedactedHeaders<'a> {
+    headers: &'a [(String, String)],
+    credentials: &'a [&'a str],
+}
+
+impl<'a> RedactedHeaders<'a> {
+    /// Wraps `headers`; `credentials` names the API's own credential headers.
+    pub fn new(headers: &'a [(String, String)], credentials: &'a [&'a str]) -> Self {
+        RedactedHeaders {
+            headers,
+            credentials,
+        }
+    }
+}
+
+impl std::fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut list = f.debug_list();
+        for (name, value) in self.headers {
+            if crate::headers::is_credential_header(name, self.credentials) {
+                list.entry(&(name, Masked));
+            } else {
+                list.entry(&(name, value));
+            }
+        }
+        list.finish()
+    }
+}
+
+/// Prints `***`.
+pub(crate) struct Masked;
+
+impl std::fmt::Debug for Masked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn masks_text_and_query() {
-        let r = Redactor::new(vec!["sekrit".into(), "".into()], Some("api_key".into()));
+        let r = Redactor::new(vec!["sekrit".into(), "".into()], vec!["api_key".into()]);
         assert_eq!(r.text("token sekrit here"), "token *** here");
         let url = Url::parse("https://x.test/a?b=1&api_key=sekrit&c=2").expect("valid");
         assert_eq!(r.url_string(&url), "https://x.test/a?b=1&api_key=***&c=2");

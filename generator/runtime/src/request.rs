@@ -4,8 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE, COOKIE, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, LOCATION, USER_AGENT};
 use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,7 +13,8 @@ use serde_json::Value;
 use crate::auth::PreparedAuth;
 use crate::client::Client;
 use crate::encode::scalar_text;
-use crate::error::Error;
+use crate::error::{Error, RedirectError};
+use crate::headers::{cookie_pair, header_pair};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
 use crate::redact::decode;
@@ -41,6 +41,8 @@ pub struct RequestBuilder {
     timeout: Option<Duration>,
     error: Option<String>,
     skip_auth: bool,
+    /// The operation's security requirement: alternatives, each a set of scheme names.
+    security: Option<&'static [&'static [&'static str]]>,
 }
 
 #[derive(Clone)]
@@ -58,12 +60,19 @@ enum Body {
     Multipart(Multipart),
 }
 
-/// Characters percent-encoded in cookie values: those RFC 6265 does not allow.
-const COOKIE_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\');
-
 enum Outcome {
     Buffered(RawResponse),
     Streaming(StreamingResponse),
+}
+
+impl Client {
+    /// Starts a request. `path` is already percent-encoded (see [`path_param`](crate::path_param))
+    /// and starts with `/`; it is appended to the base URL, keeping the base URL's
+    /// path prefix. A `?query` part in `path` is kept as given. Path parameters may also be
+    /// left as `{name}` placeholders and filled with [`RequestBuilder::path_param`].
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        RequestBuilder::new(self.clone(), method, path)
+    }
 }
 
 impl RequestBuilder {
@@ -89,6 +98,7 @@ impl RequestBuilder {
             timeout: None,
             error: None,
             skip_auth: false,
+            security: None,
         }
     }
 
@@ -99,11 +109,107 @@ impl RequestBuilder {
         self
     }
 
+    /// Sends the credentials of the operation's security requirement: `alternatives` in
+    /// order, the first whose schemes all have a credential on the client wins, and every
+    /// scheme of it is sent (`&[&["A", "B"]]` sends both A and B; `&[&["A"], &["B"]]` sends
+    /// A, else B; an empty set is anonymous access). When none is met and the client has
+    /// no default [`auth`](crate::ClientBuilder::auth) and the request carries no credential
+    /// header set by hand (a default or per-request `Authorization`, say), it fails with
+    /// [`Error::InvalidRequest`] naming the missing scheme and its environment variable,
+    /// and nothing is sent.
+    pub fn security(mut self, alternatives: &'static [&'static [&'static str]]) -> Self {
+        self.security = Some(alternatives);
+        self
+    }
+
+    /// The credentials to attach to this request.
+    fn credentials(&self) -> Result<Vec<&PreparedAuth>, String> {
+        let inner = &self.client.inner;
+        if self.skip_auth {
+            return Ok(Vec::new());
+        }
+        let default = || -> Vec<&PreparedAuth> {
+            match &inner.prepared {
+                PreparedAuth::None => inner.credentials.iter().take(1).map(|(_, p)| p).collect(),
+                prepared => vec![prepared],
+            }
+        };
+        let Some(alternatives) = self.security else {
+            return Ok(default());
+        };
+        let lookup = |name: &str| {
+            inner
+                .credentials
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, p)| p)
+        };
+        for set in alternatives {
+            let found: Option<Vec<&PreparedAuth>> = set.iter().map(|name| lookup(name)).collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        if !matches!(inner.prepared, PreparedAuth::None) {
+            return Ok(vec![&inner.prepared]);
+        }
+        // Credentials set by hand (a default or per-request credential header) are the
+        // caller's choice: send them as they are.
+        let by_hand = inner
+            .default_headers
+            .keys()
+            .map(|name| name.as_str())
+            .chain(self.headers.iter().map(|(n, _)| n.as_str()))
+            .chain(self.extra_headers.iter().map(|(n, _)| n.as_str()))
+            .any(|name| inner.is_credential_header(name));
+        if by_hand {
+            return Ok(Vec::new());
+        }
+        let missing: Vec<String> = alternatives
+            .first()
+            .into_iter()
+            .flat_map(|set| set.iter())
+            .filter(|name| lookup(name).is_none())
+            .map(|name| match inner.schemes.iter().find(|(n, _)| n == name) {
+                Some((_, var)) => format!("`{name}` (environment variable {var})"),
+                None => format!("`{name}`"),
+            })
+            .collect();
+        let others = if alternatives.len() > 1 {
+            " or of an alternative scheme"
+        } else {
+            ""
+        };
+        Err(format!(
+            "the operation needs the credential of security scheme {}{others}, and the client has none",
+            missing.join(" and ")
+        ))
+    }
+
     fn fail(mut self, message: String) -> Self {
         if self.error.is_none() {
             self.error = Some(message);
         }
         self
+    }
+
+    /// Fills the path parameter `{name}` of the request path with `value`, serialized and
+    /// percent-encoded by [`path_param`](crate::path_param) (every placeholder of that
+    /// name). A value that does not serialize, or serializes to `null`, an empty string,
+    /// `.` or `..`, would address another resource than the caller named: the request then
+    /// fails with [`Error::InvalidRequest`] and nothing is sent. So does a path without
+    /// the placeholder.
+    pub fn path_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let placeholder = format!("{{{name}}}");
+        let segment = crate::encode::path_segment(value);
+        match (&mut self.target, segment) {
+            (Target::Path(path), Ok(segment)) if path.contains(&placeholder) => {
+                *path = path.replace(&placeholder, &segment);
+                self
+            }
+            (_, Err(message)) => self.fail(format!("path parameter `{name}` {message}")),
+            _ => self.fail(format!("the request path has no parameter `{name}`")),
+        }
     }
 
     /// Adds a query parameter serialized in `style` (see [`QueryStyle`]). `None` and
@@ -288,6 +394,9 @@ impl RequestBuilder {
                         inner.redactor.clone(),
                     );
                     let status = meta.status;
+                    if let Some(redirect) = self.unfollowed_redirect(&meta) {
+                        return Err(Error::Redirect(Box::new(redirect)));
+                    }
                     if !(status.is_client_error() || status.is_server_error()) {
                         if !buffer {
                             return Ok(Outcome::Streaming(StreamingResponse::live(
@@ -311,21 +420,25 @@ impl RequestBuilder {
                             }
                         }
                     } else {
-                        let raw = match response.bytes().await {
-                            Ok(raw) => raw,
-                            Err(err) if err.is_timeout() => {
-                                return Err(from_reqwest(
-                                    err,
-                                    &inner.redactor,
-                                    timeout,
-                                    inner.connect_timeout,
-                                ))
-                            }
-                            // The status is what matters; keep going without the body.
-                            Err(_) => Bytes::new(),
-                        };
+                        let (raw, truncated) =
+                            match read_capped(response, inner.max_error_body).await {
+                                Ok(read) => read,
+                                Err(err) if err.is_timeout() => {
+                                    return Err(from_reqwest(
+                                        err,
+                                        &inner.redactor,
+                                        timeout,
+                                        inner.connect_timeout,
+                                    ))
+                                }
+                                // The status is what matters; keep going without the body.
+                                Err(_) => (Bytes::new(), false),
+                            };
                         let hint = meta.retry_after;
-                        let error = meta.api_error::<E>(raw);
+                        let mut error = meta.api_error::<E>(raw);
+                        if let Error::Api(api) = &mut error {
+                            api.set_body_truncated(truncated);
+                        }
                         if is_retryable(&self.method, Failure::Status(status)) {
                             (error, hint)
                         } else {
@@ -339,6 +452,32 @@ impl RequestBuilder {
                 None => return Err(error),
             }
         }
+    }
+
+    /// The error for a redirect response that reached the caller (the client follows
+    /// redirects only within the base URL's origin), or `None` for any other response.
+    fn unfollowed_redirect(&self, meta: &Meta) -> Option<RedirectError> {
+        use reqwest::StatusCode;
+        let redirect = [
+            StatusCode::MOVED_PERMANENTLY,
+            StatusCode::FOUND,
+            StatusCode::SEE_OTHER,
+            StatusCode::TEMPORARY_REDIRECT,
+            StatusCode::PERMANENT_REDIRECT,
+        ];
+        if !redirect.contains(&meta.status) {
+            return None;
+        }
+        let location = meta.headers.get(LOCATION)?.to_str().ok()?;
+        let target = meta.url.join(location.trim()).ok()?;
+        let redactor = &self.client.inner.redactor;
+        Some(RedirectError {
+            status: meta.status,
+            method: self.method.clone(),
+            url: redactor.text(meta.url.as_str()),
+            location: redactor.url_string(&target),
+            cross_origin: !self.client.is_same_origin(&target),
+        })
     }
 
     /// Builds the `reqwest` request for one attempt, and the timeout that applies.
@@ -370,11 +509,19 @@ impl RequestBuilder {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        let auth_pair;
-        if let (false, PreparedAuth::Query(name, secret)) = (self.skip_auth, &inner.prepared) {
-            pairs.retain(|(k, _)| decode(k) != *name);
-            auth_pair = (encode_component(name), encode_component(secret.expose()));
-            pairs.push((&auth_pair.0, &auth_pair.1));
+        let credentials = self.credentials()?;
+        let auth_pairs: Vec<(String, String)> = credentials
+            .iter()
+            .filter_map(|c| match c {
+                PreparedAuth::Query(name, secret) => {
+                    Some((encode_component(name), encode_component(secret.expose())))
+                }
+                _ => None,
+            })
+            .collect();
+        for (name, value) in &auth_pairs {
+            pairs.retain(|(k, _)| decode(k) != decode(name));
+            pairs.push((name, value));
         }
         if pairs.is_empty() {
             url.set_query(None);
@@ -386,18 +533,25 @@ impl RequestBuilder {
         let mut headers: HeaderMap = inner.default_headers.clone();
         headers.insert(USER_AGENT, inner.user_agent.clone());
         for (name, value) in &self.headers {
-            let (name, value) = header_pair(name, value)?;
+            let (name, mut value) = header_pair(name, value)?;
+            if inner.is_credential_header(name.as_str()) {
+                value.set_sensitive(true);
+            }
             headers.insert(name, value);
         }
-        if let (false, PreparedAuth::Header(name, value)) = (self.skip_auth, &inner.prepared) {
-            headers.insert(name.clone(), value.clone());
+        for credential in &credentials {
+            if let PreparedAuth::Header(name, value) = credential {
+                headers.insert(name.clone(), value.clone());
+            }
         }
 
         let mut cookies = Vec::new();
         let mut sensitive_cookie = false;
-        if let (false, PreparedAuth::Cookie(name, secret)) = (self.skip_auth, &inner.prepared) {
-            cookies.push(cookie_pair(name, secret.expose())?);
-            sensitive_cookie = true;
+        for credential in &credentials {
+            if let PreparedAuth::Cookie(name, secret) = credential {
+                cookies.push(cookie_pair(name, secret.expose())?);
+                sensitive_cookie = true;
+            }
         }
         for (name, value) in &self.cookies {
             cookies.push(cookie_pair(name, value)?);
@@ -415,7 +569,10 @@ impl RequestBuilder {
             headers.insert(CONTENT_TYPE, value);
         }
         for (name, value) in &self.extra_headers {
-            let (name, value) = header_pair(name, value)?;
+            let (name, mut value) = header_pair(name, value)?;
+            if inner.is_credential_header(name.as_str()) {
+                value.set_sensitive(true);
+            }
             headers.insert(name, value);
         }
 
@@ -479,6 +636,24 @@ impl fmt::Debug for RequestBuilder {
     }
 }
 
+/// Reads a body as a stream, keeping at most `cap` bytes: `(body, truncated)`. Reading
+/// stops at the cap, so a huge body is never buffered whole.
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<(Bytes, bool), reqwest::Error> {
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = cap - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body.freeze(), true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body.freeze(), false))
+}
+
 /// What kind of transport failure this is, for the retry decision; `None` for errors
 /// that are never retried (timeouts, builder and redirect errors).
 fn classify(err: &reqwest::Error) -> Option<Failure> {
@@ -521,42 +696,6 @@ fn check_path(path: &str) -> Result<(), String> {
         }
     }
     Ok(())
-}
-
-/// Validates a header name and value. The error never includes the value.
-pub(crate) fn header_pair(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), String> {
-    let header = HeaderName::from_bytes(name.as_bytes())
-        .map_err(|_| format!("invalid header name `{}`", name.escape_debug()))?;
-    if value.contains(['\r', '\n']) {
-        return Err(format!(
-            "the value of header `{header}` contains CR or LF; it was not sent"
-        ));
-    }
-    let value = HeaderValue::from_str(value).map_err(|_| {
-        format!("the value of header `{header}` contains control characters; it was not sent")
-    })?;
-    Ok((header, value))
-}
-
-/// Checks that a cookie name is an RFC 6265 token.
-pub(crate) fn validate_cookie_name(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b));
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("invalid cookie name `{}`", name.escape_debug()))
-    }
-}
-
-fn cookie_pair(name: &str, value: &str) -> Result<String, String> {
-    validate_cookie_name(name)?;
-    Ok(format!(
-        "{name}={}",
-        utf8_percent_encode(value, COOKIE_VALUE)
-    ))
 }
 
 /// OpenAPI `simple` style text of a header or cookie value.

@@ -785,3 +785,170 @@ async fn api_error_on_a_later_page_is_typed_and_ends_the_stream() {
         Ok(item) => panic!("expected an error, got {item:?}"),
     }
 }
+
+// ---------------------------------------------------------------- cycles
+
+/// The items before the error, and the error, of a walk that must end in a cycle error.
+async fn walk_to_cycle(
+    request: oagen_runtime::RequestBuilder,
+    spec: PageSpec,
+) -> (Vec<u32>, String) {
+    let results: Vec<_> = Paginator::<Value, Item, Value>::new(request, spec)
+        .items()
+        .collect()
+        .await;
+    let mut ids = Vec::new();
+    for (i, result) in results.iter().enumerate() {
+        match result {
+            Ok(item) => ids.push(item.id),
+            Err(Error::PaginationCycle(message)) => {
+                assert_eq!(i, results.len() - 1, "the error ends the stream");
+                return (ids, message.clone());
+            }
+            Err(other) => panic!("expected a cycle error, got {other:?}"),
+        }
+    }
+    panic!("the walk ended without a cycle error: {ids:?}");
+}
+
+#[tokio::test]
+async fn cursor_cycle_back_to_an_earlier_page_is_an_error() {
+    let server = MockServer::start().await;
+    // A -> B -> C -> B: not the previous page, an earlier one.
+    serve(
+        &server,
+        Mock::given(path("/recordings")).and(query_param_is_missing("cursor")),
+        json!({"data": items(&[1]), "nextCursor": "B", "hasMore": true}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(path("/recordings")).and(query_param("cursor", "B")),
+        json!({"data": items(&[2]), "nextCursor": "C", "hasMore": true}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(path("/recordings")).and(query_param("cursor", "C")),
+        json!({"data": items(&[3]), "nextCursor": "B", "hasMore": true}),
+    )
+    .await;
+    let request = client(&server).request(Method::GET, "/recordings");
+    let (ids, message) = walk_to_cycle(request, WEFLOW).await;
+    assert_eq!(ids, [1, 2, 3]);
+    assert!(message.contains("`B`"), "{message}");
+    assert!(message.contains("already"), "{message}");
+    assert_eq!(queries(&server).await.len(), 3);
+}
+
+#[tokio::test]
+async fn cursor_cycle_to_the_callers_first_cursor_is_an_error() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        Mock::given(path("/recordings")).and(query_param("cursor", "A")),
+        json!({"data": items(&[1]), "nextCursor": "B", "hasMore": true}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(path("/recordings")).and(query_param("cursor", "B")),
+        json!({"data": items(&[2]), "nextCursor": "A", "hasMore": true}),
+    )
+    .await;
+    let request =
+        client(&server)
+            .request(Method::GET, "/recordings")
+            .query("cursor", &"A", QueryStyle::Form);
+    let (ids, _) = walk_to_cycle(request, WEFLOW).await;
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(queries(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn next_url_cycle_a_b_a_is_an_error() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    serve(
+        &server,
+        Mock::given(path("/v1/list")).and(query_param_is_missing("p")),
+        json!({"next": format!("{uri}/v1/list?p=2"), "results": items(&[1])}),
+    )
+    .await;
+    // Relative, and without the credential the client adds: still page one.
+    serve(
+        &server,
+        Mock::given(path("/v1/list")).and(query_param("p", "2")),
+        json!({"next": "/v1/list", "results": items(&[2])}),
+    )
+    .await;
+    let request = client(&server).request(Method::GET, "/v1/list");
+    let (ids, message) = walk_to_cycle(request, WENI).await;
+    assert_eq!(ids, [1, 2]);
+    assert!(message.contains("/v1/list"), "{message}");
+    assert_eq!(queries(&server).await.len(), 2);
+}
+
+#[tokio::test]
+async fn next_url_cycle_ignores_the_query_credential() {
+    let server = MockServer::start().await;
+    serve(
+        &server,
+        Mock::given(path("/v1/list")).and(query_param_is_missing("p")),
+        json!({"next": "/v1/list?p=2&api_key=k-123", "results": items(&[1])}),
+    )
+    .await;
+    serve(
+        &server,
+        Mock::given(path("/v1/list")).and(query_param("p", "2")),
+        json!({"next": "/v1/list?p=2", "results": items(&[2])}),
+    )
+    .await;
+    let client = ClientBuilder::new(&server.uri())
+        .auth(Auth::query("api_key", "k-123"))
+        .build()
+        .expect("valid client");
+    let request = client.request(Method::GET, "/v1/list");
+    let (ids, message) = walk_to_cycle(request, WENI).await;
+    assert_eq!(ids, [1, 2]);
+    assert!(!message.contains("k-123"), "{message}");
+}
+
+#[tokio::test]
+async fn link_header_cycle_is_an_error() {
+    let server = MockServer::start().await;
+    let uri = server.uri();
+    Mock::given(path("/items"))
+        .and(query_param_is_missing("page"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "Link",
+                    format!("<{uri}/items?page=2>; rel=\"next\"").as_str(),
+                )
+                .set_body_json(items(&[1])),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(path("/items"))
+        .and(query_param("page", "2"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "Link",
+                    format!("<{uri}/items?page=2>; rel=\"next\"").as_str(),
+                )
+                .set_body_json(items(&[2])),
+        )
+        .mount(&server)
+        .await;
+    let spec = PageSpec {
+        pagination: Pagination::LinkHeader,
+        items: "",
+        envelope: None,
+    };
+    let request = client(&server).request(Method::GET, "/items");
+    let (ids, _) = walk_to_cycle(request, spec).await;
+    assert_eq!(ids, [1, 2]);
+    assert_eq!(queries(&server).await.len(), 2);
+}

@@ -911,9 +911,68 @@ async fn redirects_stay_on_the_origin() {
         .request(Method::GET, "/away")
         .send::<Value>()
         .await
-        .expect("not followed");
-    assert_eq!(away.status(), 302);
+        .expect_err("a cross-origin redirect is an error");
+    let Error::Redirect(redirect) = &away else {
+        panic!("expected a redirect error, got {away:?}");
+    };
+    assert_eq!(redirect.status(), 302);
+    assert!(redirect.is_cross_origin());
+    assert_eq!(redirect.location(), format!("{}/steal", elsewhere.uri()));
+    let text = away.to_string();
+    assert!(text.contains("another origin"), "{text}");
+    assert!(text.contains("not followed"), "{text}");
     assert!(received(&elsewhere).await.is_empty());
+}
+
+// ---------------------------------------------------------------- error body cap
+
+#[tokio::test]
+async fn error_bodies_are_read_up_to_the_cap() {
+    let server = MockServer::start().await;
+    let page = format!("<html>{}</html>", "x".repeat(3 * 1024 * 1024));
+    Mock::given(path("/huge"))
+        .respond_with(ResponseTemplate::new(500).set_body_string(page.clone()))
+        .mount(&server)
+        .await;
+    Mock::given(path("/small"))
+        .respond_with(ResponseTemplate::new(400).set_body_string("{\"a\":1}"))
+        .mount(&server)
+        .await;
+    let default = ClientBuilder::new(&server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .build()
+        .expect("valid client");
+    let err = default
+        .request(Method::GET, "/huge")
+        .send::<Value>()
+        .await
+        .expect_err("500");
+    let api = err.api_error().expect("an API error");
+    assert_eq!(api.raw_body().len(), 1024 * 1024);
+    assert!(api.is_body_truncated());
+    assert!(page.as_bytes().starts_with(api.raw_body()));
+    assert!(err.to_string().contains("truncated"), "{err}");
+
+    let small_cap = ClientBuilder::new(&server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .max_error_body(10)
+        .build()
+        .expect("valid client");
+    let err = small_cap
+        .request(Method::GET, "/huge")
+        .send::<Value>()
+        .await
+        .expect_err("500");
+    assert_eq!(err.api_error().map(|a| a.raw_body().len()), Some(10));
+    // A body within the cap is whole, not marked and parsed.
+    let err = small_cap
+        .request(Method::GET, "/small")
+        .send::<Value>()
+        .await
+        .expect_err("400");
+    let api = err.api_error().expect("an API error");
+    assert!(!api.is_body_truncated());
+    assert_eq!(api.body(), Some(&json!({"a": 1})));
 }
 
 // ---------------------------------------------------------------- misc

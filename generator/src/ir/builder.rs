@@ -188,6 +188,16 @@ fn build_with(
     let error_body = error_body(&mut cx, &ops_cx.error_types);
     let auth = auth(&mut cx, spec);
     let env_var = env_var(spec, crate_name);
+    let schemes = schemes(&mut cx, spec, crate_name, &env_var);
+    let base_url_env = format!(
+        "{}_BASE_URL",
+        heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name)
+    );
+    let credential_headers = api_key_names(openapi)
+        .into_iter()
+        .filter(|(location, _)| *location == ParamIn::Header)
+        .map(|(_, name)| name)
+        .collect();
 
     let servers: Vec<Server> = openapi
         .servers
@@ -219,6 +229,9 @@ fn build_with(
         modules: modules.into_values().collect(),
         auth,
         env_var,
+        credential_headers,
+        schemes,
+        base_url_env,
     };
     drop(cx);
 

@@ -39,6 +39,31 @@ pub struct Api {
     pub auth: Option<AuthScheme>,
     /// The environment variable `Client::from_env` reads.
     pub env_var: String,
+    /// The headers that `apiKey` security schemes name (any scheme, in document order):
+    /// credentials whose values generated code never prints. `Authorization`,
+    /// `Proxy-Authorization` and `Cookie` are credentials for the runtime anyway.
+    pub credential_headers: Vec<String>,
+    /// Every security scheme the spec defines that the client can hold a credential for:
+    /// the client's scheme ([`auth`](Self::auth)) first, then the others in document order.
+    pub schemes: Vec<SecurityScheme>,
+    /// The environment variable `Client::from_env` reads an optional base URL from.
+    pub base_url_env: String,
+}
+
+/// A security scheme the generated client builder takes a credential for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// The name in `components/securitySchemes`.
+    pub name: String,
+    /// The builder method that sets its credential (unique among the builder's methods).
+    pub setter: String,
+    /// How the credential is sent.
+    pub kind: AuthScheme,
+    /// The environment variable `Client::from_env` reads it from (`x-oagen-env`, else
+    /// `<CRATE>_API_KEY` for the client's scheme and `<CRATE>_<SCHEME>` for the others).
+    pub env_var: String,
+    /// The scheme's description.
+    pub description: Option<String>,
 }
 
 /// A server entry.
@@ -270,6 +295,10 @@ pub struct Operation {
     pub envelope: Option<Envelope>,
     /// How this operation authenticates, relative to the client's credentials.
     pub auth: OpAuth,
+    /// Its security requirement (its own, else the document's): alternatives in order, each
+    /// the names of schemes sent together. Empty for `security: []` and when the spec
+    /// declares no scheme.
+    pub security: Vec<Vec<String>>,
     /// The JSON pointer of the operation.
     pub pointer: String,
 }
@@ -344,6 +373,10 @@ pub struct Param {
     /// Where the parameter is written: its place in the operation's or the path item's
     /// `parameters` list (the `$ref` site for a shared parameter). Diff names it.
     pub pointer: String,
+    /// The parameter carries a credential (an `Authorization`, `Proxy-Authorization` or
+    /// `Cookie` header, or the header, query parameter or cookie a security scheme names):
+    /// its value never shows in `Debug` output.
+    pub credential: bool,
 }
 
 /// The request body.

@@ -1,6 +1,6 @@
 //! The crate root and the `client` module: `Client`, `ClientBuilder`, the error alias.
 
-use super::{docs, ty, Scope};
+use super::{docs, ident, ty, Scope};
 use crate::ir::{Api, AuthScheme};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -69,7 +69,154 @@ pub fn items(api: &Api) -> TokenStream {
         format!(" The environment variable for credentials (`{env_var}`); unused, since the spec declares no security scheme.")
     };
 
-    let (new_fn, from_env_fn, cred_setters) = match &api.auth {
+    let primary = api.schemes.first();
+    let primary_name = primary.map(|p| p.name.as_str()).unwrap_or_default();
+    let base_env = &api.base_url_env;
+    let env_reads: Vec<TokenStream> = api
+        .schemes
+        .iter()
+        .map(|sch| {
+            let setter = ident(&sch.setter);
+            let var = &sch.env_var;
+            match sch.kind {
+                AuthScheme::Basic => quote! {
+                    if let ::std::option::Option::Some((username, password)) =
+                        read_env(#var).as_deref().and_then(|v| v.split_once(':'))
+                    {
+                        builder = builder.#setter(username, password);
+                    }
+                },
+                _ => quote! {
+                    if let ::std::option::Option::Some(value) = read_env(#var) {
+                        builder = builder.#setter(value);
+                    }
+                },
+            }
+        })
+        .collect();
+    let env_list = api
+        .schemes
+        .iter()
+        .map(|s| match s.kind {
+            AuthScheme::Basic => format!("`{}` (`user:password`)", s.env_var),
+            _ => format!("`{}`", s.env_var),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let from_env_doc = if api.schemes.is_empty() {
+        format!(" Creates a client whose base URL is read from the environment variable `{base_env}` when it is set.")
+    } else {
+        format!(" Creates a client with the credentials found in the environment, one variable per security scheme ({env_list}), and the base URL from `{base_env}` when it is set. A missing variable is no error here: an operation that needs its credential fails before sending, naming the scheme and the variable.")
+    };
+    let from_env_fn = match (&api.auth, primary) {
+        (Some(AuthScheme::Basic), Some(p)) => {
+            let setter = ident(&p.setter);
+            // The client's own scheme takes the user name as an argument.
+            let env_reads = &env_reads[1..];
+            quote! {
+                #[doc = #from_env_doc]
+                /// The password of the client's HTTP Basic scheme is read from [`Client::ENV_VAR`],
+                /// with the given user name.
+                ///
+                /// # Errors
+                /// When the HTTP client cannot be built.
+                pub fn from_env(username: impl ::std::convert::Into<::std::string::String>) -> super::Result<Self> {
+                    let mut builder = Self::builder();
+                    if let ::std::option::Option::Some(url) = read_env(Self::BASE_URL_ENV) {
+                        builder = builder.base_url(url);
+                    }
+                    #(#env_reads)*
+                    if let ::std::option::Option::Some(password) = read_env(Self::ENV_VAR) {
+                        builder = builder.#setter(username, password);
+                    }
+                    builder.build()
+                }
+            }
+        }
+        _ => quote! {
+            #[doc = #from_env_doc]
+            ///
+            /// # Errors
+            /// When the base URL is invalid or the HTTP client cannot be built.
+            pub fn from_env() -> super::Result<Self> {
+                let mut builder = Self::builder();
+                if let ::std::option::Option::Some(url) = read_env(Self::BASE_URL_ENV) {
+                    builder = builder.base_url(url);
+                }
+                #(#env_reads)*
+                builder.build()
+            }
+        },
+    };
+    let auth_expr = |kind: &AuthScheme| match kind {
+        AuthScheme::Bearer => quote!(::oagen_runtime::Auth::bearer(key)),
+        AuthScheme::Header { name, prefix } => {
+            let prefix = match prefix {
+                Some(p) => quote!(::std::option::Option::Some(#p)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(::oagen_runtime::Auth::header(#name, #prefix, key))
+        }
+        AuthScheme::Query { name } => quote!(::oagen_runtime::Auth::query(#name, key)),
+        AuthScheme::Cookie { name } => quote!(::oagen_runtime::Auth::cookie(#name, key)),
+        AuthScheme::Basic => quote!(::oagen_runtime::Auth::basic(username, password)),
+    };
+    let how = |kind: &AuthScheme| match kind {
+        AuthScheme::Bearer => " Sent as `Authorization: Bearer <key>`.".to_string(),
+        AuthScheme::Header {
+            name,
+            prefix: Some(p),
+        } => format!(" Sent as `{name}: {p} <key>`."),
+        AuthScheme::Header { name, prefix: None } => {
+            format!(" Sent in the `{name}` header.")
+        }
+        AuthScheme::Query { name } => format!(" Sent as the `{name}` query parameter."),
+        AuthScheme::Cookie { name } => format!(" Sent as the `{name}` cookie."),
+        AuthScheme::Basic => " HTTP Basic credentials.".to_string(),
+    };
+    let scheme_setters = api.schemes.iter().map(|sch| {
+        let setter = ident(&sch.setter);
+        let name = &sch.name;
+        let expr = auth_expr(&sch.kind);
+        let head = format!(
+            " Sets the credential of the `{name}` security scheme (environment variable `{}`).{}",
+            sch.env_var,
+            how(&sch.kind)
+        );
+        let desc = sch
+            .description
+            .as_deref()
+            .map(docs::text_attrs)
+            .unwrap_or_default();
+        match sch.kind {
+            AuthScheme::Basic => quote! {
+                #[doc = #head]
+                ///
+                #desc
+                pub fn #setter(mut self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::oagen_runtime::Secret>) -> Self {
+                    self.inner = self.inner.credential(#name, #expr);
+                    self
+                }
+            },
+            _ => quote! {
+                #[doc = #head]
+                ///
+                #desc
+                pub fn #setter(mut self, key: impl ::std::convert::Into<::oagen_runtime::Secret>) -> Self {
+                    let key = key.into();
+                    self.inner = self.inner.credential(#name, #expr);
+                    self
+                }
+            },
+        }
+    });
+    let declare_schemes = api.schemes.iter().map(|sch| {
+        let name = &sch.name;
+        let var = &sch.env_var;
+        quote!(.security_scheme(#name, #var))
+    });
+
+    let (new_fn, cred_setters) = match &api.auth {
         None => (
             quote! {
                 /// Creates a client for the default base URL.
@@ -80,7 +227,6 @@ pub fn items(api: &Api) -> TokenStream {
                     Self::builder().build()
                 }
             },
-            quote!(),
             quote!(),
         ),
         Some(AuthScheme::Basic) => (
@@ -94,50 +240,16 @@ pub fn items(api: &Api) -> TokenStream {
                 }
             },
             quote! {
-                /// Creates a client whose password is read from the environment variable
-                /// [`Client::ENV_VAR`], with the given user name.
-                ///
-                /// # Errors
-                /// When the variable is not set or the HTTP client cannot be built.
-                pub fn from_env(username: impl ::std::convert::Into<::std::string::String>) -> super::Result<Self> {
-                    Self::new(username, read_env()?)
-                }
-            },
-            quote! {
-                /// Authenticates with HTTP Basic credentials.
+                /// Authenticates with HTTP Basic credentials (the client's security scheme).
                 pub fn basic_auth(mut self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::oagen_runtime::Secret>) -> Self {
-                    self.inner = self.inner.auth(::oagen_runtime::Auth::basic(username, password));
+                    self.inner = self.inner.credential(#primary_name, ::oagen_runtime::Auth::basic(username, password));
                     self
                 }
             },
         ),
         Some(scheme) => {
-            let auth_expr = match scheme {
-                AuthScheme::Bearer => quote!(::oagen_runtime::Auth::bearer(key)),
-                AuthScheme::Header { name, prefix } => {
-                    let prefix = match prefix {
-                        Some(p) => quote!(::std::option::Option::Some(#p)),
-                        None => quote!(::std::option::Option::None),
-                    };
-                    quote!(::oagen_runtime::Auth::header(#name, #prefix, key))
-                }
-                AuthScheme::Query { name } => quote!(::oagen_runtime::Auth::query(#name, key)),
-                AuthScheme::Cookie { name } => quote!(::oagen_runtime::Auth::cookie(#name, key)),
-                AuthScheme::Basic => quote!(::oagen_runtime::Auth::None),
-            };
-            let how = match scheme {
-                AuthScheme::Bearer => " Sent as `Authorization: Bearer <key>`.".to_string(),
-                AuthScheme::Header {
-                    name,
-                    prefix: Some(p),
-                } => format!(" Sent as `{name}: {p} <key>`."),
-                AuthScheme::Header { name, prefix: None } => {
-                    format!(" Sent in the `{name}` header.")
-                }
-                AuthScheme::Query { name } => format!(" Sent as the `{name}` query parameter."),
-                AuthScheme::Cookie { name } => format!(" Sent as the `{name}` cookie."),
-                AuthScheme::Basic => String::new(),
-            };
+            let expr = auth_expr(scheme);
+            let how = how(scheme);
             (
                 quote! {
                     /// Creates a client for the default base URL, authenticating with `api_key`.
@@ -150,42 +262,34 @@ pub fn items(api: &Api) -> TokenStream {
                     }
                 },
                 quote! {
-                    /// Creates a client whose API key is read from the environment variable
-                    /// [`Client::ENV_VAR`].
-                    ///
-                    /// # Errors
-                    /// When the variable is not set or the HTTP client cannot be built.
-                    pub fn from_env() -> super::Result<Self> {
-                        Self::new(read_env()?)
-                    }
-                },
-                quote! {
-                    /// Sets the API key.
+                    /// Sets the API key (the credential of the client's security scheme).
                     #[doc = #how]
                     pub fn api_key(mut self, api_key: impl ::std::convert::Into<::oagen_runtime::Secret>) -> Self {
                         let key = api_key.into();
-                        self.inner = self.inner.auth(#auth_expr);
+                        self.inner = self.inner.credential(#primary_name, #expr);
                         self
                     }
                 },
             )
         }
     };
-    let read_env = if api.auth.is_some() {
-        quote! {
-            fn read_env() -> super::Result<::oagen_runtime::Secret> {
-                match ::std::env::var(Client::ENV_VAR) {
-                    ::std::result::Result::Ok(value) if !value.trim().is_empty() => ::std::result::Result::Ok(::oagen_runtime::Secret::from(value.trim())),
-                    _ => ::std::result::Result::Err(::oagen_runtime::Error::InvalidRequest(::std::format!(
-                        "the environment variable {} is not set", Client::ENV_VAR
-                    ))),
-                }
+    let read_env = quote! {
+        /// The value of environment variable `name`, trimmed, unless it is unset or blank.
+        fn read_env(name: &str) -> ::std::option::Option<::std::string::String> {
+            match ::std::env::var(name) {
+                ::std::result::Result::Ok(value) if !value.trim().is_empty() => ::std::option::Option::Some(value.trim().to_owned()),
+                _ => ::std::option::Option::None,
             }
         }
-    } else {
-        quote!()
     };
+    let base_env_doc = format!(" The environment variable [`Client::from_env`] reads an optional base URL from: `{base_env}`.");
 
+    // The headers of the spec's apiKey schemes are credentials wherever they appear.
+    let sensitive = api
+        .credential_headers
+        .iter()
+        .filter(|h| !h.eq_ignore_ascii_case("authorization"))
+        .map(|h| quote!(.sensitive_header(#h)));
     let title = api.title.trim();
     let client_doc = docs::text_attrs(&format!(
         "A client for {}.\n\nCheap to clone (the connection pool and configuration are shared), `Send` and `Sync`: create one and share it.",
@@ -203,6 +307,8 @@ pub fn items(api: &Api) -> TokenStream {
             pub const DEFAULT_BASE_URL: &'static str = #base_url;
             #[doc = #env_doc]
             pub const ENV_VAR: &'static str = #env_var;
+            #[doc = #base_env_doc]
+            pub const BASE_URL_ENV: &'static str = #base_env;
 
             #new_fn
             #from_env_fn
@@ -212,7 +318,9 @@ pub fn items(api: &Api) -> TokenStream {
             pub fn builder() -> ClientBuilder {
                 ClientBuilder {
                     inner: ::oagen_runtime::ClientBuilder::new(Self::DEFAULT_BASE_URL)
-                        .user_agent(::oagen_runtime::user_agent(#crate_name, ::std::env!("CARGO_PKG_VERSION"))),
+                        .user_agent(::oagen_runtime::user_agent(#crate_name, ::std::env!("CARGO_PKG_VERSION")))
+                        #(#sensitive)*
+                        #(#declare_schemes)*,
                 }
             }
 
@@ -238,8 +346,11 @@ pub fn items(api: &Api) -> TokenStream {
 
         impl ClientBuilder {
             #cred_setters
+            #(#scheme_setters)*
 
-            /// Sets the credentials directly, for any scheme the runtime supports.
+            /// Sets default credentials directly, for any scheme the runtime supports: sent by
+            /// requests made through [`Client::runtime`] and by operations whose security
+            /// schemes have no credential set.
             pub fn auth(mut self, auth: ::oagen_runtime::Auth) -> Self {
                 self.inner = self.inner.auth(auth);
                 self
@@ -278,6 +389,13 @@ pub fn items(api: &Api) -> TokenStream {
             /// Adds a header sent with every request.
             pub fn default_header(mut self, name: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<::std::string::String>) -> Self {
                 self.inner = self.inner.default_header(name, value);
+                self
+            }
+
+            /// The most bytes of an error response body that are read and kept (default 1 MiB);
+            /// past it the body is cut and marked truncated ([`oagen_runtime::ApiError::is_body_truncated`]).
+            pub fn max_error_body(mut self, bytes: usize) -> Self {
+                self.inner = self.inner.max_error_body(bytes);
                 self
             }
 

@@ -3,7 +3,7 @@
 //! crate (`cargo build --examples`), so the README's code cannot rot.
 
 use super::ident;
-use crate::ir::{Api, Operation, Output, Param, Prim, ResponseBody, TypeRef};
+use crate::ir::{Api, AuthScheme, Operation, Output, Param, Prim, ResponseBody, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -121,6 +121,59 @@ pub fn quickstart(api: &Api, attrs: &TokenStream, titled: bool) -> TokenStream {
     }
 }
 
+/// The README's "Credentials" section: one row per security scheme, and the environment
+/// variables `Client::from_env` reads.
+fn credentials_section(api: &Api) -> String {
+    let mut out = String::from("## Credentials\n\n");
+    if api.schemes.is_empty() {
+        out.push_str(&format!(
+            "The API declares no security scheme. `Client::from_env()` reads the base URL from `{}` when it is set.\n\n",
+            api.base_url_env
+        ));
+        return out;
+    }
+    out.push_str(
+        "The client builder takes one credential per security scheme of the API. Each operation sends \
+the credentials its own security requirement names (the first alternative whose schemes all have \
+a credential, every scheme of it); an operation whose credential is missing fails before sending, \
+with an error naming the scheme and its environment variable. `Client::from_env()` reads each \
+credential from its variable, and the base URL from ",
+    );
+    out.push_str(&format!("`{}` when it is set.\n\n", api.base_url_env));
+    out.push_str(
+        "| Scheme | Builder method | Environment variable | Sent as |\n|---|---|---|---|\n",
+    );
+    for (i, sch) in api.schemes.iter().enumerate() {
+        let setter = crate::ident::bare(&sch.setter);
+        let (args, sent) = match &sch.kind {
+            AuthScheme::Bearer => ("key", "`Authorization: Bearer <key>`".to_string()),
+            AuthScheme::Basic => ("username, password", "HTTP Basic".to_string()),
+            AuthScheme::Header {
+                name,
+                prefix: Some(p),
+            } => ("key", format!("`{name}: {p} <key>`")),
+            AuthScheme::Header { name, prefix: None } => ("key", format!("`{name}` header")),
+            AuthScheme::Query { name } => ("key", format!("`{name}` query parameter")),
+            AuthScheme::Cookie { name } => ("key", format!("`{name}` cookie")),
+        };
+        let also = match (i, &sch.kind) {
+            (0, AuthScheme::Basic) => " (also `basic_auth`)",
+            (0, _) => " (also `api_key`)",
+            _ => "",
+        };
+        let env = match sch.kind {
+            AuthScheme::Basic if i > 0 => format!("`{}` (`user:password`)", sch.env_var),
+            _ => format!("`{}`", sch.env_var),
+        };
+        out.push_str(&format!(
+            "| `{}` | `{setter}({args})`{also} | {env} | {sent} |\n",
+            sch.name.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// The crate's README, before and after the quickstart's code (the code block's fences
 /// included).
 pub fn readme(api: &Api) -> (String, String) {
@@ -160,24 +213,37 @@ pub fn readme(api: &Api) -> (String, String) {
     out.push_str("```rust,no_run\n");
     let head = out;
     let mut out = String::from("\n```\n\n");
+    out.push_str(&credentials_section(api));
     out.push_str(
         "## Configuration\n\n\
 `Client::builder()` sets the base URL, credentials, timeouts (connect and total), the retry policy \
 (`RetryPolicy::default()` retries 429, 502, 503, 504 and connection errors with exponential backoff \
 and jitter, honouring `Retry-After`; POST and PATCH are retried only when that is safe; \
-`RetryPolicy::disabled()` turns retries off), the user agent, default headers, and an injected \
-`reqwest::Client`. A `Client` is cheap to clone and can be shared across tasks.\n\n\
+`RetryPolicy::disabled()` turns retries off), the user agent, default headers, \
+`max_error_body(bytes)` (how much of an error response body is read and kept, 1 MiB by default; \
+a longer one is cut and marked truncated) and an injected `reqwest::Client`. A `Client` is cheap \
+to clone and can be shared across tasks.\n\n\
 ## Calls\n\n\
 Each operation is a method on `Client`. Required parameters are arguments; optional ones are \
 setters on the returned request builder, which you finish with `.send().await`. \
 `.send_with_response()` also returns the status, headers and rate-limit information, and \
 `.timeout(..)` / `.header(..)` override the client's settings for one request. List operations \
-also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n)`.\n\n\
+also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n)`; a stream \
+whose next cursor or link points back at a page already fetched ends with \
+`Error::PaginationCycle`. A path parameter that is empty, `null`, `.` or `..` once serialized \
+would address another resource: the call fails with `Error::InvalidRequest` and sends nothing.\n\n\
+## Secrets\n\n\
+Credentials never show: the `Debug` output of the client, its builder and every request builder, \
+and the text of every error, print `***` for the API key and for the `Authorization`, \
+`Proxy-Authorization` and `Cookie` headers and the headers, query parameters and cookies the \
+API's security schemes name, wherever they were set (default headers, per-request headers, \
+parameters).\n\n\
 ## Errors\n\n\
 Every call returns `Result<T, Error>`. `Error::Api` carries the status, headers, the provider's \
 error body (typed when it parses, raw otherwise), `retry_after()` and the rate limit; the other \
-variants are transport, timeout, decode (naming the JSON path that failed) and invalid-request \
-errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
+variants are transport, timeout, decode (naming the JSON path that failed), invalid-request, \
+redirect (a redirect that was not followed, such as one to another origin, which would take the \
+credentials elsewhere) and pagination-cycle errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
     );
     (head, out)
 }

@@ -3,7 +3,7 @@
 use super::{docs, ident, ty, ModulePlan, Piece, Scope};
 use crate::ir::{
     Api, Body, BodyKind, Doc, Module, Operation, Output, PaginationStyle, Param, ParamIn, PathPart,
-    Prim, QueryStyle, ResponseBody, TypeKind, TypeRef,
+    Prim, QueryStyle, ResponseBody, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -199,47 +199,61 @@ fn decode(api: &Api, op: &Operation) -> Decode {
     }
 }
 
-/// Whether a path parameter of this type is turned into text with `Display`. Everything else
-/// (unions, structs, lists, bytes, free-form JSON) goes through its JSON form instead.
-fn displayable(api: &Api, t: &TypeRef, depth: usize) -> bool {
-    match t {
-        TypeRef::Prim(p) => !matches!(p, Prim::Value | Prim::Binary | Prim::Base64 | Prim::Unit),
-        TypeRef::Named(n) if depth < 16 => {
-            match api.types.binary_search_by(|d| d.name.as_str().cmp(n)) {
-                Ok(i) => match &api.types[i].kind {
-                    TypeKind::Enum { .. } => true,
-                    TypeKind::Alias(target) => displayable(api, target, depth + 1),
-                    _ => false,
-                },
-                Err(_) => false,
+/// The path template (`/v1/meetings/{meetingId}`) and the calls that fill it. Each parameter
+/// goes through `RequestBuilder::path_param`, which serializes it and refuses a value that
+/// would address another resource (empty, `null`, `.`, `..`, or one that does not serialize).
+fn path_expr(op: &Operation) -> (String, Vec<TokenStream>) {
+    let mut template = String::new();
+    let mut fills = Vec::new();
+    for part in &op.path_parts {
+        match part {
+            PathPart::Literal(l) => template.push_str(l),
+            PathPart::Param(i) => {
+                let wire = op
+                    .params
+                    .iter()
+                    .find(|p| p.ident == *i)
+                    .map_or(i.as_str(), |p| p.wire.as_str());
+                template.push('{');
+                template.push_str(wire);
+                template.push('}');
+                let f = ident(i);
+                fills.push(quote!(.path_param(#wire, &self.#f)));
             }
         }
-        _ => false,
     }
+    (template, fills)
 }
 
-fn path_expr(api: &Api, op: &Operation) -> TokenStream {
-    let parts = op.path_parts.iter().map(|p| match p {
-        PathPart::Literal(l) => quote!(#l),
-        PathPart::Param(i) => {
-            let param = op.params.iter().find(|p| p.ident == *i);
-            let f = ident(i);
-            let text = match param.map(|p| &p.ty) {
-                Some(TypeRef::Prim(Prim::String)) => quote!(self.#f.as_str()),
-                Some(TypeRef::Prim(Prim::DateTime)) => quote!(self.#f.to_rfc3339().as_str()),
-                Some(t) if displayable(api, t, 0) => quote!(self.#f.to_string().as_str()),
-                // A JSON string is used as is; any other JSON value as its JSON text.
-                _ => quote!(match ::serde_json::to_value(&self.#f) {
-                    ::std::result::Result::Ok(::serde_json::Value::String(s)) => s,
-                    ::std::result::Result::Ok(other) => other.to_string(),
-                    ::std::result::Result::Err(_) => ::std::string::String::new(),
-                }
-                .as_str()),
-            };
-            quote!(::oagen_runtime::encode_path(#text).as_str())
+/// `Debug` for a request builder: every field, with credentials (parameters the IR marks, and
+/// credential headers among the per-request ones) shown as `***`.
+fn debug_impl(api: &Api, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let name = op.builder_name.trim_start_matches("r#");
+    let fields = op.params.iter().map(|p| {
+        let f = ident(&p.ident);
+        let label = p.ident.trim_start_matches("r#");
+        if p.credential {
+            quote!(.field(#label, &::std::format_args!("***")))
+        } else {
+            quote!(.field(#label, &self.#f))
         }
     });
-    quote!([#(#parts),*].concat())
+    let body = op.body.as_ref().map(|_| quote!(.field("body", &self.body)));
+    let credentials = &api.credential_headers;
+    quote! {
+        impl ::std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(#name)
+                    .field("client", &self.client)
+                    #(#fields)*
+                    #body
+                    .field("timeout", &self.timeout)
+                    .field("headers", &::oagen_runtime::RedactedHeaders::new(&self.headers, &[#(#credentials),*]))
+                    .finish()
+            }
+        }
+    }
 }
 
 fn query_style(s: QueryStyle) -> TokenStream {
@@ -435,7 +449,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    let path = path_expr(api, op);
+    let (path, path_fills) = path_expr(op);
     let http = http_method(&op.http_method);
 
     let send_expr = &dec.send;
@@ -540,10 +554,15 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     });
 
     let extra = &dec.extra_items;
-    let no_auth = if op.auth == crate::ir::OpAuth::None {
+    let debug_impl = debug_impl(api, op);
+    // The credentials the operation's own security requirement names.
+    let no_auth = if api.schemes.is_empty() {
+        quote!()
+    } else if op.security.is_empty() {
         quote!(request = request.without_auth();)
     } else {
-        quote!()
+        let alternatives = op.security.iter().map(|set| quote!(&[#(#set),*]));
+        quote!(request = request.security(&[#(#alternatives),*]);)
     };
     quote! {
         impl super::Client {
@@ -560,7 +579,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
 
         #[doc = #builder_doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(::std::clone::Clone)]
         #[must_use = "a request does nothing until `.send().await` is called"]
         pub struct #builder {
             client: super::Client,
@@ -568,6 +587,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             timeout: ::std::option::Option<::std::time::Duration>,
             headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
         }
+
+        #debug_impl
 
         impl #builder {
             #(#setters)*
@@ -585,9 +606,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
 
             fn request(&self) -> ::oagen_runtime::RequestBuilder {
-                let path: ::std::string::String = #path;
                 #[allow(unused_mut)]
-                let mut request = self.client.runtime().request(#http, &path);
+                let mut request = self.client.runtime().request(#http, #path)#(#path_fills)*;
                 #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {

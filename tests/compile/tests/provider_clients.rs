@@ -456,10 +456,15 @@ async fn weni_elastic_search_401_with_an_empty_body_is_an_api_error() {
         .expect(1)
         .mount(&server)
         .await;
-    let client = weni_client(&server);
+    let client = weni::Client::builder()
+        .api_key("t")
+        .oidc_bearer("oidc")
+        .base_url(server.uri())
+        .retry_policy(oagen_runtime::RetryPolicy::disabled())
+        .build()
+        .unwrap();
     let err = client
         .search_contacts_elastic(uuid::Uuid::nil())
-        .header("Authorization", "Bearer oidc")
         .send()
         .await
         .unwrap_err();

@@ -214,20 +214,28 @@ pub(super) fn pagination_text(p: &crate::ir::Pagination) -> String {
 
 /// What a security change does to the generated method: which credentials it sends.
 pub(super) fn op_auth_effect(o: &OpInfo<'_>, n: &OpInfo<'_>) -> Effect {
-    use crate::ir::OpAuth;
-    let sends = |a: &OpAuth| match a {
-        OpAuth::Default => "the client's credentials".to_string(),
-        OpAuth::None => "no credentials".to_string(),
-        OpAuth::Other(name) => {
-            format!("the client's credentials (the spec asks for scheme `{name}`)")
+    let sends = |security: &[Vec<String>]| {
+        if security.is_empty() {
+            "no credentials".to_string()
+        } else {
+            security
+                .iter()
+                .map(|set| {
+                    set.iter()
+                        .map(|name| format!("`{name}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                })
+                .collect::<Vec<_>>()
+                .join(", else ")
         }
     };
-    if o.op.auth == n.op.auth {
+    if o.op.security == n.op.security {
         Effect::new(
             Bump::None,
             format!(
                 "none: the generated method still sends {}",
-                sends(&n.op.auth)
+                sends(&n.op.security)
             ),
         )
     } else {
@@ -235,8 +243,8 @@ pub(super) fn op_auth_effect(o: &OpInfo<'_>, n: &OpInfo<'_>) -> Effect {
             Bump::Patch,
             format!(
                 "the generated method sends {} instead of {}; no signature changes",
-                sends(&n.op.auth),
-                sends(&o.op.auth)
+                sends(&n.op.security),
+                sends(&o.op.security)
             ),
         )
     }

@@ -337,6 +337,30 @@ impl<'a> Engine<'a> {
                 });
             }
         }
+        for scheme in &n.schemes {
+            if !o.schemes.iter().any(|s| s.setter == scheme.setter) {
+                self.crate_changes.push(CrateChange {
+                    bump: Bump::Minor,
+                    text: format!(
+                        "`ClientBuilder::{}` is added: the credential of security scheme `{}`",
+                        crate::ident::bare(&scheme.setter),
+                        scheme.name
+                    ),
+                });
+            }
+        }
+        for scheme in &o.schemes {
+            if !n.schemes.iter().any(|s| s.setter == scheme.setter) {
+                self.crate_changes.push(CrateChange {
+                    bump: Bump::Major,
+                    text: format!(
+                        "`ClientBuilder::{}` is removed with security scheme `{}`",
+                        crate::ident::bare(&scheme.setter),
+                        scheme.name
+                    ),
+                });
+            }
+        }
         if o.env_var != n.env_var && n.auth.is_some() && o.auth.is_some() {
             self.crate_changes.push(CrateChange {
                 bump: Bump::Major,

@@ -809,6 +809,7 @@ mod tests {
             style: QueryStyle::Form,
             doc: Doc::default(),
             pointer: String::new(),
+            credential: false,
         };
         assert_eq!(
             param_what(&p("session", ParamIn::Cookie)),

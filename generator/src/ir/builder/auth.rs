@@ -23,9 +23,95 @@ pub(super) fn primary_scheme(openapi: &openapiv3::OpenAPI) -> Option<String> {
     })
 }
 
-pub(super) fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
+/// Builder methods a scheme's setter must not take.
+const BUILDER_METHODS: &[&str] = &[
+    "auth",
+    "base_url",
+    "timeout",
+    "connect_timeout",
+    "retry_policy",
+    "user_agent",
+    "default_header",
+    "http_client",
+    "build",
+    "max_error_body",
+    "api_key",
+    "basic_auth",
+    "sensitive_header",
+    "security_scheme",
+    "credential",
+];
+
+/// Every security scheme, the client's first.
+pub(super) fn schemes(
+    cx: &mut Cx<'_>,
+    spec: &LoadedSpec,
+    crate_name: &str,
+    primary_env: &str,
+) -> Vec<SecurityScheme> {
     let openapi = cx.openapi;
-    let name = primary_scheme(openapi)?;
+    let primary = primary_scheme(openapi);
+    let mut names: Vec<String> = openapi
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.keys().cloned())
+        .collect();
+    if let Some(p) = &primary {
+        if let Some(i) = names.iter().position(|n| n == p) {
+            let p = names.remove(i);
+            names.insert(0, p);
+        }
+    }
+    let crate_shout = heck::ToShoutySnakeCase::to_shouty_snake_case(crate_name);
+    let mut taken: Vec<String> = BUILDER_METHODS.iter().map(|s| (*s).to_string()).collect();
+    let mut out = Vec::new();
+    for name in names {
+        let Some(kind) = scheme_kind(cx, spec, &name) else {
+            continue;
+        };
+        let ptr = pointer::join("/components/securitySchemes", &name);
+        let ext_env = pointer::get(&spec.document, &format!("{ptr}/x-oagen-env"))
+            .and_then(Value::as_str)
+            .map(String::from);
+        let env_var = match ext_env {
+            Some(v) => v,
+            None if Some(&name) == primary.as_ref() => primary_env.to_string(),
+            None => format!(
+                "{crate_shout}_{}",
+                heck::ToShoutySnakeCase::to_shouty_snake_case(name.as_str())
+            ),
+        };
+        let mut setter = crate::ident::snake(&name);
+        if taken.contains(&setter) {
+            setter = format!("{setter}_credential");
+        }
+        while taken.contains(&setter) {
+            setter.push('_');
+        }
+        taken.push(setter.clone());
+        let description = pointer::get(&spec.document, &format!("{ptr}/description"))
+            .and_then(Value::as_str)
+            .map(String::from);
+        out.push(SecurityScheme {
+            name,
+            setter,
+            kind,
+            env_var,
+            description,
+        });
+    }
+    out
+}
+
+pub(super) fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
+    let name = primary_scheme(cx.openapi)?;
+    scheme_kind(cx, spec, &name)
+}
+
+/// How the credential of scheme `name` is sent.
+fn scheme_kind(cx: &mut Cx<'_>, spec: &LoadedSpec, name: &str) -> Option<AuthScheme> {
+    let openapi = cx.openapi;
+    let name = name.to_string();
     let ptr = format!("/components/securitySchemes/{}", pointer::escape(&name));
     let scheme = openapi
         .components
@@ -72,6 +158,40 @@ pub(super) fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {
             APIKeyLocation::Cookie => AuthScheme::Cookie { name: name.clone() },
         },
         SecurityScheme::OAuth2 { .. } | SecurityScheme::OpenIDConnect { .. } => AuthScheme::Bearer,
+    })
+}
+
+/// Where each `apiKey` security scheme puts its key, in document order.
+pub(super) fn api_key_names(openapi: &openapiv3::OpenAPI) -> Vec<(ParamIn, String)> {
+    use openapiv3::{APIKeyLocation, SecurityScheme};
+    openapi
+        .components
+        .iter()
+        .flat_map(|c| c.security_schemes.values())
+        .filter_map(|s| match s.as_item() {
+            Some(SecurityScheme::APIKey { location, name, .. }) => Some((
+                match location {
+                    APIKeyLocation::Header => ParamIn::Header,
+                    APIKeyLocation::Query => ParamIn::Query,
+                    APIKeyLocation::Cookie => ParamIn::Cookie,
+                },
+                name.clone(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether a parameter carries a credential: the `Authorization`, `Proxy-Authorization` or
+/// `Cookie` header, or the header (any case), query parameter or cookie of an `apiKey` scheme.
+pub(super) fn is_credential(openapi: &openapiv3::OpenAPI, location: ParamIn, name: &str) -> bool {
+    let builtin = ["Authorization", "Proxy-Authorization", "Cookie"];
+    if location == ParamIn::Header && builtin.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        return true;
+    }
+    api_key_names(openapi).iter().any(|(l, n)| {
+        *l == location
+            && (n == name || (location == ParamIn::Header && n.eq_ignore_ascii_case(name)))
     })
 }
 

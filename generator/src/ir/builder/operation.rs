@@ -153,6 +153,7 @@ pub(super) fn build_operation<'a>(
             style,
             doc: pdoc,
             pointer: site.clone(),
+            credential: is_credential(cx.openapi, location, &data.name),
         });
     }
 
@@ -327,6 +328,12 @@ pub(super) fn build_operation<'a>(
         }
     };
 
+    let security: Vec<Vec<String>> = op
+        .security
+        .as_ref()
+        .or(cx.openapi.security.as_ref())
+        .map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect())
+        .unwrap_or_default();
     let auth = match &op.security {
         None => OpAuth::Default,
         Some(reqs) if reqs.is_empty() || reqs.iter().any(|r| r.is_empty()) => OpAuth::None,
@@ -339,7 +346,7 @@ pub(super) fn build_operation<'a>(
                 match names.first() {
                     Some(n) => {
                         doc.notes.push(format!(
-                            "Authenticates with the `{n}` scheme, not the client's credentials: pass them per request with `.header(\"Authorization\", …)`."
+                            "Authenticates with the `{n}` security scheme: set its credential on the client builder."
                         ));
                         OpAuth::Other((*n).clone())
                     }
@@ -364,6 +371,7 @@ pub(super) fn build_operation<'a>(
         pagination,
         envelope,
         auth,
+        security,
         pointer: op_ptr.to_string(),
     })
 }

@@ -147,8 +147,10 @@ pub struct Broadcast {
     pub contacts: ::std::vec::Vec<ContactRef>,
     /// Groups the broadcast was sent to.
     pub groups: ::std::vec::Vec<Ref>,
-    /// The `text` property.
-    pub text: Translations,
+    /// Translations of the text; null when the broadcast has none (`Broadcast.text` is a nullable column).
+    pub text: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     /// Sending status of the broadcast.
     pub status: BroadcastStatus,
     /// When the broadcast was created.
@@ -156,7 +158,7 @@ pub struct Broadcast {
 }
 ::oagen_runtime::object!(
     Broadcast { required id = "id", nullable urns = "urns", required contacts =
-    "contacts", required groups = "groups", required text = "text", required status =
+    "contacts", required groups = "groups", nullable text = "text", required status =
     "status", required created_on = "created_on" }
 );
 /// A broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
@@ -2069,8 +2071,8 @@ pub struct Message {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the message was sent, if it was.
     pub sent_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the message was last modified.
-    pub modified_on: ::chrono::DateTime<::chrono::Utc>,
+    /// When the message was last modified; null when never recorded (`Msg.modified_on` is a nullable column).
+    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Deprecated; the first attachment as `mime/type:url`, if any.
     pub media: ::std::option::Option<::std::string::String>,
 }
@@ -2080,7 +2082,7 @@ pub struct Message {
     "direction", nullable r#type = "type", required status = "status", required archived
     = "archived", required visibility = "visibility", required text = "text", required
     labels = "labels", required attachments = "attachments", required created_on =
-    "created_on", nullable sent_on = "sent_on", required modified_on = "modified_on",
+    "created_on", nullable sent_on = "sent_on", nullable modified_on = "modified_on",
     nullable media = "media" }
 );
 /// Body of a 200 answer from `message_actions` when some messages no longer exist.
@@ -3060,7 +3062,7 @@ pub struct WhatsappFlow {
     /// Status of the flow at Meta.
     pub status: WhatsappFlowStatus,
     /// The `assets` property.
-    pub assets: WhatsappFlowAssets,
+    pub assets: WhatsappFlowVariables,
 }
 ::oagen_runtime::object!(
     WhatsappFlow { required id = "id", required name = "name", required status =
@@ -3148,6 +3150,22 @@ pub enum WhatsappFlowStatus {
     WhatsappFlowStatus { Draft = "DRAFT", Published = "PUBLISHED", Deprecated =
     "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
 );
+/// The flow's `variables` column: the screens and data variables once the flow has been synced from Meta,
+/// or `\[\]` (the column's default) for a flow that never was.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(untagged)]
+pub enum WhatsappFlowVariables {
+    /// The `WhatsappFlowAssets` alternative.
+    WhatsappFlowAssets(WhatsappFlowAssets),
+    /// The `ValueList` alternative.
+    ValueList(::std::vec::Vec<::serde_json::Value>),
+}
 /// One item of a list message.
 #[derive(
     ::std::fmt::Debug,

@@ -1047,7 +1047,9 @@ pub struct ContactTemplatePage {
     ::std::default::Default,
 )]
 pub struct ContactWrite {
-    /// Name of the contact.
+    /// Name of the contact, or null for none. The server trims it; an empty or whitespace-only name is a 400
+    /// ("Contact name cannot be empty."), and so is one longer than 100 characters after trimming, although
+    /// stored names may be up to 128 characters long.
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
     pub language: ::std::option::Option<::std::string::String>,

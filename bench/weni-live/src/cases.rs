@@ -317,7 +317,7 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
         "listContacts",
         "order-reverse-limit",
         c.list_contacts()
-            .order_by(ListContactsOrderBy::Unknown("-modified_on".into()))
+            .order_by(ListContactsOrderBy::CreatedOn)
             .reverse(true)
             .limit(30)
             .group("VIPs")
@@ -348,6 +348,15 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
             .after(early)
             .before(late)
             .reverse(true)
+            .items(),
+    )
+    .await;
+    r.all(
+        "listContactsLean",
+        "search-order",
+        c.list_contacts_lean()
+            .search("name ~ \"Bench Contact 00\"")
+            .order_by(ListContactsLeanOrderBy::ModifiedOn)
             .items(),
     )
     .await;
@@ -660,6 +669,12 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
                     || format!("{v:?}"),
                 );
             }
+            r.all(
+                "listMessages",
+                "broadcast",
+                c.list_messages().broadcast(b.id).items(),
+            )
+            .await;
         }
     }
     r.all(
@@ -880,6 +895,12 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
             })
             .uuid(cp.uuid)
             .send(),
+        )
+        .await;
+        r.one(
+            "exportDefinitions",
+            "campaign",
+            c.export_definitions().campaign(vec![cp.uuid]).send(),
         )
         .await;
     }
@@ -1111,8 +1132,25 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
     }
 
     // ---------------------------------------------------------------- tickets
-    r.all("listTicketers", "all", c.list_ticketers().items())
+    let ticketers = r
+        .all("listTicketers", "all", c.list_ticketers().items())
         .await;
+    if let Some(tk) = first(&ticketers) {
+        r.all(
+            "listTicketers",
+            "uuid",
+            c.list_ticketers().uuid(tk.uuid).items(),
+        )
+        .await;
+    }
+    r.all(
+        "listTicketers",
+        "sector-uuid",
+        c.list_ticketers()
+            .sector_uuid("0b2f5a8e-9f3a-4a7c-8d56-1c1d2e3f4a5b")
+            .items(),
+    )
+    .await;
     r.all(
         "listTicketers",
         "before-after",
@@ -1316,8 +1354,17 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
     }
 
     // ---------------------------------------------------------------- misc lists
-    r.all("listClassifiers", "all", c.list_classifiers().items())
+    let classifiers = r
+        .all("listClassifiers", "all", c.list_classifiers().items())
         .await;
+    if let Some(cl) = first(&classifiers) {
+        r.all(
+            "listClassifiers",
+            "uuid",
+            c.list_classifiers().uuid(cl.uuid).items(),
+        )
+        .await;
+    }
     r.all(
         "listClassifiers",
         "before-after",
@@ -1332,6 +1379,7 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
         c.list_archives()
             .archive_type(ListArchivesArchiveType::Message)
             .period(ListArchivesPeriod::Daily)
+            .offset(0)
             .after(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default())
             .before(NaiveDate::from_ymd_opt(2100, 1, 1).unwrap_or_default())
             .limit(1)
@@ -1346,12 +1394,21 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
         c.list_boundaries().geometry(true).items(),
     )
     .await;
-    r.all(
-        "listExternalServices",
-        "all",
-        c.list_external_services().items(),
-    )
-    .await;
+    let services = r
+        .all(
+            "listExternalServices",
+            "all",
+            c.list_external_services().items(),
+        )
+        .await;
+    if let Some(sv) = first(&services) {
+        r.all(
+            "listExternalServices",
+            "uuid",
+            c.list_external_services().uuid(sv.uuid).items(),
+        )
+        .await;
+    }
     r.all(
         "listExternalServices",
         "before-after",
@@ -1380,6 +1437,12 @@ pub async fn run_all(r: &mut Runner, c: &weni::Client, no_auth: &weni::Client, n
             || "a synced flow's assets hold its variables".into(),
         );
     }
+    r.all(
+        "listWhatsappFlows",
+        "id",
+        c.list_whatsapp_flows().id("1001").items(),
+    )
+    .await;
     r.all(
         "listWhatsappFlows",
         "filters",

@@ -4,7 +4,8 @@
 # Idempotent: does nothing when the "Bench Many" group exists.
 #
 # What it adds, and why (the columns are the ones the API v2 read serializers expose):
-# - 260 contacts in the static group "Bench Many": listContacts has to page (the API's page is 100).
+# - 260 contacts in the static group "Bench Many": listContacts has to page (its page is 250; contacts_lean
+#   is drained with limit=100).
 # - contacts with NULL name and language, an empty name, a non-ASCII name, the longest name the column
 #   holds (Contact.name max_length=128), a NULL last_seen_on, a NULL-valued field and no URN.
 # - a channel with NULL name, address and country (Channel.name/address/country null=True).

@@ -2815,8 +2815,10 @@ pub struct TopicWrite {
     pub name: ::std::string::String,
 }
 ::oagen_runtime::object!(TopicWrite { required name = "name" });
-/// Text to send: a plain string (at most 640 characters), stored under the workspace's primary language (or
-/// `base`), or a translations object that must include the primary language.
+/// Text to send: a plain string, stored under the workspace's primary language (or `base`), or a
+/// translations object that must include the primary language. Each text may have at most
+/// `Msg.MAX_TEXT_LEN` characters, the server's `MSG_FIELD_SIZE` setting: 1,500 unless the deployment
+/// changes it (upstream RapidPro's 640 does not apply).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -173,8 +173,10 @@ pub struct Broadcast {
     pub contacts: ::std::vec::Vec<ContactRef>,
     /// Groups the broadcast was sent to.
     pub groups: ::std::vec::Vec<Ref>,
-    /// The `text` property.
-    pub text: Translations,
+    /// Translations of the text; null when the broadcast has none (`Broadcast.text` is a nullable column).
+    pub text: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
+    >,
     /// Sending status of the broadcast.
     pub status: BroadcastStatus,
     /// When the broadcast was created.
@@ -183,7 +185,7 @@ pub struct Broadcast {
 
 ::oagen_runtime::object!(
     Broadcast { required id = "id", nullable urns = "urns", required contacts =
-    "contacts", required groups = "groups", required text = "text", required status =
+    "contacts", required groups = "groups", nullable text = "text", required status =
     "status", required created_on = "created_on" }
 );
 
@@ -1163,7 +1165,9 @@ pub struct ContactTemplatePage {
     ::std::default::Default,
 )]
 pub struct ContactWrite {
-    /// Name of the contact.
+    /// Name of the contact, or null for none. The server trims it; an empty or whitespace-only name is a 400
+    /// ("Contact name cannot be empty."), and so is one longer than 100 characters after trimming, although
+    /// stored names may be up to 128 characters long.
     pub name: ::std::option::Option<::std::string::String>,
     /// Preferred language, ISO 639-3 code.
     pub language: ::std::option::Option<::std::string::String>,
@@ -2286,8 +2290,8 @@ pub struct Message {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
     /// When the message was sent, if it was.
     pub sent_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
-    /// When the message was last modified.
-    pub modified_on: ::chrono::DateTime<::chrono::Utc>,
+    /// When the message was last modified; null when never recorded (`Msg.modified_on` is a nullable column).
+    pub modified_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Deprecated; the first attachment as `mime/type:url`, if any.
     pub media: ::std::option::Option<::std::string::String>,
 }
@@ -2298,7 +2302,7 @@ pub struct Message {
     "direction", nullable r#type = "type", required status = "status", required archived
     = "archived", required visibility = "visibility", required text = "text", required
     labels = "labels", required attachments = "attachments", required created_on =
-    "created_on", nullable sent_on = "sent_on", required modified_on = "modified_on",
+    "created_on", nullable sent_on = "sent_on", nullable modified_on = "modified_on",
     nullable media = "media" }
 );
 
@@ -3109,8 +3113,10 @@ pub struct TopicWrite {
 
 ::oagen_runtime::object!(TopicWrite { required name = "name" });
 
-/// Text to send: a plain string (at most 640 characters), stored under the workspace's primary language (or
-/// `base`), or a translations object that must include the primary language.
+/// Text to send: a plain string, stored under the workspace's primary language (or `base`), or a
+/// translations object that must include the primary language. Each text may have at most
+/// `Msg.MAX_TEXT_LEN` characters, the server's `MSG_FIELD_SIZE` setting: 1,500 unless the deployment
+/// changes it (upstream RapidPro's 640 does not apply).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3382,7 +3388,7 @@ pub struct WhatsappFlow {
     /// Status of the flow at Meta.
     pub status: WhatsappFlowStatus,
     /// The `assets` property.
-    pub assets: WhatsappFlowAssets,
+    pub assets: WhatsappFlowVariables,
 }
 
 ::oagen_runtime::object!(
@@ -3479,6 +3485,23 @@ pub enum WhatsappFlowStatus {
     WhatsappFlowStatus { Draft = "DRAFT", Published = "PUBLISHED", Deprecated =
     "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
 );
+
+/// The flow's `variables` column: the screens and data variables once the flow has been synced from Meta,
+/// or `\[\]` (the column's default) for a flow that never was.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+#[serde(untagged)]
+pub enum WhatsappFlowVariables {
+    /// The `WhatsappFlowAssets` alternative.
+    WhatsappFlowAssets(WhatsappFlowAssets),
+    /// The `ValueList` alternative.
+    ValueList(::std::vec::Vec<::serde_json::Value>),
+}
 
 /// One item of a list message.
 #[derive(

@@ -51,6 +51,7 @@ mod error;
 mod future;
 mod multipart;
 pub mod object;
+mod page;
 mod paginate;
 mod query;
 mod ratelimit;

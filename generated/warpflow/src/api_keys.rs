@@ -76,7 +76,8 @@ impl ListApiKeys {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listApiKeys", "/tenants/{tenant_id}/api-keys");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -229,7 +230,8 @@ impl CreateApiKey {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createApiKey", "/tenants/{tenant_id}/api-keys");
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -331,7 +333,8 @@ impl RevokeApiKey {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("revokeApiKey", "/tenants/{tenant_id}/api-keys/{key_id}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -433,7 +436,8 @@ impl RotateApiKey {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("rotateApiKey", "/tenants/{tenant_id}/api-keys/rotate");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -45,7 +45,8 @@ impl GetBillingStatus {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getBillingStatus", "/billing/status");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -140,7 +141,8 @@ impl ActivateSubscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("activateSubscription", "/billing/activate");
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -233,7 +235,8 @@ impl CreateCheckoutSession {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createCheckoutSession", "/billing/checkout");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -332,7 +335,8 @@ impl CreateBillingPortalSession {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createBillingPortalSession", "/billing/portal");
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
         }
@@ -421,7 +425,8 @@ impl GetCreditBalance {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getCreditBalance", "/billing/credits/balance");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -527,7 +532,8 @@ impl ListCreditTransactions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listCreditTransactions", "/billing/credits/transactions");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);

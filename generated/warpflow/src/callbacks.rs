@@ -76,7 +76,8 @@ impl ListCallbacks {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listCallbacks", "/tenants/{tenant_id}/callbacks");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -225,7 +226,8 @@ impl UpdateCallback {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(::oagen_runtime::reqwest::Method::PATCH, &path)
+            .operation("updateCallback", "/tenants/{tenant_id}/callbacks/{task_id}");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -54,7 +54,8 @@ impl GetConfig {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getConfig", "/config/{tenant_id}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -149,7 +150,8 @@ impl ReplaceConfig {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(::oagen_runtime::reqwest::Method::PUT, &path)
+            .operation("replaceConfig", "/config/{tenant_id}");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -245,7 +247,8 @@ impl UpdateConfig {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(::oagen_runtime::reqwest::Method::PATCH, &path)
+            .operation("updateConfig", "/config/{tenant_id}");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

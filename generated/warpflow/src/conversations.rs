@@ -88,7 +88,8 @@ impl ListConversations {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listConversations", "/tenants/{tenant_id}/conversations");
         request = request.query("alias", &self.alias, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -238,7 +239,11 @@ impl GetConversation {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation(
+                "getConversation",
+                "/tenants/{tenant_id}/conversations/{contact_id}",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -341,7 +346,11 @@ impl SendConversationMessage {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation(
+                "sendConversationMessage",
+                "/tenants/{tenant_id}/conversations/{contact_id}/messages",
+            );
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -442,7 +451,11 @@ impl MarkConversationRead {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation(
+                "markConversationRead",
+                "/tenants/{tenant_id}/conversations/{contact_id}/read",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -545,7 +558,11 @@ impl ApproveConversationDraft {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation(
+                "approveConversationDraft",
+                "/tenants/{tenant_id}/conversations/{contact_id}/approve-draft",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -645,7 +662,11 @@ impl DismissConversationDraft {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation(
+                "dismissConversationDraft",
+                "/tenants/{tenant_id}/conversations/{contact_id}/dismiss-draft",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

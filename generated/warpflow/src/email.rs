@@ -61,7 +61,8 @@ impl SendEmail {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("sendEmail", "/tenants/{tenant_id}/email/send");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -178,7 +179,8 @@ impl ListEmailAliases {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listEmailAliases", "/tenants/{tenant_id}/email/aliases");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -323,7 +325,8 @@ impl UpdateEmailAliases {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(::oagen_runtime::reqwest::Method::PATCH, &path)
+            .operation("updateEmailAliases", "/tenants/{tenant_id}/email/aliases");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -422,7 +425,8 @@ impl UpdateEmailSignature {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(::oagen_runtime::reqwest::Method::PATCH, &path)
+            .operation("updateEmailSignature", "/tenants/{tenant_id}/email/signature");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -521,7 +525,8 @@ impl ConnectEmailGrant {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("connectEmailGrant", "/tenants/{tenant_id}/email/connect");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -636,7 +641,8 @@ impl ListEmailGrants {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listEmailGrants", "/tenants/{tenant_id}/email/grants");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -780,7 +786,8 @@ impl GetEmailGrant {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getEmailGrant", "/tenants/{tenant_id}/email/grants/{grant_id}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -879,7 +886,11 @@ impl DisconnectEmailGrant {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation(
+                "disconnectEmailGrant",
+                "/tenants/{tenant_id}/email/grants/{grant_id}",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -977,7 +988,8 @@ impl GetEmailAuthUrl {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getEmailAuthUrl", "/tenants/{tenant_id}/email/auth-url");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -1075,7 +1087,8 @@ impl ExchangeEmailAuthCode {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("exchangeEmailAuthCode", "/tenants/{tenant_id}/email/callback");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -78,7 +78,8 @@ impl ListActiveGuardrails {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listActiveGuardrails", "/guardrails/{tenant_id}/active");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -244,7 +245,8 @@ impl ListGuardrailAuditLog {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listGuardrailAuditLog", "/guardrails/{tenant_id}/audit");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -387,7 +389,8 @@ impl GetGuardrailStats {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getGuardrailStats", "/guardrails/{tenant_id}/stats");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -484,7 +487,8 @@ impl UpdateGuardrails {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PATCH, &path);
+            .request(::oagen_runtime::reqwest::Method::PATCH, &path)
+            .operation("updateGuardrails", "/guardrails/{tenant_id}");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -583,7 +587,8 @@ impl ExportGuardrails {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("exportGuardrails", "/guardrails/{tenant_id}/export");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

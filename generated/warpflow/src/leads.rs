@@ -117,7 +117,8 @@ impl ListLeads {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listLeads", "/tenants/{tenant_id}/leads");
         request = request.query("state", &self.state, ::oagen_runtime::QueryStyle::Form);
         request = request.query("tier", &self.tier, ::oagen_runtime::QueryStyle::Form);
         request = request.query("from", &self.from, ::oagen_runtime::QueryStyle::Form);
@@ -260,7 +261,8 @@ impl GetLead {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getLead", "/leads/{lead_id}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -355,7 +357,8 @@ impl GetLeadConversation {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getLeadConversation", "/leads/{lead_id}/conversation");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -473,7 +476,8 @@ impl ListLeadCallbacks {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listLeadCallbacks", "/leads/callbacks");
         request = request
             .query("status", &self.status, ::oagen_runtime::QueryStyle::Form);
         request = request

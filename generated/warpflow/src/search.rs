@@ -61,7 +61,8 @@ impl Search {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("search", "/tenants/{tenant_id}/search");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

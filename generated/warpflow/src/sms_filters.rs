@@ -76,7 +76,11 @@ impl ListBlockedNumbers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation(
+                "listBlockedNumbers",
+                "/tenants/{tenant_id}/sms-filters/blocklist",
+            );
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -224,7 +228,8 @@ impl AddBlockedNumber {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("addBlockedNumber", "/tenants/{tenant_id}/sms-filters/blocklist");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -324,7 +329,11 @@ impl RemoveBlockedNumber {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation(
+                "removeBlockedNumber",
+                "/tenants/{tenant_id}/sms-filters/blocklist/{phone}",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

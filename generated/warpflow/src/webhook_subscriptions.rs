@@ -76,7 +76,8 @@ impl ListWebhookSubscriptions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listWebhookSubscriptions", "/tenants/{tenant_id}/webhooks");
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
@@ -224,7 +225,8 @@ impl CreateWebhookSubscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createWebhookSubscription", "/tenants/{tenant_id}/webhooks");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -327,7 +329,11 @@ impl DeleteWebhookSubscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation(
+                "deleteWebhookSubscription",
+                "/tenants/{tenant_id}/webhooks/{webhook_id}",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -430,7 +436,11 @@ impl TestWebhookSubscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation(
+                "testWebhookSubscription",
+                "/tenants/{tenant_id}/webhooks/{webhook_id}/test",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -78,7 +78,8 @@ impl SendCustomWebhook {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("sendCustomWebhook", "/webhook/custom/{tenant_id}/{source_id}");
         request = request.query("mode", &self.mode, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -230,7 +231,8 @@ impl SendZapierWebhook {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("sendZapierWebhook", "/webhook/zapier/{tenant_id}");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -57,7 +57,11 @@ impl GetRecordingInteractionMetrics {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation(
+                "getRecordingInteractionMetrics",
+                "/recordings/{uid}/interaction-metrics",
+            );
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -149,7 +153,8 @@ impl GetRecordingScorecards {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getRecordingScorecards", "/recordings/{uid}/scorecards");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -88,7 +88,8 @@ impl ListRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listRecordings", "/recordings");
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -221,7 +222,8 @@ impl GetRecording {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getRecording", "/recordings/{uid}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -306,7 +308,8 @@ impl GetRecordingVideo {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getRecordingVideo", "/recordings/{uid}/video");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -395,7 +398,8 @@ impl GetRecordingTranscript {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getRecordingTranscript", "/recordings/{uid}/transcript");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -72,7 +72,8 @@ impl ListBroadcasts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listBroadcasts", "/api/v2/broadcasts.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -195,7 +196,8 @@ impl SendBroadcast {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("sendBroadcast", "/api/v2/broadcasts.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -299,7 +301,8 @@ impl ListWhatsappBroadcasts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listWhatsappBroadcasts", "/api/v2/whatsapp_broadcasts.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -431,7 +434,8 @@ impl SendWhatsappBroadcast {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("sendWhatsappBroadcast", "/api/v2/whatsapp_broadcasts.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

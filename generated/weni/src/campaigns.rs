@@ -54,7 +54,8 @@ impl ListCampaigns {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listCampaigns", "/api/v2/campaigns.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -182,7 +183,8 @@ impl SaveCampaign {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveCampaign", "/api/v2/campaigns.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -281,7 +283,8 @@ impl ListCampaignEvents {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listCampaignEvents", "/api/v2/campaign_events.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("campaign", &self.campaign, ::oagen_runtime::QueryStyle::Form);
@@ -419,7 +422,8 @@ impl SaveCampaignEvent {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveCampaignEvent", "/api/v2/campaign_events.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -499,7 +503,8 @@ impl DeleteCampaignEvent {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteCampaignEvent", "/api/v2/campaign_events.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

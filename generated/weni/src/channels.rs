@@ -66,7 +66,8 @@ impl ListChannels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listChannels", "/api/v2/channels.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("address", &self.address, ::oagen_runtime::QueryStyle::Form);
@@ -220,7 +221,8 @@ impl ListChannelEvents {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listChannelEvents", "/api/v2/channel_events.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
@@ -377,7 +379,8 @@ impl ListChannelStats {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listChannelStats", "/api/v2/channel_stats.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request

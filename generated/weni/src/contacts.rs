@@ -164,7 +164,8 @@ impl ListContacts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listContacts", "/api/v2/contacts.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -333,7 +334,8 @@ impl SaveContact {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveContact", "/api/v2/contacts.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -446,7 +448,8 @@ impl DeleteContact {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteContact", "/api/v2/contacts.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -628,7 +631,8 @@ impl ListContactsLean {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listContactsLean", "/api/v2/contacts_lean.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("search", &self.search, ::oagen_runtime::QueryStyle::Form);
@@ -768,7 +772,8 @@ impl BulkUpdateContacts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("bulkUpdateContacts", "/api/v2/contact_actions.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -946,7 +951,8 @@ impl SearchContactsElastic {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("searchContactsElastic", "/api/v2/contacts_elastic.json");
         request = request
             .query(
                 "project_uuid",
@@ -1125,7 +1131,8 @@ impl GetContactAnalytics {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getContactAnalytics", "/api/v2/analytics/contacts/.json");
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("deleted", &self.deleted, ::oagen_runtime::QueryStyle::Form);

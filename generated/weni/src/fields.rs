@@ -57,7 +57,8 @@ impl ListFields {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listFields", "/api/v2/fields.json");
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -189,7 +190,8 @@ impl SaveField {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveField", "/api/v2/fields.json");
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

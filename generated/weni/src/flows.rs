@@ -99,7 +99,8 @@ impl ListFlows {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listFlows", "/api/v2/flows.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("type", &self.r#type, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -223,7 +224,8 @@ impl ListFlowLabels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listFlowLabels", "/api/v2/flows_labels.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -385,7 +387,8 @@ impl ListFlowStarts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listFlowStarts", "/api/v2/flow_starts.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -511,7 +514,8 @@ impl StartFlow {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("startFlow", "/api/v2/flow_starts.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -629,7 +633,8 @@ impl ListGlobals {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listGlobals", "/api/v2/globals.json");
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -765,7 +770,8 @@ impl SaveGlobal {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveGlobal", "/api/v2/globals.json");
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -917,7 +923,8 @@ impl ListRuns {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listRuns", "/api/v2/runs.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("flow", &self.flow, ::oagen_runtime::QueryStyle::Form);

@@ -72,7 +72,8 @@ impl ListClassifiers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listClassifiers", "/api/v2/classifiers.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -215,7 +216,8 @@ impl ListProducts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listProducts", "/api/v2/products.json");
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("retailer_id", &self.retailer_id, ::oagen_runtime::QueryStyle::Form);
@@ -335,7 +337,8 @@ impl ListIntelligences {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listIntelligences", "/api/v2/intelligences.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -441,7 +444,8 @@ impl ListExternalServices {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listExternalServices", "/api/v2/external_services.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("before", &self.before, ::oagen_runtime::QueryStyle::Form);
@@ -564,7 +568,8 @@ impl GetBrainInfo {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getBrainInfo", "/api/v2/brain_info.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -682,7 +687,8 @@ impl ListWhatsappFlows {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listWhatsappFlows", "/api/v2/whatsapp_flows.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -66,7 +66,8 @@ impl ListLabels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listLabels", "/api/v2/labels.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -194,7 +195,8 @@ impl SaveLabel {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveLabel", "/api/v2/labels.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -274,7 +276,8 @@ impl DeleteLabel {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteLabel", "/api/v2/labels.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -440,7 +443,8 @@ impl ListMessages {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listMessages", "/api/v2/messages.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("broadcast", &self.broadcast, ::oagen_runtime::QueryStyle::Form);
@@ -575,7 +579,8 @@ impl BulkUpdateMessages {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("bulkUpdateMessages", "/api/v2/message_actions.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -56,7 +56,8 @@ impl ListResthooks {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listResthooks", "/api/v2/resthooks.json");
         request = request
             .query("reverse", &self.reverse, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -185,7 +186,8 @@ impl ListResthookEvents {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listResthookEvents", "/api/v2/resthook_events.json");
         request = request
             .query("resthook", &self.resthook, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -327,7 +329,8 @@ impl ListResthookSubscribers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listResthookSubscribers", "/api/v2/resthook_subscribers.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("resthook", &self.resthook, ::oagen_runtime::QueryStyle::Form);
@@ -454,7 +457,8 @@ impl CreateResthookSubscriber {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createResthookSubscriber", "/api/v2/resthook_subscribers.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -537,7 +541,8 @@ impl DeleteResthookSubscriber {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteResthookSubscriber", "/api/v2/resthook_subscribers.json");
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -97,7 +97,8 @@ impl ListContactTemplates {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listContactTemplates", "/api/v2/contact_templates.json");
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
@@ -276,7 +277,8 @@ impl FilterTemplateMessages {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("filterTemplateMessages", "/api/v2/filter_templates.json");
         request = request
             .query("template", &self.template, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -471,7 +473,8 @@ impl ListTemplates {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listTemplates", "/api/v2/templates.json");
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -84,7 +84,8 @@ impl ListTicketers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listTicketers", "/api/v2/ticketers.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("sector_uuid", &self.sector_uuid, ::oagen_runtime::QueryStyle::Form);
@@ -276,7 +277,8 @@ impl ListTickets {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listTickets", "/api/v2/tickets.json");
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
@@ -414,7 +416,8 @@ impl BulkUpdateTickets {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("bulkUpdateTickets", "/api/v2/ticket_actions.json");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -531,7 +534,8 @@ impl ListTopics {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listTopics", "/api/v2/topics.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -657,7 +661,8 @@ impl SaveTopic {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("saveTopic", "/api/v2/topics.json");
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

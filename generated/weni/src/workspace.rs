@@ -105,7 +105,8 @@ impl ListArchives {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listArchives", "/api/v2/archives.json");
         request = request
             .query(
                 "archive_type",
@@ -249,7 +250,8 @@ impl ListBoundaries {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listBoundaries", "/api/v2/boundaries.json");
         request = request
             .query("geometry", &self.geometry, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -400,7 +402,8 @@ impl ExportDefinitions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("exportDefinitions", "/api/v2/definitions.json");
         request = request.query("flow", &self.flow, ::oagen_runtime::QueryStyle::Form);
         request = request
             .query("campaign", &self.campaign, ::oagen_runtime::QueryStyle::Form);
@@ -497,7 +500,8 @@ impl ListUsers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listUsers", "/api/v2/users.json");
         request = request.query("role", &self.role, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -613,7 +617,8 @@ impl GetWorkspace {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getWorkspace", "/api/v2/workspace.json");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }

@@ -101,7 +101,8 @@ impl ListRoomInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listRoomInsights", "/insights/rooms");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::DeepObject);
         request = request
@@ -287,7 +288,8 @@ impl ListRoomSessionInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listRoomSessionInsights", "/insights/room-sessions");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -485,7 +487,8 @@ impl ListParticipantInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listParticipantInsights", "/insights/participants");
         request = request
             .query(
                 "roomSessionId",
@@ -631,7 +634,8 @@ impl GetParticipantSessionDetails {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getParticipantSessionDetails", "/insights/participant");
         request = request
             .query(
                 "roomSessionId",

@@ -93,7 +93,8 @@ impl ListRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listRecordings", "/recordings");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -230,7 +231,8 @@ impl GetRecording {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getRecording", "/recordings/{recordingId}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -319,7 +321,8 @@ impl DeleteRecording {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteRecording", "/recordings/{recordingId}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -418,7 +421,11 @@ impl GetRecordingAccessLink {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation(
+                "getRecordingAccessLink",
+                "/recordings/{recordingId}/access-link",
+            );
         request = request
             .query(
                 "validForSeconds",
@@ -510,7 +517,8 @@ impl BulkDeleteRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("bulkDeleteRecordings", "/recordings/bulk-delete");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -58,7 +58,8 @@ impl SetRoomThemeTokens {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(::oagen_runtime::reqwest::Method::PUT, &path)
+            .operation("setRoomThemeTokens", "/rooms/{roomName}/theme/tokens");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -149,7 +150,8 @@ impl SetRoomLogo {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(::oagen_runtime::reqwest::Method::PUT, &path)
+            .operation("setRoomLogo", "/rooms/{roomName}/theme/logo");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -238,7 +240,8 @@ impl SetRoomBackground {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(::oagen_runtime::reqwest::Method::PUT, &path)
+            .operation("setRoomBackground", "/rooms/{roomName}/theme/room-background");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -327,7 +330,11 @@ impl SetRoomKnockPageBackground {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::PUT, &path);
+            .request(::oagen_runtime::reqwest::Method::PUT, &path)
+            .operation(
+                "setRoomKnockPageBackground",
+                "/rooms/{roomName}/theme/room-knock-page-background",
+            );
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -93,7 +93,8 @@ impl ListTranscriptions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("listTranscriptions", "/transcriptions");
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -226,7 +227,8 @@ impl CreateTranscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("createTranscription", "/transcriptions");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -319,7 +321,8 @@ impl GetTranscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation("getTranscription", "/transcriptions/{transcriptionId}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -408,7 +411,8 @@ impl DeleteTranscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, &path);
+            .request(::oagen_runtime::reqwest::Method::DELETE, &path)
+            .operation("deleteTranscription", "/transcriptions/{transcriptionId}");
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
         }
@@ -507,7 +511,11 @@ impl GetTranscriptionAccessLink {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, &path);
+            .request(::oagen_runtime::reqwest::Method::GET, &path)
+            .operation(
+                "getTranscriptionAccessLink",
+                "/transcriptions/{transcriptionId}/access-link",
+            );
         request = request
             .query(
                 "validForSeconds",
@@ -599,7 +607,8 @@ impl BulkDeleteTranscriptions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, &path);
+            .request(::oagen_runtime::reqwest::Method::POST, &path)
+            .operation("bulkDeleteTranscriptions", "/transcriptions/bulk-delete");
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

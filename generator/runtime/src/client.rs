@@ -9,6 +9,7 @@ use reqwest::{Method, Url};
 
 use crate::auth::{Auth, PreparedAuth};
 use crate::error::Error;
+use crate::intercept::{Interceptor, Interceptors};
 use crate::redact::Redactor;
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
@@ -44,6 +45,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     default_headers: Vec<(String, String)>,
     http: Option<reqwest::Client>,
+    interceptors: Interceptors,
 }
 
 impl ClientBuilder {
@@ -59,6 +61,7 @@ impl ClientBuilder {
             user_agent: None,
             default_headers: Vec::new(),
             http: None,
+            interceptors: Interceptors::default(),
         }
     }
 
@@ -124,6 +127,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds an [`Interceptor`]: code run around every attempt of every request, to sign
+    /// it, add computed headers or observe the response. Interceptors run in the order
+    /// they were added, and again for each retry.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// Checks the configuration and builds the client. An invalid base URL, header or
     /// credential gives [`Error::InvalidRequest`] (without echoing any secret).
     pub fn build(self) -> Result<Client, Error> {
@@ -180,6 +191,7 @@ impl ClientBuilder {
                 connect_timeout,
                 user_agent,
                 default_headers,
+                interceptors: self.interceptors,
             }),
         })
     }
@@ -193,6 +205,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("interceptors", &self.interceptors)
             .field("user_agent", &self.user_agent)
             .field(
                 "default_headers",
@@ -255,6 +268,7 @@ pub(crate) struct Inner {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
     pub(crate) default_headers: HeaderMap,
+    pub(crate) interceptors: Interceptors,
 }
 
 /// A configured API client. Cloning is cheap (it is reference-counted) and clones

@@ -15,11 +15,13 @@ use crate::auth::PreparedAuth;
 use crate::client::Client;
 use crate::encode::scalar_text;
 use crate::error::Error;
+use crate::intercept::{Attempt, Operation, ResponseHead};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
 use crate::redact::decode;
 use crate::response::{from_reqwest, Meta, RawResponse, StreamingResponse};
 use crate::retry::{is_retryable, Failure};
+use crate::trace::RequestTrace;
 
 /// A request being built. Created by [`Client::request`].
 ///
@@ -41,6 +43,8 @@ pub struct RequestBuilder {
     timeout: Option<Duration>,
     error: Option<String>,
     skip_auth: bool,
+    /// The operation this request is (for tracing and interceptors).
+    operation: Option<Operation>,
 }
 
 #[derive(Clone)]
@@ -89,7 +93,17 @@ impl RequestBuilder {
             timeout: None,
             error: None,
             skip_auth: false,
+            operation: None,
         }
+    }
+
+    /// Names the operation this request belongs to: its `operationId` and the spec's path
+    /// template (`/rooms/{roomName}`). Generated code sets it; it shows in the request's
+    /// `tracing` span and is handed to [`Interceptor`](crate::Interceptor)s. Nothing is sent
+    /// differently.
+    pub fn operation(mut self, id: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation { id, path_template });
+        self
     }
 
     /// Sends this request without the client's credentials, for operations the API marks
@@ -266,10 +280,36 @@ impl RequestBuilder {
     }
 
     async fn execute<E: DeserializeOwned>(&self, buffer: bool) -> Result<Outcome, Error<E>> {
+        // [trace] One span per request, around every attempt (trace.rs).
+        let trace = RequestTrace::start(&self.method, self.operation.as_ref(), self.path());
+        let outcome = trace.instrument(self.attempts::<E>(buffer, &trace)).await;
+        trace.finish();
+        outcome
+    }
+
+    async fn attempts<E: DeserializeOwned>(
+        &self,
+        buffer: bool,
+        trace: &RequestTrace,
+    ) -> Result<Outcome, Error<E>> {
         let inner = &self.client.inner;
         let mut retry = inner.retry.start();
+        let mut number = 0;
         loop {
-            let (request, timeout) = self.build().map_err(Error::InvalidRequest)?;
+            number += 1;
+            trace.attempt(number);
+            let (mut request, timeout) = self.build().map_err(Error::InvalidRequest)?;
+            // [hooks] Interceptors see (and may sign) every attempt (intercept.rs).
+            let attempt = Attempt {
+                operation: self.operation.as_ref(),
+                method: &self.method,
+                number,
+            };
+            inner
+                .interceptors
+                .before_attempt(&mut request, &attempt)
+                .map_err(|e| Error::InvalidRequest(inner.redactor.text(&e)))?;
+            let sent = std::time::Instant::now();
             let (error, hint) = match inner.http.execute(request).await {
                 Err(err) => {
                     let failure = classify(&err);
@@ -280,6 +320,14 @@ impl RequestBuilder {
                     }
                 }
                 Ok(response) => {
+                    // [hooks] [trace] The response head, before its body is read.
+                    trace.status(response.status());
+                    let head = ResponseHead {
+                        status: response.status(),
+                        headers: response.headers(),
+                        elapsed: sent.elapsed(),
+                    };
+                    inner.interceptors.on_response(&head, &attempt);
                     let meta = Meta::new(
                         response.status(),
                         response.headers().clone(),
@@ -335,7 +383,11 @@ impl RequestBuilder {
                 }
             };
             match retry.next_wait(hint) {
-                Some(wait) => tokio::time::sleep(wait).await,
+                Some(wait) => {
+                    // [trace] The retry (or the wait the server asked for) as an event.
+                    trace.retry(number, wait, hint.is_some(), &error);
+                    tokio::time::sleep(wait).await
+                }
                 None => return Err(error),
             }
         }
@@ -448,6 +500,14 @@ impl RequestBuilder {
         url.set_fragment(None);
         self.target = Target::Url(url);
         self
+    }
+
+    /// The path (or the path of the absolute URL) this request goes to.
+    fn path(&self) -> &str {
+        match &self.target {
+            Target::Path(path) => path,
+            Target::Url(url) => url.path(),
+        }
     }
 
     /// The first value of query parameter `name`, decoded.

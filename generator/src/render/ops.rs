@@ -438,6 +438,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         quote!()
     };
     let path = path_expr(api, op);
+    // For the request's tracing span and the interceptors: never the parameter values.
+    let (op_id, op_path) = (&op.id, &op.path);
     let http = http_method(&op.http_method);
 
     let send_expr = &dec.send;
@@ -589,7 +591,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             fn request(&self) -> ::oagen_runtime::RequestBuilder {
                 let path: ::std::string::String = #path;
                 #[allow(unused_mut)]
-                let mut request = self.client.runtime().request(#http, &path);
+                let mut request = self.client.runtime().request(#http, &path).operation(#op_id, #op_path);
                 #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -292,12 +292,17 @@ fn sides(port: u16) -> Sides {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     // Child mode: drain `.items()` over `pages` pages of `n` items, print the peak RSS.
-    if args.get(1).map(String::as_str) == Some("rss") {
+    // `hand` mode: the same with the hand-written loop (for profiling one side).
+    if matches!(args.get(1).map(String::as_str), Some("rss" | "hand")) {
         let n: usize = args[2].parse().unwrap();
         let pages: usize = args[3].parse().unwrap();
         let port = start_server(0);
         let sides = sides(port);
-        let count = runtime().block_on(sides.oagen_items(n, pages));
+        let count = if args[1] == "hand" {
+            runtime().block_on(sides.hand_items(n, pages))
+        } else {
+            runtime().block_on(sides.oagen_items(n, pages))
+        };
         println!("{count} {}", vm_hwm_kib());
         return;
     }

@@ -486,13 +486,14 @@ impl<E> Walker<E> {
 
 /// Whether two URLs name the same page (ignoring a masked credential parameter).
 fn same_request(a: &Url, b: &Url) -> bool {
+    let (qa, qb) = (a.query().unwrap_or_default(), b.query().unwrap_or_default());
+    let mask = crate::redact::MASK;
     a.path() == b.path()
-        && a.query()
-            .unwrap_or_default()
-            .replace(crate::redact::MASK, "")
-            == b.query()
-                .unwrap_or_default()
-                .replace(crate::redact::MASK, "")
+        && if qa.contains(mask) || qb.contains(mask) {
+            qa.replace(mask, "") == qb.replace(mask, "")
+        } else {
+            qa == qb
+        }
 }
 
 /// The target of the `rel="next"` link in `Link` headers (RFC 8288).

@@ -319,7 +319,7 @@ impl RequestBuilder {
                         _ => return Err(error),
                     }
                 }
-                Ok(response) => {
+                Ok(mut response) => {
                     // [hooks] [trace] The response head, before its body is read.
                     trace.status(response.status());
                     let head = ResponseHead {
@@ -328,9 +328,10 @@ impl RequestBuilder {
                         elapsed: sent.elapsed(),
                     };
                     inner.interceptors.on_response(&head, &attempt);
+                    // The headers move to `meta`: reading the body does not need them.
                     let meta = Meta::new(
                         response.status(),
-                        response.headers().clone(),
+                        std::mem::take(response.headers_mut()),
                         self.method.clone(),
                         response.url(),
                         inner.redactor.clone(),

@@ -304,7 +304,12 @@ impl Client {
     }
 
     pub(crate) fn is_same_origin(&self, url: &Url) -> bool {
-        url.origin() == self.inner.base.origin()
+        // The base URL is http or https, whose origin is (scheme, host, port): compared
+        // field by field, without building (and allocating) two `Origin`s per request.
+        let base = &self.inner.base;
+        url.scheme() == base.scheme()
+            && url.host() == base.host()
+            && url.port_or_known_default() == base.port_or_known_default()
     }
 }
 

@@ -432,8 +432,17 @@ impl RequestBuilder {
         if pairs.is_empty() {
             url.set_query(None);
         } else {
-            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            url.set_query(Some(&query.join("&")));
+            let mut query =
+                String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    query.push('&');
+                }
+                query.push_str(k);
+                query.push('=');
+                query.push_str(v);
+            }
+            url.set_query(Some(&query));
         }
 
         let mut headers: HeaderMap = inner.default_headers.clone();

@@ -344,7 +344,7 @@ impl<E> Walker<E> {
     where
         E: DeserializeOwned,
     {
-        let response = request.clone().send::<E>().await?;
+        let response = request.send_buffered::<E>().await?;
         let (meta, body) = (response.meta, response.body);
         let plan = match want {
             Want::Items => &self.items_plan,

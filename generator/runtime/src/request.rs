@@ -256,6 +256,11 @@ impl RequestBuilder {
     /// A 2xx response (and any 1xx/3xx that reaches the caller) is `Ok`; a 4xx or 5xx
     /// response is [`Error::Api`] with the body parsed as `E` when it parses.
     pub async fn send<E: DeserializeOwned>(self) -> Result<RawResponse, Error<E>> {
+        self.send_buffered().await
+    }
+
+    /// [`send`](Self::send) without giving up the builder (a paginator still needs it).
+    pub(crate) async fn send_buffered<E: DeserializeOwned>(&self) -> Result<RawResponse, Error<E>> {
         match self.execute::<E>(true).await? {
             Outcome::Buffered(response) => Ok(response),
             Outcome::Streaming(response) => {

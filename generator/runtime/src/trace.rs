@@ -22,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, StatusCode};
 
+use crate::error::Error;
 use crate::intercept::Operation;
 
 /// The span of one request and what it has recorded so far.
@@ -89,16 +90,17 @@ impl RequestTrace {
     /// An event for the wait before the next attempt; `server_asked` when the wait is
     /// the server's (`Retry-After`, rate-limit reset).
     #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
-    pub(crate) fn retry(
+    pub(crate) fn retry<E>(
         &self,
         attempt: u32,
         wait: Duration,
         server_asked: bool,
-        reason: &dyn std::fmt::Display,
+        error: &Error<E>,
     ) {
         #[cfg(feature = "tracing")]
         {
             let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+            let reason = reason(error);
             if server_asked {
                 tracing::info!(
                     parent: &self.span,
@@ -128,5 +130,18 @@ impl RequestTrace {
             .record("duration_ms", self.started.elapsed().as_secs_f64() * 1000.0);
         #[cfg(not(feature = "tracing"))]
         let _ = self.started;
+    }
+}
+
+/// Why an attempt is retried, without the URL or the body the error's text may carry.
+#[cfg(feature = "tracing")]
+fn reason<E>(error: &Error<E>) -> String {
+    match error {
+        Error::Api(api) => format!("status {}", api.status()),
+        Error::Transport(e) if e.is_connect() => "connection failed".to_owned(),
+        Error::Transport(_) => "transport error".to_owned(),
+        Error::Timeout(_) => "timeout".to_owned(),
+        Error::Decode(_) => "decode error".to_owned(),
+        Error::InvalidRequest(_) => "invalid request".to_owned(),
     }
 }

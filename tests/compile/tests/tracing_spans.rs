@@ -163,6 +163,14 @@ async fn a_request_is_one_span_with_its_operation_attempts_status_and_retry_even
     assert_eq!(retries[0]["attempt"], "1");
     assert_eq!(retries[0]["rate_limited"], "true");
     assert!(retries[0]["reason"].contains("429"), "{:?}", retries[0]);
+    for (_, fields) in &captured.events {
+        for value in fields.values() {
+            assert!(
+                !value.contains("secret"),
+                "an event shows the URL or a credential: {value}"
+            );
+        }
+    }
     assert_eq!(retries[1]["attempt"], "2");
     assert_eq!(retries[1]["rate_limited"], "false");
     assert!(retries[1]["reason"].contains("503"), "{:?}", retries[1]);

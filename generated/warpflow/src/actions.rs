@@ -82,7 +82,11 @@ impl ClassifyConversation {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/actions/zapier/{tenant_id}/classify-conversation",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation(
+                "classifyConversation",
+                "/actions/zapier/{tenant_id}/classify-conversation",
+            );
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -195,7 +199,8 @@ impl ScoreContact {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/actions/zapier/{tenant_id}/score-contact",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("scoreContact", "/actions/zapier/{tenant_id}/score-contact");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -308,7 +313,8 @@ impl GenerateReply {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/actions/zapier/{tenant_id}/generate-reply",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("generateReply", "/actions/zapier/{tenant_id}/generate-reply");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

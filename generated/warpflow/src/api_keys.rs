@@ -99,7 +99,8 @@ impl ListApiKeys {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/api-keys",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listApiKeys", "/tenants/{tenant_id}/api-keys");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -266,7 +267,8 @@ impl CreateApiKey {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/api-keys",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("createApiKey", "/tenants/{tenant_id}/api-keys");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
@@ -382,7 +384,8 @@ impl RevokeApiKey {
                 "/tenants/{tenant_id}/api-keys/{key_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("key_id", &self.key_id);
+            .path_param("key_id", &self.key_id)
+            .operation("revokeApiKey", "/tenants/{tenant_id}/api-keys/{key_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -498,7 +501,8 @@ impl RotateApiKey {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/api-keys/rotate",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("rotateApiKey", "/tenants/{tenant_id}/api-keys/rotate");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

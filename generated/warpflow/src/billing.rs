@@ -66,7 +66,8 @@ impl GetBillingStatus {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/billing/status");
+            .request(::oagen_runtime::reqwest::Method::GET, "/billing/status")
+            .operation("getBillingStatus", "/billing/status");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -175,7 +176,8 @@ impl ActivateSubscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/billing/activate");
+            .request(::oagen_runtime::reqwest::Method::POST, "/billing/activate")
+            .operation("activateSubscription", "/billing/activate");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
@@ -282,7 +284,8 @@ impl CreateCheckoutSession {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/billing/checkout");
+            .request(::oagen_runtime::reqwest::Method::POST, "/billing/checkout")
+            .operation("createCheckoutSession", "/billing/checkout");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -395,7 +398,8 @@ impl CreateBillingPortalSession {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/billing/portal");
+            .request(::oagen_runtime::reqwest::Method::POST, "/billing/portal")
+            .operation("createBillingPortalSession", "/billing/portal");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(body) = &self.body {
             request = request.json(body);
@@ -497,7 +501,8 @@ impl GetCreditBalance {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/billing/credits/balance");
+            .request(::oagen_runtime::reqwest::Method::GET, "/billing/credits/balance")
+            .operation("getCreditBalance", "/billing/credits/balance");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -621,7 +626,8 @@ impl ListCreditTransactions {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/billing/credits/transactions",
-            );
+            )
+            .operation("listCreditTransactions", "/billing/credits/transactions");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);

@@ -99,7 +99,8 @@ impl ListCallbacks {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/callbacks",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listCallbacks", "/tenants/{tenant_id}/callbacks");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -263,7 +264,8 @@ impl UpdateCallback {
                 "/tenants/{tenant_id}/callbacks/{task_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("task_id", &self.task_id);
+            .path_param("task_id", &self.task_id)
+            .operation("updateCallback", "/tenants/{tenant_id}/callbacks/{task_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

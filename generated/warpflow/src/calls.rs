@@ -96,7 +96,8 @@ impl ListCalls {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/calls")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listCalls", "/tenants/{tenant_id}/calls");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -255,7 +256,8 @@ impl CreateOutboundCall {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/calls/outbound",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("createOutboundCall", "/tenants/{tenant_id}/calls/outbound");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -373,7 +375,11 @@ impl TransferCall {
                 "/tenants/{tenant_id}/calls/{call_session_id}/transfer",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("call_session_id", &self.call_session_id);
+            .path_param("call_session_id", &self.call_session_id)
+            .operation(
+                "transferCall",
+                "/tenants/{tenant_id}/calls/{call_session_id}/transfer",
+            );
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -488,7 +494,11 @@ impl GetCallRecording {
                 "/tenants/{tenant_id}/calls/{contact_id}/recording",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "getCallRecording",
+                "/tenants/{tenant_id}/calls/{contact_id}/recording",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -73,7 +73,8 @@ impl GetConfig {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/config/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("getConfig", "/config/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -180,7 +181,8 @@ impl ReplaceConfig {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PUT, "/config/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("replaceConfig", "/config/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -288,7 +290,8 @@ impl UpdateConfig {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PATCH, "/config/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("updateConfig", "/config/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -99,7 +99,8 @@ impl ListContacts {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/contacts",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listContacts", "/tenants/{tenant_id}/contacts");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -258,7 +259,8 @@ impl CreateContact {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/contacts",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("createContact", "/tenants/{tenant_id}/contacts");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -370,7 +372,8 @@ impl GetContact {
                 "/tenants/{tenant_id}/contacts/{contact_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation("getContact", "/tenants/{tenant_id}/contacts/{contact_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -483,7 +486,8 @@ impl DeleteContact {
                 "/tenants/{tenant_id}/contacts/{contact_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation("deleteContact", "/tenants/{tenant_id}/contacts/{contact_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -601,7 +605,8 @@ impl UpdateContact {
                 "/tenants/{tenant_id}/contacts/{contact_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation("updateContact", "/tenants/{tenant_id}/contacts/{contact_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -714,7 +719,8 @@ impl ResolveContact {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/contacts/resolve",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("resolveContact", "/tenants/{tenant_id}/contacts/resolve");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -827,7 +833,8 @@ impl MergeContacts {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/contacts/merge",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("mergeContacts", "/tenants/{tenant_id}/contacts/merge");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -939,7 +946,11 @@ impl GetContactDetail {
                 "/tenants/{tenant_id}/contacts/{contact_id}/detail",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "getContactDetail",
+                "/tenants/{tenant_id}/contacts/{contact_id}/detail",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -1075,7 +1086,11 @@ impl ListContactTimeline {
                 "/tenants/{tenant_id}/contacts/{contact_id}/timeline",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "listContactTimeline",
+                "/tenants/{tenant_id}/contacts/{contact_id}/timeline",
+            );
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -1254,7 +1269,8 @@ impl ListEnrichedContacts {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/contacts/enriched",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listEnrichedContacts", "/tenants/{tenant_id}/contacts/enriched");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);

@@ -112,7 +112,8 @@ impl ListConversations {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/conversations",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listConversations", "/tenants/{tenant_id}/conversations");
         request = request.security(&[&["BearerAuth"]]);
         request = request.query("alias", &self.alias, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -276,7 +277,11 @@ impl GetConversation {
                 "/tenants/{tenant_id}/conversations/{contact_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "getConversation",
+                "/tenants/{tenant_id}/conversations/{contact_id}",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -393,7 +398,11 @@ impl SendConversationMessage {
                 "/tenants/{tenant_id}/conversations/{contact_id}/messages",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "sendConversationMessage",
+                "/tenants/{tenant_id}/conversations/{contact_id}/messages",
+            );
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -507,7 +516,11 @@ impl MarkConversationRead {
                 "/tenants/{tenant_id}/conversations/{contact_id}/read",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "markConversationRead",
+                "/tenants/{tenant_id}/conversations/{contact_id}/read",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -623,7 +636,11 @@ impl ApproveConversationDraft {
                 "/tenants/{tenant_id}/conversations/{contact_id}/approve-draft",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "approveConversationDraft",
+                "/tenants/{tenant_id}/conversations/{contact_id}/approve-draft",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -736,7 +753,11 @@ impl DismissConversationDraft {
                 "/tenants/{tenant_id}/conversations/{contact_id}/dismiss-draft",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("contact_id", &self.contact_id);
+            .path_param("contact_id", &self.contact_id)
+            .operation(
+                "dismissConversationDraft",
+                "/tenants/{tenant_id}/conversations/{contact_id}/dismiss-draft",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -83,7 +83,8 @@ impl SendEmail {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/email/send",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("sendEmail", "/tenants/{tenant_id}/email/send");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -215,7 +216,8 @@ impl ListEmailAliases {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/email/aliases",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listEmailAliases", "/tenants/{tenant_id}/email/aliases");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -374,7 +376,8 @@ impl UpdateEmailAliases {
                 ::oagen_runtime::reqwest::Method::PATCH,
                 "/tenants/{tenant_id}/email/aliases",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("updateEmailAliases", "/tenants/{tenant_id}/email/aliases");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -487,7 +490,8 @@ impl UpdateEmailSignature {
                 ::oagen_runtime::reqwest::Method::PATCH,
                 "/tenants/{tenant_id}/email/signature",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("updateEmailSignature", "/tenants/{tenant_id}/email/signature");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -600,7 +604,8 @@ impl ConnectEmailGrant {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/email/connect",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("connectEmailGrant", "/tenants/{tenant_id}/email/connect");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -730,7 +735,8 @@ impl ListEmailGrants {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/email/grants",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listEmailGrants", "/tenants/{tenant_id}/email/grants");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -888,7 +894,8 @@ impl GetEmailGrant {
                 "/tenants/{tenant_id}/email/grants/{grant_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("grant_id", &self.grant_id);
+            .path_param("grant_id", &self.grant_id)
+            .operation("getEmailGrant", "/tenants/{tenant_id}/email/grants/{grant_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -1001,7 +1008,11 @@ impl DisconnectEmailGrant {
                 "/tenants/{tenant_id}/email/grants/{grant_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("grant_id", &self.grant_id);
+            .path_param("grant_id", &self.grant_id)
+            .operation(
+                "disconnectEmailGrant",
+                "/tenants/{tenant_id}/email/grants/{grant_id}",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -1112,7 +1123,8 @@ impl GetEmailAuthUrl {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/email/auth-url",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("getEmailAuthUrl", "/tenants/{tenant_id}/email/auth-url");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -1224,7 +1236,8 @@ impl ExchangeEmailAuthCode {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/email/callback",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("exchangeEmailAuthCode", "/tenants/{tenant_id}/email/callback");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

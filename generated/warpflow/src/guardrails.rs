@@ -101,7 +101,8 @@ impl ListActiveGuardrails {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/guardrails/{tenant_id}/active",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listActiveGuardrails", "/guardrails/{tenant_id}/active");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -282,7 +283,8 @@ impl ListGuardrailAuditLog {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/guardrails/{tenant_id}/audit",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listGuardrailAuditLog", "/guardrails/{tenant_id}/audit");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -438,7 +440,8 @@ impl GetGuardrailStats {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/guardrails/{tenant_id}/stats",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("getGuardrailStats", "/guardrails/{tenant_id}/stats");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -547,7 +550,8 @@ impl UpdateGuardrails {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::PATCH, "/guardrails/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("updateGuardrails", "/guardrails/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -659,7 +663,8 @@ impl ExportGuardrails {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/guardrails/{tenant_id}/export",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("exportGuardrails", "/guardrails/{tenant_id}/export");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -141,7 +141,8 @@ impl ListLeads {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/tenants/{tenant_id}/leads")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listLeads", "/tenants/{tenant_id}/leads");
         request = request.security(&[&["BearerAuth"]]);
         request = request.query("state", &self.state, ::oagen_runtime::QueryStyle::Form);
         request = request.query("tier", &self.tier, ::oagen_runtime::QueryStyle::Form);
@@ -295,7 +296,8 @@ impl GetLead {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/leads/{lead_id}")
-            .path_param("lead_id", &self.lead_id);
+            .path_param("lead_id", &self.lead_id)
+            .operation("getLead", "/leads/{lead_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -403,7 +405,8 @@ impl GetLeadConversation {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/leads/{lead_id}/conversation",
             )
-            .path_param("lead_id", &self.lead_id);
+            .path_param("lead_id", &self.lead_id)
+            .operation("getLeadConversation", "/leads/{lead_id}/conversation");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -537,7 +540,8 @@ impl ListLeadCallbacks {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/leads/callbacks");
+            .request(::oagen_runtime::reqwest::Method::GET, "/leads/callbacks")
+            .operation("listLeadCallbacks", "/leads/callbacks");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("status", &self.status, ::oagen_runtime::QueryStyle::Form);

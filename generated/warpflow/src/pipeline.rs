@@ -80,7 +80,8 @@ impl RunPipelineTest {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::POST, "/test/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("runPipelineTest", "/test/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

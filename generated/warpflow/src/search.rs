@@ -83,7 +83,8 @@ impl Search {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/search",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("search", "/tenants/{tenant_id}/search");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -99,7 +99,11 @@ impl ListBlockedNumbers {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/sms-filters/blocklist",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation(
+                "listBlockedNumbers",
+                "/tenants/{tenant_id}/sms-filters/blocklist",
+            );
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -261,7 +265,8 @@ impl AddBlockedNumber {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/sms-filters/blocklist",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("addBlockedNumber", "/tenants/{tenant_id}/sms-filters/blocklist");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -375,7 +380,11 @@ impl RemoveBlockedNumber {
                 "/tenants/{tenant_id}/sms-filters/blocklist/{phone}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("phone", &self.phone);
+            .path_param("phone", &self.phone)
+            .operation(
+                "removeBlockedNumber",
+                "/tenants/{tenant_id}/sms-filters/blocklist/{phone}",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -73,7 +73,8 @@ impl GetUsage {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/usage/{tenant_id}")
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("getUsage", "/usage/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

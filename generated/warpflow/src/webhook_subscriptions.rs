@@ -99,7 +99,8 @@ impl ListWebhookSubscriptions {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/tenants/{tenant_id}/webhooks",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("listWebhookSubscriptions", "/tenants/{tenant_id}/webhooks");
         request = request.security(&[&["BearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -261,7 +262,8 @@ impl CreateWebhookSubscription {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/tenants/{tenant_id}/webhooks",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("createWebhookSubscription", "/tenants/{tenant_id}/webhooks");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -378,7 +380,11 @@ impl DeleteWebhookSubscription {
                 "/tenants/{tenant_id}/webhooks/{webhook_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("webhook_id", &self.webhook_id);
+            .path_param("webhook_id", &self.webhook_id)
+            .operation(
+                "deleteWebhookSubscription",
+                "/tenants/{tenant_id}/webhooks/{webhook_id}",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -494,7 +500,11 @@ impl TestWebhookSubscription {
                 "/tenants/{tenant_id}/webhooks/{webhook_id}/test",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("webhook_id", &self.webhook_id);
+            .path_param("webhook_id", &self.webhook_id)
+            .operation(
+                "testWebhookSubscription",
+                "/tenants/{tenant_id}/webhooks/{webhook_id}/test",
+            );
         request = request.security(&[&["BearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -102,7 +102,8 @@ impl SendCustomWebhook {
                 "/webhook/custom/{tenant_id}/{source_id}",
             )
             .path_param("tenant_id", &self.tenant_id)
-            .path_param("source_id", &self.source_id);
+            .path_param("source_id", &self.source_id)
+            .operation("sendCustomWebhook", "/webhook/custom/{tenant_id}/{source_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.query("mode", &self.mode, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -270,7 +271,8 @@ impl SendZapierWebhook {
                 ::oagen_runtime::reqwest::Method::POST,
                 "/webhook/zapier/{tenant_id}",
             )
-            .path_param("tenant_id", &self.tenant_id);
+            .path_param("tenant_id", &self.tenant_id)
+            .operation("sendZapierWebhook", "/webhook/zapier/{tenant_id}");
         request = request.security(&[&["BearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

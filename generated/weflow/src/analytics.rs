@@ -78,7 +78,11 @@ impl GetRecordingInteractionMetrics {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/recordings/{uid}/interaction-metrics",
             )
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation(
+                "getRecordingInteractionMetrics",
+                "/recordings/{uid}/interaction-metrics",
+            );
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -183,7 +187,8 @@ impl GetRecordingScorecards {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/recordings/{uid}/scorecards",
             )
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecordingScorecards", "/recordings/{uid}/scorecards");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

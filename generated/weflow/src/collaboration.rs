@@ -71,7 +71,8 @@ impl GetRecordingComments {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/comments")
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecordingComments", "/recordings/{uid}/comments");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -165,7 +166,8 @@ impl GetRecordingClips {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/clips")
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecordingClips", "/recordings/{uid}/clips");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

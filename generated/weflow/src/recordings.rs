@@ -113,7 +113,8 @@ impl ListRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings")
+            .operation("listRecordings", "/recordings");
         request = request.security(&[&["bearerAuth"]]);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -257,7 +258,8 @@ impl GetRecording {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}")
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecording", "/recordings/{uid}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -352,7 +354,8 @@ impl GetRecordingVideo {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{uid}/video")
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecordingVideo", "/recordings/{uid}/video");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -454,7 +457,8 @@ impl GetRecordingTranscript {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/recordings/{uid}/transcript",
             )
-            .path_param("uid", &self.uid);
+            .path_param("uid", &self.uid)
+            .operation("getRecordingTranscript", "/recordings/{uid}/transcript");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -99,7 +99,8 @@ impl ListBroadcasts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/broadcasts.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/broadcasts.json")
+            .operation("listBroadcasts", "/api/v2/broadcasts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -239,7 +240,8 @@ impl SendBroadcast {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/broadcasts.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/broadcasts.json")
+            .operation("sendBroadcast", "/api/v2/broadcasts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -365,7 +367,8 @@ impl ListWhatsappBroadcasts {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/whatsapp_broadcasts.json",
-            );
+            )
+            .operation("listWhatsappBroadcasts", "/api/v2/whatsapp_broadcasts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -517,7 +520,8 @@ impl SendWhatsappBroadcast {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/whatsapp_broadcasts.json",
-            );
+            )
+            .operation("sendWhatsappBroadcast", "/api/v2/whatsapp_broadcasts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -79,7 +79,8 @@ impl ListCampaigns {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/campaigns.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/campaigns.json")
+            .operation("listCampaigns", "/api/v2/campaigns.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -225,7 +226,8 @@ impl SaveCampaign {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/campaigns.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/campaigns.json")
+            .operation("saveCampaign", "/api/v2/campaigns.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -345,7 +347,8 @@ impl ListCampaignEvents {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/campaign_events.json",
-            );
+            )
+            .operation("listCampaignEvents", "/api/v2/campaign_events.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -504,7 +507,8 @@ impl SaveCampaignEvent {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/campaign_events.json",
-            );
+            )
+            .operation("saveCampaignEvent", "/api/v2/campaign_events.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -604,7 +608,8 @@ impl DeleteCampaignEvent {
             .request(
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/api/v2/campaign_events.json",
-            );
+            )
+            .operation("deleteCampaignEvent", "/api/v2/campaign_events.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -92,7 +92,8 @@ impl ListChannels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/channels.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/channels.json")
+            .operation("listChannels", "/api/v2/channels.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -269,7 +270,8 @@ impl ListChannelEvents {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/channel_events.json",
-            );
+            )
+            .operation("listChannelEvents", "/api/v2/channel_events.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -445,10 +447,8 @@ impl ListChannelStats {
         let mut request = self
             .client
             .runtime()
-            .request(
-                ::oagen_runtime::reqwest::Method::GET,
-                "/api/v2/channel_stats.json",
-            );
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/channel_stats.json")
+            .operation("listChannelStats", "/api/v2/channel_stats.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("limit", &self.limit, ::oagen_runtime::QueryStyle::Form);

@@ -199,7 +199,8 @@ impl ListContacts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/contacts.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/contacts.json")
+            .operation("listContacts", "/api/v2/contacts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
@@ -388,7 +389,8 @@ impl SaveContact {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/contacts.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/contacts.json")
+            .operation("saveContact", "/api/v2/contacts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
@@ -520,7 +522,8 @@ impl DeleteContact {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/contacts.json");
+            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/contacts.json")
+            .operation("deleteContact", "/api/v2/contacts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("urn", &self.urn, ::oagen_runtime::QueryStyle::Form);
@@ -728,10 +731,8 @@ impl ListContactsLean {
         let mut request = self
             .client
             .runtime()
-            .request(
-                ::oagen_runtime::reqwest::Method::GET,
-                "/api/v2/contacts_lean.json",
-            );
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/contacts_lean.json")
+            .operation("listContactsLean", "/api/v2/contacts_lean.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -891,7 +892,8 @@ impl BulkUpdateContacts {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/contact_actions.json",
-            );
+            )
+            .operation("bulkUpdateContacts", "/api/v2/contact_actions.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -1094,7 +1096,8 @@ impl SearchContactsElastic {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/contacts_elastic.json",
-            );
+            )
+            .operation("searchContactsElastic", "/api/v2/contacts_elastic.json");
         request = request.security(&[&["OidcBearer"]]);
         request = request
             .query(
@@ -1296,7 +1299,8 @@ impl GetContactAnalytics {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/analytics/contacts/.json",
-            );
+            )
+            .operation("getContactAnalytics", "/api/v2/analytics/contacts/.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("group", &self.group, ::oagen_runtime::QueryStyle::Form);
         request = request

@@ -82,7 +82,8 @@ impl ListFields {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/fields.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/fields.json")
+            .operation("listFields", "/api/v2/fields.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -232,7 +233,8 @@ impl SaveField {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/fields.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/fields.json")
+            .operation("saveField", "/api/v2/fields.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);

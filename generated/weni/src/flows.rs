@@ -129,7 +129,8 @@ impl ListFlows {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows.json")
+            .operation("listFlows", "/api/v2/flows.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("type", &self.r#type, ::oagen_runtime::QueryStyle::Form);
@@ -269,7 +270,8 @@ impl ListFlowLabels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows_labels.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flows_labels.json")
+            .operation("listFlowLabels", "/api/v2/flows_labels.json");
         request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -452,7 +454,8 @@ impl ListFlowStarts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flow_starts.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/flow_starts.json")
+            .operation("listFlowStarts", "/api/v2/flow_starts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
@@ -595,7 +598,8 @@ impl StartFlow {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/flow_starts.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/flow_starts.json")
+            .operation("startFlow", "/api/v2/flow_starts.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -733,7 +737,8 @@ impl ListGlobals {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/globals.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/globals.json")
+            .operation("listGlobals", "/api/v2/globals.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -887,7 +892,8 @@ impl SaveGlobal {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/globals.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/globals.json")
+            .operation("saveGlobal", "/api/v2/globals.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("key", &self.key, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -1063,7 +1069,8 @@ impl ListRuns {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/runs.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/runs.json")
+            .operation("listRuns", "/api/v2/runs.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);

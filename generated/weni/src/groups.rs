@@ -92,7 +92,8 @@ impl ListGroups {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/groups.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/groups.json")
+            .operation("listGroups", "/api/v2/groups.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -238,7 +239,8 @@ impl SaveGroup {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/groups.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/groups.json")
+            .operation("saveGroup", "/api/v2/groups.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -335,7 +337,8 @@ impl DeleteGroup {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/groups.json");
+            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/groups.json")
+            .operation("deleteGroup", "/api/v2/groups.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {

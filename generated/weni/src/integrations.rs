@@ -99,7 +99,8 @@ impl ListClassifiers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/classifiers.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/classifiers.json")
+            .operation("listClassifiers", "/api/v2/classifiers.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -260,7 +261,8 @@ impl ListProducts {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/products.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/products.json")
+            .operation("listProducts", "/api/v2/products.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -396,10 +398,8 @@ impl ListIntelligences {
         let mut request = self
             .client
             .runtime()
-            .request(
-                ::oagen_runtime::reqwest::Method::GET,
-                "/api/v2/intelligences.json",
-            );
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/intelligences.json")
+            .operation("listIntelligences", "/api/v2/intelligences.json");
         request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -527,7 +527,8 @@ impl ListExternalServices {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/external_services.json",
-            );
+            )
+            .operation("listExternalServices", "/api/v2/external_services.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -666,7 +667,8 @@ impl GetBrainInfo {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/brain_info.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/brain_info.json")
+            .operation("getBrainInfo", "/api/v2/brain_info.json");
         request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -807,7 +809,8 @@ impl ListWhatsappFlows {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/whatsapp_flows.json",
-            );
+            )
+            .operation("listWhatsappFlows", "/api/v2/whatsapp_flows.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);

@@ -92,7 +92,8 @@ impl ListLabels {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/labels.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/labels.json")
+            .operation("listLabels", "/api/v2/labels.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
@@ -238,7 +239,8 @@ impl SaveLabel {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/labels.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/labels.json")
+            .operation("saveLabel", "/api/v2/labels.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);
@@ -335,7 +337,8 @@ impl DeleteLabel {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/labels.json");
+            .request(::oagen_runtime::reqwest::Method::DELETE, "/api/v2/labels.json")
+            .operation("deleteLabel", "/api/v2/labels.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -526,7 +529,8 @@ impl ListMessages {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/messages.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/messages.json")
+            .operation("listMessages", "/api/v2/messages.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -681,7 +685,8 @@ impl BulkUpdateMessages {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/message_actions.json",
-            );
+            )
+            .operation("bulkUpdateMessages", "/api/v2/message_actions.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -81,7 +81,8 @@ impl ListResthooks {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/resthooks.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/resthooks.json")
+            .operation("listResthooks", "/api/v2/resthooks.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("reverse", &self.reverse, ::oagen_runtime::QueryStyle::Form);
@@ -230,7 +231,8 @@ impl ListResthookEvents {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/resthook_events.json",
-            );
+            )
+            .operation("listResthookEvents", "/api/v2/resthook_events.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("resthook", &self.resthook, ::oagen_runtime::QueryStyle::Form);
@@ -393,7 +395,8 @@ impl ListResthookSubscribers {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/resthook_subscribers.json",
-            );
+            )
+            .operation("listResthookSubscribers", "/api/v2/resthook_subscribers.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -540,7 +543,8 @@ impl CreateResthookSubscriber {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/resthook_subscribers.json",
-            );
+            )
+            .operation("createResthookSubscriber", "/api/v2/resthook_subscribers.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -643,7 +647,8 @@ impl DeleteResthookSubscriber {
             .request(
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/api/v2/resthook_subscribers.json",
-            );
+            )
+            .operation("deleteResthookSubscriber", "/api/v2/resthook_subscribers.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("id", &self.id, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -129,7 +129,8 @@ impl ListContactTemplates {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/contact_templates.json",
-            );
+            )
+            .operation("listContactTemplates", "/api/v2/contact_templates.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
@@ -332,7 +333,8 @@ impl FilterTemplateMessages {
             .request(
                 ::oagen_runtime::reqwest::Method::GET,
                 "/api/v2/filter_templates.json",
-            );
+            )
+            .operation("filterTemplateMessages", "/api/v2/filter_templates.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("template", &self.template, ::oagen_runtime::QueryStyle::Form);
@@ -549,7 +551,8 @@ impl ListTemplates {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/templates.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/templates.json")
+            .operation("listTemplates", "/api/v2/templates.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("name", &self.name, ::oagen_runtime::QueryStyle::Form);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);

@@ -112,7 +112,8 @@ impl ListTicketers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/ticketers.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/ticketers.json")
+            .operation("listTicketers", "/api/v2/ticketers.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -327,7 +328,8 @@ impl ListTickets {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/tickets.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/tickets.json")
+            .operation("listTickets", "/api/v2/tickets.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("contact", &self.contact, ::oagen_runtime::QueryStyle::Form);
@@ -485,7 +487,8 @@ impl BulkUpdateTickets {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/api/v2/ticket_actions.json",
-            );
+            )
+            .operation("bulkUpdateTickets", "/api/v2/ticket_actions.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -619,7 +622,8 @@ impl ListTopics {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/topics.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/topics.json")
+            .operation("listTopics", "/api/v2/topics.json");
         request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -763,7 +767,8 @@ impl SaveTopic {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/topics.json");
+            .request(::oagen_runtime::reqwest::Method::POST, "/api/v2/topics.json")
+            .operation("saveTopic", "/api/v2/topics.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("uuid", &self.uuid, ::oagen_runtime::QueryStyle::Form);
         request = request.json(&self.body);

@@ -135,7 +135,8 @@ impl ListArchives {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/archives.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/archives.json")
+            .operation("listArchives", "/api/v2/archives.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query(
@@ -296,7 +297,8 @@ impl ListBoundaries {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/boundaries.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/boundaries.json")
+            .operation("listBoundaries", "/api/v2/boundaries.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request
             .query("geometry", &self.geometry, ::oagen_runtime::QueryStyle::Form);
@@ -466,7 +468,8 @@ impl ExportDefinitions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/definitions.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/definitions.json")
+            .operation("exportDefinitions", "/api/v2/definitions.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("flow", &self.flow, ::oagen_runtime::QueryStyle::Form);
         request = request
@@ -580,7 +583,8 @@ impl ListUsers {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/users.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/users.json")
+            .operation("listUsers", "/api/v2/users.json");
         request = request.security(&[&["TokenAuth"]]);
         request = request.query("role", &self.role, ::oagen_runtime::QueryStyle::Form);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -712,7 +716,8 @@ impl GetWorkspace {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/workspace.json");
+            .request(::oagen_runtime::reqwest::Method::GET, "/api/v2/workspace.json")
+            .operation("getWorkspace", "/api/v2/workspace.json");
         request = request.security(&[&["TokenAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

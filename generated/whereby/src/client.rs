@@ -176,6 +176,16 @@ impl ClientBuilder {
         self.inner = self.inner.http_client(client);
         self
     }
+    /// Adds an interceptor: code run around every attempt of every request (retries
+    /// included), to sign requests, add computed headers or observe responses. See
+    /// [`Interceptor`](::oagen_runtime::Interceptor).
+    pub fn interceptor(
+        mut self,
+        interceptor: impl ::oagen_runtime::Interceptor,
+    ) -> Self {
+        self.inner = self.inner.interceptor(interceptor);
+        self
+    }
     /// Builds the client.
     ///
     /// # Errors

@@ -127,7 +127,8 @@ impl ListRoomInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/insights/rooms");
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/rooms")
+            .operation("listRoomInsights", "/insights/rooms");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::DeepObject);
@@ -331,7 +332,8 @@ impl ListRoomSessionInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/insights/room-sessions");
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/room-sessions")
+            .operation("listRoomSessionInsights", "/insights/room-sessions");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
@@ -547,7 +549,8 @@ impl ListParticipantInsights {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participants");
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participants")
+            .operation("listParticipantInsights", "/insights/participants");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
@@ -708,7 +711,8 @@ impl GetParticipantSessionDetails {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participant");
+            .request(::oagen_runtime::reqwest::Method::GET, "/insights/participant")
+            .operation("getParticipantSessionDetails", "/insights/participant");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(

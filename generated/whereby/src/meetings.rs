@@ -101,7 +101,8 @@ impl ListMeetings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/meetings");
+            .request(::oagen_runtime::reqwest::Method::GET, "/meetings")
+            .operation("listMeetings", "/meetings");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -248,7 +249,8 @@ impl CreateMeeting {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/meetings");
+            .request(::oagen_runtime::reqwest::Method::POST, "/meetings")
+            .operation("createMeeting", "/meetings");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -358,7 +360,8 @@ impl GetMeeting {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/meetings/{meetingId}")
-            .path_param("meetingId", &self.meeting_id);
+            .path_param("meetingId", &self.meeting_id)
+            .operation("getMeeting", "/meetings/{meetingId}");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("fields", &self.fields, ::oagen_runtime::QueryStyle::FormNoExplode);
@@ -459,7 +462,8 @@ impl DeleteMeeting {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/meetings/{meetingId}")
-            .path_param("meetingId", &self.meeting_id);
+            .path_param("meetingId", &self.meeting_id)
+            .operation("deleteMeeting", "/meetings/{meetingId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

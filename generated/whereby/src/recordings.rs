@@ -118,7 +118,8 @@ impl ListRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/recordings");
+            .request(::oagen_runtime::reqwest::Method::GET, "/recordings")
+            .operation("listRecordings", "/recordings");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
@@ -266,7 +267,8 @@ impl GetRecording {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/recordings/{recordingId}")
-            .path_param("recordingId", &self.recording_id);
+            .path_param("recordingId", &self.recording_id)
+            .operation("getRecording", "/recordings/{recordingId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -369,7 +371,8 @@ impl DeleteRecording {
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/recordings/{recordingId}",
             )
-            .path_param("recordingId", &self.recording_id);
+            .path_param("recordingId", &self.recording_id)
+            .operation("deleteRecording", "/recordings/{recordingId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -482,7 +485,11 @@ impl GetRecordingAccessLink {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/recordings/{recordingId}/access-link",
             )
-            .path_param("recordingId", &self.recording_id);
+            .path_param("recordingId", &self.recording_id)
+            .operation(
+                "getRecordingAccessLink",
+                "/recordings/{recordingId}/access-link",
+            );
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
@@ -588,7 +595,8 @@ impl BulkDeleteRecordings {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/recordings/bulk-delete");
+            .request(::oagen_runtime::reqwest::Method::POST, "/recordings/bulk-delete")
+            .operation("bulkDeleteRecordings", "/recordings/bulk-delete");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -80,7 +80,8 @@ impl SetRoomThemeTokens {
                 ::oagen_runtime::reqwest::Method::PUT,
                 "/rooms/{roomName}/theme/tokens",
             )
-            .path_param("roomName", &self.room_name);
+            .path_param("roomName", &self.room_name)
+            .operation("setRoomThemeTokens", "/rooms/{roomName}/theme/tokens");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -185,7 +186,8 @@ impl SetRoomLogo {
                 ::oagen_runtime::reqwest::Method::PUT,
                 "/rooms/{roomName}/theme/logo",
             )
-            .path_param("roomName", &self.room_name);
+            .path_param("roomName", &self.room_name)
+            .operation("setRoomLogo", "/rooms/{roomName}/theme/logo");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -288,7 +290,8 @@ impl SetRoomBackground {
                 ::oagen_runtime::reqwest::Method::PUT,
                 "/rooms/{roomName}/theme/room-background",
             )
-            .path_param("roomName", &self.room_name);
+            .path_param("roomName", &self.room_name)
+            .operation("setRoomBackground", "/rooms/{roomName}/theme/room-background");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -391,7 +394,11 @@ impl SetRoomKnockPageBackground {
                 ::oagen_runtime::reqwest::Method::PUT,
                 "/rooms/{roomName}/theme/room-knock-page-background",
             )
-            .path_param("roomName", &self.room_name);
+            .path_param("roomName", &self.room_name)
+            .operation(
+                "setRoomKnockPageBackground",
+                "/rooms/{roomName}/theme/room-knock-page-background",
+            );
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

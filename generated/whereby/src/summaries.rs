@@ -107,7 +107,8 @@ impl ListSummaries {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/summaries");
+            .request(::oagen_runtime::reqwest::Method::GET, "/summaries")
+            .operation("listSummaries", "/summaries");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("cursor", &self.cursor, ::oagen_runtime::QueryStyle::Form);
@@ -253,7 +254,8 @@ impl CreateSummary {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/summaries");
+            .request(::oagen_runtime::reqwest::Method::POST, "/summaries")
+            .operation("createSummary", "/summaries");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -357,7 +359,8 @@ impl GetSummary {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::GET, "/summaries/{summaryId}")
-            .path_param("summaryId", &self.summary_id);
+            .path_param("summaryId", &self.summary_id)
+            .operation("getSummary", "/summaries/{summaryId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -457,7 +460,8 @@ impl DeleteSummary {
             .client
             .runtime()
             .request(::oagen_runtime::reqwest::Method::DELETE, "/summaries/{summaryId}")
-            .path_param("summaryId", &self.summary_id);
+            .path_param("summaryId", &self.summary_id)
+            .operation("deleteSummary", "/summaries/{summaryId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);

@@ -118,7 +118,8 @@ impl ListTranscriptions {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::GET, "/transcriptions");
+            .request(::oagen_runtime::reqwest::Method::GET, "/transcriptions")
+            .operation("listTranscriptions", "/transcriptions");
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query("roomName", &self.room_name, ::oagen_runtime::QueryStyle::Form);
@@ -265,7 +266,8 @@ impl CreateTranscription {
         let mut request = self
             .client
             .runtime()
-            .request(::oagen_runtime::reqwest::Method::POST, "/transcriptions");
+            .request(::oagen_runtime::reqwest::Method::POST, "/transcriptions")
+            .operation("createTranscription", "/transcriptions");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {
@@ -372,7 +374,8 @@ impl GetTranscription {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/transcriptions/{transcriptionId}",
             )
-            .path_param("transcriptionId", &self.transcription_id);
+            .path_param("transcriptionId", &self.transcription_id)
+            .operation("getTranscription", "/transcriptions/{transcriptionId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -475,7 +478,8 @@ impl DeleteTranscription {
                 ::oagen_runtime::reqwest::Method::DELETE,
                 "/transcriptions/{transcriptionId}",
             )
-            .path_param("transcriptionId", &self.transcription_id);
+            .path_param("transcriptionId", &self.transcription_id)
+            .operation("deleteTranscription", "/transcriptions/{transcriptionId}");
         request = request.security(&[&["bearerAuth"]]);
         if let ::std::option::Option::Some(timeout) = self.timeout {
             request = request.timeout(timeout);
@@ -588,7 +592,11 @@ impl GetTranscriptionAccessLink {
                 ::oagen_runtime::reqwest::Method::GET,
                 "/transcriptions/{transcriptionId}/access-link",
             )
-            .path_param("transcriptionId", &self.transcription_id);
+            .path_param("transcriptionId", &self.transcription_id)
+            .operation(
+                "getTranscriptionAccessLink",
+                "/transcriptions/{transcriptionId}/access-link",
+            );
         request = request.security(&[&["bearerAuth"]]);
         request = request
             .query(
@@ -697,7 +705,8 @@ impl BulkDeleteTranscriptions {
             .request(
                 ::oagen_runtime::reqwest::Method::POST,
                 "/transcriptions/bulk-delete",
-            );
+            )
+            .operation("bulkDeleteTranscriptions", "/transcriptions/bulk-delete");
         request = request.security(&[&["bearerAuth"]]);
         request = request.json(&self.body);
         if let ::std::option::Option::Some(timeout) = self.timeout {

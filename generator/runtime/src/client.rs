@@ -9,6 +9,7 @@ use reqwest::Url;
 
 use crate::auth::{Auth, PreparedAuth};
 use crate::error::Error;
+use crate::intercept::{Interceptor, Interceptors};
 use crate::redact::Redactor;
 use crate::retry::RetryPolicy;
 
@@ -65,6 +66,7 @@ pub struct ClientBuilder {
     schemes: Vec<(String, String)>,
     /// One credential per security scheme, by scheme name.
     credentials: Vec<(String, Auth)>,
+    interceptors: Interceptors,
 }
 
 impl ClientBuilder {
@@ -84,6 +86,7 @@ impl ClientBuilder {
             sensitive_headers: Vec::new(),
             schemes: Vec::new(),
             credentials: Vec::new(),
+            interceptors: Interceptors::default(),
         }
     }
 
@@ -190,6 +193,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Adds an [`Interceptor`]: code run around every attempt of every request, to sign
+    /// it, add computed headers or observe the response. Interceptors run in the order
+    /// they were added, and again for each retry.
+    pub fn interceptor(mut self, interceptor: impl Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// Checks the configuration and builds the client. An invalid base URL, header or
     /// credential gives [`Error::InvalidRequest`] (without echoing any secret).
     pub fn build(self) -> Result<Client, Error> {
@@ -275,6 +286,7 @@ impl ClientBuilder {
                 default_headers,
                 max_error_body: self.max_error_body,
                 sensitive_headers,
+                interceptors: self.interceptors,
             }),
         })
     }
@@ -289,6 +301,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("retry", &self.retry)
+            .field("interceptors", &self.interceptors)
             .field("user_agent", &self.user_agent)
             .field("max_error_body", &self.max_error_body)
             .field("sensitive_headers", &self.sensitive_headers)
@@ -362,6 +375,7 @@ pub(crate) struct Inner {
     pub(crate) max_error_body: usize,
     /// Header names that carry credentials besides the built-in ones.
     pub(crate) sensitive_headers: Vec<String>,
+    pub(crate) interceptors: Interceptors,
 }
 
 impl Inner {

@@ -18,6 +18,11 @@
 //!   information and JSON-path-precise decode errors;
 //! * pagination over cursor, next-URL, offset, page-number and `Link` header APIs
 //!   ([`Paginator`]);
+//! * a `tracing` span per request (operation id, method, URL template, attempts, status,
+//!   duration) with retries and rate-limit waits as events, behind the default-on
+//!   `tracing` feature;
+//! * [`Interceptor`]s, the one extension point: code run around every attempt of every
+//!   request, to sign it, add computed headers or observe responses;
 //! * the futures generated `send` methods return ([`SendFuture`], made by
 //!   [`RequestBuilder::send_json`] and friends), and the serde impls of generated structs
 //!   ([`object!`], [`string_enum!`]): written once here rather than expanded per operation and
@@ -50,8 +55,10 @@ mod encode;
 mod error;
 mod future;
 mod headers;
+mod intercept;
 mod multipart;
 pub mod object;
+mod page;
 mod paginate;
 mod query;
 mod ratelimit;
@@ -61,6 +68,7 @@ mod response;
 mod retry;
 mod serde_helpers;
 mod string_enum;
+mod trace;
 
 /// What the macros of this crate expand to; not a public API.
 #[doc(hidden)]
@@ -82,6 +90,7 @@ pub use client::{user_agent, Client, ClientBuilder, VERSION};
 pub use encode::{encode_path, path_param};
 pub use error::{ApiError, DecodeError, Error, RedirectError, TimeoutError};
 pub use future::SendFuture;
+pub use intercept::{Attempt, InterceptError, Interceptor, Operation, ResponseHead};
 pub use multipart::Multipart;
 pub use paginate::{PageSpec, Pagination, Paginator};
 pub use query::QueryStyle;

@@ -1,16 +1,20 @@
 //! Walking paginated list operations.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
 use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, Stream, StreamExt};
 use reqwest::header::{HeaderMap, LINK};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::page::{self, Decoded, Links, Nothing, Plan, Want};
 use crate::request::RequestBuilder;
 use crate::response::{Envelope, Meta};
 
@@ -121,28 +125,29 @@ where
     {
         let walker = Walker::new(self.request, self.spec);
         let max_items = self.max_items;
-        stream::unfold((walker, 0usize), move |(mut walker, seen)| async move {
-            if max_items.is_some_and(|max| seen >= max) {
-                return None;
-            }
-            match walker.next_page().await? {
-                Err(err) => {
-                    walker.finish();
-                    Some((Err(err), (walker, seen)))
+        let payload = Plan::for_payload(self.spec.envelope);
+        stream::unfold(
+            (walker, 0usize, payload),
+            move |(mut walker, seen, payload)| async move {
+                if max_items.is_some_and(|max| seen >= max) {
+                    return None;
                 }
-                Ok(page) => {
-                    let seen = seen.saturating_add(page.count);
-                    let prefix = page.root_prefix();
-                    let decoded = page
-                        .meta
-                        .decode_value::<P, E>(page.value, prefix, &page.body);
-                    if decoded.is_err() {
+                match walker.next_page::<Nothing>(Want::Count).await? {
+                    Err(err) => {
                         walker.finish();
+                        Some((Err(err), (walker, seen, payload)))
                     }
-                    Some((decoded, (walker, seen)))
+                    Ok(page) => {
+                        let seen = seen.saturating_add(page.count);
+                        let decoded = decode_page::<P, E>(&page.meta, &page.body, &payload);
+                        if decoded.is_err() {
+                            walker.finish();
+                        }
+                        Some((decoded, (walker, seen, payload)))
+                    }
                 }
-            }
-        })
+            },
+        )
         .boxed()
     }
 
@@ -153,54 +158,42 @@ where
         T: Send + 'static,
         E: Send + 'static,
     {
-        let state = ItemsState {
-            walker: Walker::new(self.request, self.spec),
-            current: None,
+        Box::pin(Items {
+            current: Vec::new().into_iter(),
+            tail: None,
+            walker: Some(Walker::new(self.request, self.spec)),
+            fetch: None,
             yielded: 0,
             max_items: self.max_items,
-        };
-        stream::unfold(state, |mut st| async move {
-            loop {
-                if st.max_items.is_some_and(|max| st.yielded >= max) {
-                    return None;
-                }
-                if let Some(page) = st.current.as_mut() {
-                    if let Some(item) = page.items.pop_front() {
-                        let path = format!("{}[{}]", page.items_prefix, page.index);
-                        page.index += 1;
-                        let decoded = page.meta.decode_value::<T, E>(item, &path, &page.body);
-                        if decoded.is_err() {
-                            st.walker.finish();
-                            st.current = None;
-                        }
-                        st.yielded += 1;
-                        return Some((decoded, st));
-                    }
-                    st.current = None;
-                }
-                match st.walker.next_page().await? {
-                    Err(err) => {
-                        st.walker.finish();
-                        return Some((Err(err), st));
-                    }
-                    Ok(mut page) => {
-                        let items = match take_at(&mut page.value, page.spec_items) {
-                            Some(Value::Array(items)) => items.into(),
-                            _ => VecDeque::new(),
-                        };
-                        st.current = Some(ItemsPage {
-                            items_prefix: page.items_prefix(),
-                            items,
-                            index: 0,
-                            meta: page.meta,
-                            body: page.body,
-                        });
-                    }
-                }
-            }
         })
-        .boxed()
     }
+}
+
+/// Decodes the page type from the (already checked) body of a page.
+fn decode_page<P: DeserializeOwned, E>(
+    meta: &Meta,
+    body: &Bytes,
+    plan: &Plan,
+) -> Result<P, Error<E>> {
+    let mut out = Decoded::<Nothing, P>::default();
+    if page::decode(body, plan, &mut out).is_err() {
+        out = Decoded::default();
+        if let Err(err) = page::decode_tracked(body, plan, &mut out) {
+            return Err(meta.json_error(body, err));
+        }
+    }
+    match out.page {
+        Some(page) => Ok(page),
+        // No data property in the envelope: the page is `null`.
+        None => P::deserialize(Value::Null).map_err(|e| {
+            let path = plan_root(plan).to_owned();
+            meta.decode_error(path, e.to_string(), body, Some(Box::new(e)))
+        }),
+    }
+}
+
+fn plan_root(plan: &Plan) -> &'static str {
+    plan.envelope_field().unwrap_or(".")
 }
 
 impl<P, T, E> std::fmt::Debug for Paginator<P, T, E> {
@@ -213,44 +206,89 @@ impl<P, T, E> std::fmt::Debug for Paginator<P, T, E> {
     }
 }
 
-struct ItemsState<E> {
-    walker: Walker<E>,
-    current: Option<ItemsPage>,
+/// A page fetch in flight: it owns the walker and gives it back.
+type Fetch<T, E> = BoxFuture<'static, (Walker<E>, Option<Result<Fetched<T, E>, Error<E>>>)>;
+
+/// The stream of [`Paginator::items`]: hands out the decoded items of the current page
+/// and fetches the next page when they run out.
+struct Items<T, E> {
+    current: std::vec::IntoIter<T>,
+    /// An error to report once the items decoded before it are handed out.
+    tail: Option<Error<E>>,
+    walker: Option<Walker<E>>,
+    fetch: Option<Fetch<T, E>>,
     yielded: usize,
     max_items: Option<usize>,
 }
 
-struct ItemsPage {
-    items_prefix: String,
-    items: VecDeque<Value>,
-    index: usize,
-    meta: Meta,
-    body: Bytes,
+// Nothing is pinned in place: the fetch future is boxed.
+impl<T, E> Unpin for Items<T, E> {}
+
+impl<T, E> Stream for Items<T, E>
+where
+    T: DeserializeOwned + Send + 'static,
+    E: DeserializeOwned + Send + 'static,
+{
+    type Item = Result<T, Error<E>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        loop {
+            if this.max_items.is_some_and(|max| this.yielded >= max) {
+                return Poll::Ready(None);
+            }
+            if let Some(item) = this.current.next() {
+                this.yielded += 1;
+                return Poll::Ready(Some(Ok(item)));
+            }
+            if let Some(err) = this.tail.take() {
+                return Poll::Ready(Some(Err(err)));
+            }
+            let fetch = match &mut this.fetch {
+                Some(fetch) => fetch,
+                None => {
+                    let Some(mut walker) = this.walker.take() else {
+                        return Poll::Ready(None);
+                    };
+                    this.fetch.insert(Box::pin(async move {
+                        let page = walker.next_page::<T>(Want::Items).await;
+                        (walker, page)
+                    }))
+                }
+            };
+            let (mut walker, page) = futures::ready!(fetch.as_mut().poll(cx));
+            this.fetch = None;
+            match page {
+                None => return Poll::Ready(None),
+                Some(Err(err)) => {
+                    walker.finish();
+                    this.walker = Some(walker);
+                    return Poll::Ready(Some(Err(err)));
+                }
+                Some(Ok(page)) => {
+                    this.current = page.items.into_iter();
+                    this.tail = page.tail;
+                    if this.tail.is_some() {
+                        walker.finish();
+                    }
+                    this.walker = Some(walker);
+                }
+            }
+        }
+    }
 }
 
 /// One fetched page.
-struct Fetched {
+struct Fetched<T, E> {
     meta: Meta,
     body: Bytes,
-    /// The unwrapped page body.
-    value: Value,
+    /// The decoded items (those before the failure if `tail` is set).
+    items: Vec<T>,
+    /// The number of items on the page.
     count: usize,
-    envelope_field: Option<&'static str>,
-    spec_items: &'static str,
-}
-
-impl Fetched {
-    fn root_prefix(&self) -> &'static str {
-        self.envelope_field.unwrap_or("")
-    }
-
-    fn items_prefix(&self) -> String {
-        match (self.envelope_field, self.spec_items) {
-            (None, items) => items.to_owned(),
-            (Some(data), "") => data.to_owned(),
-            (Some(data), items) => format!("{data}.{items}"),
-        }
-    }
+    links: Links,
+    /// The decode error of an item, reported after the items before it.
+    tail: Option<Error<E>>,
 }
 
 /// Fetches pages one after another and works out the next request.
@@ -258,6 +296,11 @@ struct Walker<E> {
     template: RequestBuilder,
     next: Option<RequestBuilder>,
     spec: PageSpec,
+    /// What a page of `items()` decodes: the items and the links.
+    items_plan: Plan,
+    /// What a page of `pages()` decodes first, and what the error path checks: the
+    /// links, counting the items.
+    count_plan: Plan,
     /// An error to report before the next page (for example a refused next URL).
     pending: Option<Error<E>>,
     /// Hashes of the cursors or page URLs already requested: a next page pointing back at
@@ -274,6 +317,8 @@ impl<E> Walker<E> {
         Walker {
             template: request.clone(),
             next: Some(request),
+            items_plan: Plan::for_page(&spec, Want::Items),
+            count_plan: Plan::for_page(&spec, Want::Count),
             spec,
             pending: None,
             seen: HashSet::new(),
@@ -302,7 +347,10 @@ impl<E> Walker<E> {
         self.pending = None;
     }
 
-    async fn next_page(&mut self) -> Option<Result<Fetched, Error<E>>>
+    async fn next_page<T: DeserializeOwned>(
+        &mut self,
+        want: Want,
+    ) -> Option<Result<Fetched<T, E>, Error<E>>>
     where
         E: DeserializeOwned,
     {
@@ -311,75 +359,85 @@ impl<E> Walker<E> {
             return Some(Err(err));
         }
         let request = self.next.take()?;
-        Some(self.fetch(request).await)
+        Some(self.fetch(request, want).await)
     }
 
-    async fn fetch(&mut self, request: RequestBuilder) -> Result<Fetched, Error<E>>
+    async fn fetch<T: DeserializeOwned>(
+        &mut self,
+        request: RequestBuilder,
+        want: Want,
+    ) -> Result<Fetched<T, E>, Error<E>>
     where
         E: DeserializeOwned,
     {
-        let response = request.clone().send::<E>().await?;
+        let response = request.send_buffered::<E>().await?;
         let (meta, body) = (response.meta, response.body);
-        let mut value = meta.parse_value::<E>(&body)?;
-        if let Some(envelope) = &self.spec.envelope {
-            value = meta.unwrap_envelope::<E>(value, envelope, &body)?;
+        let plan = match want {
+            Want::Items => &self.items_plan,
+            _ => &self.count_plan,
+        };
+        let mut out = Decoded::<T, Nothing>::default();
+        let mut tail = None;
+        if page::decode(&body, plan, &mut out).is_err() {
+            // The error path: the body again, this time naming where it failed. First
+            // without the items: a broken body, envelope or items array fails the page.
+            let mut skim = Decoded::<Nothing, Nothing>::default();
+            if let Err(err) = page::decode_tracked(&body, &self.count_plan, &mut skim) {
+                return Err(meta.json_error(&body, err));
+            }
+            if skim.links.success == Some(false) {
+                return Err(meta.api_error(body));
+            }
+            // An item failed: the ones before it are still handed out.
+            out = Decoded::default();
+            if let Err(err) = page::decode_tracked(&body, plan, &mut out) {
+                tail = Some(meta.json_error(&body, err));
+            }
+            out.count = skim.count;
+            out.links = skim.links;
+        } else if out.links.success == Some(false) {
+            return Err(meta.api_error(body));
         }
         self.remember(&request, &meta);
-        let mut fetched = Fetched {
+        let page = Fetched {
             meta,
             body,
-            value,
-            count: 0,
-            envelope_field: self.spec.envelope.map(|e| e.data_field),
-            spec_items: self.spec.items,
+            items: out.items,
+            count: out.count,
+            links: out.links,
+            tail,
         };
-        fetched.count = match lookup(&fetched.value, self.spec.items) {
-            None | Some(Value::Null) => 0,
-            Some(Value::Array(items)) => items.len(),
-            Some(other) => {
-                let message = format!("expected an array of items, found {}", json_kind(other));
-                return Err(fetched.meta.decode_error(
-                    fetched.items_prefix(),
-                    message,
-                    &fetched.body,
-                    None,
-                ));
-            }
-        };
-        if fetched.count > 0 {
-            match self.next_request(&request, &fetched) {
+        if page.count > 0 && page.tail.is_none() {
+            match self.next_request(&request, &page) {
                 Ok(next) => self.next = next,
                 Err(err) => self.pending = Some(err),
             }
         }
-        Ok(fetched)
+        Ok(page)
     }
 
     /// The request for the page after `page` (fetched with `request`), or `None` at
     /// the end.
-    fn next_request(
+    fn next_request<T>(
         &self,
         request: &RequestBuilder,
-        page: &Fetched,
+        page: &Fetched<T, E>,
     ) -> Result<Option<RequestBuilder>, Error<E>> {
-        let value = &page.value;
+        let links = &page.links;
         Ok(match self.spec.pagination {
             Pagination::Cursor {
                 cursor_param,
                 cursor_field,
                 has_more_field,
+                ..
             } => {
-                if let Some(field) = has_more_field {
-                    if lookup(value, field) == Some(&Value::Bool(false)) {
-                        return Ok(None);
-                    }
+                if has_more_field.is_some() && links.has_more == Some(false) {
+                    return Ok(None);
                 }
-                let cursor = match lookup(value, cursor_field) {
-                    Some(Value::String(s)) if !s.is_empty() => s.clone(),
-                    Some(Value::Number(n)) => n.to_string(),
-                    _ => return Ok(None),
+                let Some(cursor) = &links.cursor else {
+                    return Ok(None);
                 };
-                if self.seen.contains(&seen_key("cursor", &cursor)) {
+                if self.seen.contains(&seen_key("cursor", cursor)) {
                     return Err(Error::PaginationCycle(format!(
                         "the next cursor `{}` (from `{cursor_field}` of the response to {} {}) \
                          was already followed; following it again would repeat pages forever",
@@ -388,16 +446,16 @@ impl<E> Walker<E> {
                         page.meta.url,
                     )));
                 }
-                Some(self.template.clone().set_query(cursor_param, &cursor))
+                Some(self.template.clone().set_query(cursor_param, cursor))
             }
-            Pagination::NextUrl { next_field } => match lookup(value, next_field) {
-                Some(Value::String(next)) if !next.trim().is_empty() => self.follow(next, page)?,
-                _ => None,
+            Pagination::NextUrl { .. } => match &links.next {
+                Some(next) => self.follow(next, &page.meta)?,
+                None => None,
             },
             Pagination::Offset {
                 offset_param,
                 limit_param,
-                total_field,
+                ..
             } => {
                 let offset = request
                     .query_value(offset_param)
@@ -408,8 +466,7 @@ impl<E> Walker<E> {
                 let limit = request
                     .query_value(limit_param)
                     .and_then(|v| v.trim().parse::<u64>().ok());
-                let total = total_field.and_then(|f| lookup(value, f)).and_then(as_u64);
-                if total.is_some_and(|total| next >= total)
+                if links.total.is_some_and(|total| next >= total)
                     || limit.is_some_and(|limit| received < limit)
                 {
                     None
@@ -432,7 +489,7 @@ impl<E> Walker<E> {
                 )
             }
             Pagination::LinkHeader => match next_link(&page.meta.headers) {
-                Some(next) => self.follow(&next, page)?,
+                Some(next) => self.follow(&next, &page.meta)?,
                 None => None,
             },
         })
@@ -440,9 +497,8 @@ impl<E> Walker<E> {
 
     /// A request for a next-page URL (absolute, or relative to the page's URL), if it
     /// is on the client's origin.
-    fn follow(&self, next: &str, page: &Fetched) -> Result<Option<RequestBuilder>, Error<E>> {
-        let url = page
-            .meta
+    fn follow(&self, next: &str, meta: &Meta) -> Result<Option<RequestBuilder>, Error<E>> {
+        let url = meta
             .url
             .join(next.trim())
             .map_err(|e| Error::InvalidRequest(format!("the next-page URL is invalid: {e}")))?;
@@ -451,19 +507,19 @@ impl<E> Walker<E> {
                 "refusing to follow the next-page URL to {}: it is not the origin of the base URL {}, \
                  and the client's credentials must not be sent there",
                 url.origin().ascii_serialization(),
-                page.meta.url.origin().ascii_serialization(),
+                meta.url.origin().ascii_serialization(),
             )));
         }
         if self
             .seen
-            .contains(&seen_key("url", &page.meta.redactor.page_key(&url)))
+            .contains(&seen_key("url", &meta.redactor.page_key(&url)))
         {
             return Err(Error::PaginationCycle(format!(
                 "the next-page link {} (in the response to {} {}) points at a page already \
                  fetched; following it again would repeat pages forever",
-                page.meta.redactor.url_string(&url),
-                page.meta.method,
-                page.meta.url,
+                meta.redactor.url_string(&url),
+                meta.method,
+                meta.url,
             )));
         }
         Ok(Some(self.template.clone().with_url(url)))
@@ -473,45 +529,6 @@ impl<E> Walker<E> {
 /// The hash recorded for a cursor or URL; `kind` keeps the two apart.
 fn seen_key(kind: &str, value: &str) -> u64 {
     SeenHasher::default().hash_one((kind, value))
-}
-
-fn json_kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-fn as_u64(value: &Value) -> Option<u64> {
-    match value {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-/// The value at a dot path; `""` is the value itself.
-fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    if path.is_empty() {
-        return Some(value);
-    }
-    path.split('.').try_fold(value, |v, key| v.get(key))
-}
-
-/// Takes the value at a dot path out of `value`.
-fn take_at(value: &mut Value, path: &str) -> Option<Value> {
-    if path.is_empty() {
-        return Some(value.take());
-    }
-    let mut current = value;
-    for key in path.split('.') {
-        current = current.get_mut(key)?;
-    }
-    Some(current.take())
 }
 
 /// The target of the `rel="next"` link in `Link` headers (RFC 8288).
@@ -571,7 +588,6 @@ fn parse_links(value: &str) -> Vec<(String, String)> {
 mod tests {
     use super::*;
     use reqwest::header::HeaderValue;
-    use serde_json::json;
 
     #[test]
     fn link_header() {
@@ -595,15 +611,5 @@ mod tests {
         let mut h = HeaderMap::new();
         h.append(LINK, HeaderValue::from_static(r#"<broken"#));
         assert_eq!(next_link(&h), None);
-    }
-
-    #[test]
-    fn dot_paths() {
-        let mut v = json!({"a": {"b": [1, 2]}, "c": null});
-        assert_eq!(lookup(&v, "a.b"), Some(&json!([1, 2])));
-        assert_eq!(lookup(&v, "a.x"), None);
-        assert_eq!(lookup(&v, ""), Some(&v.clone()));
-        assert_eq!(take_at(&mut v, "a.b"), Some(json!([1, 2])));
-        assert_eq!(lookup(&v, "a.b"), Some(&Value::Null));
     }
 }

@@ -15,11 +15,13 @@ use crate::client::Client;
 use crate::encode::scalar_text;
 use crate::error::{Error, RedirectError};
 use crate::headers::{cookie_pair, header_pair};
+use crate::intercept::{Attempt, Operation, ResponseHead};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
 use crate::redact::decode;
 use crate::response::{from_reqwest, Meta, RawResponse, StreamingResponse};
 use crate::retry::{is_retryable, Failure};
+use crate::trace::RequestTrace;
 
 /// A request being built. Created by [`Client::request`].
 ///
@@ -43,6 +45,8 @@ pub struct RequestBuilder {
     skip_auth: bool,
     /// The operation's security requirement: alternatives, each a set of scheme names.
     security: Option<&'static [&'static [&'static str]]>,
+    /// The operation this request is (for tracing and interceptors).
+    operation: Option<Operation>,
 }
 
 #[derive(Clone)]
@@ -99,7 +103,17 @@ impl RequestBuilder {
             error: None,
             skip_auth: false,
             security: None,
+            operation: None,
         }
+    }
+
+    /// Names the operation this request belongs to: its `operationId` and the spec's path
+    /// template (`/rooms/{roomName}`). Generated code sets it; it shows in the request's
+    /// `tracing` span and is handed to [`Interceptor`](crate::Interceptor)s. Nothing is sent
+    /// differently.
+    pub fn operation(mut self, id: &'static str, path_template: &'static str) -> Self {
+        self.operation = Some(Operation { id, path_template });
+        self
     }
 
     /// Sends this request without the client's credentials, for operations the API marks
@@ -348,6 +362,11 @@ impl RequestBuilder {
     /// A 2xx response (and any 1xx/3xx that reaches the caller) is `Ok`; a 4xx or 5xx
     /// response is [`Error::Api`] with the body parsed as `E` when it parses.
     pub async fn send<E: DeserializeOwned>(self) -> Result<RawResponse, Error<E>> {
+        self.send_buffered().await
+    }
+
+    /// [`send`](Self::send) without giving up the builder (a paginator still needs it).
+    pub(crate) async fn send_buffered<E: DeserializeOwned>(&self) -> Result<RawResponse, Error<E>> {
         match self.execute::<E>(true).await? {
             Outcome::Buffered(response) => Ok(response),
             Outcome::Streaming(response) => {
@@ -372,10 +391,36 @@ impl RequestBuilder {
     }
 
     async fn execute<E: DeserializeOwned>(&self, buffer: bool) -> Result<Outcome, Error<E>> {
+        // [trace] One span per request, around every attempt (trace.rs).
+        let trace = RequestTrace::start(&self.method, self.operation.as_ref(), self.path());
+        let outcome = trace.instrument(self.attempts::<E>(buffer, &trace)).await;
+        trace.finish();
+        outcome
+    }
+
+    async fn attempts<E: DeserializeOwned>(
+        &self,
+        buffer: bool,
+        trace: &RequestTrace,
+    ) -> Result<Outcome, Error<E>> {
         let inner = &self.client.inner;
         let mut retry = inner.retry.start();
+        let mut number = 0;
         loop {
-            let (request, timeout) = self.build().map_err(Error::InvalidRequest)?;
+            number += 1;
+            trace.attempt(number);
+            let (mut request, timeout) = self.build().map_err(Error::InvalidRequest)?;
+            // [hooks] Interceptors see (and may sign) every attempt (intercept.rs).
+            let attempt = Attempt {
+                operation: self.operation.as_ref(),
+                method: &self.method,
+                number,
+            };
+            inner
+                .interceptors
+                .before_attempt(&mut request, &attempt)
+                .map_err(|e| Error::InvalidRequest(inner.redactor.text(&e)))?;
+            let sent = std::time::Instant::now();
             let (error, hint) = match inner.http.execute(request).await {
                 Err(err) => {
                     let failure = classify(&err);
@@ -385,10 +430,19 @@ impl RequestBuilder {
                         _ => return Err(error),
                     }
                 }
-                Ok(response) => {
+                Ok(mut response) => {
+                    // [hooks] [trace] The response head, before its body is read.
+                    trace.status(response.status());
+                    let head = ResponseHead {
+                        status: response.status(),
+                        headers: response.headers(),
+                        elapsed: sent.elapsed(),
+                    };
+                    inner.interceptors.on_response(&head, &attempt);
+                    // The headers move to `meta`: reading the body does not need them.
                     let meta = Meta::new(
                         response.status(),
-                        response.headers().clone(),
+                        std::mem::take(response.headers_mut()),
                         self.method.clone(),
                         response.url(),
                         inner.redactor.clone(),
@@ -448,7 +502,11 @@ impl RequestBuilder {
                 }
             };
             match retry.next_wait(hint) {
-                Some(wait) => tokio::time::sleep(wait).await,
+                Some(wait) => {
+                    // [trace] The retry (or the wait the server asked for) as an event.
+                    trace.retry(number, wait, hint.is_some(), &error);
+                    tokio::time::sleep(wait).await
+                }
                 None => return Err(error),
             }
         }
@@ -526,8 +584,17 @@ impl RequestBuilder {
         if pairs.is_empty() {
             url.set_query(None);
         } else {
-            let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            url.set_query(Some(&query.join("&")));
+            let mut query =
+                String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
+            for (i, (k, v)) in pairs.iter().enumerate() {
+                if i > 0 {
+                    query.push('&');
+                }
+                query.push_str(k);
+                query.push('=');
+                query.push_str(v);
+            }
+            url.set_query(Some(&query));
         }
 
         let mut headers: HeaderMap = inner.default_headers.clone();
@@ -605,6 +672,14 @@ impl RequestBuilder {
         url.set_fragment(None);
         self.target = Target::Url(url);
         self
+    }
+
+    /// The path (or the path of the absolute URL) this request goes to.
+    fn path(&self) -> &str {
+        match &self.target {
+            Target::Path(path) => path,
+            Target::Url(url) => url.path(),
+        }
     }
 
     /// The first value of query parameter `name`, decoded.

@@ -15,6 +15,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::error::{parse_body, request_id, ApiError, DecodeError, Error, TimeoutError};
+use crate::page::{Decoded, Nothing, Plan};
 use crate::ratelimit::{server_wait, RateLimit};
 use crate::redact::Redactor;
 
@@ -96,81 +97,59 @@ impl Meta {
         )))
     }
 
-    /// Deserializes `T` from a JSON body, naming the failing path.
-    pub(crate) fn decode_slice<T: DeserializeOwned, E>(&self, body: &[u8]) -> Result<T, Error<E>> {
-        // An empty body (204, or 200 with nothing) reads as `null`, so `()` and
-        // `Option<T>` decode from it.
-        let input: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
-            b"null"
-        } else {
-            body
-        };
-        let mut de = serde_json::Deserializer::from_slice(input);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-            let path = err.path().to_string();
-            let inner = err.into_inner();
-            self.decode_error(path, inner.to_string(), body, Some(Box::new(inner)))
-        })?;
-        de.end().map_err(|e| {
-            self.decode_error(".".to_owned(), e.to_string(), body, Some(Box::new(e)))
-        })?;
-        Ok(value)
-    }
-
-    /// Parses the whole body as a JSON value.
-    pub(crate) fn parse_value<E>(&self, body: &[u8]) -> Result<Value, Error<E>> {
-        self.decode_slice(body)
-    }
-
-    /// Deserializes `T` from an already parsed value; `prefix` is the value's path in
-    /// the body (empty for the root).
-    pub(crate) fn decode_value<T: DeserializeOwned, E>(
+    /// A decode error at `path` from a failed pass over `body`.
+    pub(crate) fn json_error<E>(
         &self,
-        value: Value,
-        prefix: &str,
         body: &[u8],
-    ) -> Result<T, Error<E>> {
-        serde_path_to_error::deserialize(value).map_err(|err| {
-            let path = join_path(prefix, &err.path().to_string());
-            let inner = err.into_inner();
-            self.decode_error(path, inner.to_string(), body, Some(Box::new(inner)))
-        })
+        (path, err): (String, serde_json::Error),
+    ) -> Error<E> {
+        self.decode_error(path, err.to_string(), body, Some(Box::new(err)))
     }
 
-    /// Unwraps an envelope, turning `success: false` into an API error.
-    pub(crate) fn unwrap_envelope<E: DeserializeOwned>(
+    /// Deserializes `T` from a JSON body, naming the failing path. The path is only
+    /// worked out (by decoding again) when the decode fails.
+    pub(crate) fn decode_slice<T: DeserializeOwned, E>(&self, body: &[u8]) -> Result<T, Error<E>> {
+        crate::page::decode_value(body).map_err(|err| self.json_error(body, err))
+    }
+
+    /// Deserializes the payload of an enveloped body as `T`, straight from the bytes;
+    /// `success: false` gives an API error.
+    pub(crate) fn decode_enveloped<T: DeserializeOwned, E: DeserializeOwned>(
         &self,
-        value: Value,
+        body: &Bytes,
         envelope: &Envelope,
-        raw: &Bytes,
-    ) -> Result<Value, Error<E>> {
-        let Value::Object(mut map) = value else {
-            return Err(self.decode_error(
-                ".".to_owned(),
-                format!(
-                    "expected an object envelope with a `{}` property",
-                    envelope.data_field
-                ),
-                raw,
-                None,
-            ));
-        };
-        if let Some(field) = envelope.success_field {
-            if map.get(field) == Some(&Value::Bool(false)) {
-                return Err(self.api_error(raw.clone()));
+    ) -> Result<T, Error<E>> {
+        let plan = Plan::for_payload(Some(*envelope));
+        let mut out = Decoded::<Nothing, T>::default();
+        if crate::page::decode(body, &plan, &mut out).is_err() {
+            // The error path: first the envelope alone (its shape and success flag),
+            // then the payload again, naming where it failed.
+            let mut skim = Decoded::<Nothing, Nothing>::default();
+            let shape = Plan::for_envelope(*envelope);
+            crate::page::decode_tracked(body, &shape, &mut skim)
+                .map_err(|err| self.json_error(body, err))?;
+            if skim.links.success == Some(false) {
+                return Err(self.api_error(body.clone()));
             }
+            out = Decoded::default();
+            crate::page::decode_tracked(body, &plan, &mut out)
+                .map_err(|err| self.json_error(body, err))?;
         }
-        Ok(map.remove(envelope.data_field).unwrap_or(Value::Null))
-    }
-}
-
-/// Joins a parent path and a `serde_path_to_error` path (`.` is the root).
-pub(crate) fn join_path(prefix: &str, inner: &str) -> String {
-    match (prefix.is_empty(), inner) {
-        (true, inner) => inner.to_owned(),
-        (false, ".") => prefix.to_owned(),
-        (false, inner) if inner.starts_with('[') => format!("{prefix}{inner}"),
-        (false, inner) => format!("{prefix}.{inner}"),
+        if out.links.success == Some(false) {
+            return Err(self.api_error(body.clone()));
+        }
+        match out.page {
+            Some(value) => Ok(value),
+            // No data property: the payload is `null`.
+            None => T::deserialize(Value::Null).map_err(|e| {
+                self.decode_error(
+                    envelope.data_field.to_owned(),
+                    e.to_string(),
+                    body,
+                    Some(Box::new(e)),
+                )
+            }),
+        }
     }
 }
 
@@ -220,10 +199,7 @@ impl RawResponse {
         &self,
         envelope: &Envelope,
     ) -> Result<T, Error<E>> {
-        let value = self.meta.parse_value(&self.body)?;
-        let data = self.meta.unwrap_envelope(value, envelope, &self.body)?;
-        self.meta
-            .decode_value(data, envelope.data_field, &self.body)
+        self.meta.decode_enveloped(&self.body, envelope)
     }
 
     /// The body as UTF-8 text.
@@ -493,18 +469,5 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
             .field("status", &self.status)
             .field("value", &self.value)
             .finish_non_exhaustive()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::join_path;
-
-    #[test]
-    fn paths() {
-        assert_eq!(join_path("", "."), ".");
-        assert_eq!(join_path("data", "."), "data");
-        assert_eq!(join_path("data", "[2].id"), "data[2].id");
-        assert_eq!(join_path("data", "items[2].id"), "data.items[2].id");
     }
 }

@@ -243,7 +243,19 @@ Every call returns `Result<T, Error>`. `Error::Api` carries the status, headers,
 error body (typed when it parses, raw otherwise), `retry_after()` and the rate limit; the other \
 variants are transport, timeout, decode (naming the JSON path that failed), invalid-request, \
 redirect (a redirect that was not followed, such as one to another origin, which would take the \
-credentials elsewhere) and pagination-cycle errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n",
+credentials elsewhere) and pagination-cycle errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n\n\
+## Tracing\n\n\
+With the `tracing` feature of `oagen-runtime` (on by default), each request is an `oagen.request` \
+span of the `tracing` crate with the operation id, the method, the spec's URL template (never the \
+URL with its parameter values or query), the number of attempts, the status and the duration; \
+retries and waits the server asked for (`Retry-After`, rate-limit resets) are events inside it. \
+Install any `tracing` subscriber to see them.\n\n\
+## Hooks\n\n\
+`ClientBuilder::interceptor(..)` adds an `oagen_runtime::Interceptor`: code run around every \
+attempt of every request, retries included. Its `before_attempt` gets the finished request \
+(credentials, headers and body in place) and may add headers, for example a signature over the \
+method, path, body and a timestamp, which is then computed afresh for each retry; its \
+`on_response` observes the status and headers of every response.\n",
     );
     (head, out)
 }

@@ -450,6 +450,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         quote!()
     };
     let (path, path_fills) = path_expr(op);
+    // For the request's tracing span and the interceptors: never the parameter values.
+    let (op_id, op_path) = (&op.id, &op.path);
     let http = http_method(&op.http_method);
 
     let send_expr = &dec.send;
@@ -607,7 +609,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
             fn request(&self) -> ::oagen_runtime::RequestBuilder {
                 #[allow(unused_mut)]
-                let mut request = self.client.runtime().request(#http, #path)#(#path_fills)*;
+                let mut request = self.client.runtime().request(#http, #path)#(#path_fills)*.operation(#op_id, #op_path);
                 #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {

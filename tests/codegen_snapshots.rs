@@ -1,6 +1,7 @@
 //! Every valid fixture: its generated code (module layout) is snapshotted. The same code is
 //! compiled by the `tests/compile` crate, so a snapshot here is code that builds.
 
+#[macro_use]
 mod support;
 
 use oagen::{generate, Layout, Options};
@@ -14,6 +15,7 @@ fn every_fixture_generates_and_matches_its_snapshot() {
         fixtures.len()
     );
     std::env::set_current_dir(support::root()).expect("cd");
+    let mut failures = Vec::new();
     for spec in fixtures {
         let name = support::fixture_name(&spec);
         let rel = support::rel(&spec);
@@ -33,6 +35,11 @@ fn every_fixture_generates_and_matches_its_snapshot() {
             generated.diagnostics.render(false)
         );
         assert_eq!(generated.files.len(), 1);
-        insta::assert_snapshot!(format!("gen__{name}"), generated.files[0].contents);
+        check_snapshot!(
+            failures,
+            format!("gen__{name}"),
+            &generated.files[0].contents
+        );
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -4,6 +4,7 @@
 //! generated code is snapshotted (and compiled by `tests/compile`), and the behaviour each
 //! fixture's `# Expect:` comment promises is asserted here.
 
+#[macro_use]
 mod support;
 
 use oagen::{generate, Layout, Options};
@@ -150,7 +151,11 @@ fn every_repair_fixture_generates_with_stated_repairs_and_fails_under_strict() {
         if generate(&rel, Layout::Module, &strict).is_ok() {
             failures.push(format!("{name}: --strict accepted it"));
         }
-        insta::assert_snapshot!(format!("repair__{name}"), format!("{rendered}\n{text}"));
+        check_snapshot!(
+            failures,
+            format!("repair__{name}"),
+            &format!("{rendered}\n{text}")
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

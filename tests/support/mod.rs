@@ -45,3 +45,21 @@ pub fn rel(p: &Path) -> PathBuf {
             .replace('\\', "/"),
     )
 }
+
+/// Compares `value` with snapshot `name` like `insta::assert_snapshot!` (expanded where it is
+/// used, so the snapshot keeps its file name), but records a mismatch in `failures` instead of
+/// stopping, so that a loop over fixtures reports every mismatch (each also leaves its
+/// `.snap.new` for review), not only the first.
+#[allow(unused_macros)]
+macro_rules! check_snapshot {
+    ($failures:expr, $name:expr, $value:expr) => {{
+        let name: String = $name;
+        let value: &str = $value;
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            insta::assert_snapshot!(name.clone(), value);
+        }));
+        if outcome.is_err() {
+            $failures.push(format!("snapshot `{name}` does not match"));
+        }
+    }};
+}

@@ -171,11 +171,16 @@ pub fn render_tests(api: &Api, document: &Value, opts: &ContractOptions) -> Resu
         records.push(quote!(run.record(&OPERATIONS[#i], #fn_name(&client).await).await;));
     }
     let key = &opts.api_key;
-    let auth = match &api.auth {
-        None => quote!(),
-        Some(AuthScheme::Basic) => quote!(.basic_auth("oagen", #key)),
-        Some(_) => quote!(.api_key(#key)),
-    };
+    // A credential for every security scheme (each operation sends what its requirement
+    // names), through the scheme's own builder setter.
+    let auth = api.schemes.iter().map(|s| {
+        let setter = ident(&s.setter);
+        match s.kind {
+            AuthScheme::Basic => quote!(.#setter("oagen", #key)),
+            _ => quote!(.#setter(#key)),
+        }
+    });
+    let auth = quote!(#(#auth)*);
     let provider = &api.crate_name;
     let title = &api.title;
     let tokens = quote! {

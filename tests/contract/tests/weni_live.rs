@@ -158,3 +158,21 @@ fn the_recording_holds_no_token() {
         }
     }
 }
+
+/// The two limits the bench found that no decode can show (the generated client does not
+/// check string lengths), pinned to the server's code: a contact name is 1 to 100 characters
+/// (`temba/contacts/validators.py`, `clean_contact_name`; the recording holds the server's 400s
+/// for a blank and a 101-character name), and a message text up to 1,500 (`MSG_FIELD_SIZE` in
+/// `temba/settings_common.py`; upstream RapidPro's 640 does not apply).
+#[test]
+fn the_specs_text_limits_are_the_servers() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/weni.yaml");
+    let text = std::fs::read_to_string(&path).expect("specs/weni.yaml");
+    let spec: serde_json::Value = serde_yaml_ng::from_str(&text).expect("yaml");
+    let schemas = &spec["components"]["schemas"];
+    let name = &schemas["ContactWrite"]["properties"]["name"];
+    assert_eq!(name["minLength"], 1, "ContactWrite.name: {name}");
+    assert_eq!(name["maxLength"], 100, "ContactWrite.name: {name}");
+    let plain = &schemas["TranslatableText"]["oneOf"][0];
+    assert_eq!(plain["maxLength"], 1500, "TranslatableText: {plain}");
+}

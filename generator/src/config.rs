@@ -10,8 +10,8 @@
 //! crate-name = "weflow"             # any option key, for this client only
 //! ```
 
+use crate::error::Error;
 use crate::options::{ClientToml, Options, OptionsToml};
-use crate::Error;
 use std::path::{Component, Path, PathBuf};
 
 /// One client of the config file, with paths resolved against the file's directory.

@@ -254,10 +254,10 @@ pub fn check(dir: &Path, files: &[GeneratedFile]) -> Vec<Stale> {
 
 /// Writes files (only those that changed, so build systems see no spurious updates). With
 /// `prune`, also removes generated files under `dir` that the generator no longer makes.
-pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> Result<(), crate::Error> {
+pub fn write(dir: &Path, files: &[GeneratedFile], prune: bool) -> Result<(), crate::error::Error> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| crate::Error::Io { path, source }
+        move |source| crate::error::Error::Io { path, source }
     };
     if prune {
         for stale in check(dir, files) {

@@ -15,7 +15,7 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Visitor};
 
-use crate::paginate::{PageSpec, Pagination};
+use crate::shape::{PageSpec, Pagination};
 
 /// What to do with the value at a target path.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,17 +18,7 @@ use crate::error::{parse_body, request_id, ApiError, DecodeError, Error, Timeout
 use crate::page::{Decoded, Nothing, Plan};
 use crate::ratelimit::{server_wait, RateLimit};
 use crate::redact::Redactor;
-
-/// Says that JSON success bodies are wrapped in an envelope such as
-/// `{"success": true, "data": {...}}` and where the payload is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Envelope {
-    /// The property that holds the payload.
-    pub data_field: &'static str,
-    /// An optional boolean property; `false` turns the response into
-    /// [`Error::Api`].
-    pub success_field: Option<&'static str>,
-}
+use crate::shape::Envelope;
 
 /// What is known about a received response apart from its body.
 #[derive(Clone)]

@@ -21,8 +21,8 @@ pub mod rules;
 mod source;
 
 use crate::diag::Diagnostics;
+use crate::error::Error;
 use crate::load::{self, LoadedSpec};
-use crate::Error;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

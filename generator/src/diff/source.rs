@@ -4,7 +4,7 @@
 //! `$ref`s reach, at their repository paths), loaded from there, and the directory removed.
 
 use super::Spec;
-use crate::Error;
+use crate::error::Error;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;

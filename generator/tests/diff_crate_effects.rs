@@ -63,6 +63,20 @@ fn generate(spec: &Path) -> Items {
         }
     }
     collect("", &root, &mut items);
+    // The crate's documentation (title, description, API version) is in its root and README,
+    // which the module layout leaves out: a change there is a change of the published crate.
+    let krate = oagen::generate(spec, oagen::Layout::Crate, &opts)
+        .unwrap_or_else(|d| panic!("{}: {}", spec.display(), d.render(false)));
+    for f in krate.files {
+        if f.path.ends_with("lib.rs") || f.path.ends_with("README.md") {
+            // The spec's file name differs between the sides, not the crate.
+            let file_name = spec.file_name().unwrap_or_default().to_string_lossy();
+            let text = f.contents.replace(file_name.as_ref(), "SPEC");
+            items
+                .code
+                .insert(format!("({})", f.path.display()), vec![text]);
+        }
+    }
     items
 }
 

@@ -78,6 +78,129 @@ pub(super) fn item_of(td: &TypeDef) -> (String, String) {
     }
 }
 
+/// The public members of the item a type renders to, each named in words with its Rust type:
+/// a struct's fields, an enum's variants with their payloads, an alias's target. Two types of
+/// one kind render to the same public item exactly when their members are equal.
+pub(super) fn members(td: &TypeDef) -> BTreeMap<String, String> {
+    match &td.kind {
+        TypeKind::Struct { fields, additional } => fields
+            .iter()
+            .map(|f| (format!("field `{}`", bare(&f.ident)), field_rust(f)))
+            .chain(additional.iter().map(|a| {
+                (
+                    "the flattened map".into(),
+                    format!("BTreeMap<String, {}>", rust_ty(a)),
+                )
+            }))
+            .collect(),
+        TypeKind::Enum { variants, .. } => variants
+            .iter()
+            .map(|v| (format!("variant `{}`", v.name), String::new()))
+            .collect(),
+        TypeKind::Union { variants, tag } => variants
+            .iter()
+            .map(|v| {
+                let t = rust_ty(&v.ty);
+                let t = if v.boxed { format!("Box<{t}>") } else { t };
+                (format!("variant `{}`", v.name), t)
+            })
+            .chain(tag.is_some().then(|| {
+                (
+                    "variant `Unknown`".to_string(),
+                    "serde_json::Value".to_string(),
+                )
+            }))
+            .collect(),
+        TypeKind::Alias(t) => [("the target".to_string(), rust_ty(t))]
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// What changes in the public item of a type that keeps its name and its kind, in words
+/// (`adds field `a` (`i64`); removes variant `B``); `None` when the item stays the same.
+pub(super) fn item_delta(od: &TypeDef, nd: &TypeDef) -> Option<String> {
+    let (om, nm) = (members(od), members(nd));
+    if om == nm {
+        return None;
+    }
+    let with_type = |k: &str, t: &str| {
+        // A variant named after its payload type needs no type shown.
+        let same_name = k
+            .strip_prefix("variant `")
+            .and_then(|r| r.strip_suffix('`'))
+            .is_some_and(|v| t.strip_prefix("types::") == Some(v));
+        if t.is_empty() || same_name {
+            k.to_string()
+        } else {
+            format!("{k} (`{t}`)")
+        }
+    };
+    let removed: Vec<String> = om
+        .iter()
+        .filter(|(k, _)| !nm.contains_key(*k))
+        .map(|(k, _)| k.clone())
+        .collect();
+    let added: Vec<String> = nm
+        .iter()
+        .filter(|(k, _)| !om.contains_key(*k))
+        .map(|(k, t)| with_type(k, t))
+        .collect();
+    let changed: Vec<String> = nm
+        .iter()
+        .filter_map(|(k, t)| {
+            let o = om.get(k)?;
+            (o != t).then(|| format!("{k} from `{o}` to `{t}`"))
+        })
+        .collect();
+    let parts: Vec<String> = [
+        listed("changes", changed),
+        listed("removes", removed),
+        listed("adds", added),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    Some(parts.join("; "))
+}
+
+/// `verb a, b, c and 2 more`, or `None` for no items.
+fn listed(verb: &str, items: Vec<String>) -> Option<String> {
+    const SHOWN: usize = 4;
+    if items.is_empty() {
+        return None;
+    }
+    let more = items.len().saturating_sub(SHOWN);
+    let shown = items.into_iter().take(SHOWN).collect::<Vec<_>>().join(", ");
+    Some(if more > 0 {
+        format!("{verb} {shown} and {more} more")
+    } else {
+        format!("{verb} {shown}")
+    })
+}
+
+/// The named types a type refers to directly (fields, variants, map values, alias target).
+pub(super) fn refs_of(td: &TypeDef) -> Vec<&str> {
+    fn walk<'t>(t: &'t TypeRef, out: &mut Vec<&'t str>) {
+        match t {
+            TypeRef::Named(n) => out.push(n),
+            TypeRef::Vec(i) | TypeRef::Map(i) | TypeRef::Option(i) => walk(i, out),
+            TypeRef::Prim(_) => {}
+        }
+    }
+    let mut out = Vec::new();
+    match &td.kind {
+        TypeKind::Struct { fields, additional } => {
+            fields.iter().for_each(|f| walk(&f.ty, &mut out));
+            additional.iter().for_each(|a| walk(a, &mut out));
+        }
+        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| walk(&v.ty, &mut out)),
+        TypeKind::Alias(t) => walk(t, &mut out),
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
 /// Whether a type that keeps its name renders to an item of another kind: struct, enum
 /// (string, integer or of alternatives) or alias (of another type).
 pub(super) fn kind_changed(od: &TypeDef, nd: &TypeDef) -> bool {
@@ -273,6 +396,65 @@ pub(super) fn auth_text(auth: Option<&AuthScheme>) -> String {
     }
 }
 
+impl Engine<'_> {
+    /// Types that keep their name and kind, whose public item changes, and which no walk from
+    /// an operation compared: schemas only other schemas or error bodies use, webhook payloads,
+    /// stream events. Their items change all the same, so the crate does.
+    pub(super) fn unwalked_changes(&mut self) {
+        let walked: BTreeSet<String> = self
+            .pairs
+            .keys()
+            .filter(|(a, b, _)| a == b)
+            .map(|(a, _, _)| a.clone())
+            .collect();
+        let mut changes = Vec::new();
+        for (name, od) in &self.ot {
+            let Some(nd) = self.nt.get(name) else {
+                continue;
+            };
+            if walked.contains(*name) || kind_changed(od, nd) {
+                continue;
+            }
+            if let Some(delta) = item_delta(od, nd) {
+                changes.push(CrateChange {
+                    bump: Bump::Major,
+                    text: format!("`types::{name}` {delta}"),
+                });
+            }
+        }
+        self.crate_changes.extend(changes);
+    }
+
+    /// The named types reachable from `t` on the new side that keep their name and kind on
+    /// the old side and whose public item changes, each with what changes.
+    pub(super) fn changed_items(&self, t: &TypeRef) -> Vec<String> {
+        let mut todo: Vec<String> = named_in(&rust_ty(t))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut out = Vec::new();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name.clone()) {
+                continue;
+            }
+            let Some(nd) = self.nt.get(name.as_str()).copied() else {
+                continue;
+            };
+            if let Some(od) = self.ot.get(name.as_str()) {
+                if !kind_changed(od, nd) {
+                    if let Some(delta) = item_delta(od, nd) {
+                        out.push(format!("`types::{name}` {delta}"));
+                    }
+                }
+            }
+            todo.extend(refs_of(nd).into_iter().map(String::from));
+        }
+        out.sort();
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -289,6 +471,70 @@ mod tests {
             ["Pet_2", "Error"]
         );
         assert_eq!(body_ret(&ResponseBody::Text), "String");
+    }
+
+    fn field(name: &str, ty: TypeRef, required: bool) -> Field {
+        Field {
+            wire: name.into(),
+            ident: name.into(),
+            ty,
+            required,
+            nullable: false,
+            tri_state: false,
+            doc: Default::default(),
+            read_only: false,
+            write_only: false,
+            boxed: false,
+        }
+    }
+
+    fn structure(name: &str, fields: Vec<Field>) -> TypeDef {
+        TypeDef {
+            name: name.into(),
+            doc: Default::default(),
+            kind: TypeKind::Struct {
+                fields,
+                additional: None,
+            },
+            pointer: String::new(),
+            settings: Default::default(),
+        }
+    }
+
+    #[test]
+    fn item_deltas_name_what_changes_in_the_public_item() {
+        let string = TypeRef::Prim(Prim::String);
+        let old = structure(
+            "Event",
+            vec![
+                field("id", TypeRef::Prim(Prim::I64), true),
+                field("kind", string.clone(), true),
+                field("gone", string.clone(), false),
+            ],
+        );
+        let new = structure(
+            "Event",
+            vec![
+                field("id", TypeRef::Prim(Prim::I64), true),
+                field("kind", TypeRef::Named("EventKind".into()), true),
+                field("at", string.clone(), false),
+            ],
+        );
+        assert_eq!(
+            item_delta(&old, &new).as_deref(),
+            Some("changes field `kind` from `String` to `types::EventKind`; removes field `gone`; adds field `at` (`Option<String>`)")
+        );
+        assert_eq!(item_delta(&old, &old), None);
+        // Documentation and required-ness that keep the Rust type are not item changes.
+        let mut same = old.clone();
+        same.doc.summary = Some("An event.".into());
+        assert_eq!(item_delta(&old, &same), None);
+        let many: Vec<Field> = (0..7)
+            .map(|i| field(&format!("f{i}"), string.clone(), true))
+            .collect();
+        let wide = structure("Event", many);
+        assert!(item_delta(&structure("Event", Vec::new()), &wide)
+            .is_some_and(|d| d.ends_with("and 3 more")));
     }
 
     #[test]

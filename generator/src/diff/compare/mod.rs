@@ -264,6 +264,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
     }
     e.type_renames();
     e.kind_changes();
+    e.unwalked_changes();
     e.finish(slots)
 }
 

@@ -731,10 +731,27 @@ impl Engine<'_> {
                 ),
             );
         }
-        if !self.shape_eq(o, n) || self.kinds_in(&nr).is_some() {
+        if let Some(kinds) = self.kinds_in(&nr) {
             return Effect::new(
                 Bump::Major,
-                format!("`{nr}`, the error body of every method (`Error::Api`), changes shape"),
+                format!("the error body of every method (`Error::Api`) changes: {kinds}"),
+            );
+        }
+        let changed = self.changed_items(n);
+        if !changed.is_empty() {
+            return Effect::new(
+                Bump::Major,
+                format!(
+                    "the error body of every method (`Error::Api`), `{nr}`, changes: {}",
+                    changed.join("; ")
+                ),
+            );
+        }
+        if !self.shape_eq(o, n) {
+            // Same public items, decoded differently (e.g. alternatives tried in another order).
+            return Effect::new(
+                Bump::Patch,
+                format!("`{nr}`, the error body of every method (`Error::Api`), decodes differently; no signature changes"),
             );
         }
         Effect::new(

@@ -202,6 +202,8 @@ pub struct Spec {
     pub loaded: LoadedSpec,
     /// The IR.
     pub api: crate::ir::Api,
+    /// What the spec says beyond the IR, for the comparison (statuses, media types, ...).
+    pub facts: crate::ir::Facts,
     /// A prefix of file paths to show differently (a temporary directory → `git:REV:`).
     pub(crate) display_prefix: Option<(String, String)>,
 }
@@ -251,6 +253,7 @@ impl Spec {
         match api {
             Some(api) if !diags.has_errors() => Ok(Spec {
                 label: label.to_string(),
+                facts: crate::ir::facts(&loaded, &api),
                 loaded,
                 api,
                 display_prefix: None,
@@ -438,7 +441,7 @@ fn diff_base(rev: &str, config_path: &Path) -> Result<Vec<Report>, Error> {
         let new_src = SpecSource::File(job.spec.clone());
         let new = new_src.load(&name)?;
         let mut report = compare(&old, &new);
-        if old.api.modules.is_empty() && old.loaded.openapi.info.title == ABSENT_TITLE {
+        if old.api.modules.is_empty() && old.api.title == ABSENT_TITLE {
             // A new crate: its changes are additions; no constructor or type "changed".
             report.crate_changes.clear();
             report.bump = report

@@ -7,11 +7,13 @@
 mod builder;
 mod custom;
 mod ext;
+mod facts;
 mod reach;
 mod schema;
 
 pub(crate) use builder::build;
 pub use custom::{customize, last_segment, Customization, ALL_TYPES_FEATURE};
+pub use facts::{facts, is_success, Facts, HeaderFacts, OpFacts, ResponseFacts, SchemeUse};
 pub use schema::annotation_only;
 
 /// A whole API, ready to render.

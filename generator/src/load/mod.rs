@@ -81,6 +81,14 @@ impl LoadedSpec {
     pub fn locate(&self, pointer: &str) -> Location {
         self.sources.locate(pointer)
     }
+
+    /// Where a pointer that may pass through `$ref`s really leads (see [`pointer::real`]),
+    /// and that place's file and line.
+    pub fn place(&self, pointer: &str) -> (String, Location) {
+        let real = pointer::real(&self.document, pointer);
+        let loc = self.locate(&real);
+        (real, loc)
+    }
 }
 
 /// Loads the spec at `path` (and every file it refers to). Returns `None`

@@ -223,6 +223,53 @@ pub fn deref<'v>(doc: &'v Value, value: &'v Value) -> &'v Value {
     .unwrap_or(value)
 }
 
+/// A pointer that may pass through `$ref`s, rewritten to the place it really leads to, so
+/// that it resolves in the document. Unknown tails are kept as they are.
+pub fn real(doc: &Value, ptr: &str) -> String {
+    let tokens = tokens(ptr);
+    let mut cur = doc;
+    let mut out = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let mut landed = None;
+        let end = follow(cur, |v| {
+            match ref_of(v)
+                .and_then(local)
+                .and_then(|p| Some((get(doc, &p)?, p)))
+            {
+                Some((next, p)) => {
+                    landed = Some(p.into_owned());
+                    Hop::To(next)
+                }
+                None => Hop::End,
+            }
+        });
+        if let (Some(end), Some(landed)) = (end, landed) {
+            cur = end;
+            out = landed;
+        }
+        let next = match cur {
+            Value::Object(map) => map.get(t.as_str()),
+            Value::Array(items) => t.parse::<usize>().ok().and_then(|n| items.get(n)),
+            _ => None,
+        };
+        match next {
+            Some(v) => {
+                cur = v;
+                out.push('/');
+                out.push_str(&escape(t));
+            }
+            None => {
+                for rest in &tokens[i..] {
+                    out.push('/');
+                    out.push_str(&escape(rest));
+                }
+                return out;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

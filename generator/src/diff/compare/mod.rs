@@ -10,7 +10,6 @@ use crate::ir::{
     Prim, ResponseBody, TypeDef, TypeKind, TypeRef,
 };
 use crate::load::pointer;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod effects;
@@ -70,12 +69,11 @@ fn bare(ident: &str) -> &str {
 /// The operations of an API in document order.
 fn operations<'a>(spec: &'a Spec) -> Vec<OpInfo<'a>> {
     let path_order: BTreeMap<&str, usize> = spec
-        .loaded
-        .openapi
+        .facts
         .paths
         .iter()
         .enumerate()
-        .map(|(i, (p, _))| (p.as_str(), i))
+        .map(|(i, p)| (p.as_str(), i))
         .collect();
     const METHODS: [&str; 8] = [
         "GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE",
@@ -274,8 +272,7 @@ impl<'a> Engine<'a> {
             Side::Old => self.old,
             Side::New => self.new,
         };
-        let pointer = real_pointer(&spec.loaded.document, pointer);
-        let loc = spec.loaded.locate(&pointer);
+        let (pointer, loc) = spec.loaded.place(pointer);
         self.raws.push(Raw {
             rule,
             file: spec.display_file(&loc.file),
@@ -288,12 +285,14 @@ impl<'a> Engine<'a> {
         });
     }
 
-    fn odoc(&self) -> &'a Value {
-        &self.old.loaded.document
+    /// The facts of an old operation.
+    fn ofacts(&self, o: &OpInfo<'_>) -> &'a crate::ir::OpFacts {
+        op_facts(&self.old.facts, o.op)
     }
 
-    fn ndoc(&self) -> &'a Value {
-        &self.new.loaded.document
+    /// The facts of a new operation.
+    fn nfacts(&self, n: &OpInfo<'_>) -> &'a crate::ir::OpFacts {
+        op_facts(&self.new.facts, n.op)
     }
 
     // ----- the whole API -----

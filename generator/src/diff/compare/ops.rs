@@ -248,8 +248,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn request_content_types(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let oc = content_types(self.odoc(), &format!("{}/requestBody", o.op.pointer));
-        let nc = content_types(self.ndoc(), &format!("{}/requestBody", n.op.pointer));
+        let oc = media_map(&self.ofacts(o).request_media_types);
+        let nc = media_map(&self.nfacts(n).request_media_types);
         if oc.is_empty() || nc.is_empty() {
             // A body added or removed is reported as such.
             return;
@@ -317,8 +317,9 @@ impl Engine<'_> {
     // ----- responses -----
 
     pub(super) fn outputs(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let ob = bodies(self.odoc(), o.op);
-        let nb = bodies(self.ndoc(), n.op);
+        let (of, nf) = (self.ofacts(o), self.nfacts(n));
+        let ob = bodies(of, o.op);
+        let nb = bodies(nf, n.op);
         let mut pairs: Vec<(String, String, &ResponseBody, &ResponseBody)> = Vec::new();
         for (label, b) in &nb {
             if let Some((_, a)) = ob.iter().find(|(l, _)| l == label) {
@@ -361,8 +362,8 @@ impl Engine<'_> {
                     ret_effect(),
                 ),
                 (ResponseBody::Json(x), ResponseBody::Json(y)) => {
-                    let ot = content_type_of(self.odoc(), &optr);
-                    let nt = content_type_of(self.ndoc(), &nptr);
+                    let ot = content_type_of(of, &ocode);
+                    let nt = content_type_of(nf, &code);
                     let at = At {
                         old_ptr: format!("{optr}/content/{}/schema", pointer::escape(&ot)),
                         new_ptr: format!("{nptr}/content/{}/schema", pointer::escape(&nt)),
@@ -388,13 +389,13 @@ impl Engine<'_> {
             }
         }
         // Response content types, per status both sides have.
-        let ostat = success_statuses(self.odoc(), &o.op.pointer);
-        let nstat = success_statuses(self.ndoc(), &n.op.pointer);
+        let ostat = success_statuses(of);
+        let nstat = success_statuses(nf);
         for code in nstat.iter().filter(|c| ostat.contains(c)) {
             let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(code));
             let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(code));
-            let oc = content_types(self.odoc(), &optr);
-            let nc = content_types(self.ndoc(), &nptr);
+            let oc = content_types(of, code);
+            let nc = content_types(nf, code);
             if oc.is_empty() || nc.is_empty() {
                 continue;
             }
@@ -440,8 +441,8 @@ impl Engine<'_> {
     }
 
     pub(super) fn statuses(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let os = success_statuses(self.odoc(), &o.op.pointer);
-        let ns = success_statuses(self.ndoc(), &n.op.pointer);
+        let os = success_statuses(self.ofacts(o));
+        let ns = success_statuses(self.nfacts(n));
         let removed: Vec<&String> = os.iter().filter(|c| !ns.contains(c)).collect();
         let added: Vec<&String> = ns.iter().filter(|c| !os.contains(c)).collect();
         if removed.is_empty() && added.is_empty() {
@@ -511,7 +512,7 @@ impl Engine<'_> {
             },
         };
         let own = format!("{}/x-oagen-envelope", n.op.pointer);
-        let ptr = if self.ndoc().pointer(&own).is_some() {
+        let ptr = if self.new.facts.written.contains(&own) {
             own
         } else {
             "/x-oagen-envelope".to_string()
@@ -607,15 +608,14 @@ impl Engine<'_> {
     // ----- security -----
 
     pub(super) fn security(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let (odoc, ndoc) = (self.odoc(), self.ndoc());
-        let os = effective_security(odoc, &o.op.pointer);
-        let ns = effective_security(ndoc, &n.op.pointer);
+        let os = effective_security(self.ofacts(o));
+        let ns = effective_security(self.nfacts(n));
         if canonical_reqs(&os) == canonical_reqs(&ns) {
             return;
         }
         let all_kept = os.iter().all(|a| ns.iter().any(|b| satisfies(a, b)));
         let own = format!("{}/security", n.op.pointer);
-        let ptr = if ndoc.pointer(&own).is_some() {
+        let ptr = if self.new.facts.written.contains(&own) {
             own
         } else {
             "/security".to_string()
@@ -670,15 +670,13 @@ impl Engine<'_> {
 
     /// Error responses, compared by status and by the shape of their bodies.
     pub(super) fn errors(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let (odoc, ndoc) = (self.odoc(), self.ndoc());
-        let oe = error_statuses(odoc, &o.op.pointer);
-        let ne = error_statuses(ndoc, &n.op.pointer);
+        let (of, nf) = (self.ofacts(o), self.nfacts(n));
+        let oe = error_statuses(of);
+        let ne = error_statuses(nf);
         if oe == ne
-            && oe.iter().all(|c| {
-                let tail = format!("/responses/{}", pointer::escape(c));
-                response_shape(odoc, &format!("{}{tail}", o.op.pointer))
-                    == response_shape(ndoc, &format!("{}{tail}", n.op.pointer))
-            })
+            && oe
+                .iter()
+                .all(|c| response_shape(of, c) == response_shape(nf, c))
         {
             return;
         }
@@ -695,8 +693,7 @@ impl Engine<'_> {
                 );
                 continue;
             }
-            let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(code));
-            if response_shape(odoc, &optr) != response_shape(ndoc, &nptr) {
+            if response_shape(of, code) != response_shape(nf, code) {
                 self.emit(
                     Rule::ErrorResponseChanged,
                     Side::New,
@@ -762,19 +759,19 @@ impl Engine<'_> {
 
     /// Response headers, per status both sides document.
     pub(super) fn headers(&mut self, o: &OpInfo<'_>, n: &OpInfo<'_>) {
-        let (odoc, ndoc) = (self.odoc(), self.ndoc());
+        let (of, nf) = (self.ofacts(o), self.nfacts(n));
         let effect = Effect::new(
             Bump::None,
             "none: the generated methods do not read documented response headers (`send_with_response` returns every header as text)",
         );
-        for code in all_statuses(ndoc, &n.op.pointer) {
+        for code in all_statuses(nf) {
             let optr = format!("{}/responses/{}", o.op.pointer, pointer::escape(&code));
             let nptr = format!("{}/responses/{}", n.op.pointer, pointer::escape(&code));
-            if at(odoc, &optr).is_none() {
+            if response(of, &code).is_none() {
                 continue;
             }
-            let oh = response_headers(odoc, &optr);
-            let nh = response_headers(ndoc, &nptr);
+            let oh = response_headers(of, &code);
+            let nh = response_headers(nf, &code);
             for (key, (name, shape)) in &nh {
                 let ptr = format!("{nptr}/headers/{}", pointer::escape(name));
                 match oh.get(key) {

@@ -213,7 +213,7 @@ impl<'a> Engine<'a> {
             ),
         };
         let disc = format!("{}/discriminator", nd.pointer);
-        let ptr = if ot.is_none() && self.ndoc().pointer(&disc).is_some() {
+        let ptr = if ot.is_none() && self.new.facts.written.contains(&disc) {
             disc
         } else {
             nd.pointer.clone()
@@ -260,7 +260,7 @@ impl<'a> Engine<'a> {
             Dir::Response => "response",
         };
         for f in &nfs {
-            let nptr = prop_pointer(self.ndoc(), &nd.pointer, &f.wire);
+            let nptr = prop_pointer(&self.new.facts, &nd.pointer, &f.wire);
             let what = format!("{side_word} property `{}` of `{}`", f.wire, nd.name);
             let rust = format!("`types::{}::{}`", nd.name, bare(&f.ident));
             match ofs.iter().find(|g| g.wire == f.wire) {
@@ -294,7 +294,7 @@ impl<'a> Engine<'a> {
                     );
                 }
                 Some(g) => {
-                    let optr = prop_pointer(self.odoc(), &od.pointer, &g.wire);
+                    let optr = prop_pointer(&self.old.facts, &od.pointer, &g.wire);
                     self.field(g, f, dir, optr, nptr, what, rust);
                 }
             }
@@ -303,7 +303,7 @@ impl<'a> Engine<'a> {
             if nfs.iter().any(|f| f.wire == g.wire) {
                 continue;
             }
-            let optr = prop_pointer(self.odoc(), &od.pointer, &g.wire);
+            let optr = prop_pointer(&self.old.facts, &od.pointer, &g.wire);
             let (rule, tail) = match dir {
                 Dir::Request => (
                     Rule::RequestPropertyRemoved,

@@ -390,7 +390,7 @@ impl Inner {
 
 /// The secret part of a credential header value: what follows a scheme word such as
 /// `Bearer` or `Token`, or the whole value.
-fn credential_part(value: &str) -> String {
+pub(crate) fn credential_part(value: &str) -> String {
     match value.trim().split_once(' ') {
         Some((_, rest)) if !rest.trim().is_empty() => rest.trim().to_owned(),
         _ => value.trim().to_owned(),

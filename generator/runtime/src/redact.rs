@@ -36,6 +36,17 @@ impl Redactor {
         }
     }
 
+    /// This redactor with more secrets (a request's own credential headers).
+    pub(crate) fn with_secrets(&self, more: impl IntoIterator<Item = String>) -> Redactor {
+        let secrets = self
+            .secrets
+            .iter()
+            .map(|s| s.0.clone())
+            .chain(more)
+            .collect();
+        Redactor::new(secrets, self.query_params.clone())
+    }
+
     /// Replaces every occurrence of a secret in `text` with `***`.
     pub(crate) fn text(&self, text: &str) -> String {
         let mut out = text.to_owned();

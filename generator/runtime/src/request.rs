@@ -1,6 +1,7 @@
 //! Building and sending one request, with retries.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,7 +19,7 @@ use crate::headers::{cookie_pair, header_pair};
 use crate::intercept::{Attempt, Operation, ResponseHead};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
-use crate::redact::decode;
+use crate::redact::{decode, Redactor};
 use crate::response::{from_reqwest, Meta, RawResponse, StreamingResponse};
 use crate::retry::{is_retryable, Failure};
 use crate::trace::RequestTrace;
@@ -404,6 +405,7 @@ impl RequestBuilder {
         trace: &RequestTrace,
     ) -> Result<Outcome, Error<E>> {
         let inner = &self.client.inner;
+        let redactor = self.redactor();
         let mut retry = inner.retry.start();
         let mut number = 0;
         loop {
@@ -419,12 +421,12 @@ impl RequestBuilder {
             inner
                 .interceptors
                 .before_attempt(&mut request, &attempt)
-                .map_err(|e| Error::InvalidRequest(inner.redactor.text(&e)))?;
+                .map_err(|e| Error::InvalidRequest(redactor.text(&e)))?;
             let sent = std::time::Instant::now();
             let (error, hint) = match inner.http.execute(request).await {
                 Err(err) => {
                     let failure = classify(&err);
-                    let error = from_reqwest(err, &inner.redactor, timeout, inner.connect_timeout);
+                    let error = from_reqwest(err, &redactor, timeout, inner.connect_timeout);
                     match failure {
                         Some(f) if is_retryable(&self.method, f) => (error, None),
                         _ => return Err(error),
@@ -445,10 +447,10 @@ impl RequestBuilder {
                         std::mem::take(response.headers_mut()),
                         self.method.clone(),
                         response.url(),
-                        inner.redactor.clone(),
+                        redactor.clone(),
                     );
                     let status = meta.status;
-                    if let Some(redirect) = self.unfollowed_redirect(&meta) {
+                    if let Some(redirect) = self.unfollowed_redirect(&meta, &redactor) {
                         return Err(Error::Redirect(Box::new(redirect)));
                     }
                     if !(status.is_client_error() || status.is_server_error()) {
@@ -461,12 +463,8 @@ impl RequestBuilder {
                             Ok(body) => return Ok(Outcome::Buffered(RawResponse { meta, body })),
                             Err(err) => {
                                 let failure = classify(&err);
-                                let error = from_reqwest(
-                                    err,
-                                    &inner.redactor,
-                                    timeout,
-                                    inner.connect_timeout,
-                                );
+                                let error =
+                                    from_reqwest(err, &redactor, timeout, inner.connect_timeout);
                                 match failure {
                                     Some(f) if is_retryable(&self.method, f) => (error, None),
                                     _ => return Err(error),
@@ -480,7 +478,7 @@ impl RequestBuilder {
                                 Err(err) if err.is_timeout() => {
                                     return Err(from_reqwest(
                                         err,
-                                        &inner.redactor,
+                                        &redactor,
                                         timeout,
                                         inner.connect_timeout,
                                     ))
@@ -514,7 +512,7 @@ impl RequestBuilder {
 
     /// The error for a redirect response that reached the caller (the client follows
     /// redirects only within the base URL's origin), or `None` for any other response.
-    fn unfollowed_redirect(&self, meta: &Meta) -> Option<RedirectError> {
+    fn unfollowed_redirect(&self, meta: &Meta, redactor: &Redactor) -> Option<RedirectError> {
         use reqwest::StatusCode;
         let redirect = [
             StatusCode::MOVED_PERMANENTLY,
@@ -528,7 +526,6 @@ impl RequestBuilder {
         }
         let location = meta.headers.get(LOCATION)?.to_str().ok()?;
         let target = meta.url.join(location.trim()).ok()?;
-        let redactor = &self.client.inner.redactor;
         Some(RedirectError {
             status: meta.status,
             method: self.method.clone(),
@@ -662,6 +659,25 @@ impl RequestBuilder {
                 .text(&format!("cannot build request: {}", e.without_url()))
         })?;
         Ok((request, timeout))
+    }
+
+    /// The client's redactor, with this request's own credential headers (set by hand with
+    /// `header` or `extra_header`) added to the secrets it masks.
+    fn redactor(&self) -> Arc<Redactor> {
+        let inner = &self.client.inner;
+        let own: Vec<String> = self
+            .headers
+            .iter()
+            .chain(&self.extra_headers)
+            .filter(|(name, _)| inner.is_credential_header(name))
+            .map(|(_, value)| crate::client::credential_part(value))
+            .filter(|v| !v.is_empty())
+            .collect();
+        if own.is_empty() {
+            inner.redactor.clone()
+        } else {
+            Arc::new(inner.redactor.with_secrets(own))
+        }
     }
 
     /// Points the request at an absolute URL (a next-page link); its query replaces the

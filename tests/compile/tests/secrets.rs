@@ -109,6 +109,43 @@ async fn default_headers_in_debug_and_in_echoed_error_bodies() {
 }
 
 #[tokio::test]
+async fn per_request_credential_headers_echoed_in_error_bodies() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_json(json!({"detail": format!("token {SECRET} may not read this")})),
+        )
+        .mount(&server)
+        .await;
+    let client = whereby::Client::builder()
+        .base_url(server.uri())
+        .api_key("client-key")
+        .build()
+        .unwrap();
+    // A credential set for one request only, as a header and as an extra header.
+    let err = client
+        .get_meeting("m1")
+        .header("Authorization", format!("Bearer {SECRET}"))
+        .send()
+        .await
+        .unwrap_err();
+    masked_with_stars("per-request header echoed (Display)", &err.to_string());
+    masked_with_stars("per-request header echoed (Debug)", &format!("{err:?}"));
+    let client = auth_credential_params::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let err = client
+        .get_thing("t")
+        .header("x-api-key", SECRET)
+        .send()
+        .await
+        .unwrap_err();
+    masked_with_stars("a scheme's header, per request", &err.to_string());
+}
+
+#[tokio::test]
 async fn query_api_keys() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

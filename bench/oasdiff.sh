@@ -20,7 +20,8 @@
 # It reads the pairs bench/history.sh wrote (HISTORY_WORK, default target/history), runs
 # `oasdiff -check-breaking -fail-on-diff -base OLD -revision NEW` on each (one at a time,
 # GOMAXPROCS=1), and prints per history: pairs read, pairs with an ERR, and the pairs where
-# oasdiff (≥ 1 ERR = breaking) and oagen (breaking or not) disagree.
+# oasdiff (≥ 1 ERR = breaking) and oagen (breaking or not) disagree. oagen's `diff` runs on each
+# pair right before oasdiff, so the median times per history compare within one run.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WORK=${HISTORY_WORK:-$ROOT/target/history}
@@ -59,9 +60,14 @@ export GOFLAGS="" GOMAXPROCS=1 CGO_ENABLED=0
 
 # The runs.
 results=$OUT/results.tsv
-printf 'history\tpair\tread\terrors\twarnings\tseconds\tmax_rss_mib\n' > "$results"
+printf 'history\tpair\tread\terrors\twarnings\tseconds\tmax_rss_mib\toagen_seconds\n' > "$results"
+(cd "$ROOT" && cargo build --release -q -p oagen --features cli)
 while IFS=$'\t' read -r name pair old new; do
   tag=$(printf '%s__%s' "$name" "$pair" | tr -c 'A-Za-z0-9._\n-' _)
+  # oagen on the same pair right before, so that the two share the machine's state.
+  /usr/bin/time -f '%e' -o "$OUT/oagen-time.txt" "$ROOT/target/release/oagen" diff "$old" "$new" \
+    > /dev/null 2>&1
+  oagen_secs=$(grep -E '^[0-9.]+$' "$OUT/oagen-time.txt" | tail -n 1)
   /usr/bin/time -f '%e %M' -o "$OUT/time.txt" timeout 900 "$OUT/oasdiff" -check-breaking \
     -fail-on-diff -format text -base "$old" -revision "$new" > "$OUT/out/$tag.txt" 2>&1
   rc=$?
@@ -71,8 +77,8 @@ while IFS=$'\t' read -r name pair old new; do
   text=$(sed 's/\x1b\[[0-9;]*m//g' "$OUT/out/$tag.txt")
   errs=$(printf '%s\n' "$text" | grep -cE '^error at ')
   warns=$(printf '%s\n' "$text" | grep -cE '^warning at ')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$pair" "$read" "$errs" "$warns" "$secs" \
-    "$(( ${rss:-0} / 1024 ))" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$pair" "$read" "$errs" "$warns" "$secs" \
+    "$(( ${rss:-0} / 1024 ))" "$oagen_secs" >> "$results"
 done < "$WORK/pairs.tsv"
 
 python3 - "$results" "$WORK/results.tsv" <<'PY'
@@ -82,8 +88,8 @@ og = {(r["history"], r["pair"]): r for r in csv.DictReader(open(sys.argv[2]), de
 by = collections.OrderedDict()
 for k, r in od.items():
     by.setdefault(k[0], []).append(r)
-print("| history | pairs | read by oasdiff | with an ERR | read by both | agree on breaking | oasdiff median s | max RSS MiB |")
-print("|---|---:|---:|---:|---:|---:|---:|---:|")
+print("| history | pairs | read by oasdiff | with an ERR | read by both | agree on breaking | oasdiff median s | oagen median s | max RSS MiB |")
+print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 disagree = []
 for h, rs in by.items():
     read = [r for r in rs if r["read"] == "yes"]
@@ -96,7 +102,8 @@ for h, rs in by.items():
         if a != b:
             disagree.append(f"{h} {r['pair']}: oagen {og[(h, r['pair'])]['verdict']}, oasdiff {r['errors']} ERR / {r['warnings']} WARN")
     secs = sorted(float(r["seconds"] or 0) for r in rs)
-    print(f"| {h} | {len(rs)} | {len(read)} | {sum(int(r['errors']) > 0 for r in read)} | {len(both)} | {agree} | {secs[len(secs)//2]:.2f} | {max(int(r['max_rss_mib']) for r in rs)} |")
+    osecs = sorted(float(r["oagen_seconds"] or 0) for r in rs)
+    print(f"| {h} | {len(rs)} | {len(read)} | {sum(int(r['errors']) > 0 for r in read)} | {len(both)} | {agree} | {secs[len(secs)//2]:.2f} | {osecs[len(osecs)//2]:.2f} | {max(int(r['max_rss_mib']) for r in rs)} |")
 print()
 print("\n".join(disagree) or "no disagreement")
 PY

@@ -1,4 +1,8 @@
 //! Building and sending one request, with retries.
+//!
+//! About 800 lines because it is one type, `RequestBuilder`: its public setters, the send loop
+//! (attempts, hooks, tracing, retries) and the assembly of the `reqwest` request. The pieces
+//! it leans on live below it (`headers`, `query`, `encode`, `auth`, `response`, `retry`).
 
 use std::fmt;
 use std::sync::Arc;

@@ -13,6 +13,7 @@ use crate::load::pointer;
 use std::collections::{BTreeMap, BTreeSet};
 
 mod effects;
+mod errors;
 mod ops;
 mod pointers;
 mod schema;

@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 
 pub use crate::render::GENERATED_MARKER;
 
+mod runtime;
+
+/// The directory, inside a generated crate, that holds the copy of `oagen-runtime` written
+/// with `runtime = "vendored"` (the default).
+pub const VENDORED_RUNTIME_DIR: &str = runtime::DIR;
+
 /// A file to write, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -25,6 +31,8 @@ pub enum RuntimeDep {
     Version(String),
     /// A path, relative to the generated crate's directory.
     Path(String),
+    /// A copy of the runtime written into the crate's `oagen-runtime/` directory.
+    Vendored,
 }
 
 /// Everything the emitter needs besides the API.
@@ -122,6 +130,9 @@ pub fn emit(
             path: PathBuf::from("Cargo.toml"),
             contents: cargo_toml(api, opts, gated),
         });
+        if opts.runtime == RuntimeDep::Vendored {
+            files.extend(runtime::files());
+        }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -162,6 +173,7 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     deps["oagen-runtime"] = match &opts.runtime {
         RuntimeDep::Version(v) => value(v),
         RuntimeDep::Path(p) => inline(&[("path", p.replace('\\', "/").into())]),
+        RuntimeDep::Vendored => inline(&[("path", runtime::DIR.into())]),
     };
     deps["serde"] = inline(&[("version", "1".into()), ("features", strings(&["derive"]))]);
     deps["serde_json"] = value("1");
@@ -397,5 +409,49 @@ mod tests {
         let mut sorted = paths.clone();
         sorted.sort();
         assert_eq!(paths, sorted);
+        assert!(!paths.iter().any(|p| p.starts_with("oagen-runtime")));
+    }
+
+    #[test]
+    fn a_vendored_runtime_is_written_in_the_crate_and_depended_on_by_path() {
+        let api = fixture_api();
+        let opts = EmitOptions {
+            runtime: RuntimeDep::Vendored,
+            ..opts()
+        };
+        let files = emit(
+            &api,
+            Layout::Crate,
+            crate::render::render(&api, Layout::Crate, format_items),
+            &opts,
+        )
+        .unwrap();
+        let file = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.path == Path::new(p))
+                .unwrap_or_else(|| panic!("{p} missing"))
+        };
+        let manifest: toml::Table = toml::from_str(&file("Cargo.toml").contents).unwrap();
+        assert_eq!(
+            manifest["dependencies"]["oagen-runtime"]["path"].as_str(),
+            Some("oagen-runtime")
+        );
+        let runtime: toml::Table =
+            toml::from_str(&file("oagen-runtime/Cargo.toml").contents).unwrap();
+        assert_eq!(runtime["package"]["name"].as_str(), Some("oagen-runtime"));
+        assert!(file("oagen-runtime/src/lib.rs")
+            .contents
+            .contains("pub use"));
+        // Every copied file carries the marker, so that `oagen check` sees it and a file the
+        // runtime no longer has is pruned.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &files, true).unwrap();
+        assert_eq!(check(dir.path(), &files), []);
+        let gone = dir.path().join("oagen-runtime/src/gone.rs");
+        std::fs::write(&gone, &file("oagen-runtime/src/lib.rs").contents).unwrap();
+        assert_eq!(check(dir.path(), &files), [Stale::Extra(gone.clone())]);
+        write(dir.path(), &files, true).unwrap();
+        assert!(!gone.exists());
     }
 }

@@ -170,10 +170,12 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     doc["package"] = Item::Table(package);
 
     let mut deps = Table::new();
+    // Without the runtime's default features, so that the crate's `tracing` feature decides.
+    let no_defaults = ("default-features", false.into());
     deps["oagen-runtime"] = match &opts.runtime {
-        RuntimeDep::Version(v) => value(v),
-        RuntimeDep::Path(p) => inline(&[("path", p.replace('\\', "/").into())]),
-        RuntimeDep::Vendored => inline(&[("path", runtime::DIR.into())]),
+        RuntimeDep::Version(v) => inline(&[("version", v.into()), no_defaults]),
+        RuntimeDep::Path(p) => inline(&[("path", p.replace('\\', "/").into()), no_defaults]),
+        RuntimeDep::Vendored => inline(&[("path", runtime::DIR.into()), no_defaults]),
     };
     deps["serde"] = inline(&[("version", "1".into()), ("features", strings(&["derive"]))]);
     deps["serde_json"] = value("1");
@@ -198,16 +200,23 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     dev["futures"] = value("0.3");
     doc["dev-dependencies"] = Item::Table(dev);
 
+    let mut features = Table::new();
+    features["default"] = value(strings(&["tracing"]));
+    features["tracing"] = value(strings(&["oagen-runtime/tracing"]));
+    if let Some(mut key) = features.key_mut("tracing") {
+        key.leaf_decor_mut().set_prefix(
+            "# A `tracing` span per request, with retries and rate-limit waits as events.\n",
+        );
+    }
     if unreferenced > 0 {
-        let mut features = Table::new();
         features[ALL_TYPES_FEATURE] = value(Array::new());
         if let Some(mut key) = features.key_mut(ALL_TYPES_FEATURE) {
             key.leaf_decor_mut().set_prefix(format!(
                 "# Also compile the {unreferenced} types of schemas that no operation uses (webhook payloads and the like).\n"
             ));
         }
-        doc["features"] = Item::Table(features);
     }
+    doc["features"] = Item::Table(features);
     doc.to_string()
 }
 
@@ -410,6 +419,72 @@ mod tests {
         sorted.sort();
         assert_eq!(paths, sorted);
         assert!(!paths.iter().any(|p| p.starts_with("oagen-runtime")));
+    }
+
+    fn crate_files(spec: &str) -> Vec<GeneratedFile> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/gen")
+            .join(spec);
+        let mut diags = crate::diag::Diagnostics::new();
+        let loaded = crate::load::load(&path, &mut diags).expect("fixture loads");
+        let api = crate::ir::build(&loaded, "fixture", &mut diags).expect("fixture builds");
+        let rendered = crate::render::render(&api, Layout::Crate, format_items);
+        emit(&api, Layout::Crate, rendered, &opts()).unwrap()
+    }
+
+    fn contents<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
+        &files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .contents
+    }
+
+    #[test]
+    fn the_crate_forwards_a_default_tracing_feature_to_the_runtime() {
+        let files = crate_files("params-path.yaml");
+        let manifest: toml::Table = toml::from_str(contents(&files, "Cargo.toml")).unwrap();
+        let runtime = &manifest["dependencies"]["oagen-runtime"];
+        assert_eq!(runtime["version"].as_str(), Some("0.1"));
+        // Otherwise the runtime's own default would turn tracing on whatever the crate says.
+        assert_eq!(runtime["default-features"].as_bool(), Some(false));
+        let features = manifest["features"].as_table().unwrap();
+        let strings = |v: &toml::Value| -> Vec<String> {
+            let items = v.as_array().unwrap().iter();
+            items.map(|s| s.as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(strings(&features["tracing"]), ["oagen-runtime/tracing"]);
+        assert_eq!(strings(&features["default"]), ["tracing"]);
+        assert!(contents(&files, "README.md").contains("`default-features = false`"));
+    }
+
+    #[test]
+    fn the_readme_names_the_dependencies_a_caller_adds() {
+        let section = |files: &[GeneratedFile]| {
+            let readme = contents(files, "README.md");
+            let start = readme.find("## Dependencies").expect("the section");
+            let end = start
+                + readme[start..]
+                    .find("\n## ")
+                    .unwrap_or(readme.len() - start);
+            readme[start..end].to_string()
+        };
+        let paginated = section(&crate_files("kitchen-sink.yaml"));
+        assert!(
+            paginated.contains("fixture = { path = \"../fixture\" }"),
+            "{paginated}"
+        );
+        assert!(
+            paginated.contains(
+                "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }"
+            ),
+            "{paginated}"
+        );
+        assert!(paginated.contains("futures = \"0.3\""), "{paginated}");
+        // No stream, no `futures`.
+        let plain = section(&crate_files("params-path.yaml"));
+        assert!(plain.contains("tokio = "), "{plain}");
+        assert!(!plain.contains("futures"), "{plain}");
     }
 
     #[test]

@@ -172,7 +172,7 @@ fn a_description_ref_to_a_markdown_file_becomes_the_crate_docs() {
     let lib = generated
         .files
         .iter()
-        .find(|f| f.path.ends_with("lib.rs"))
+        .find(|f| f.path == std::path::Path::new("src/lib.rs"))
         .expect("lib.rs");
     assert!(
         lib.contents

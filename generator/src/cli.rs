@@ -70,13 +70,45 @@ pub fn generate_one_with_stats(
             if !warnings.is_empty() {
                 eprintln!("{warnings}");
             }
-            Outcome::Ok(format!(
-                "generated {} ({} files) from {}",
-                out.display(),
-                g.files.len(),
-                spec.display()
-            ))
+            Outcome::Ok(next_steps(out, spec, &g))
         }
+    }
+}
+
+/// What `oagen generate SPEC --out DIR` says: where the crate went and the command to run
+/// next.
+fn next_steps(out: &Path, spec: &Path, g: &oagen::Generated) -> String {
+    let vendored = g
+        .files
+        .iter()
+        .any(|f| f.path.starts_with(oagen::VENDORED_RUNTIME_DIR));
+    let runtime = if vendored {
+        format!(
+            ", with a copy of oagen-runtime in {}",
+            out.join(oagen::VENDORED_RUNTIME_DIR).display()
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "generated the crate `{}` in {} from {} ({} files{runtime})\nnext: cd {} && cargo build",
+        g.api.crate_name,
+        out.display(),
+        spec.display(),
+        g.files.len(),
+        shell_quote(&out.display().to_string()),
+    )
+}
+
+/// A path as a POSIX shell word: as is when it is plain, in single quotes otherwise.
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
     }
 }
 

@@ -9,6 +9,12 @@ use std::path::{Path, PathBuf};
 
 pub use crate::render::GENERATED_MARKER;
 
+mod runtime;
+
+/// The directory, inside a generated crate, that holds the copy of `oagen-runtime` written
+/// with `runtime = "vendored"` (the default).
+pub const VENDORED_RUNTIME_DIR: &str = runtime::DIR;
+
 /// A file to write, relative to the output directory.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -25,6 +31,8 @@ pub enum RuntimeDep {
     Version(String),
     /// A path, relative to the generated crate's directory.
     Path(String),
+    /// A copy of the runtime written into the crate's `oagen-runtime/` directory.
+    Vendored,
 }
 
 /// Everything the emitter needs besides the API.
@@ -122,6 +130,9 @@ pub fn emit(
             path: PathBuf::from("Cargo.toml"),
             contents: cargo_toml(api, opts, gated),
         });
+        if opts.runtime == RuntimeDep::Vendored {
+            files.extend(runtime::files());
+        }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -159,9 +170,12 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     doc["package"] = Item::Table(package);
 
     let mut deps = Table::new();
+    // Without the runtime's default features, so that the crate's `tracing` feature decides.
+    let no_defaults = ("default-features", false.into());
     deps["oagen-runtime"] = match &opts.runtime {
-        RuntimeDep::Version(v) => value(v),
-        RuntimeDep::Path(p) => inline(&[("path", p.replace('\\', "/").into())]),
+        RuntimeDep::Version(v) => inline(&[("version", v.into()), no_defaults]),
+        RuntimeDep::Path(p) => inline(&[("path", p.replace('\\', "/").into()), no_defaults]),
+        RuntimeDep::Vendored => inline(&[("path", runtime::DIR.into()), no_defaults]),
     };
     deps["serde"] = inline(&[("version", "1".into()), ("features", strings(&["derive"]))]);
     deps["serde_json"] = value("1");
@@ -186,16 +200,23 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     dev["futures"] = value("0.3");
     doc["dev-dependencies"] = Item::Table(dev);
 
+    let mut features = Table::new();
+    features["default"] = value(strings(&["tracing"]));
+    features["tracing"] = value(strings(&["oagen-runtime/tracing"]));
+    if let Some(mut key) = features.key_mut("tracing") {
+        key.leaf_decor_mut().set_prefix(
+            "# A `tracing` span per request, with retries and rate-limit waits as events.\n",
+        );
+    }
     if unreferenced > 0 {
-        let mut features = Table::new();
         features[ALL_TYPES_FEATURE] = value(Array::new());
         if let Some(mut key) = features.key_mut(ALL_TYPES_FEATURE) {
             key.leaf_decor_mut().set_prefix(format!(
                 "# Also compile the {unreferenced} types of schemas that no operation uses (webhook payloads and the like).\n"
             ));
         }
-        doc["features"] = Item::Table(features);
     }
+    doc["features"] = Item::Table(features);
     doc.to_string()
 }
 
@@ -397,5 +418,115 @@ mod tests {
         let mut sorted = paths.clone();
         sorted.sort();
         assert_eq!(paths, sorted);
+        assert!(!paths.iter().any(|p| p.starts_with("oagen-runtime")));
+    }
+
+    fn crate_files(spec: &str) -> Vec<GeneratedFile> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../tests/fixtures/gen")
+            .join(spec);
+        let mut diags = crate::diag::Diagnostics::new();
+        let loaded = crate::load::load(&path, &mut diags).expect("fixture loads");
+        let api = crate::ir::build(&loaded, "fixture", &mut diags).expect("fixture builds");
+        let rendered = crate::render::render(&api, Layout::Crate, format_items);
+        emit(&api, Layout::Crate, rendered, &opts()).unwrap()
+    }
+
+    fn contents<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
+        &files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .unwrap_or_else(|| panic!("{path} missing"))
+            .contents
+    }
+
+    #[test]
+    fn the_crate_forwards_a_default_tracing_feature_to_the_runtime() {
+        let files = crate_files("params-path.yaml");
+        let manifest: toml::Table = toml::from_str(contents(&files, "Cargo.toml")).unwrap();
+        let runtime = &manifest["dependencies"]["oagen-runtime"];
+        assert_eq!(runtime["version"].as_str(), Some("0.1"));
+        // Otherwise the runtime's own default would turn tracing on whatever the crate says.
+        assert_eq!(runtime["default-features"].as_bool(), Some(false));
+        let features = manifest["features"].as_table().unwrap();
+        let strings = |v: &toml::Value| -> Vec<String> {
+            let items = v.as_array().unwrap().iter();
+            items.map(|s| s.as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(strings(&features["tracing"]), ["oagen-runtime/tracing"]);
+        assert_eq!(strings(&features["default"]), ["tracing"]);
+        assert!(contents(&files, "README.md").contains("`default-features = false`"));
+    }
+
+    #[test]
+    fn the_readme_names_the_dependencies_a_caller_adds() {
+        let section = |files: &[GeneratedFile]| {
+            let readme = contents(files, "README.md");
+            let start = readme.find("## Dependencies").expect("the section");
+            let end = start
+                + readme[start..]
+                    .find("\n## ")
+                    .unwrap_or(readme.len() - start);
+            readme[start..end].to_string()
+        };
+        let paginated = section(&crate_files("kitchen-sink.yaml"));
+        assert!(
+            paginated.contains("fixture = { path = \"../fixture\" }"),
+            "{paginated}"
+        );
+        assert!(
+            paginated.contains(
+                "tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }"
+            ),
+            "{paginated}"
+        );
+        assert!(paginated.contains("futures = \"0.3\""), "{paginated}");
+        // No stream, no `futures`.
+        let plain = section(&crate_files("params-path.yaml"));
+        assert!(plain.contains("tokio = "), "{plain}");
+        assert!(!plain.contains("futures"), "{plain}");
+    }
+
+    #[test]
+    fn a_vendored_runtime_is_written_in_the_crate_and_depended_on_by_path() {
+        let api = fixture_api();
+        let opts = EmitOptions {
+            runtime: RuntimeDep::Vendored,
+            ..opts()
+        };
+        let files = emit(
+            &api,
+            Layout::Crate,
+            crate::render::render(&api, Layout::Crate, format_items),
+            &opts,
+        )
+        .unwrap();
+        let file = |p: &str| {
+            files
+                .iter()
+                .find(|f| f.path == Path::new(p))
+                .unwrap_or_else(|| panic!("{p} missing"))
+        };
+        let manifest: toml::Table = toml::from_str(&file("Cargo.toml").contents).unwrap();
+        assert_eq!(
+            manifest["dependencies"]["oagen-runtime"]["path"].as_str(),
+            Some("oagen-runtime")
+        );
+        let runtime: toml::Table =
+            toml::from_str(&file("oagen-runtime/Cargo.toml").contents).unwrap();
+        assert_eq!(runtime["package"]["name"].as_str(), Some("oagen-runtime"));
+        assert!(file("oagen-runtime/src/lib.rs")
+            .contents
+            .contains("pub use"));
+        // Every copied file carries the marker, so that `oagen check` sees it and a file the
+        // runtime no longer has is pruned.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &files, true).unwrap();
+        assert_eq!(check(dir.path(), &files), []);
+        let gone = dir.path().join("oagen-runtime/src/gone.rs");
+        std::fs::write(&gone, &file("oagen-runtime/src/lib.rs").contents).unwrap();
+        assert_eq!(check(dir.path(), &files), [Stale::Extra(gone.clone())]);
+        write(dir.path(), &files, true).unwrap();
+        assert!(!gone.exists());
     }
 }

@@ -29,12 +29,12 @@ mod timings;
 
 use diag::Diagnostics;
 use emit::{EmitOptions, RuntimeDep};
-pub use emit::{GeneratedFile, Stale};
+pub use emit::{GeneratedFile, Stale, VENDORED_RUNTIME_DIR};
 pub use error::Error;
 pub use load::pointer;
 #[cfg(feature = "cli")]
 pub use options::OptionArgs;
-pub use options::{IntoOptionValue, Options};
+pub use options::{IntoOptionValue, Options, Runtime};
 pub use render::Layout;
 use std::path::{Path, PathBuf};
 
@@ -234,9 +234,10 @@ fn generate_from(
     }
     let opts = EmitOptions {
         spec_display: spec.display().to_string().replace('\\', "/"),
-        runtime: match &settings.runtime_path {
-            Some(p) => RuntimeDep::Path(p.display().to_string()),
-            None => RuntimeDep::Version(settings.runtime_version.clone()),
+        runtime: match settings.runtime_source() {
+            options::RuntimeSource::Path(p) => RuntimeDep::Path(p.display().to_string()),
+            options::RuntimeSource::Version(v) => RuntimeDep::Version(v),
+            options::RuntimeSource::Vendored => RuntimeDep::Vendored,
         },
         crate_version: settings.crate_version.clone(),
     };

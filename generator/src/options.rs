@@ -92,11 +92,19 @@ declare_options! {
     crate_name: Option<String> = None, flag = "crate-name", key = "crate-name";
     /// The version written into the generated `Cargo.toml`.
     crate_version: String = "0.1.0".to_string(), flag = "crate-version", key = "crate-version";
-    /// Depend on `oagen-runtime` by path instead of by version; relative to the current
+    /// How the generated crate gets `oagen-runtime`: `vendored` (the default) writes a copy of
+    /// the runtime this oagen was built with into the crate's `oagen-runtime/` directory and
+    /// depends on it by path, so the crate builds with nothing but the registries; `registry`
+    /// depends on it by version requirement (`runtime-version`). `runtime-path`, and
+    /// `runtime-version`, when given, take precedence.
+    runtime: Runtime = Runtime::Vendored, flag = "runtime", key = "runtime",
+        clap = [value_name = "MODE"];
+    /// Depend on `oagen-runtime` by path (no copy is written); relative to the current
     /// directory (CLI) or to `oagen.toml`.
     runtime_path: Option<PathBuf> = None, flag = "runtime-path", key = "runtime-path";
-    /// The `oagen-runtime` version requirement, when no path is given.
-    runtime_version: String = env!("CARGO_PKG_VERSION").to_string(), flag = "runtime-version", key = "runtime-version";
+    /// Depend on `oagen-runtime` from a registry, by this version requirement (implies
+    /// `runtime = "registry"`; without it, `registry` asks for this oagen's own version).
+    runtime_version: Option<String> = None, flag = "runtime-version", key = "runtime-version";
     /// Treat warnings (constructs rendered through a fallback) as errors.
     strict: bool = false, flag = "strict", key = "strict",
         clap = [num_args = 0..=1, default_missing_value = "true", value_name = "BOOL"];
@@ -112,6 +120,44 @@ declare_options! {
     /// absolute path (`::my_crate::Money`, `crate::Money`).
     type_overrides: Vec<String> = Vec::new(), flag = "type-override", key = "type-overrides",
         clap = [value_name = "TYPE=PATH"];
+}
+
+/// How a generated crate depends on `oagen-runtime` (option `runtime`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum Runtime {
+    /// A copy of the runtime in the crate's `oagen-runtime/` directory, by path.
+    #[default]
+    Vendored,
+    /// A version requirement, resolved from a registry (crates.io).
+    Registry,
+}
+
+/// What the runtime options resolve to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RuntimeSource {
+    /// `runtime-path`.
+    Path(PathBuf),
+    /// A version requirement.
+    Version(String),
+    /// A copy in the crate.
+    Vendored,
+}
+
+impl Options {
+    /// `runtime-path` first, then `runtime-version` (or `runtime = "registry"`), then the
+    /// vendored copy.
+    pub(crate) fn runtime_source(&self) -> RuntimeSource {
+        match (&self.runtime_path, &self.runtime_version, self.runtime) {
+            (Some(p), _, _) => RuntimeSource::Path(p.clone()),
+            (None, Some(v), _) => RuntimeSource::Version(v.clone()),
+            (None, None, Runtime::Registry) => {
+                RuntimeSource::Version(env!("CARGO_PKG_VERSION").to_string())
+            }
+            (None, None, Runtime::Vendored) => RuntimeSource::Vendored,
+        }
+    }
 }
 
 /// A value that a [`Config`](crate::Config) builder method accepts for an option of type `T`:
@@ -204,7 +250,7 @@ mod tests {
             .type_overrides(vec!["Order=crate::Order"]);
         assert_eq!(c.options.crate_name.as_deref(), Some("petstore"));
         assert_eq!(c.options.runtime_path, Some(PathBuf::from("../runtime")));
-        assert_eq!(c.options.runtime_version, "0.2");
+        assert_eq!(c.options.runtime_version.as_deref(), Some("0.2"));
         assert!(c.options.strict);
         assert_eq!(c.options.derives, ["Hash"]);
         assert_eq!(c.options.type_overrides, ["Order=crate::Order"]);
@@ -215,6 +261,31 @@ mod tests {
             .runtime_path(Path::new("x"));
         assert_eq!(c.options.crate_name, None);
         assert_eq!(c.options.runtime_path, Some(PathBuf::from("x")));
+    }
+
+    #[test]
+    fn the_runtime_is_vendored_unless_a_path_or_a_registry_version_is_asked_for() {
+        let o = Options::default();
+        assert_eq!(o.runtime_source(), RuntimeSource::Vendored);
+        let o = Options {
+            runtime: Runtime::Registry,
+            ..Options::default()
+        };
+        assert_eq!(
+            o.runtime_source(),
+            RuntimeSource::Version(env!("CARGO_PKG_VERSION").into())
+        );
+        let o = Options {
+            runtime_version: Some("0.2".into()),
+            ..Options::default()
+        };
+        assert_eq!(o.runtime_source(), RuntimeSource::Version("0.2".into()));
+        let o = Options {
+            runtime_path: Some("../rt".into()),
+            runtime_version: Some("0.2".into()),
+            ..Options::default()
+        };
+        assert_eq!(o.runtime_source(), RuntimeSource::Path("../rt".into()));
     }
 
     #[cfg(feature = "cli")]
@@ -235,17 +306,20 @@ mod tests {
             "Order=crate::Order",
             "--crate-name",
             "shop",
+            "--runtime",
+            "registry",
         ])
         .unwrap();
         let mut from_cli = Options::default();
         from_cli.merge_args(&cli.options);
         let jobs = crate::config::parse(
-            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
+            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\nruntime = \"registry\"\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
             Path::new("oagen.toml"),
         )
         .unwrap();
         assert_eq!(jobs[0].options, from_cli);
         assert_eq!(from_cli.derives, ["Hash", "Order=::std::cmp::Eq"]);
+        assert_eq!(from_cli.runtime, Runtime::Registry);
         let names: Vec<&str> = Options::names().iter().map(|(f, _, _)| *f).collect();
         assert!(
             names.contains(&"derives") && names.contains(&"type_overrides"),

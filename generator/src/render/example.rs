@@ -174,6 +174,36 @@ credential from its variable, and the base URL from ",
     out
 }
 
+/// What a program that calls the crate adds to its own `Cargo.toml`: Tokio to run the
+/// futures (with the features `#[tokio::main]` needs), and `futures` for the streams of
+/// paginated operations, when the API has any.
+fn dependencies_section(api: &Api) -> String {
+    let name = &api.crate_name;
+    let paginated = api
+        .modules
+        .iter()
+        .flat_map(|m| m.operations.iter())
+        .any(|op| op.pagination.is_some());
+    let mut out = String::from("## Dependencies\n\n");
+    out.push_str(if paginated {
+        "A program that calls this crate adds it, Tokio (the runtime the HTTP client runs on; \
+`macros` and `rt-multi-thread` for `#[tokio::main]`) and `futures` (`StreamExt`, for the \
+`.pages()` and `.items()` streams) to its own `Cargo.toml`:\n\n"
+    } else {
+        "A program that calls this crate adds it and Tokio (the runtime the HTTP client runs on; \
+`macros` and `rt-multi-thread` for `#[tokio::main]`) to its own `Cargo.toml`:\n\n"
+    });
+    out.push_str(&format!(
+        "```toml\n[dependencies]\n{name} = {{ path = \"../{name}\" }}  # the directory `oagen generate` wrote\n\
+tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
+    ));
+    if paginated {
+        out.push_str("futures = \"0.3\"\n");
+    }
+    out.push_str("```\n\n");
+    out
+}
+
 /// The crate's README, before and after the quickstart's code (the code block's fences
 /// included).
 pub fn readme(api: &Api) -> (String, String) {
@@ -213,6 +243,7 @@ pub fn readme(api: &Api) -> (String, String) {
     out.push_str("```rust,no_run\n");
     let head = out;
     let mut out = String::from("\n```\n\n");
+    out.push_str(&dependencies_section(api));
     out.push_str(&credentials_section(api));
     out.push_str(
         "## Configuration\n\n\
@@ -245,11 +276,12 @@ variants are transport, timeout, decode (naming the JSON path that failed), inva
 redirect (a redirect that was not followed, such as one to another origin, which would take the \
 credentials elsewhere) and pagination-cycle errors. `error.status()` and `error.is_rate_limited()` help in the common cases.\n\n\
 ## Tracing\n\n\
-With the `tracing` feature of `oagen-runtime` (on by default), each request is an `oagen.request` \
-span of the `tracing` crate with the operation id, the method, the spec's URL template (never the \
+With the crate's `tracing` feature (on by default; it turns on the `tracing` feature of \
+`oagen-runtime`), each request is an `oagen.request` span of the `tracing` crate with the operation id, the method, the spec's URL template (never the \
 URL with its parameter values or query), the number of attempts, the status and the duration; \
 retries and waits the server asked for (`Retry-After`, rate-limit resets) are events inside it. \
-Install any `tracing` subscriber to see them.\n\n\
+Install any `tracing` subscriber to see them. To build without it, depend on this crate with \
+`default-features = false`.\n\n\
 ## Hooks\n\n\
 `ClientBuilder::interceptor(..)` adds an `oagen_runtime::Interceptor`: code run around every \
 attempt of every request, retries included. Its `before_attempt` gets the finished request \

@@ -21,9 +21,12 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 
 use super::super::pointer::{self, get, get_mut};
-use super::super::refs::{component_name, parse_ref};
+use super::super::refs::{component_name, parse_ref, RefTarget};
 use super::super::{normalize_path, Ctx, FileState};
 use crate::diag::{Diagnostic, Diagnostics};
+
+/// The sections of a 2.0 document things are copied into.
+const SECTIONS: [&str; 3] = ["definitions", "parameters", "responses"];
 
 /// At most this many targets are copied.
 const MAX_COPIES: usize = 20_000;
@@ -34,6 +37,26 @@ pub(crate) fn bundle(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
     let mut work: VecDeque<(String, PathBuf)> = VecDeque::new();
     work.push_back((String::new(), root.clone()));
     let mut copied: BTreeMap<(PathBuf, String, &'static str), String> = BTreeMap::new();
+    // Root entries that are a ref to another file take its place: other
+    // refs to the same target use them.
+    for section in SECTIONS {
+        let Some(entries) = doc.get(section).and_then(Value::as_object) else {
+            continue;
+        };
+        for (name, v) in entries {
+            let target = pointer::ref_of(v).and_then(|r| parse_ref(r).ok());
+            if let Some(RefTarget {
+                file: Some(f),
+                pointer,
+            }) = target
+            {
+                let file = normalize_path(&root.parent().unwrap_or(Path::new("")).join(f));
+                copied
+                    .entry((file, pointer, section))
+                    .or_insert_with(|| name.clone());
+            }
+        }
+    }
     let mut copies = 0usize;
     while let Some((at, base)) = work.pop_front() {
         let Some(sub) = get(doc, &at) else {

@@ -120,6 +120,7 @@ impl Conv<'_> {
 
     fn document(&mut self) -> Map<String, Value> {
         let src = self.src;
+        self.check_fields();
         let mut out = Map::new();
         out.insert("openapi".into(), Value::String("3.0.3".into()));
         self.map("/openapi", "/swagger");
@@ -149,6 +150,33 @@ impl Conv<'_> {
         out
     }
 
+    /// Warns about a document-level field of the wrong type (it is
+    /// ignored).
+    fn check_fields(&mut self) {
+        let src = self.src;
+        let expect = [
+            ("host", false),
+            ("basePath", false),
+            ("schemes", true),
+            ("consumes", true),
+            ("produces", true),
+        ];
+        for (key, list) in expect {
+            let what = if list { "a list" } else { "a string" };
+            if src
+                .get(key)
+                .is_some_and(|v| v.is_array() != list || (!list && !v.is_string()))
+            {
+                let loc = self.locate(&pointer::join("", key));
+                self.diags.push(
+                    Diagnostic::warning("invalid-field", format!("`{key}` must be {what}"))
+                        .at(loc)
+                        .with_help("repaired: ignored"),
+                );
+            }
+        }
+    }
+
     fn servers(&mut self) -> Option<Value> {
         let src = self.src;
         let base = src.get("basePath").and_then(Value::as_str).unwrap_or("");
@@ -157,7 +185,7 @@ impl Conv<'_> {
             if base.is_empty() {
                 return None;
             }
-            self.map("/servers", "/basePath");
+            self.map_servers(1, "/basePath");
             return Some(serde_json::json!([{ "url": base }]));
         };
         let host = host.trim_end_matches('/');
@@ -174,13 +202,22 @@ impl Conv<'_> {
             let https = schemes.remove(i);
             schemes.insert(0, https);
         }
-        self.map("/servers", "/host");
+        self.map_servers(schemes.len(), "/host");
         Some(Value::Array(
             schemes
                 .iter()
                 .map(|s| serde_json::json!({ "url": format!("{s}://{host}{base}") }))
                 .collect(),
         ))
+    }
+
+    /// The servers (and their URLs) stand for `written`.
+    fn map_servers(&mut self, count: usize, written: &str) {
+        self.map("/servers", written);
+        for i in 0..count {
+            self.map(&format!("/servers/{i}"), written);
+            self.map(&format!("/servers/{i}/url"), written);
+        }
     }
 
     fn components(&mut self) -> Map<String, Value> {

@@ -337,9 +337,12 @@ impl<'a> Conv<'a> {
                 ("query", "ssv") => Some(("spaceDelimited", false)),
                 ("query", "pipes") => Some(("pipeDelimited", false)),
                 ("path" | "header", "csv") => Some(("simple", false)),
+                // A form field: the form's own encoding.
+                ("formData", "csv" | "multi") => Some(("", false)),
                 _ => None,
             };
             match style {
+                Some(("", _)) => {}
                 Some((style, explode)) => {
                     out.insert("style".into(), style.into());
                     out.insert("explode".into(), explode.into());

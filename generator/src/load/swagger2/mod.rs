@@ -113,9 +113,13 @@ impl Conv<'_> {
         self.sources.locate_written(written)
     }
 
-    fn warn(&mut self, code: &'static str, message: String, written: &str) {
+    fn warn(&mut self, code: &'static str, message: String, written: &str, repair: &str) {
         let loc = self.locate(written);
-        self.diags.push(Diagnostic::warning(code, message).at(loc));
+        self.diags.push(
+            Diagnostic::warning(code, message)
+                .at(loc)
+                .with_help(format!("repaired: {repair}")),
+        );
     }
 
     fn document(&mut self) -> Map<String, Value> {

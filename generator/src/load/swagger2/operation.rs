@@ -226,10 +226,9 @@ impl<'a> Conv<'a> {
                 if !no_forms {
                     self.warn(
                         "body-and-form",
-                        "an operation with a body parameter cannot have form parameters; \
-                         the form parameters are ignored"
-                            .into(),
+                        "an operation with a body parameter cannot have form parameters".into(),
                         &forms[0].written,
+                        "the form parameters are left out",
                     );
                 }
                 Some(self.body(body, &consumes, &body_ptr))
@@ -353,10 +352,10 @@ impl<'a> Conv<'a> {
                         "collection-format",
                         format!(
                             "`collectionFormat: {format}` of parameter `{name}` (in {place}) \
-                             has no OpenAPI 3 equivalent; the parameter is read as a string \
-                             the caller joins"
+                             has no OpenAPI 3 equivalent"
                         ),
                         &format!("{written}/collectionFormat"),
+                        "read as a string, which the caller joins",
                     );
                     let mut s = Map::new();
                     s.insert("type".into(), "string".into());

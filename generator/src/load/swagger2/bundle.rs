@@ -15,7 +15,7 @@
 //! followed). Each copy is recorded (`add_converted_origin`), so diagnostics
 //! name the file it came from.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -58,6 +58,8 @@ pub(crate) fn bundle(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
         }
     }
     let mut copies = 0usize;
+    // The targets each in-place site was replaced by, to stop a loop of refs.
+    let mut chains: BTreeMap<String, BTreeSet<(PathBuf, String)>> = BTreeMap::new();
     while let Some((at, base)) = work.pop_front() {
         let Some(sub) = get(doc, &at) else {
             continue;
@@ -126,6 +128,18 @@ pub(crate) fn bundle(doc: &mut Value, ctx: &mut Ctx, diags: &mut Diagnostics) {
                 ["definitions" | "parameters" | "responses", _] | ["paths", _]
             );
             if in_place {
+                // A root entry or path item that is a ref to a ref ... to itself.
+                let seen = chains.entry(site.clone()).or_default();
+                if !seen.insert((file.clone(), target.pointer.clone())) {
+                    let message =
+                        format!("reference `{reference}` leads back to itself through refs only");
+                    diags.push(
+                        Diagnostic::error("ref-cycle", message)
+                            .at(ctx.sources.locate_written(&site)),
+                    );
+                    set_value(doc, &site, Value::Object(Map::new()));
+                    continue;
+                }
                 set_value(doc, &site, value);
                 ctx.sources
                     .add_converted_origin(&site, &display, &target.pointer);

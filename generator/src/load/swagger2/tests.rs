@@ -393,3 +393,35 @@ fn broken_documents_are_reported() {
         }
     }
 }
+
+/// Refs between other files that only lead to refs and come back end in a
+/// `ref-cycle` error, not a hang.
+#[test]
+fn cross_file_ref_loops_are_reported() {
+    let dir = std::env::temp_dir().join(format!("oagen-swagger2-loop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("b.yaml"), "B: {$ref: '#/C'}\nC: {$ref: '#/B'}\n").expect("write");
+    let root = dir.join("a.yaml");
+    std::fs::write(
+        &root,
+        format!("{HEAD}paths: {{}}\ndefinitions:\n  A: {{$ref: 'b.yaml#/B'}}\n"),
+    )
+    .expect("write");
+    let mut diags = Diagnostics::new();
+    let _ = load::load(&root, &mut diags);
+    let _ = std::fs::remove_dir_all(&dir);
+    // Reported where the loop closes, in the file that has it.
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let l = d.location.clone().expect("located");
+            (d.code, l.file.ends_with("b.yaml"), l.pointer, l.line)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![("ref-cycle", true, "/C".to_string(), Some(2))],
+        "{}",
+        diags.render(false)
+    );
+}

@@ -44,9 +44,10 @@ use crate::diag::{Diagnostic, Diagnostics, Location};
 
 pub(super) use bundle::bundle;
 
-/// Whether `doc` says it is Swagger (any version): the `swagger` field.
+/// Whether `doc` says it is Swagger (any version): a `swagger` field and no
+/// `openapi` one (with both, the `openapi` field wins).
 pub(super) fn is_swagger(doc: &Value) -> bool {
-    doc.get("swagger").is_some()
+    doc.get("swagger").is_some() && doc.get("openapi").is_none()
 }
 
 /// Checks `swagger: "2.0"` (a YAML `2.0` number is taken too). Other

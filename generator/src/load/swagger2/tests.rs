@@ -64,6 +64,18 @@ fn source_version_is_2_0() {
 }
 
 #[test]
+fn an_openapi_field_wins_over_a_swagger_one() {
+    let (spec, diags) =
+        load_text("openapi: 3.0.3\nswagger: '2.0'\ninfo: {title: T, version: '1'}\npaths: {}\n");
+    assert_eq!(
+        spec.expect("loads").source_version,
+        "3.0.3",
+        "{}",
+        diags.render(false)
+    );
+}
+
+#[test]
 fn security_definitions_become_schemes() {
     let d = doc(&format!(
         "{HEAD}paths: {{}}

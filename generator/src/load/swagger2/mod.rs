@@ -228,6 +228,15 @@ impl Conv<'_> {
     fn components(&mut self) -> Map<String, Value> {
         let src = self.src;
         let mut out = Map::new();
+        // Also when the 2.0 section is missing: a ref to it is spelled as written.
+        for (converted, written) in [
+            ("/components/schemas", "/definitions"),
+            ("/components/parameters", "/parameters"),
+            ("/components/responses", "/responses"),
+            ("/components/securitySchemes", "/securityDefinitions"),
+        ] {
+            self.map(converted, written);
+        }
         if let Some(defs) = src.get("definitions") {
             let mut defs = defs.clone();
             if let Some(map) = defs.as_object_mut() {
@@ -236,7 +245,6 @@ impl Conv<'_> {
                 }
             }
             out.insert("schemas".into(), defs);
-            self.map("/components/schemas", "/definitions");
         }
         match src.get("parameters") {
             Some(Value::Object(params)) => {
@@ -256,7 +264,6 @@ impl Conv<'_> {
             }
             Some(other) => {
                 out.insert("parameters".into(), other.clone());
-                self.map("/components/parameters", "/parameters");
             }
             None => {}
         }
@@ -274,12 +281,10 @@ impl Conv<'_> {
             }
             Some(other) => {
                 out.insert("responses".into(), other.clone());
-                self.map("/components/responses", "/responses");
             }
             None => {}
         }
         if let Some(defs) = src.get("securityDefinitions") {
-            self.map("/components/securitySchemes", "/securityDefinitions");
             let schemes = match defs.as_object() {
                 Some(defs) => Value::Object(
                     defs.iter()

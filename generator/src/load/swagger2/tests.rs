@@ -437,3 +437,42 @@ fn cross_file_ref_loops_are_reported() {
         diags.render(false)
     );
 }
+
+/// A JSON 2.0 file: a problem in a converted part is located in the JSON
+/// as written.
+#[test]
+fn json_positions_point_into_the_2_0_file() {
+    let text = r##"{
+  "swagger": "2.0",
+  "info": {"title": "T", "version": "1"},
+  "paths": {
+    "/a": {
+      "post": {
+        "parameters": [
+          {"name": "b", "in": "body", "schema": {"$ref": "#/definitions/Nope"}}
+        ],
+        "responses": {"204": {"description": "ok"}}
+      }
+    }
+  }
+}"##;
+    let mut diags = Diagnostics::new();
+    let spec = load::load_str(text, Path::new("api.json"), &mut diags);
+    assert!(spec.is_some());
+    let found: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let l = d.location.clone().expect("located");
+            (d.code, l.pointer, l.line, d.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![(
+            "dangling-ref",
+            "/paths/~1a/post/parameters/0/schema/$ref".to_string(),
+            Some(8),
+            "reference `#/definitions/Nope` points at nothing".to_string()
+        )]
+    );
+}

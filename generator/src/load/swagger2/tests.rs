@@ -476,3 +476,14 @@ fn json_positions_point_into_the_2_0_file() {
         )]
     );
 }
+
+/// Repairs of the converted document speak of the 2.0 sections.
+#[test]
+fn repairs_name_the_2_0_sections() {
+    let (_, diags) = load_text(&format!("{HEAD}security: [{{token: []}}]\npaths: {{}}\n"));
+    let messages: Vec<_> = diags.iter().map(|d| d.message.clone()).collect();
+    assert_eq!(
+        messages,
+        vec!["security scheme `token` is not defined in `securityDefinitions`".to_string()]
+    );
+}

@@ -48,7 +48,8 @@ pub fn seeds() -> &'static [Value] {
             .iter()
             .filter_map(|p| std::fs::read_to_string(p).ok())
             .filter_map(|t| serde_yaml_ng::from_str::<Value>(&t).ok())
-            .filter(|v| v.get("openapi").is_some())
+            // OpenAPI 3 and Swagger 2.0 (`swagger2-*`) fixtures.
+            .filter(|v| v.get("openapi").is_some() || v.get("swagger").is_some())
             .collect()
     })
 }
@@ -160,6 +161,13 @@ const KEYS: &[&str] = &[
     "prefixItems",
     "mapping",
     "propertyName",
+    "definitions",
+    "consumes",
+    "produces",
+    "collectionFormat",
+    "x-nullable",
+    "x-ms-enum",
+    "securityDefinitions",
 ];
 
 const TYPES: &[&str] = &[
@@ -362,7 +370,7 @@ pub fn mutated(u: &mut Unstructured<'_>) -> Result<(String, &'static str)> {
         return Err(arbitrary::Error::NotEnoughData);
     }
     let mut doc = seeds[u.choose_index(seeds.len())?].clone();
-    if u.ratio(1, 4)? {
+    if doc.get("openapi").is_some() && u.ratio(1, 4)? {
         doc["openapi"] = Value::String("3.1.0".into());
     }
     let n = u.int_in_range(1..=8)?;

@@ -128,3 +128,42 @@ fn exit_codes() {
     let (code, _, err) = oagen(&root, &["check", "--config", "does-not-exist.toml"]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// `lint` and `generate` read Swagger 2.0; its diagnostics name the 2.0 file as written.
+#[test]
+fn swagger_2_is_linted_and_generated() {
+    let root = support::root();
+    let (code, out, err) = oagen(&root, &["lint", "tests/fixtures/gen/swagger2-form.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("no problems"), "{out}{err}");
+    let (code, out, err) = oagen(
+        &root,
+        &["lint", "tests/fixtures/bad/swagger-2.yaml", "--strict"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let text = format!("{out}{err}");
+    assert!(
+        text.contains("tests/fixtures/bad/swagger-2.yaml:28:15")
+            && text.contains("#/paths/~1pets/get/responses/200/schema/items/$ref")
+            && text.contains("`#/definitions/Pets`"),
+        "{text}"
+    );
+    let dir = std::env::temp_dir().join(format!("oagen-cli-swagger2-{}", std::process::id()));
+    let dir_arg = dir.to_string_lossy().into_owned();
+    let (code, _, err) = oagen(
+        &root,
+        &[
+            "generate",
+            "tests/fixtures/gen/swagger2-petstore.yaml",
+            "--out",
+            &dir_arg,
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let client = std::fs::read_to_string(dir.join("src/client.rs")).expect("client.rs");
+    assert!(
+        client.contains("\"https://petstore.example.com/v1\""),
+        "{client}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -128,7 +128,7 @@ fn bad_input_exits_2() {
     let cases: Vec<Vec<&str>> = vec![
         vec!["tests/fixtures/diff/does-not-exist.yaml", SHOW_NEW],
         vec![SHOW_OLD, "tests/fixtures/diff/does-not-exist.yaml"],
-        vec!["tests/fixtures/bad/swagger-2.yaml", SHOW_NEW],
+        vec!["tests/fixtures/bad/swagger-1.yaml", SHOW_NEW],
         vec![SHOW_OLD, SHOW_NEW, "--format", "yaml"],
         vec![SHOW_OLD, SHOW_NEW, "--fail-on", "everything"],
         vec![SHOW_OLD],
@@ -163,9 +163,9 @@ fn bad_input_exits_2() {
 
 #[test]
 fn an_invalid_spec_is_reported_with_its_diagnostics() {
-    let o = oagen(&["tests/fixtures/bad/swagger-2.yaml", SHOW_NEW]);
+    let o = oagen(&["tests/fixtures/bad/swagger-1.yaml", SHOW_NEW]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("swagger-2.yaml"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("swagger-1.yaml"), "{}", stderr(&o));
 }
 
 // ----- git sides -----
@@ -375,4 +375,16 @@ fn a_long_chain_of_named_types_does_not_exhaust_the_stack() {
         change["pointer"],
         "/components/schemas/S2999/properties/leaf"
     );
+}
+
+/// Swagger 2.0 on either side: a 2.0 spec and its OpenAPI 3.0 conversion are no change.
+#[test]
+fn swagger_2_is_read_on_either_side() {
+    for case in ["swagger2-to-openapi3", "openapi3-to-swagger2"] {
+        let old = format!("tests/fixtures/diff/same/{case}/old.yaml");
+        let new = format!("tests/fixtures/diff/same/{case}/new.yaml");
+        let o = oagen(&[old.as_str(), new.as_str()]);
+        assert_eq!(code(&o), 0, "{case}: {}", stderr(&o));
+        assert!(stdout(&o).contains("0 changes"), "{case}: {}", stdout(&o));
+    }
 }

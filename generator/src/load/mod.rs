@@ -8,8 +8,10 @@
 //! 1. [`parse`]: the root file becomes a `serde_json::Value`; the text of
 //!    every file read is kept, so that a JSON pointer can be mapped to a
 //!    line/column (best effort; worked out on the first lookup in a file).
-//! 2. Version check: `swagger: "2.0"`, a missing `openapi` field, or any
-//!    version other than 3.0.x / 3.1.x is an error.
+//! 2. Version check: a missing `openapi` field, or any version other than
+//!    3.0.x / 3.1.x (or Swagger 2.0) is an error. A Swagger 2.0 root is
+//!    converted to 3.0 here, the files it refers to bundled first
+//!    ([`swagger2`]); its diagnostics name the file as written.
 //! 3. [`refs`]: `$ref`s to other files are loaded and bundled into the root
 //!    document's `components` (path items are inlined); local refs must
 //!    resolve; chains of refs that only point at refs and loop are errors.
@@ -32,6 +34,7 @@ pub mod pointer;
 pub mod refs;
 mod repair;
 mod source;
+mod swagger2;
 pub mod v31;
 mod walk;
 mod yaml;
@@ -138,13 +141,20 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     crate::timings::time("load/positions", || {
         ctx.sources.add_file(path, text, format)
     });
-    let repaired = match doc.get("swagger") {
-        None => repair::version(&mut doc, &ctx.sources, diags),
-        Some(_) => None,
-    };
-    let source_version = match repaired {
-        Some(v) => v,
-        None => check_version(&doc, &ctx.sources, diags)?,
+    let source_version = if swagger2::is_swagger(&doc) {
+        if !swagger2::check_version(&doc, &ctx.sources, diags) {
+            return None;
+        }
+        crate::timings::time("load/swagger2", || {
+            swagger2::bundle(&mut doc, &mut ctx, diags);
+            swagger2::convert(&mut doc, &mut ctx, diags);
+        });
+        "2.0".to_string()
+    } else {
+        match repair::version(&mut doc, &ctx.sources, diags) {
+            Some(v) => v,
+            None => check_version(&doc, &ctx.sources, diags)?,
+        }
     };
     // 3.2 is read as 3.1 (with a `newer-version` warning).
     let is_31 = source_version.starts_with("3.1") || source_version.starts_with("3.2");
@@ -240,17 +250,6 @@ fn check_version(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> O
         );
         return None;
     };
-    if let Some(v) = obj.get("swagger") {
-        let version = scalar_text(v);
-        diags.push(
-            Diagnostic::error(
-                "unsupported-version",
-                format!("Swagger {version} is not supported; convert it to OpenAPI 3 first (e.g. with swagger2openapi)"),
-            )
-            .at(sources.locate("/swagger")),
-        );
-        return None;
-    }
     let Some(v) = obj.get("openapi") else {
         diags.push(
             Diagnostic::error("missing-version", "the document has no `openapi` field")

@@ -466,8 +466,17 @@ impl Resolver<'_> {
         pointer: &str,
     ) {
         let Some(value) = get(doc, pointer) else {
-            let help = suggest(doc, pointer).map(|s| format!("did you mean `#{s}`?"));
-            let message = format!("reference `{reference}` points at nothing");
+            // Spelled as written (a Swagger 2.0 root's refs were converted).
+            let sources = &self.ctx.sources;
+            let help = suggest(doc, pointer)
+                .map(|s| format!("did you mean `#{}`?", sources.written_pointer(&s)));
+            let message = match reference.strip_prefix('#') {
+                Some(_) => format!(
+                    "reference `#{}` points at nothing",
+                    sources.written_pointer(pointer)
+                ),
+                None => format!("reference `{reference}` points at nothing"),
+            };
             self.unresolvable(site, kind, "dangling-ref", message, help);
             return;
         };

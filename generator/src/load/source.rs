@@ -11,6 +11,13 @@ pub struct SourceMap {
     /// Document pointer of a bundled or inlined subtree → (file, pointer in
     /// that file) it was copied from.
     origins: BTreeMap<String, (PathBuf, String)>,
+    /// For a root written in Swagger 2.0: pointer in the converted (3.0)
+    /// root → pointer in the root as written (longest prefix wins; a pointer
+    /// with no entry stayed where it was).
+    converted: BTreeMap<String, String>,
+    /// For a root written in Swagger 2.0: pointer in the root as written,
+    /// after other files were bundled into it → (file, pointer) it came from.
+    converted_origins: BTreeMap<String, (PathBuf, String)>,
 }
 
 impl SourceMap {
@@ -28,17 +35,57 @@ impl SourceMap {
 
     /// The file and in-file pointer a document pointer came from.
     pub fn origin(&self, pointer: &str) -> (PathBuf, String) {
-        let mut prefix = pointer;
-        loop {
-            if let Some((file, fptr)) = self.origins.get(prefix) {
-                let rest = pointer.get(prefix.len()..).unwrap_or("");
-                return (file.clone(), format!("{fptr}{rest}"));
-            }
-            match prefix.rfind('/') {
-                Some(i) => prefix = &prefix[..i],
-                None => return (self.root.clone(), pointer.to_string()),
-            }
+        let (file, fptr) = longest_prefix(&self.origins, pointer)
+            .map(|((file, fptr), rest)| (file.clone(), format!("{fptr}{rest}")))
+            .unwrap_or_else(|| (self.root.clone(), pointer.to_string()));
+        if file != self.root || (self.converted.is_empty() && self.converted_origins.is_empty()) {
+            return (file, fptr);
         }
+        // A Swagger 2.0 root: back from the converted document to the one
+        // as written, then to the file a bundled part came from.
+        let written = longest_prefix(&self.converted, &fptr)
+            .map(|(to, rest)| format!("{to}{rest}"))
+            .unwrap_or(fptr);
+        longest_prefix(&self.converted_origins, &written)
+            .map(|((file, fptr), rest)| (file.clone(), format!("{fptr}{rest}")))
+            .unwrap_or((file, written))
+    }
+
+    /// Records that the converted root's `converted_ptr` stands for
+    /// `written_ptr` in the Swagger 2.0 root as written (see
+    /// [`super::swagger2`]).
+    pub(super) fn add_converted(&mut self, converted_ptr: &str, written_ptr: &str) {
+        if converted_ptr != written_ptr {
+            self.converted
+                .insert(converted_ptr.to_string(), written_ptr.to_string());
+        }
+    }
+
+    /// A pointer of the root document as it is written in the root file:
+    /// for a converted Swagger 2.0 root, `/components/schemas/Pet` is
+    /// `/definitions/Pet` (for messages that quote a `$ref`).
+    pub(crate) fn written_pointer(&self, pointer: &str) -> String {
+        longest_prefix(&self.converted, pointer)
+            .map(|(to, rest)| format!("{to}{rest}"))
+            .unwrap_or_else(|| pointer.to_string())
+    }
+
+    /// The location of a pointer into the Swagger 2.0 root as written
+    /// (after bundling, before conversion).
+    pub(super) fn locate_written(&self, written: &str) -> Location {
+        let (file, fptr) = longest_prefix(&self.converted_origins, written)
+            .map(|((file, fptr), rest)| (file.clone(), format!("{fptr}{rest}")))
+            .unwrap_or_else(|| (self.root.clone(), written.to_string()));
+        self.locate_in(&file, &fptr)
+    }
+
+    /// Records that the Swagger 2.0 root's `written_ptr` was bundled from
+    /// `file_ptr` in `file` (before conversion).
+    pub(super) fn add_converted_origin(&mut self, written_ptr: &str, file: &Path, file_ptr: &str) {
+        self.converted_origins.insert(
+            written_ptr.to_string(),
+            (file.to_path_buf(), file_ptr.to_string()),
+        );
     }
 
     /// See [`LoadedSpec::locate`].
@@ -138,6 +185,27 @@ impl SourceMap {
             doc_ptr.to_string(),
             (file.to_path_buf(), file_ptr.to_string()),
         );
+    }
+}
+
+/// The entry of `map` for the longest prefix of `pointer` that ends at a
+/// token boundary, with the rest of `pointer` after that prefix.
+fn longest_prefix<'m, 'p, T>(
+    map: &'m BTreeMap<String, T>,
+    pointer: &'p str,
+) -> Option<(&'m T, &'p str)> {
+    if map.is_empty() {
+        return None;
+    }
+    let mut prefix = pointer;
+    loop {
+        if let Some(v) = map.get(prefix) {
+            return Some((v, pointer.get(prefix.len()..).unwrap_or("")));
+        }
+        match prefix.rfind('/') {
+            Some(i) => prefix = &prefix[..i],
+            None => return None,
+        }
     }
 }
 

@@ -85,7 +85,7 @@ fn path_item_cycles_are_reported() {
 }
 
 #[test]
-fn swagger_2_is_refused() {
+fn swagger_before_2_is_refused() {
     let (loaded, diags) = load_fixture("bad-swagger.yaml");
     assert!(loaded.is_none());
     assert_eq!(codes(&diags), vec!["unsupported-version"]);
@@ -94,8 +94,8 @@ fn swagger_2_is_refused() {
         .next()
         .map(|d| d.message.clone())
         .unwrap_or_default();
-    assert!(msg.contains("Swagger 2.0 is not supported"), "{msg}");
-    assert!(msg.contains("swagger2openapi"), "{msg}");
+    assert!(msg.contains("Swagger `1.2` is not supported"), "{msg}");
+    assert!(msg.contains("2.0, 3.0.x or 3.1.x"), "{msg}");
     insta::assert_snapshot!(diags.render(false));
 }
 

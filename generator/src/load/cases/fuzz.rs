@@ -80,6 +80,18 @@ const KEYS: &[&str] = &[
     "discriminator",
     "x-oagen",
     "swagger",
+    "definitions",
+    "securityDefinitions",
+    "consumes",
+    "produces",
+    "collectionFormat",
+    "x-nullable",
+    "x-ms-enum",
+    "x-example",
+    "host",
+    "basePath",
+    "schemes",
+    "flow",
 ];
 
 const STRINGS: &[&str] = &[
@@ -114,6 +126,18 @@ const STRINGS: &[&str] = &[
     "base64",
     "int64",
     "mutualTLS",
+    "formData",
+    "file",
+    "csv",
+    "tsv",
+    "multi",
+    "multipart/form-data",
+    "#/definitions/A",
+    "#/parameters/A",
+    "#/responses/A",
+    "other.yaml#/definitions/A",
+    "oauth2",
+    "accessCode",
 ];
 
 fn key() -> impl Strategy<Value = String> {
@@ -171,8 +195,69 @@ fn document() -> impl Strategy<Value = Value> {
         })
 }
 
+/// A Swagger 2.0 document: its sections filled with arbitrary values, and
+/// operations whose parameters are of every place (body and form ones
+/// included) with arbitrary keywords.
+fn swagger_document() -> impl Strategy<Value = Value> {
+    let param = (
+        proptest::sample::select(&["body", "formData", "query", "path", "header", "x"][..]),
+        value(),
+        value(),
+    )
+        .prop_map(|(place, schema, extra)| {
+            let mut p = Map::new();
+            p.insert("name".into(), Value::String("p".into()));
+            p.insert("in".into(), Value::String(place.into()));
+            p.insert("schema".into(), schema);
+            if let Value::Object(extra) = extra {
+                for (k, v) in extra {
+                    p.entry(k).or_insert(v);
+                }
+            }
+            Value::Object(p)
+        });
+    (
+        prop::collection::vec(param, 0..4),
+        value(),
+        value(),
+        value(),
+        value(),
+    )
+        .prop_map(|(params, responses, definitions, sections, extra)| {
+            let mut m = Map::new();
+            m.insert("swagger".into(), Value::String("2.0".into()));
+            m.insert(
+                "info".into(),
+                serde_json::json!({"title": "t", "version": "1"}),
+            );
+            m.insert(
+                "paths".into(),
+                serde_json::json!({"/a/{p}": {"post": {"parameters": params, "responses": responses}}}),
+            );
+            m.insert("definitions".into(), definitions);
+            if let Value::Object(sections) = sections {
+                for (k, v) in sections {
+                    m.entry(k).or_insert(v);
+                }
+            }
+            if let Value::Object(extra) = extra {
+                for (k, v) in extra {
+                    m.entry(k).or_insert(v);
+                }
+            }
+            Value::Object(m)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn swagger2_documents_never_panic(doc in swagger_document()) {
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        run(&text, "fuzz.json");
+        run(&text, "fuzz.yaml");
+    }
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {

@@ -55,7 +55,16 @@ fn bad(name: &str) -> Vec<(&'static str, String, Option<usize>)> {
 #[test]
 fn shared_bad_fixtures_the_loader_owns() {
     let codes = |name: &str| bad(name).into_iter().map(|d| d.0).collect::<Vec<_>>();
-    assert_eq!(codes("swagger-2.yaml"), vec!["unsupported-version"]);
+    assert_eq!(codes("swagger-1.yaml"), vec!["unsupported-version"]);
+    // Converted; the dangling ref is reported where the 2.0 file has it.
+    assert_eq!(
+        bad("swagger-2.yaml"),
+        vec![(
+            "dangling-ref",
+            "/paths/~1pets/get/responses/200/schema/items/$ref".to_string(),
+            Some(28)
+        )]
+    );
     assert_eq!(
         codes("unsupported-version.yaml"),
         vec!["unsupported-version"]

@@ -326,13 +326,17 @@ impl Repairer<'_> {
                 }
                 !o.is_empty()
             });
+            // `securityDefinitions` in a Swagger 2.0 file.
+            let section = self
+                .sources
+                .written_pointer("/components/securitySchemes")
+                .trim_start_matches('/')
+                .replace('/', ".");
             for name in dropped {
                 self.warn(
                     "undefined-security-scheme",
                     &place,
-                    format!(
-                        "security scheme `{name}` is not defined in `components.securitySchemes`"
-                    ),
+                    format!("security scheme `{name}` is not defined in `{section}`"),
                     "the requirement is left out: no credential is sent for it",
                 );
             }

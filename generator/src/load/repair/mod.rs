@@ -5,7 +5,7 @@
 //! error would have, and a `help` line that states the repair (`repaired:
 //! ...`). `--strict` (warnings are errors) keeps them fatal. Nothing is
 //! dropped without a diagnostic. Input that cannot be read at all (a parse
-//! error, a root that is not a mapping, a Swagger 2.0 document) stays an
+//! error, a root that is not a mapping, a Swagger 1.x document) stays an
 //! error. The README's "Repairs" table lists every rule; each has a fixture
 //! in `tests/fixtures/repair/`.
 //!

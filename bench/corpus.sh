@@ -82,7 +82,10 @@ WARM=$WORK/crates/_warmup
   --out "$WARM" --crate-name corpus-warmup --runtime-path "$RUNTIME" >/dev/null 2>&1 || true
 # Make sure every optional dependency is present in the warm-up manifest.
 for dep in 'chrono = { version = "0.4", default-features = false, features = ["serde", "std"] }' 'uuid = { version = "1", features = ["serde"] }'; do
-  grep -q "^${dep%% *} " "$WARM/Cargo.toml" || printf '%s\n' "$dep" >> "$WARM/Cargo.toml"
+  # (under [dependencies], which is no longer the manifest's last table)
+  grep -q "^${dep%% *} " "$WARM/Cargo.toml" ||
+    DEP=$dep awk '{ print } /^\[dependencies\]$/ { print ENVIRON["DEP"] }' "$WARM/Cargo.toml" > "$WARM/Cargo.toml.new" &&
+    mv "$WARM/Cargo.toml.new" "$WARM/Cargo.toml"
 done
 grep -q '^\[workspace\]' "$WARM/Cargo.toml" || printf '\n[workspace]\n' >> "$WARM/Cargo.toml"
 (cd "$WARM" && cargo check -q 2>&1 | tail -3) >&2

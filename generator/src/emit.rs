@@ -2,7 +2,7 @@
 //! a crate, the `Cargo.toml`; compares with and writes to disk. It decides nothing about the
 //! code: what the files hold is the renderer's.
 
-use crate::ir::{Api, Prim, ALL_TYPES_FEATURE};
+use crate::ir::{Api, Prim};
 use crate::render::{Contents, Layout, RenderedFile};
 use proc_macro2::TokenStream;
 use std::path::{Path, PathBuf};
@@ -113,14 +113,9 @@ pub fn emit(
         });
     }
     if layout == Layout::Crate {
-        let gated = api
-            .types
-            .iter()
-            .filter(|t| t.settings.feature.as_deref() == Some(ALL_TYPES_FEATURE))
-            .count();
         files.push(GeneratedFile {
             path: PathBuf::from("Cargo.toml"),
-            contents: cargo_toml(api, opts, gated),
+            contents: cargo_toml(api, opts),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -129,9 +124,10 @@ pub fn emit(
 
 /// The generated crate's manifest, written with `toml_edit` (which quotes and escapes what
 /// the spec's title puts in the description). `chrono` and `uuid` are dependencies only when
-/// the code names their types.
-fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
-    use toml_edit::{value, Array, DocumentMut, InlineTable, Item, Table};
+/// the code names their types. The features are the IR's ([`Api::features`]), and so are the
+/// quickstart example's `required-features`.
+fn cargo_toml(api: &Api, opts: &EmitOptions) -> String {
+    use toml_edit::{value, Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
     fn inline(pairs: &[(&str, toml_edit::Value)]) -> Item {
         let mut t = InlineTable::new();
         for (k, v) in pairs {
@@ -186,15 +182,28 @@ fn cargo_toml(api: &Api, opts: &EmitOptions, unreferenced: usize) -> String {
     dev["futures"] = value("0.3");
     doc["dev-dependencies"] = Item::Table(dev);
 
-    if unreferenced > 0 {
+    if !api.features.is_empty() {
         let mut features = Table::new();
-        features[ALL_TYPES_FEATURE] = value(Array::new());
-        if let Some(mut key) = features.key_mut(ALL_TYPES_FEATURE) {
-            key.leaf_decor_mut().set_prefix(format!(
-                "# Also compile the {unreferenced} types of schemas that no operation uses (webhook payloads and the like).\n"
-            ));
+        for f in &api.features {
+            features[f.name.as_str()] =
+                value(f.enables.iter().map(String::as_str).collect::<Array>());
+            if let Some(mut key) = features.key_mut(&f.name) {
+                if !f.doc.is_empty() {
+                    key.leaf_decor_mut().set_prefix(format!("# {}\n", f.doc));
+                }
+            }
         }
         doc["features"] = Item::Table(features);
+    }
+    let required = &api.quickstart.required_features;
+    if !required.is_empty() {
+        let mut example = Table::new();
+        example["name"] = value(format!("{}_quickstart", api.crate_name.replace('-', "_")));
+        example["required-features"] =
+            value(required.iter().map(String::as_str).collect::<Array>());
+        let mut examples = ArrayOfTables::new();
+        examples.push(example);
+        doc["example"] = Item::ArrayOfTables(examples);
     }
     doc.to_string()
 }
@@ -342,6 +351,7 @@ mod tests {
         let mut api = large_api();
         let custom = crate::ir::Customization {
             gate_unreferenced: true,
+            tag_features: true,
             ..Default::default()
         };
         crate::ir::customize(&mut api, &custom, &mut crate::diag::Diagnostics::new());

@@ -112,6 +112,12 @@ declare_options! {
     /// absolute path (`::my_crate::Money`, `crate::Money`).
     type_overrides: Vec<String> = Vec::new(), flag = "type-override", key = "type-overrides",
         clap = [value_name = "TYPE=PATH"];
+    /// Crate layout: put each tag module behind a Cargo feature named after it (`full`, the
+    /// default feature, enables them all) and compile each type only with a feature whose
+    /// operations use it, so that a build pays only for the tags it enables. The module layout
+    /// (build scripts) is never gated: the including crate owns its features.
+    tag_features: bool = true, flag = "tag-features", key = "tag-features",
+        clap = [num_args = 0..=1, default_missing_value = "true", value_name = "BOOL"];
 }
 
 /// A value that a [`Config`](crate::Config) builder method accepts for an option of type `T`:

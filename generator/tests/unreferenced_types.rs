@@ -86,8 +86,18 @@ fn unused_types_are_behind_the_all_types_feature_in_crate_layout() {
             .any(|g| g.contains("Pet ") || g.ends_with(" Pet") || g.contains("PetKind")),
         "{gated:?}"
     );
-    assert!(file("Cargo.toml").contains("\n[features]\n# Also compile the 3 types"));
-    assert!(file("Cargo.toml").contains("\nall-types = []\n"));
+    let manifest = file("Cargo.toml");
+    assert!(
+        manifest.contains("\n# Also compile the 3 types of schemas that no operation uses"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\nall-types = []\n"), "{manifest}");
+    // `full` (the default) leaves them out.
+    let full = manifest
+        .lines()
+        .find(|l| l.starts_with("full = "))
+        .unwrap_or_default();
+    assert!(!full.contains("all-types"), "{manifest}");
 
     let m = generate(&spec(), Layout::Module, &Options::default())
         .map_err(|d| d.render(false))
@@ -97,7 +107,7 @@ fn unused_types_are_behind_the_all_types_feature_in_crate_layout() {
 }
 
 #[test]
-fn a_spec_whose_types_are_all_used_declares_no_feature() {
+fn a_spec_whose_types_are_all_used_declares_no_all_types_feature() {
     let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/gen/params-path.yaml");
     let g = generate(&spec, Layout::Crate, &Options::default())
         .map_err(|d| d.render(false))
@@ -107,5 +117,24 @@ fn a_spec_whose_types_are_all_used_declares_no_feature() {
         .iter()
         .find(|f| f.path == Path::new("Cargo.toml"))
         .unwrap();
-    assert!(!cargo.contents.contains("[features]"));
+    assert!(
+        cargo.contents.contains("\n[features]\n"),
+        "{}",
+        cargo.contents
+    );
+    assert!(!cargo.contents.contains("all-types"), "{}", cargo.contents);
+    // Without tag features, no feature at all.
+    let options = Options {
+        tag_features: false,
+        ..Options::default()
+    };
+    let g = generate(&spec, Layout::Crate, &options)
+        .map_err(|d| d.render(false))
+        .unwrap();
+    let cargo = g
+        .files
+        .iter()
+        .find(|f| f.path == Path::new("Cargo.toml"))
+        .unwrap();
+    assert!(!cargo.contents.contains("[features]"), "{}", cargo.contents);
 }

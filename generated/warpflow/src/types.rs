@@ -12,6 +12,17 @@
     clippy::wrong_self_convention
 )]
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "api-keys",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "email",
+        feature = "sms-filters",
+        feature = "webhook-subscriptions"
+    )
+)]
 /// The body of a delete or action whose response is not documented.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; every field is optional and unknown fields are kept.
@@ -30,6 +41,17 @@ pub struct Acknowledgement {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "api-keys",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "email",
+        feature = "sms-filters",
+        feature = "webhook-subscriptions"
+    )
+)]
 ::oagen_runtime::object!(
     Acknowledgement { optional id = "id", optional status = "status", optional message =
     "message" }
@@ -50,6 +72,7 @@ pub struct AcknowledgementEnvelope {
     AcknowledgementEnvelope { required success = "success", optional data = "data" }
 );
 
+#[cfg(feature = "actions")]
 /// The input of a Zapier AI action (classify, score or generate a reply).
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional, plus a contact id.
@@ -72,12 +95,14 @@ pub struct ActionRequest {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "actions")]
 ::oagen_runtime::object!(
     ActionRequest { optional contact_id = "contact_id", optional contact = "contact",
     optional content = "content", optional channel = "channel", optional metadata =
     "metadata" }
 );
 
+#[cfg(feature = "billing")]
 /// The plan to activate.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -92,8 +117,10 @@ pub struct ActivateSubscriptionRequest {
     pub plan: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(ActivateSubscriptionRequest { optional plan = "plan" });
 
+#[cfg(feature = "sms-filters")]
 /// A phone number to block.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -110,10 +137,12 @@ pub struct AddBlockedNumberRequest {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "sms-filters")]
 ::oagen_runtime::object!(
     AddBlockedNumberRequest { optional phone = "phone", optional reason = "reason" }
 );
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// An API key. Listings show only the prefix; the full key is returned once, when the key is created or rotated.
 ///
 /// **Inferred, not confirmed by the vendor:** Only the key format, the `deprecated` state and `last_used_at` are documented; the other field names are guesses.
@@ -142,6 +171,7 @@ pub struct ApiKey {
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKey { optional id = "id", optional name = "name", optional prefix = "prefix",
     optional key = "key", optional status = "status", optional created_at = "created_at",
@@ -163,6 +193,7 @@ pub struct ApiKeyEnvelope {
     ApiKeyEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// One page of ApiKey items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPage {
@@ -174,6 +205,7 @@ pub struct ApiKeyPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKeyPage { required items = "items", optional cursor = "cursor", optional has_more
     = "has_more" }
@@ -196,6 +228,7 @@ pub struct ApiKeyPageEnvelope {
     ApiKeyPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// The result of a rotation.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -212,6 +245,7 @@ pub struct ApiKeyRotation {
     pub old_key: ::std::option::Option<ApiKey>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKeyRotation { optional new_key = "new_key", optional old_key = "old_key" }
 );
@@ -231,6 +265,7 @@ pub struct ApiKeyRotationEnvelope {
     ApiKeyRotationEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// The state of an API key: `active`, or `deprecated` during the 72-hour grace
 /// period after rotation.
 #[derive(
@@ -251,10 +286,12 @@ pub enum ApiKeyStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::string_enum!(
     ApiKeyStatus { Active = "active", Deprecated = "deprecated" }
 );
 
+#[cfg(feature = "billing")]
 /// Where to return after the billing portal.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -269,8 +306,10 @@ pub struct BillingPortalRequest {
     pub return_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(BillingPortalRequest { optional return_url = "return_url" });
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A billing portal session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -285,6 +324,7 @@ pub struct BillingPortalSession {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(BillingPortalSession { optional url = "url" });
 
 #[cfg(feature = "all-types")]
@@ -302,6 +342,7 @@ pub struct BillingPortalSessionEnvelope {
     BillingPortalSessionEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// Billing status and current plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -322,6 +363,7 @@ pub struct BillingStatus {
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     BillingStatus { optional plan = "plan", optional status = "status", optional
     trial_ends_at = "trial_ends_at", optional current_period_end = "current_period_end" }
@@ -342,6 +384,7 @@ pub struct BillingStatusEnvelope {
     BillingStatusEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 /// A phone number on the SMS blocklist.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -360,6 +403,7 @@ pub struct BlockedNumber {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 ::oagen_runtime::object!(
     BlockedNumber { optional phone = "phone", optional reason = "reason", optional
     created_at = "created_at" }
@@ -380,6 +424,7 @@ pub struct BlockedNumberEnvelope {
     BlockedNumberEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 /// One page of BlockedNumber items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPage {
@@ -391,6 +436,7 @@ pub struct BlockedNumberPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 ::oagen_runtime::object!(
     BlockedNumberPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -413,6 +459,7 @@ pub struct BlockedNumberPageEnvelope {
     BlockedNumberPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 /// A call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -443,6 +490,7 @@ pub struct Call {
     pub duration_seconds: ::std::option::Option<i64>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     Call { optional id = "id", optional contact_id = "contact_id", optional direction =
     "direction", optional status = "status", optional from = "from", optional to = "to",
@@ -465,6 +513,7 @@ pub struct CallEnvelope {
     CallEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 /// One page of Call items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPage {
@@ -476,6 +525,7 @@ pub struct CallPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     CallPage { required items = "items", optional cursor = "cursor", optional has_more =
     "has_more" }
@@ -498,6 +548,7 @@ pub struct CallPageEnvelope {
     CallPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 /// A call recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -520,6 +571,7 @@ pub struct CallRecording {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     CallRecording { optional call_session_id = "call_session_id", optional contact_id =
     "contact_id", optional url = "url", optional duration_seconds = "duration_seconds",
@@ -541,6 +593,7 @@ pub struct CallRecordingEnvelope {
     CallRecordingEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 /// A callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -569,6 +622,7 @@ pub struct Callback {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 ::oagen_runtime::object!(
     Callback { optional id = "id", optional contact_id = "contact_id", optional lead_id =
     "lead_id", optional phone = "phone", optional status = "status", optional due_at =
@@ -590,6 +644,7 @@ pub struct CallbackEnvelope {
     CallbackEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 /// One page of Callback items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPage {
@@ -601,6 +656,7 @@ pub struct CallbackPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 ::oagen_runtime::object!(
     CallbackPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -623,6 +679,15 @@ pub struct CallbackPageEnvelope {
     CallbackPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 /// A communication channel. `sms`, `email` and `voice` are named by the API
 /// reference; `webhook` is the default channel of custom webhook events. Other
 /// values may occur (for example the channel name set in a webhook body).
@@ -648,10 +713,20 @@ pub enum Channel {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Channel { Sms = "sms", Email = "email", Voice = "voice", Webhook = "webhook" }
 );
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A checkout session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -668,6 +743,7 @@ pub struct CheckoutSession {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CheckoutSession { optional session_id = "session_id", optional url = "url" }
 );
@@ -687,6 +763,7 @@ pub struct CheckoutSessionEnvelope {
     CheckoutSessionEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "billing")]
 /// A checkout for a plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -705,11 +782,22 @@ pub struct CheckoutSessionRequest {
     pub cancel_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(
     CheckoutSessionRequest { optional plan = "plan", optional success_url =
     "success_url", optional cancel_url = "cancel_url" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// The AI classification of a message.
 ///
 /// **Inferred, not confirmed by the vendor:** The values (intent examples, urgency, sentiment, a 0-1 confidence, a summary, extracted data) are documented; the field names are not confirmed.
@@ -734,6 +822,16 @@ pub struct Classification {
     pub extracted_data: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     Classification { optional intent = "intent", optional urgency = "urgency", optional
     sentiment = "sentiment", optional confidence = "confidence", optional summary =
@@ -755,6 +853,7 @@ pub struct ClassificationEnvelope {
     ClassificationEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "email")]
 /// A Nylas grant to connect.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -771,10 +870,20 @@ pub struct ConnectEmailGrantRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     ConnectEmailGrantRequest { optional grant_id = "grant_id", optional email = "email" }
 );
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 /// A contact of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Only name, email, phone and notes (the documented updatable fields) and external_id (from the webhook body) are documented; the other field names are guesses.
@@ -807,6 +916,15 @@ pub struct Contact {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::object!(
     Contact { optional id = "id", optional tenant_id = "tenant_id", optional name =
     "name", optional email = "email", optional phone = "phone", optional external_id =
@@ -814,6 +932,7 @@ pub struct Contact {
     created_at = "created_at", optional updated_at = "updated_at" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// A contact with its scoring, source channel and history.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
@@ -836,6 +955,7 @@ pub struct ContactDetail {
     pub history: ::std::option::Option<::std::vec::Vec<TimelineEntry>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     ContactDetail { optional contact = "contact", optional score = "score", optional
     classification = "classification", optional source_channel = "source_channel",
@@ -872,6 +992,7 @@ pub struct ContactEnvelope {
     ContactEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "contacts")]
 /// The fields to set on a contact. When updating, fields left out are unchanged.
 #[derive(
     ::std::fmt::Debug,
@@ -890,11 +1011,13 @@ pub struct ContactInput {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactInput { optional name = "name", optional email = "email", optional phone =
     "phone", optional notes = "notes" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of Contact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
@@ -906,6 +1029,7 @@ pub struct ContactPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     ContactPage { required items = "items", optional cursor = "cursor", optional has_more
     = "has_more" }
@@ -928,6 +1052,7 @@ pub struct ContactPageEnvelope {
     ContactPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 /// The full conversation history with a contact across SMS, email and voice.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -948,6 +1073,7 @@ pub struct Conversation {
     pub pending_draft: ::std::option::Option<Draft>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 ::oagen_runtime::object!(
     Conversation { optional contact_id = "contact_id", optional contact = "contact",
     optional messages = "messages", optional pending_draft = "pending_draft" }
@@ -968,6 +1094,7 @@ pub struct ConversationEnvelope {
     ConversationEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 /// A conversation with one contact, as listed.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -994,6 +1121,7 @@ pub struct ConversationSummary {
     pub has_pending_draft: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 ::oagen_runtime::object!(
     ConversationSummary { optional contact_id = "contact_id", optional contact_name =
     "contact_name", optional channels = "channels", optional last_message =
@@ -1001,6 +1129,7 @@ pub struct ConversationSummary {
     "unread_count", optional has_pending_draft = "has_pending_draft" }
 );
 
+#[cfg(any(feature = "all-types", feature = "conversations"))]
 /// One page of ConversationSummary items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPage {
@@ -1012,6 +1141,7 @@ pub struct ConversationSummaryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations"))]
 ::oagen_runtime::object!(
     ConversationSummaryPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
@@ -1035,6 +1165,7 @@ pub struct ConversationSummaryPageEnvelope {
     "data" }
 );
 
+#[cfg(feature = "api-keys")]
 /// A new API key.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1049,8 +1180,10 @@ pub struct CreateApiKeyRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(CreateApiKeyRequest { optional name = "name" });
 
+#[cfg(feature = "webhook-subscriptions")]
 /// A new outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1067,10 +1200,12 @@ pub struct CreateWebhookSubscriptionRequest {
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "webhook-subscriptions")]
 ::oagen_runtime::object!(
     CreateWebhookSubscriptionRequest { optional url = "url", optional events = "events" }
 );
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A credit balance.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1087,6 +1222,7 @@ pub struct CreditBalance {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditBalance { optional balance = "balance", optional updated_at = "updated_at" }
 );
@@ -1106,6 +1242,7 @@ pub struct CreditBalanceEnvelope {
     CreditBalanceEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A credit transaction.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1130,12 +1267,14 @@ pub struct CreditTransaction {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditTransaction { optional id = "id", optional amount = "amount", optional
     balance_after = "balance_after", optional r#type = "type", optional description =
     "description", optional created_at = "created_at" }
 );
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 /// One page of CreditTransaction items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPage {
@@ -1147,6 +1286,7 @@ pub struct CreditTransactionPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditTransactionPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
@@ -1170,6 +1310,7 @@ pub struct CreditTransactionPageEnvelope {
     }
 );
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 /// A pending AI draft reply awaiting approval.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1194,12 +1335,14 @@ pub struct Draft {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 ::oagen_runtime::object!(
     Draft { optional id = "id", optional channel = "channel", optional subject =
     "subject", optional body = "body", optional signal_guard = "signal_guard", optional
     created_at = "created_at" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// An alias (send-as address) of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1218,11 +1361,13 @@ pub struct EmailAlias {
     pub is_default: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAlias { optional email = "email", patch name = "name", optional is_default =
     "is_default" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// One page of EmailAlias items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPage {
@@ -1234,6 +1379,7 @@ pub struct EmailAliasPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAliasPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -1256,6 +1402,7 @@ pub struct EmailAliasPageEnvelope {
     EmailAliasPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// The aliases of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1270,6 +1417,7 @@ pub struct EmailAliases {
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(EmailAliases { optional aliases = "aliases" });
 
 #[cfg(feature = "all-types")]
@@ -1287,6 +1435,7 @@ pub struct EmailAliasesEnvelope {
     EmailAliasesEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "email")]
 /// The OAuth code returned to the redirect URL.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1303,10 +1452,12 @@ pub struct EmailAuthCallbackRequest {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     EmailAuthCallbackRequest { optional code = "code", optional state = "state" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// Where to send the user to connect an email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1323,6 +1474,7 @@ pub struct EmailAuthUrl {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAuthUrl { optional url = "url", optional state = "state" }
 );
@@ -1342,6 +1494,7 @@ pub struct EmailAuthUrlEnvelope {
     EmailAuthUrlEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// A connected email account (Nylas grant).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1364,6 +1517,7 @@ pub struct EmailGrant {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailGrant { optional grant_id = "grant_id", optional email = "email", optional
     provider = "provider", optional status = "status", optional created_at = "created_at"
@@ -1385,6 +1539,7 @@ pub struct EmailGrantEnvelope {
     EmailGrantEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// One page of EmailGrant items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPage {
@@ -1396,6 +1551,7 @@ pub struct EmailGrantPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailGrantPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -1418,6 +1574,7 @@ pub struct EmailGrantPageEnvelope {
     EmailGrantPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// The email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1434,6 +1591,7 @@ pub struct EmailSignature {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailSignature { optional signature = "signature", optional updated_at = "updated_at"
     }
@@ -1454,6 +1612,7 @@ pub struct EmailSignatureEnvelope {
     EmailSignatureEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// A contact enriched with lead score, tier, channel and intent.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
@@ -1474,11 +1633,13 @@ pub struct EnrichedContact {
     pub intent: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     EnrichedContact { optional contact = "contact", optional score = "score", optional
     channel = "channel", optional intent = "intent" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of EnrichedContact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPage {
@@ -1490,6 +1651,7 @@ pub struct EnrichedContactPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     EnrichedContactPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -1568,6 +1730,7 @@ pub enum ErrorCode {
     "INTERNAL_ERROR", ServiceUnavailable = "SERVICE_UNAVAILABLE" }
 );
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 /// Who an inbound event is from. At least one of `phone`, `email` or
 /// `external_id` is needed to resolve the contact.
 #[derive(
@@ -1587,11 +1750,13 @@ pub struct EventContact {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     EventContact { optional name = "name", optional phone = "phone", optional email =
     "email", optional external_id = "external_id" }
 );
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 /// The content of an inbound event.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EventContent {
@@ -1601,10 +1766,19 @@ pub struct EventContent {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     EventContent { required body = "body", optional subject = "subject" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// A reply generated in the tenant's brand voice, with its Signal Guard check.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1623,6 +1797,14 @@ pub struct GeneratedReply {
     pub signal_guard: ::std::option::Option<SignalGuardResult>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     GeneratedReply { optional reply = "reply", optional channel = "channel", optional
     signal_guard = "signal_guard" }
@@ -1643,6 +1825,7 @@ pub struct GeneratedReplyEnvelope {
     GeneratedReplyEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One Signal Guard decision.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1667,12 +1850,14 @@ pub struct GuardrailAuditEntry {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailAuditEntry { optional id = "id", optional rule_id = "rule_id", optional
     verdict = "verdict", optional contact_id = "contact_id", optional reason = "reason",
     optional created_at = "created_at" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One page of GuardrailAuditEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPage {
@@ -1684,6 +1869,7 @@ pub struct GuardrailAuditEntryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailAuditEntryPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
@@ -1707,6 +1893,7 @@ pub struct GuardrailAuditEntryPageEnvelope {
     "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// Exported Signal Guard data.
 ///
 /// **Inferred, not confirmed by the vendor:** Neither the format nor the content is documented.
@@ -1725,6 +1912,7 @@ pub struct GuardrailExport {
     pub audit_log: ::std::option::Option<::std::vec::Vec<GuardrailAuditEntry>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailExport { optional exported_at = "exported_at", optional rules = "rules",
     optional audit_log = "audit_log" }
@@ -1745,6 +1933,7 @@ pub struct GuardrailExportEnvelope {
     GuardrailExportEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// A Signal Guard rule.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1767,11 +1956,13 @@ pub struct GuardrailRule {
     pub enabled: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailRule { optional id = "id", optional name = "name", optional description =
     "description", optional action = "action", optional enabled = "enabled" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One page of GuardrailRule items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePage {
@@ -1783,6 +1974,7 @@ pub struct GuardrailRulePage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailRulePage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -1805,6 +1997,7 @@ pub struct GuardrailRulePageEnvelope {
     GuardrailRulePageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// The Signal Guard rules of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -1823,6 +2016,7 @@ pub struct GuardrailSettings {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailSettings { optional enabled = "enabled", optional rules = "rules", optional
     updated_at = "updated_at" }
@@ -1843,6 +2037,7 @@ pub struct GuardrailSettingsEnvelope {
     GuardrailSettingsEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// Signal Guard statistics.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -1865,6 +2060,7 @@ pub struct GuardrailStats {
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailStats { optional checked = "checked", optional escalated = "escalated",
     optional blocked = "blocked", optional period_start = "period_start", optional
@@ -1886,6 +2082,7 @@ pub struct GuardrailStatsEnvelope {
     GuardrailStatsEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 /// An event sent to a custom webhook. `content.body` is required; at least one of
 /// `contact.phone`, `contact.email` or `contact.external_id` is needed to resolve
 /// the contact. The pipeline test runner is assumed to take the same body.
@@ -1905,11 +2102,13 @@ pub struct InboundEvent {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     InboundEvent { optional contact = "contact", required content = "content", optional
     channel = "channel", optional source = "source", optional metadata = "metadata" }
 );
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 /// A lead with its score and classification.
 ///
 /// **Inferred, not confirmed by the vendor:** Score and classification are documented; the field names are guesses.
@@ -1940,6 +2139,7 @@ pub struct Lead {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 ::oagen_runtime::object!(
     Lead { optional id = "id", optional tenant_id = "tenant_id", optional contact_id =
     "contact_id", optional state = "state", optional channel = "channel", optional score
@@ -1962,6 +2162,7 @@ pub struct LeadEnvelope {
     LeadEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 /// One page of Lead items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPage {
@@ -1973,6 +2174,7 @@ pub struct LeadPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 ::oagen_runtime::object!(
     LeadPage { required items = "items", optional cursor = "cursor", optional has_more =
     "has_more" }
@@ -1995,6 +2197,7 @@ pub struct LeadPageEnvelope {
     LeadPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "contacts")]
 /// Which contacts to merge.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2013,11 +2216,20 @@ pub struct MergeContactsRequest {
     >,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     MergeContactsRequest { optional primary_contact_id = "primary_contact_id", optional
     duplicate_contact_ids = "duplicate_contact_ids" }
 );
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 /// A message in a conversation (SMS, email or voice).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2052,6 +2264,14 @@ pub struct Message {
     pub read_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::object!(
     Message { optional id = "id", optional contact_id = "contact_id", optional channel =
     "channel", optional direction = "direction", optional subject = "subject", optional
@@ -2074,6 +2294,7 @@ pub struct MessageEnvelope {
     MessageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "calls")]
 /// An outbound call to start.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2092,11 +2313,13 @@ pub struct OutboundCallRequest {
     pub from: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "calls")]
 ::oagen_runtime::object!(
     OutboundCallRequest { optional contact_id = "contact_id", optional to = "to",
     optional from = "from" }
 );
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// The result of running an event through the pipeline (classify, score, route, reply).
 ///
 /// **Inferred, not confirmed by the vendor:** The stages are documented; the field names are guesses.
@@ -2123,6 +2346,7 @@ pub struct PipelineResult {
     pub dry_run: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     PipelineResult { optional event_id = "event_id", optional contact_id = "contact_id",
     optional classification = "classification", optional score = "score", optional
@@ -2144,6 +2368,7 @@ pub struct PipelineResultEnvelope {
     PipelineResultEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "contacts")]
 /// What to look a contact up by; give a phone number or an email address.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2160,10 +2385,12 @@ pub struct ResolveContactRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ResolveContactRequest { optional phone = "phone", optional email = "email" }
 );
 
+#[cfg(feature = "api-keys")]
 /// The key to rotate.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2178,8 +2405,10 @@ pub struct RotateApiKeyRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(RotateApiKeyRequest { optional key_id = "key_id" });
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// An action that a routing rule can take.
 #[derive(
     ::std::fmt::Debug,
@@ -2203,11 +2432,13 @@ pub enum RoutingAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::string_enum!(
     RoutingAction { SendTemplate = "send_template", CreateTask = "create_task", Escalate
     = "escalate", GenerateReply = "generate_reply" }
 );
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// What the routing step decided.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented; the action names are.
@@ -2224,10 +2455,21 @@ pub struct RoutingDecision {
     pub actions: ::std::option::Option<::std::vec::Vec<RoutingAction>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     RoutingDecision { optional rule = "rule", optional actions = "actions" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// A lead score.
 ///
 /// **Inferred, not confirmed by the vendor:** The routing-rules docs name `score.score` and `score.tier`; `buying_signals` and `recommended_actions` are named after the documented content.
@@ -2250,6 +2492,16 @@ pub struct Score {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     Score { optional score = "score", optional tier = "tier", optional buying_signals =
     "buying_signals", optional recommended_actions = "recommended_actions" }
@@ -2270,6 +2522,7 @@ pub struct ScoreEnvelope {
     ScoreEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "search")]
 /// A search over contacts and conversations.
 ///
 /// **Inferred, not confirmed by the vendor:** Only `deep` is documented; `query` is a guess.
@@ -2288,10 +2541,12 @@ pub struct SearchRequest {
     pub deep: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "search")]
 ::oagen_runtime::object!(
     SearchRequest { optional query = "query", optional deep = "deep" }
 );
 
+#[cfg(any(feature = "all-types", feature = "search"))]
 /// Contacts and conversations that match a search.
 ///
 /// **Inferred, not confirmed by the vendor:** The response shape is not documented.
@@ -2308,6 +2563,7 @@ pub struct SearchResults {
     pub conversations: ::std::option::Option<::std::vec::Vec<ConversationSummary>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "search"))]
 ::oagen_runtime::object!(
     SearchResults { optional contacts = "contacts", optional conversations =
     "conversations" }
@@ -2328,6 +2584,7 @@ pub struct SearchResultsEnvelope {
     SearchResultsEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "webhooks")]
 /// The value of parameter 1 of `POST /webhook/custom/{tenant_id}/{source_id}`.
 #[derive(
     ::std::fmt::Debug,
@@ -2345,8 +2602,10 @@ pub enum SendCustomWebhookMode {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "webhooks")]
 ::oagen_runtime::string_enum!(SendCustomWebhookMode { Sync = "sync" });
 
+#[cfg(feature = "email")]
 /// An email to send through the connected Nylas grant.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2377,6 +2636,7 @@ pub struct SendEmailRequest {
     pub reply_to_message_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     SendEmailRequest { optional to = "to", optional cc = "cc", optional bcc = "bcc",
     optional subject = "subject", optional body = "body", optional from = "from",
@@ -2384,6 +2644,7 @@ pub struct SendEmailRequest {
     reply_to_message_id = "reply_to_message_id" }
 );
 
+#[cfg(feature = "conversations")]
 /// A message to send to a contact.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2404,11 +2665,13 @@ pub struct SendMessageRequest {
     pub alias: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "conversations")]
 ::oagen_runtime::object!(
     SendMessageRequest { optional channel = "channel", optional body = "body", optional
     subject = "subject", optional alias = "alias" }
 );
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 /// A sent email.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2429,6 +2692,7 @@ pub struct SentEmail {
     pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     SentEmail { optional message_id = "message_id", optional thread_id = "thread_id",
     optional grant_id = "grant_id", optional sent_at = "sent_at" }
@@ -2449,6 +2713,16 @@ pub struct SentEmailEnvelope {
     SentEmailEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// The sentiment of a message.
 #[derive(
     ::std::fmt::Debug,
@@ -2470,10 +2744,30 @@ pub enum Sentiment {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Sentiment { Positive = "positive", Neutral = "neutral", Negative = "negative" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// The Signal Guard check of a generated reply or draft.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2490,10 +2784,31 @@ pub struct SignalGuardResult {
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     SignalGuardResult { optional verdict = "verdict", optional reasons = "reasons" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "guardrails",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// A Signal Guard verdict. The docs name `escalate` and `block`; the value for a
 /// message that passes is not documented and arrives as an unknown value.
 #[derive(
@@ -2514,10 +2829,22 @@ pub enum SignalGuardVerdict {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "guardrails",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     SignalGuardVerdict { Escalate = "escalate", Block = "block" }
 );
 
+#[cfg(any(feature = "all-types", feature = "config"))]
 /// The configuration of a tenant. Its fields are not publicly documented, so it is
 /// carried as free-form JSON.
 ///
@@ -2539,6 +2866,16 @@ pub struct TenantConfigEnvelope {
     TenantConfigEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// The tier of a lead score.
 #[derive(
     ::std::fmt::Debug,
@@ -2562,10 +2899,21 @@ pub enum Tier {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Tier { Hot = "hot", Warm = "warm", Cool = "cool", Cold = "cold" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One event in a contact's unified timeline (a message, a call or another event).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2592,12 +2940,14 @@ pub struct TimelineEntry {
     pub data: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     TimelineEntry { optional id = "id", optional r#type = "type", optional channel =
     "channel", optional direction = "direction", optional summary = "summary", optional
     occurred_at = "occurred_at", optional data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of TimelineEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPage {
@@ -2609,6 +2959,7 @@ pub struct TimelineEntryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     TimelineEntryPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
@@ -2631,6 +2982,7 @@ pub struct TimelineEntryPageEnvelope {
     TimelineEntryPageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "calls")]
 /// Where to transfer a call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2645,8 +2997,10 @@ pub struct TransferCallRequest {
     pub to: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "calls")]
 ::oagen_runtime::object!(TransferCallRequest { optional to = "to" });
 
+#[cfg(feature = "callbacks")]
 /// Changes to a callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2665,11 +3019,13 @@ pub struct UpdateCallbackRequest {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "callbacks")]
 ::oagen_runtime::object!(
     UpdateCallbackRequest { optional status = "status", optional due_at = "due_at",
     optional notes = "notes" }
 );
 
+#[cfg(feature = "email")]
 /// The new set of aliases.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2684,8 +3040,10 @@ pub struct UpdateEmailAliasesRequest {
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(UpdateEmailAliasesRequest { optional aliases = "aliases" });
 
+#[cfg(feature = "email")]
 /// The new email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2700,10 +3058,12 @@ pub struct UpdateEmailSignatureRequest {
     pub signature: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     UpdateEmailSignatureRequest { optional signature = "signature" }
 );
 
+#[cfg(feature = "guardrails")]
 /// Changes to the Signal Guard rules.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -2720,10 +3080,21 @@ pub struct UpdateGuardrailsRequest {
     pub rules: ::std::option::Option<::std::vec::Vec<GuardrailRule>>,
 }
 
+#[cfg(feature = "guardrails")]
 ::oagen_runtime::object!(
     UpdateGuardrailsRequest { optional enabled = "enabled", optional rules = "rules" }
 );
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 /// How urgent a message is.
 #[derive(
     ::std::fmt::Debug,
@@ -2747,10 +3118,21 @@ pub enum Urgency {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Urgency { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
 );
 
+#[cfg(any(feature = "all-types", feature = "usage"))]
 /// Signal counts and credit balance of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** The content (signal counts, credit balance) is documented; the field names are guesses.
@@ -2777,6 +3159,7 @@ pub struct Usage {
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "usage"))]
 ::oagen_runtime::object!(
     Usage { optional tenant_id = "tenant_id", optional signal_counts = "signal_counts",
     optional total_signals = "total_signals", optional credit_balance = "credit_balance",
@@ -2798,6 +3181,7 @@ pub struct UsageEnvelope {
     UsageEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "webhooks"))]
 /// Acknowledges an event that was queued for asynchronous processing.
 ///
 /// **Inferred, not confirmed by the vendor:** The body of the 202 response is not documented.
@@ -2814,6 +3198,7 @@ pub struct WebhookAccepted {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhooks"))]
 ::oagen_runtime::object!(
     WebhookAccepted { optional event_id = "event_id", optional status = "status" }
 );
@@ -2833,6 +3218,7 @@ pub struct WebhookAcceptedEnvelope {
     WebhookAcceptedEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// An outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
@@ -2857,6 +3243,7 @@ pub struct WebhookSubscription {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookSubscription { optional id = "id", optional url = "url", optional events =
     "events", optional active = "active", optional secret = "secret", optional created_at
@@ -2878,6 +3265,7 @@ pub struct WebhookSubscriptionEnvelope {
     WebhookSubscriptionEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// One page of WebhookSubscription items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPage {
@@ -2889,6 +3277,7 @@ pub struct WebhookSubscriptionPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookSubscriptionPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
@@ -2912,6 +3301,7 @@ pub struct WebhookSubscriptionPageEnvelope {
     "data" }
 );
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// The result of a test delivery.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
@@ -2930,6 +3320,7 @@ pub struct WebhookTestResult {
     pub error: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookTestResult { optional delivered = "delivered", optional status_code =
     "status_code", optional error = "error" }
@@ -2950,6 +3341,7 @@ pub struct WebhookTestResultEnvelope {
     WebhookTestResultEnvelope { required success = "success", required data = "data" }
 );
 
+#[cfg(feature = "webhooks")]
 /// An event sent by a Zapier zap.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional.
@@ -2972,6 +3364,7 @@ pub struct ZapierEvent {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "webhooks")]
 ::oagen_runtime::object!(
     ZapierEvent { optional contact = "contact", optional content = "content", optional
     channel = "channel", optional source = "source", optional metadata = "metadata" }

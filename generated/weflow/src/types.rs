@@ -12,6 +12,7 @@
     clippy::wrong_self_convention
 )]
 
+#[cfg(feature = "collaboration")]
 /// A clip saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'a start and end (in seconds), a title, the text it covers, and the user who created it'; all field names are guesses.
@@ -38,12 +39,14 @@ pub struct Clip {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(
     Clip { optional uid = "uid", optional start = "start", optional end = "end", optional
     title = "title", optional text = "text", optional user_uid = "userUid", optional
     user_name = "userName" }
 );
 
+#[cfg(feature = "collaboration")]
 /// The clips saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
@@ -53,8 +56,10 @@ pub struct ClipList {
     pub data: ::std::vec::Vec<Clip>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(ClipList { required data = "data" });
 
+#[cfg(feature = "collaboration")]
 /// A comment on a recording. Threads are rebuilt from `parentCommentUid` and `replies`.
 #[derive(
     ::std::fmt::Debug,
@@ -88,6 +93,7 @@ pub struct Comment {
     pub end_char: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(
     Comment { optional uid = "uid", optional parent_comment_uid = "parentCommentUid",
     optional replies = "replies", optional user_uid = "userUid", optional user_name =
@@ -95,6 +101,7 @@ pub struct Comment {
     "content", optional start_char = "startChar", optional end_char = "endChar" }
 );
 
+#[cfg(feature = "collaboration")]
 /// The comments of a recording, as a flat list.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
@@ -104,6 +111,7 @@ pub struct CommentList {
     pub data: ::std::vec::Vec<Comment>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(CommentList { required data = "data" });
 
 /// Error body of every failed request. Shape stated only by the help-centre article
@@ -129,6 +137,7 @@ pub struct ErrorDetail {
     ErrorDetail { required code = "code", required message = "message" }
 );
 
+#[cfg(feature = "analytics")]
 /// Conversation analytics for one participant. The seven metric names are the article's;
 /// their types and units (beyond those the article states) and the participant fields are
 /// guesses.
@@ -163,6 +172,7 @@ pub struct InteractionMetrics {
     pub transition_pauses: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     InteractionMetrics { optional name = "name", optional email = "email", optional
     talk_ratio = "talkRatio", optional longest_monologue = "longestMonologue", optional
@@ -171,6 +181,7 @@ pub struct InteractionMetrics {
     optional transition_pauses = "transitionPauses" }
 );
 
+#[cfg(feature = "analytics")]
 /// Interaction metrics of each participant of a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array with one entry per participant is assumed.
@@ -180,8 +191,10 @@ pub struct InteractionMetricsList {
     pub data: ::std::vec::Vec<InteractionMetrics>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(InteractionMetricsList { required data = "data" });
 
+#[cfg(feature = "recordings")]
 /// A meeting participant. The article names the content (name, email, role), not the fields.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names taken from the article's prose ('name, email, and role (host or attendee)').
@@ -200,11 +213,13 @@ pub struct Participant {
     pub role: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Participant { optional name = "name", optional email = "email", optional role =
     "role" }
 );
 
+#[cfg(feature = "recordings")]
 /// A recorded meeting. The article lists what the detail endpoint returns but gives only
 /// `uid` as a field name; all other names are guesses and optional. List items are
 /// assumed to use the same shape, possibly with fewer fields.
@@ -258,6 +273,7 @@ pub struct Recording {
     pub salesforce_records: ::std::option::Option<::std::vec::Vec<SalesforceRecord>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Recording { required uid = "uid", optional title = "title", optional duration =
     "duration", optional start_time = "startTime", optional source = "source", optional
@@ -267,6 +283,7 @@ pub struct Recording {
     participants = "participants", optional salesforce_records = "salesforceRecords" }
 );
 
+#[cfg(feature = "recordings")]
 /// One page of `GET /recordings`. Shape stated only by the help-centre article (seed 000).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
@@ -280,11 +297,13 @@ pub struct RecordingPage {
     pub has_more: bool,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingPage { required data = "data", required total = "total", optional
     next_cursor = "nextCursor", required has_more = "hasMore" }
 );
 
+#[cfg(feature = "recordings")]
 /// Pre-signed S3 URLs for the recording's video. Both expire at `expiresAt` (one hour after issue).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingVideo {
@@ -298,11 +317,13 @@ pub struct RecordingVideo {
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingVideo { required stream_url = "streamUrl", required download_url =
     "downloadUrl", required expires_at = "expiresAt" }
 );
 
+#[cfg(feature = "recordings")]
 /// A Salesforce record linked to the recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'with their IDs, object types, and names'; the field names are guesses.
@@ -321,11 +342,13 @@ pub struct SalesforceRecord {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     SalesforceRecord { optional id = "id", optional object_type = "objectType", optional
     name = "name" }
 );
 
+#[cfg(feature = "analytics")]
 /// One filled-in scorecard for a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'the criteria, scores, AI-generated reasoning, and reviewer comments'; every field name is a guess.
@@ -350,11 +373,13 @@ pub struct Scorecard {
     >,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     Scorecard { optional uid = "uid", optional name = "name", optional score = "score",
     optional criteria = "criteria", optional reviewer_comments = "reviewerComments" }
 );
 
+#[cfg(feature = "analytics")]
 /// One criterion of a scorecard with its rating.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -373,11 +398,13 @@ pub struct ScorecardCriterion {
     pub reasoning: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     ScorecardCriterion { optional name = "name", optional score = "score", optional
     reasoning = "reasoning" }
 );
 
+#[cfg(feature = "analytics")]
 /// Scorecard results of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Endpoint announced for May 2026 without a published shape; a `data` array as in the list endpoint is assumed.
@@ -387,8 +414,10 @@ pub struct ScorecardList {
     pub data: ::std::vec::Vec<Scorecard>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(ScorecardList { required data = "data" });
 
+#[cfg(feature = "analytics")]
 /// A reviewer's comment on a scorecard.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -407,11 +436,13 @@ pub struct ScorecardReviewerComment {
     pub content: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     ScorecardReviewerComment { optional user_uid = "userUid", optional user_name =
     "userName", optional content = "content" }
 );
 
+#[cfg(feature = "recordings")]
 /// The full transcript of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'speaker-attributed utterances with timestamps, word-level timing where available, the detected language'; every field name is a guess.
@@ -430,11 +461,13 @@ pub struct Transcript {
     pub utterances: ::std::option::Option<::std::vec::Vec<TranscriptUtterance>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Transcript { optional recording_uid = "recordingUid", optional language = "language",
     optional utterances = "utterances" }
 );
 
+#[cfg(feature = "recordings")]
 /// One speaker turn of the transcript.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
@@ -457,11 +490,13 @@ pub struct TranscriptUtterance {
     pub words: ::std::option::Option<::std::vec::Vec<TranscriptWord>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     TranscriptUtterance { optional speaker = "speaker", optional start = "start",
     optional end = "end", optional text = "text", optional words = "words" }
 );
 
+#[cfg(feature = "recordings")]
 /// One word with its timing.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only ('word-level timing where available'); every field name is a guess.
@@ -480,6 +515,7 @@ pub struct TranscriptWord {
     pub end: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     TranscriptWord { optional text = "text", optional start = "start", optional end =
     "end" }

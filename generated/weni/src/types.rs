@@ -12,6 +12,7 @@
     clippy::wrong_self_convention
 )]
 
+#[cfg(feature = "workspace")]
 /// A data archive of messages or runs.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Archive {
@@ -31,12 +32,14 @@ pub struct Archive {
     pub download_url: ::std::string::String,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Archive { required archive_type = "archive_type", required start_date = "start_date",
     required period = "period", required record_count = "record_count", required size =
     "size", required hash = "hash", required download_url = "download_url" }
 );
 
+#[cfg(feature = "workspace")]
 /// What the archive contains.
 #[derive(
     ::std::fmt::Debug,
@@ -56,8 +59,10 @@ pub enum ArchiveArchiveType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchiveArchiveType { Message = "message", Run = "run" });
 
+#[cfg(feature = "workspace")]
 /// A limit/offset page of archives.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ArchivePage {
@@ -71,11 +76,13 @@ pub struct ArchivePage {
     pub results: ::std::vec::Vec<Archive>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     ArchivePage { required count = "count", nullable next = "next", nullable previous =
     "previous", required results = "results" }
 );
 
+#[cfg(feature = "workspace")]
 /// Whether the archive covers a day or a month.
 #[derive(
     ::std::fmt::Debug,
@@ -95,8 +102,10 @@ pub enum ArchivePeriod {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchivePeriod { Daily = "daily", Monthly = "monthly" });
 
+#[cfg(feature = "workspace")]
 /// An administrative boundary of the workspace's country.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Boundary {
@@ -114,12 +123,14 @@ pub struct Boundary {
     pub geometry: ::std::option::Option<GeoJsonGeometry>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Boundary { required osm_id = "osm_id", required name = "name", nullable parent =
     "parent", required level = "level", required aliases = "aliases", nullable geometry =
     "geometry" }
 );
 
+#[cfg(feature = "workspace")]
 /// A cursor page of boundaries.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryPage {
@@ -131,11 +142,13 @@ pub struct BoundaryPage {
     pub results: ::std::vec::Vec<Boundary>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     BoundaryPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "workspace")]
 /// Reference to an administrative boundary.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryRef {
@@ -145,10 +158,12 @@ pub struct BoundaryRef {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     BoundaryRef { required osm_id = "osm_id", required name = "name" }
 );
 
+#[cfg(feature = "integrations")]
 /// The project's Weni Brain agent.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BrainInfo {
@@ -158,10 +173,12 @@ pub struct BrainInfo {
     pub occupation: ::std::string::String,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     BrainInfo { required name = "name", required occupation = "occupation" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A message broadcast.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Broadcast {
@@ -183,12 +200,14 @@ pub struct Broadcast {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     Broadcast { required id = "id", nullable urns = "urns", required contacts =
     "contacts", required groups = "groups", nullable text = "text", required status =
     "status", required created_on = "created_on" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastCreate {
@@ -204,11 +223,13 @@ pub struct BroadcastCreate {
     pub ticket: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     BroadcastCreate { required text = "text", optional urns = "urns", optional contacts =
     "contacts", optional groups = "groups", optional ticket = "ticket" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A cursor page of broadcasts.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastPage {
@@ -220,11 +241,13 @@ pub struct BroadcastPage {
     pub results: ::std::vec::Vec<Broadcast>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     BroadcastPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// Sending status of the broadcast.
 #[derive(
     ::std::fmt::Debug,
@@ -246,10 +269,12 @@ pub enum BroadcastStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     BroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
+#[cfg(any(feature = "contacts", feature = "tickets"))]
 /// Body of a 200 answer from a bulk action endpoint when some of the objects could not be acted on.
 ///
 /// **Inferred, not confirmed by the vendor:** The contact and ticket action serializers of weni-ai/flows never report partial failures; the shape comes from the shared BulkWriteAPIMixin, and the item type (the identifiers that were sent) is a guess.
@@ -259,8 +284,10 @@ pub struct BulkActionFailures {
     pub failures: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(any(feature = "contacts", feature = "tickets"))]
 ::oagen_runtime::object!(BulkActionFailures { required failures = "failures" });
 
+#[cfg(feature = "campaigns")]
 /// A campaign.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Campaign {
@@ -276,11 +303,13 @@ pub struct Campaign {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     Campaign { required uuid = "uuid", required name = "name", required archived =
     "archived", required group = "group", required created_on = "created_on" }
 );
 
+#[cfg(feature = "campaigns")]
 /// A campaign event. Flow events have `flow` and a null `message`; message events have `message` and a null `flow`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEvent {
@@ -306,6 +335,7 @@ pub struct CampaignEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEvent { required uuid = "uuid", required campaign = "campaign", required
     relative_to = "relative_to", required offset = "offset", required unit = "unit",
@@ -313,6 +343,7 @@ pub struct CampaignEvent {
     "message", required created_on = "created_on" }
 );
 
+#[cfg(feature = "campaigns")]
 /// A cursor page of campaign events.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventPage {
@@ -324,11 +355,13 @@ pub struct CampaignEventPage {
     pub results: ::std::vec::Vec<CampaignEvent>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "campaigns")]
 /// Unit of the offset.
 #[derive(
     ::std::fmt::Debug,
@@ -352,11 +385,13 @@ pub enum CampaignEventUnit {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::string_enum!(
     CampaignEventUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
     "weeks" }
 );
 
+#[cfg(feature = "campaigns")]
 /// A campaign event to create or update. Give exactly one of `message` and `flow`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventWrite {
@@ -380,6 +415,7 @@ pub struct CampaignEventWrite {
     pub new_expressions: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEventWrite { required campaign = "campaign", required relative_to =
     "relative_to", required offset = "offset", required unit = "unit", required
@@ -387,6 +423,7 @@ pub struct CampaignEventWrite {
     "flow", optional new_expressions = "new_expressions" }
 );
 
+#[cfg(feature = "campaigns")]
 /// Unit of the offset.
 #[derive(
     ::std::fmt::Debug,
@@ -410,11 +447,13 @@ pub enum CampaignEventWriteUnit {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::string_enum!(
     CampaignEventWriteUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
     "weeks" }
 );
 
+#[cfg(feature = "campaigns")]
 /// A cursor page of campaigns.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignPage {
@@ -426,11 +465,13 @@ pub struct CampaignPage {
     pub results: ::std::vec::Vec<Campaign>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "campaigns")]
 /// Name and group of a campaign to create or update.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignWrite {
@@ -440,10 +481,12 @@ pub struct CampaignWrite {
     pub group: ::std::string::String,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignWrite { required name = "name", required group = "group" }
 );
 
+#[cfg(feature = "channels")]
 /// A channel of the workspace.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Channel {
@@ -463,12 +506,14 @@ pub struct Channel {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     Channel { required uuid = "uuid", nullable name = "name", nullable address =
     "address", nullable country = "country", nullable device = "device", nullable
     last_seen = "last_seen", required created_on = "created_on" }
 );
 
+#[cfg(feature = "channels")]
 /// One daily series of a channel (incoming, outgoing or errors, for messages or IVR).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCount {
@@ -480,11 +525,13 @@ pub struct ChannelDailyCount {
     pub data: ::std::vec::Vec<ChannelDailyCountPoint>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDailyCount { required name = "name", required r#type = "type", required data =
     "data" }
 );
 
+#[cfg(feature = "channels")]
 /// The count of one day.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCountPoint {
@@ -494,10 +541,12 @@ pub struct ChannelDailyCountPoint {
     pub count: i64,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDailyCountPoint { required date = "date", required count = "count" }
 );
 
+#[cfg(feature = "channels")]
 /// What the series counts.
 #[derive(
     ::std::fmt::Debug,
@@ -519,10 +568,12 @@ pub enum ChannelDailyCountType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::string_enum!(
     ChannelDailyCountType { Msg = "msg", Ivr = "ivr", Error = "error" }
 );
 
+#[cfg(feature = "channels")]
 /// State of the Android phone behind an Android channel; any member may be null.
 #[derive(
     ::std::fmt::Debug,
@@ -543,12 +594,14 @@ pub struct ChannelDevice {
     pub network_type: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDevice { optional name = "name", optional power_level = "power_level",
     optional power_status = "power_status", optional power_source = "power_source",
     optional network_type = "network_type" }
 );
 
+#[cfg(feature = "channels")]
 /// An event reported by a channel.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEvent {
@@ -568,12 +621,14 @@ pub struct ChannelEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelEvent { required id = "id", required r#type = "type", required contact =
     "contact", required channel = "channel", required extra = "extra", required
     occurred_on = "occurred_on", required created_on = "created_on" }
 );
 
+#[cfg(feature = "channels")]
 /// A cursor page of channel events.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEventPage {
@@ -585,11 +640,13 @@ pub struct ChannelEventPage {
     pub results: ::std::vec::Vec<ChannelEvent>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "channels")]
 /// Type of the event.
 #[derive(
     ::std::fmt::Debug,
@@ -623,6 +680,7 @@ pub enum ChannelEventType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::string_enum!(
     ChannelEventType { Unknown2 = "unknown", CallOut = "call-out", CallOutMissed =
     "call-out-missed", CallIn = "call-in", CallInMissed = "call-in-missed", StopContact =
@@ -630,6 +688,7 @@ pub enum ChannelEventType {
     WelcomeMessage = "welcome-message" }
 );
 
+#[cfg(feature = "channels")]
 /// Totals of one month for a channel.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelMonthlyTotal {
@@ -647,6 +706,7 @@ pub struct ChannelMonthlyTotal {
     pub error_count: i64,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelMonthlyTotal { required month_start = "month_start", required
     incoming_messages_count = "incoming_messages_count", required outgoing_messages_count
@@ -655,6 +715,7 @@ pub struct ChannelMonthlyTotal {
     "error_count" }
 );
 
+#[cfg(feature = "channels")]
 /// A cursor page of channels.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelPage {
@@ -666,11 +727,13 @@ pub struct ChannelPage {
     pub results: ::std::vec::Vec<Channel>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 /// Reference to a channel by UUID and name. `Channel.name` is a nullable column, so `name` may be null.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelRef {
@@ -680,8 +743,10 @@ pub struct ChannelRef {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 ::oagen_runtime::object!(ChannelRef { required uuid = "uuid", nullable name = "name" });
 
+#[cfg(feature = "channels")]
 /// Message statistics of one channel.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStats {
@@ -703,6 +768,7 @@ pub struct ChannelStats {
     pub monthly_totals: ::std::vec::Vec<ChannelMonthlyTotal>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelStats { required uuid = "uuid", nullable name = "name", required channel_type
     = "channel_type", required msg_count = "msg_count", required ivr_count = "ivr_count",
@@ -710,6 +776,7 @@ pub struct ChannelStats {
     monthly_totals = "monthly_totals" }
 );
 
+#[cfg(feature = "channels")]
 /// A limit/offset page of channel statistics.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStatsPage {
@@ -723,11 +790,13 @@ pub struct ChannelStatsPage {
     pub results: ::std::vec::Vec<ChannelStats>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelStatsPage { required count = "count", nullable next = "next", nullable
     previous = "previous", required results = "results" }
 );
 
+#[cfg(feature = "integrations")]
 /// An NLU classifier.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Classifier {
@@ -743,11 +812,13 @@ pub struct Classifier {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Classifier { required uuid = "uuid", required name = "name", required r#type =
     "type", required intents = "intents", required created_on = "created_on" }
 );
 
+#[cfg(feature = "integrations")]
 /// A cursor page of classifiers.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassifierPage {
@@ -759,11 +830,13 @@ pub struct ClassifierPage {
     pub results: ::std::vec::Vec<Classifier>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ClassifierPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "contacts")]
 /// A contact. For a deleted contact (`deleted=true`) `name`, `language`, `blocked` and `stopped` are null and
 /// `urns`, `groups` and `fields` are empty. In anonymous workspaces URN paths are masked (`tel:********`).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -792,6 +865,7 @@ pub struct Contact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     Contact { required uuid = "uuid", nullable name = "name", nullable language =
     "language", required urns = "urns", required groups = "groups", required fields =
@@ -800,6 +874,7 @@ pub struct Contact {
     last_seen_on = "last_seen_on" }
 );
 
+#[cfg(feature = "contacts")]
 /// A bulk contact action.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactActionRequest {
@@ -811,11 +886,13 @@ pub struct ContactActionRequest {
     pub group: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactActionRequest { required contacts = "contacts", required action = "action",
     optional group = "group" }
 );
 
+#[cfg(feature = "contacts")]
 /// The action; `archive` is an older name for `archive_messages`.
 #[derive(
     ::std::fmt::Debug,
@@ -847,12 +924,14 @@ pub enum ContactActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ContactActionRequestAction { Add = "add", Remove = "remove", Block = "block", Unblock
     = "unblock", Interrupt = "interrupt", ArchiveMessages = "archive_messages", Delete =
     "delete", Archive = "archive" }
 );
 
+#[cfg(feature = "contacts")]
 /// Contact counts of the workspace.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactAnalytics {
@@ -864,11 +943,13 @@ pub struct ContactAnalytics {
     pub by_date: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactAnalytics { required total = "total", required current = "current", required
     by_date = "by_date" }
 );
 
+#[cfg(feature = "contacts")]
 /// A page of Elasticsearch contact hits (answer when `name` or `number` was given).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPage {
@@ -878,11 +959,13 @@ pub struct ContactElasticPage {
     pub pagination: ContactElasticPagination,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPage { required results = "results", required pagination = "pagination"
     }
 );
 
+#[cfg(feature = "contacts")]
 /// Position of an Elasticsearch result page.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPagination {
@@ -896,11 +979,13 @@ pub struct ContactElasticPagination {
     pub links: ContactElasticPaginationLinks,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPagination { required page_number = "page_number", required page_size =
     "page_size", required total_pages = "total_pages", required links = "links" }
 );
 
+#[cfg(feature = "contacts")]
 /// Links to neighbouring pages; a link is absent at the ends.
 #[derive(
     ::std::fmt::Debug,
@@ -915,11 +1000,13 @@ pub struct ContactElasticPaginationLinks {
     pub previous: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPaginationLinks { optional next = "next", optional previous =
     "previous" }
 );
 
+#[cfg(feature = "contacts")]
 /// `contacts_elastic` answers a page of hits when `name` or `number` is given, and otherwise a bare array of recent contacts.
 #[derive(
     ::std::fmt::Debug,
@@ -936,12 +1023,14 @@ pub enum ContactElasticSearchResponse {
     RecentContactList(RecentContactList),
 }
 
+#[cfg(feature = "contacts")]
 /// Values of a contact's fields keyed by field key; every field of the workspace appears, null when unset. Numbers and dates are formatted as strings.
 pub type ContactFieldValues = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::option::Option<::std::string::String>,
 >;
 
+#[cfg(feature = "contacts")]
 /// A contact without its URNs, groups and fields.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLean {
@@ -963,6 +1052,7 @@ pub struct ContactLean {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactLean { required uuid = "uuid", nullable name = "name", nullable language =
     "language", nullable blocked = "blocked", nullable stopped = "stopped", required
@@ -970,6 +1060,7 @@ pub struct ContactLean {
     last_seen_on = "last_seen_on" }
 );
 
+#[cfg(feature = "contacts")]
 /// A cursor page of lean contacts.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLeanPage {
@@ -981,11 +1072,13 @@ pub struct ContactLeanPage {
     pub results: ::std::vec::Vec<ContactLean>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactLeanPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "contacts")]
 /// A cursor page of contacts.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
@@ -997,11 +1090,21 @@ pub struct ContactPage {
     pub results: ::std::vec::Vec<Contact>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "channels",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 /// Reference to a contact.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRef {
@@ -1011,8 +1114,18 @@ pub struct ContactRef {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "channels",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 ::oagen_runtime::object!(ContactRef { required uuid = "uuid", nullable name = "name" });
 
+#[cfg(feature = "flows")]
 /// Reference to a contact with its highest-priority URN, as embedded in runs. `urn` is absent in anonymous workspaces.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRefWithUrn {
@@ -1024,11 +1137,13 @@ pub struct ContactRefWithUrn {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     ContactRefWithUrn { required uuid = "uuid", optional urn = "urn", nullable name =
     "name" }
 );
 
+#[cfg(feature = "contacts")]
 /// Number of contacts per status.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactStatusCounts {
@@ -1042,11 +1157,13 @@ pub struct ContactStatusCounts {
     pub archived: i64,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactStatusCounts { required actives = "actives", required blocked = "blocked",
     required stopped = "stopped", required archived = "archived" }
 );
 
+#[cfg(feature = "templates")]
 /// A contact with the template messages it received.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplate {
@@ -1068,6 +1185,7 @@ pub struct ContactTemplate {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplate { required uuid = "uuid", required id = "id", nullable name = "name",
     required urns = "urns", required templates = "templates", required created_on =
@@ -1075,6 +1193,7 @@ pub struct ContactTemplate {
     "last_seen_on" }
 );
 
+#[cfg(feature = "templates")]
 /// A message a contact received from a WhatsApp template.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplateMessage {
@@ -1094,12 +1213,14 @@ pub struct ContactTemplateMessage {
     pub status: ::std::option::Option<ContactTemplateMessageStatus>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplateMessage { required uuid = "uuid", required name = "name", nullable
     text = "text", required created_on = "created_on", nullable sent_on = "sent_on",
     required direction = "direction", nullable status = "status" }
 );
 
+#[cfg(feature = "templates")]
 /// Delivery status of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -1135,12 +1256,14 @@ pub enum ContactTemplateMessageStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     ContactTemplateMessageStatus { Initializing = "initializing", Queued = "queued",
     Wired = "wired", Sent = "sent", Delivered = "delivered", Handled = "handled", Errored
     = "errored", Failed = "failed", Resent = "resent", Read = "read" }
 );
 
+#[cfg(feature = "templates")]
 /// A cursor page of contacts with their template messages.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplatePage {
@@ -1152,11 +1275,13 @@ pub struct ContactTemplatePage {
     pub results: ::std::vec::Vec<ContactTemplate>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplatePage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
+#[cfg(feature = "contacts")]
 /// Contact attributes to create or update; every member is optional and only the ones sent are changed.
 #[derive(
     ::std::fmt::Debug,
@@ -1184,11 +1309,13 @@ pub struct ContactWrite {
     >,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactWrite { optional name = "name", optional language = "language", optional urns
     = "urns", optional groups = "groups", optional fields = "fields" }
 );
 
+#[cfg(feature = "workspace")]
 /// An export in the workspace import/export format. Only the top-level members are described; flows,
 /// campaigns, triggers, fields and groups are free-form objects in the flow-engine format.
 #[derive(
@@ -1214,12 +1341,14 @@ pub struct Definitions {
     pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Definitions { optional version = "version", optional site = "site", optional flows =
     "flows", optional campaigns = "campaigns", optional triggers = "triggers", optional
     fields = "fields", optional groups = "groups" }
 );
 
+#[cfg(feature = "contacts")]
 /// A contact document of Weni's Elasticsearch contact index, returned as stored.
 ///
 /// **Inferred, not confirmed by the vendor:** The server returns the raw index documents; their members come from the weni-ai/rp-indexer contact query, and which indexer version fills the production index is unknown, so every member is optional.
@@ -1252,6 +1381,7 @@ pub struct ElasticContact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ElasticContact { optional id = "id", optional org_id = "org_id", optional uuid =
     "uuid", optional name = "name", optional language = "language", optional status =
@@ -1288,6 +1418,7 @@ pub struct Error {
     optional error = "error", ..additional_properties }
 );
 
+#[cfg(feature = "workspace")]
 /// The value of parameter 3 of `GET /api/v2/definitions.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -1309,10 +1440,12 @@ pub enum ExportDefinitionsDependencies {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ExportDefinitionsDependencies { All = "all", Flows = "flows", None = "none" }
 );
 
+#[cfg(feature = "integrations")]
 /// An external service connected to the workspace.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalService {
@@ -1328,12 +1461,14 @@ pub struct ExternalService {
     pub actions: ::std::vec::Vec<::serde_json::Value>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ExternalService { required uuid = "uuid", required name = "name", required
     external_service_type = "external_service_type", required created_on = "created_on",
     required actions = "actions" }
 );
 
+#[cfg(feature = "integrations")]
 /// A cursor page of external services.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalServicePage {
@@ -1345,11 +1480,13 @@ pub struct ExternalServicePage {
     pub results: ::std::vec::Vec<ExternalService>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ExternalServicePage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
+#[cfg(feature = "fields")]
 /// A contact field.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Field {
@@ -1363,6 +1500,7 @@ pub struct Field {
     pub pinned: bool,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     Field { required key = "key", required label = "label", required value_type =
     "value_type", required pinned = "pinned" }
@@ -1390,6 +1528,7 @@ pub enum FieldErrorMessages {
     ),
 }
 
+#[cfg(feature = "fields")]
 /// A cursor page of contact fields.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldPage {
@@ -1401,11 +1540,13 @@ pub struct FieldPage {
     pub results: ::std::vec::Vec<Field>,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     FieldPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "campaigns")]
 /// Reference to a contact field.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldRef {
@@ -1415,8 +1556,10 @@ pub struct FieldRef {
     pub label: ::std::string::String,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(FieldRef { required key = "key", required label = "label" });
 
+#[cfg(feature = "fields")]
 /// Type of the field's values.
 #[derive(
     ::std::fmt::Debug,
@@ -1444,11 +1587,13 @@ pub enum FieldValueType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::string_enum!(
     FieldValueType { Text = "text", Numeric = "numeric", Datetime = "datetime", State =
     "state", District = "district", Ward = "ward" }
 );
 
+#[cfg(feature = "fields")]
 /// A contact field to create or update.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldWrite {
@@ -1462,11 +1607,13 @@ pub struct FieldWrite {
     pub project_uuid: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     FieldWrite { required label = "label", required value_type = "value_type", optional
     channel_uuid = "channel_uuid", optional project_uuid = "project_uuid" }
 );
 
+#[cfg(feature = "fields")]
 /// Type of the field's values.
 #[derive(
     ::std::fmt::Debug,
@@ -1494,11 +1641,13 @@ pub enum FieldWriteValueType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::string_enum!(
     FieldWriteValueType { Text = "text", Numeric = "numeric", Datetime = "datetime",
     State = "state", District = "district", Ward = "ward" }
 );
 
+#[cfg(feature = "templates")]
 /// A template message as read straight from the database; `direction` and `status` are the raw one-letter codes.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateMessage {
@@ -1518,12 +1667,14 @@ pub struct FilterTemplateMessage {
     pub status: ::std::string::String,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     FilterTemplateMessage { nullable uuid = "uuid", nullable name = "name", nullable text
     = "text", required created_on = "created_on", nullable sent_on = "sent_on", required
     direction = "direction", required status = "status" }
 );
 
+#[cfg(feature = "templates")]
 /// A message sent from the template, with its contact.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResult {
@@ -1539,11 +1690,13 @@ pub struct FilterTemplateResult {
     pub template: FilterTemplateMessage,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     FilterTemplateResult { required id = "id", required uuid = "uuid", nullable name =
     "name", nullable contact_urn = "contact_urn", required template = "template" }
 );
 
+#[cfg(feature = "templates")]
 /// One page of template messages; there is no cursor or count, ask for the next `offset` until a page comes back empty.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResults {
@@ -1551,8 +1704,10 @@ pub struct FilterTemplateResults {
     pub results: ::std::vec::Vec<FilterTemplateResult>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(FilterTemplateResults { required results = "results" });
 
+#[cfg(feature = "flows")]
 /// A flow.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Flow {
@@ -1580,6 +1735,7 @@ pub struct Flow {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Flow { required uuid = "uuid", required name = "name", required r#type = "type",
     required archived = "archived", required labels = "labels", required expires =
@@ -1588,6 +1744,7 @@ pub struct Flow {
     "modified_on" }
 );
 
+#[cfg(feature = "flows")]
 /// A label used to organize flows.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabel {
@@ -1599,11 +1756,13 @@ pub struct FlowLabel {
     pub parent: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowLabel { required uuid = "uuid", required name = "name", nullable parent =
     "parent" }
 );
 
+#[cfg(feature = "flows")]
 /// A cursor page of flow labels.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabelPage {
@@ -1615,11 +1774,13 @@ pub struct FlowLabelPage {
     pub results: ::std::vec::Vec<FlowLabel>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowLabelPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "flows")]
 /// A cursor page of flows.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowPage {
@@ -1631,11 +1792,13 @@ pub struct FlowPage {
     pub results: ::std::vec::Vec<Flow>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
+#[cfg(feature = "flows")]
 /// A result a flow can save.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowResultSpec {
@@ -1649,11 +1812,13 @@ pub struct FlowResultSpec {
     pub node_uuids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowResultSpec { required key = "key", required name = "name", required categories =
     "categories", required node_uuids = "node_uuids" }
 );
 
+#[cfg(feature = "flows")]
 /// Number of runs of a flow per state.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowRunCounts {
@@ -1667,11 +1832,13 @@ pub struct FlowRunCounts {
     pub expired: i64,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowRunCounts { required active = "active", required completed = "completed",
     required interrupted = "interrupted", required expired = "expired" }
 );
 
+#[cfg(feature = "flows")]
 /// A flow start made through the API.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStart {
@@ -1701,6 +1868,7 @@ pub struct FlowStart {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStart { required id = "id", required uuid = "uuid", required flow = "flow",
     required status = "status", required groups = "groups", required contacts =
@@ -1709,6 +1877,7 @@ pub struct FlowStart {
     "params", required created_on = "created_on", required modified_on = "modified_on" }
 );
 
+#[cfg(feature = "flows")]
 /// Who to start in which flow. At least one of `groups`, `contacts` or `urns` is required.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartCreate {
@@ -1734,6 +1903,7 @@ pub struct FlowStartCreate {
     pub params: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStartCreate { required flow = "flow", optional groups = "groups", optional
     contacts = "contacts", optional urns = "urns", optional restart_participants =
@@ -1741,6 +1911,7 @@ pub struct FlowStartCreate {
     "extra", optional params = "params" }
 );
 
+#[cfg(feature = "flows")]
 /// A cursor page of flow starts.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartPage {
@@ -1752,11 +1923,13 @@ pub struct FlowStartPage {
     pub results: ::std::vec::Vec<FlowStart>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStartPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "flows")]
 /// Reference to the flow start that created a run.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartRef {
@@ -1764,8 +1937,10 @@ pub struct FlowStartRef {
     pub uuid: ::uuid::Uuid,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(FlowStartRef { required uuid = "uuid" });
 
+#[cfg(feature = "flows")]
 /// Progress of the start.
 #[derive(
     ::std::fmt::Debug,
@@ -1789,11 +1964,13 @@ pub enum FlowStartStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     FlowStartStatus { Pending = "pending", Starting = "starting", Complete = "complete",
     Failed = "failed" }
 );
 
+#[cfg(feature = "flows")]
 /// Type of the flow.
 #[derive(
     ::std::fmt::Debug,
@@ -1817,11 +1994,13 @@ pub enum FlowType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     FlowType { Message = "message", Voice = "voice", Background = "background", Survey =
     "survey" }
 );
 
+#[cfg(feature = "workspace")]
 /// A GeoJSON geometry, usually a MultiPolygon.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeoJsonGeometry {
@@ -1831,10 +2010,12 @@ pub struct GeoJsonGeometry {
     pub coordinates: ::std::vec::Vec<::serde_json::Value>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     GeoJsonGeometry { required r#type = "type", required coordinates = "coordinates" }
 );
 
+#[cfg(feature = "flows")]
 /// A workspace global.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Global {
@@ -1848,11 +2029,13 @@ pub struct Global {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Global { required key = "key", required name = "name", required value = "value",
     required modified_on = "modified_on" }
 );
 
+#[cfg(feature = "flows")]
 /// A cursor page of globals.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalPage {
@@ -1864,11 +2047,13 @@ pub struct GlobalPage {
     pub results: ::std::vec::Vec<Global>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     GlobalPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "flows")]
 /// A global to create (with `name`) or update (value only).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalWrite {
@@ -1878,10 +2063,12 @@ pub struct GlobalWrite {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     GlobalWrite { required value = "value", optional name = "name" }
 );
 
+#[cfg(feature = "groups")]
 /// A contact group.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Group {
@@ -1897,11 +2084,13 @@ pub struct Group {
     pub count: i64,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(
     Group { required uuid = "uuid", required name = "name", nullable query = "query",
     required status = "status", required count = "count" }
 );
 
+#[cfg(feature = "groups")]
 /// A cursor page of contact groups.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupPage {
@@ -1913,11 +2102,13 @@ pub struct GroupPage {
     pub results: ::std::vec::Vec<Group>,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(
     GroupPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "groups")]
 /// Whether the group's membership is ready.
 #[derive(
     ::std::fmt::Debug,
@@ -1939,11 +2130,13 @@ pub enum GroupStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::string_enum!(
     GroupStatus { Initializing = "initializing", Evaluating = "evaluating", Ready =
     "ready" }
 );
 
+#[cfg(feature = "groups")]
 /// A contact group to create or rename.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupWrite {
@@ -1951,8 +2144,10 @@ pub struct GroupWrite {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(GroupWrite { required name = "name" });
 
+#[cfg(feature = "integrations")]
 /// One content base of a Weni AI intelligence.
 ///
 /// **Inferred, not confirmed by the vendor:** Values are copied from Weni's AI service (Nexus) response with .get(); their types are not checked by the server, so they are modeled as nullable strings.
@@ -1971,11 +2166,13 @@ pub struct Intelligence {
     pub intelligence: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Intelligence { nullable id = "id", nullable name = "name", nullable intelligence =
     "intelligence" }
 );
 
+#[cfg(feature = "integrations")]
 /// All content bases of the project's intelligences (not paginated).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct IntelligenceList {
@@ -1983,8 +2180,10 @@ pub struct IntelligenceList {
     pub results: ::std::vec::Vec<Intelligence>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(IntelligenceList { required results = "results" });
 
+#[cfg(feature = "messages")]
 /// A message label.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Label {
@@ -1996,10 +2195,12 @@ pub struct Label {
     pub count: i64,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     Label { required uuid = "uuid", required name = "name", required count = "count" }
 );
 
+#[cfg(feature = "messages")]
 /// A cursor page of message labels.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelPage {
@@ -2011,11 +2212,13 @@ pub struct LabelPage {
     pub results: ::std::vec::Vec<Label>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     LabelPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "messages")]
 /// A message label to create or rename.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelWrite {
@@ -2023,8 +2226,10 @@ pub struct LabelWrite {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(LabelWrite { required name = "name" });
 
+#[cfg(feature = "workspace")]
 /// The value of parameter 1 of `GET /api/v2/archives.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2044,10 +2249,12 @@ pub enum ListArchivesArchiveType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListArchivesArchiveType { Message = "message", Run = "run" }
 );
 
+#[cfg(feature = "workspace")]
 /// The value of parameter 2 of `GET /api/v2/archives.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2067,10 +2274,12 @@ pub enum ListArchivesPeriod {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListArchivesPeriod { Daily = "daily", Monthly = "monthly" }
 );
 
+#[cfg(feature = "contacts")]
 /// The value of parameter 8 of `GET /api/v2/contacts_lean.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2092,11 +2301,13 @@ pub enum ListContactsLeanOrderBy {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ListContactsLeanOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
     ModifiedOn = "modified_on" }
 );
 
+#[cfg(feature = "contacts")]
 /// The value of parameter 9 of `GET /api/v2/contacts.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2118,11 +2329,13 @@ pub enum ListContactsOrderBy {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ListContactsOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
     ModifiedOn = "modified_on" }
 );
 
+#[cfg(feature = "flows")]
 /// The value of parameter 2 of `GET /api/v2/flows.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2146,11 +2359,13 @@ pub enum ListFlowsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     ListFlowsType { Message = "message", Voice = "voice", Background = "background",
     Survey = "survey" }
 );
 
+#[cfg(feature = "messages")]
 /// The value of parameter 5 of `GET /api/v2/messages.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2180,11 +2395,13 @@ pub enum ListMessagesFolder {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     ListMessagesFolder { Inbox = "inbox", Flows = "flows", Archived = "archived", Outbox
     = "outbox", Failed = "failed", Sent = "sent", Incoming = "incoming" }
 );
 
+#[cfg(feature = "templates")]
 /// The value of parameter 3 of `GET /api/v2/templates.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2220,11 +2437,13 @@ pub enum ListTemplatesStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     ListTemplatesStatus { A = "A", I = "I", P = "P", R = "R", E = "E", D = "D", S = "S",
     L = "L", U = "U", T = "T" }
 );
 
+#[cfg(feature = "workspace")]
 /// An item of the value of parameter 1 of `GET /api/v2/users.json`.
 #[derive(
     ::std::fmt::Debug,
@@ -2252,11 +2471,13 @@ pub enum ListUsersRoleItem {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListUsersRoleItem { Administrator = "administrator", Editor = "editor", Viewer =
     "viewer", Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
+#[cfg(feature = "messages")]
 /// A message.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Message {
@@ -2296,6 +2517,7 @@ pub struct Message {
     pub media: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     Message { required id = "id", nullable broadcast = "broadcast", required contact =
     "contact", nullable urn = "urn", nullable channel = "channel", required direction =
@@ -2306,6 +2528,7 @@ pub struct Message {
     nullable media = "media" }
 );
 
+#[cfg(feature = "messages")]
 /// Body of a 200 answer from `message_actions` when some messages no longer exist.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionFailures {
@@ -2313,8 +2536,10 @@ pub struct MessageActionFailures {
     pub failures: ::std::vec::Vec<i64>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(MessageActionFailures { required failures = "failures" });
 
+#[cfg(feature = "messages")]
 /// A bulk message action. `label` and `unlabel` need `label` or `label_name` (not both); the other actions take neither.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionRequest {
@@ -2328,11 +2553,13 @@ pub struct MessageActionRequest {
     pub label_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessageActionRequest { required messages = "messages", required action = "action",
     optional label = "label", optional label_name = "label_name" }
 );
 
+#[cfg(feature = "messages")]
 /// The action.
 #[derive(
     ::std::fmt::Debug,
@@ -2358,11 +2585,13 @@ pub enum MessageActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageActionRequestAction { Label = "label", Unlabel = "unlabel", Archive =
     "archive", Restore = "restore", Delete = "delete" }
 );
 
+#[cfg(feature = "messages")]
 /// An attachment of a message.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageAttachment {
@@ -2372,10 +2601,12 @@ pub struct MessageAttachment {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessageAttachment { required content_type = "content_type", required url = "url" }
 );
 
+#[cfg(feature = "messages")]
 /// Direction of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -2395,8 +2626,10 @@ pub enum MessageDirection {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(MessageDirection { In = "in", Out = "out" });
 
+#[cfg(feature = "messages")]
 /// A cursor page of messages.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessagePage {
@@ -2408,11 +2641,13 @@ pub struct MessagePage {
     pub results: ::std::vec::Vec<Message>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessagePage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "messages")]
 /// Delivery or handling status.
 #[derive(
     ::std::fmt::Debug,
@@ -2448,12 +2683,14 @@ pub enum MessageStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageStatus { Initializing = "initializing", Queued = "queued", Wired = "wired",
     Sent = "sent", Delivered = "delivered", Handled = "handled", Errored = "errored",
     Failed = "failed", Resent = "resent", Read = "read" }
 );
 
+#[cfg(feature = "messages")]
 /// How the message was handled.
 #[derive(
     ::std::fmt::Debug,
@@ -2475,10 +2712,12 @@ pub enum MessageType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageType { Inbox = "inbox", Flow = "flow", Ivr = "ivr" }
 );
 
+#[cfg(feature = "messages")]
 /// Visibility of the message.
 #[derive(
     ::std::fmt::Debug,
@@ -2500,10 +2739,12 @@ pub enum MessageVisibility {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageVisibility { Visible = "visible", Archived = "archived", Deleted = "deleted" }
 );
 
+#[cfg(feature = "integrations")]
 /// A product of the workspace's WhatsApp catalog.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Product {
@@ -2517,12 +2758,14 @@ pub struct Product {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Product { required title = "title", required facebook_product_id =
     "facebook_product_id", required product_retailer_id = "product_retailer_id", required
     created_on = "created_on" }
 );
 
+#[cfg(feature = "integrations")]
 /// A cursor page of products.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ProductPage {
@@ -2534,11 +2777,13 @@ pub struct ProductPage {
     pub results: ::std::vec::Vec<Product>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ProductPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "contacts")]
 /// One of a project's latest contacts (answer of `contacts_elastic` without `name` and `number`).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecentContact {
@@ -2562,6 +2807,7 @@ pub struct RecentContact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     RecentContact { required id = "id", required uuid = "uuid", nullable name = "name",
     required org_id = "org_id", required urns = "urns", required groups = "groups",
@@ -2569,9 +2815,20 @@ pub struct RecentContact {
     last_seen_on = "last_seen_on" }
 );
 
+#[cfg(feature = "contacts")]
 /// The project's 10 most recently modified contacts; a contact without URNs appears as null.
 pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact>>;
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "campaigns",
+        feature = "contacts",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 /// Reference to a named object (group, flow, label, campaign, ticketer, topic) by UUID and name. Channels use `ChannelRef`, whose name may be null.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ref {
@@ -2581,8 +2838,19 @@ pub struct Ref {
     pub name: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "campaigns",
+        feature = "contacts",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 ::oagen_runtime::object!(Ref { required uuid = "uuid", required name = "name" });
 
+#[cfg(feature = "resthooks")]
 /// A resthook.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Resthook {
@@ -2594,11 +2862,13 @@ pub struct Resthook {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     Resthook { required resthook = "resthook", required modified_on = "modified_on",
     required created_on = "created_on" }
 );
 
+#[cfg(feature = "resthooks")]
 /// An event fired to a resthook.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEvent {
@@ -2610,11 +2880,13 @@ pub struct ResthookEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookEvent { required resthook = "resthook", required data = "data", required
     created_on = "created_on" }
 );
 
+#[cfg(feature = "resthooks")]
 /// A cursor page of resthook events.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEventPage {
@@ -2626,11 +2898,13 @@ pub struct ResthookEventPage {
     pub results: ::std::vec::Vec<ResthookEvent>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "resthooks")]
 /// A cursor page of resthooks.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookPage {
@@ -2642,11 +2916,13 @@ pub struct ResthookPage {
     pub results: ::std::vec::Vec<Resthook>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "resthooks")]
 /// A URL subscribed to a resthook.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriber {
@@ -2660,11 +2936,13 @@ pub struct ResthookSubscriber {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriber { required id = "id", required resthook = "resthook", required
     target_url = "target_url", required created_on = "created_on" }
 );
 
+#[cfg(feature = "resthooks")]
 /// A subscription to create.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberCreate {
@@ -2674,11 +2952,13 @@ pub struct ResthookSubscriberCreate {
     pub target_url: ::std::string::String,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriberCreate { required resthook = "resthook", required target_url =
     "target_url" }
 );
 
+#[cfg(feature = "resthooks")]
 /// A cursor page of resthook subscribers.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberPage {
@@ -2690,11 +2970,13 @@ pub struct ResthookSubscriberPage {
     pub results: ::std::vec::Vec<ResthookSubscriber>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriberPage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
+#[cfg(feature = "flows")]
 /// A flow run of a contact.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Run {
@@ -2724,6 +3006,7 @@ pub struct Run {
     pub exit_type: ::std::option::Option<RunExitType>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Run { required id = "id", required uuid = "uuid", required flow = "flow", required
     contact = "contact", nullable start = "start", required responded = "responded",
@@ -2732,6 +3015,7 @@ pub struct Run {
     nullable exit_type = "exit_type" }
 );
 
+#[cfg(feature = "flows")]
 /// How the run ended; null while it is active.
 #[derive(
     ::std::fmt::Debug,
@@ -2755,11 +3039,13 @@ pub enum RunExitType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     RunExitType { Completed = "completed", Interrupted = "interrupted", Expired =
     "expired", Failed = "failed" }
 );
 
+#[cfg(feature = "flows")]
 /// A cursor page of flow runs.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPage {
@@ -2771,11 +3057,13 @@ pub struct RunPage {
     pub results: ::std::vec::Vec<Run>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     RunPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
+#[cfg(feature = "flows")]
 /// One node visited by a run.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPathStep {
@@ -2785,8 +3073,10 @@ pub struct RunPathStep {
     pub time: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(RunPathStep { required node = "node", required time = "time" });
 
+#[cfg(feature = "flows")]
 /// A result saved by a run.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunValue {
@@ -2804,11 +3094,13 @@ pub struct RunValue {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     RunValue { required value = "value", nullable category = "category", required node =
     "node", required time = "time", nullable input = "input", nullable name = "name" }
 );
 
+#[cfg(feature = "templates")]
 /// A WhatsApp message template.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Template {
@@ -2824,12 +3116,14 @@ pub struct Template {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     Template { required uuid = "uuid", required name = "name", required translations =
     "translations", required created_on = "created_on", required modified_on =
     "modified_on" }
 );
 
+#[cfg(feature = "templates")]
 /// A cursor page of templates.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplatePage {
@@ -2841,11 +3135,13 @@ pub struct TemplatePage {
     pub results: ::std::vec::Vec<Template>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     TemplatePage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "templates")]
 /// One translation of a template, for one channel and language.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplateTranslation {
@@ -2863,12 +3159,14 @@ pub struct TemplateTranslation {
     pub channel: ChannelRef,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     TemplateTranslation { required language = "language", required content = "content",
     required namespace = "namespace", required variable_count = "variable_count",
     required status = "status", required channel = "channel" }
 );
 
+#[cfg(feature = "templates")]
 /// Approval status of the translation.
 #[derive(
     ::std::fmt::Debug,
@@ -2906,6 +3204,7 @@ pub enum TemplateTranslationStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     TemplateTranslationStatus { Approved = "approved", InAppeal = "in_appeal", Pending =
     "pending", PendingDeletion = "pending_deletion", Deleted = "deleted", Disabled =
@@ -2913,6 +3212,7 @@ pub enum TemplateTranslationStatus {
     "unsupported_language", Paused = "paused", LimitExceeded = "limit_exceeded" }
 );
 
+#[cfg(feature = "tickets")]
 /// A ticket.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticket {
@@ -2936,6 +3236,7 @@ pub struct Ticket {
     pub closed_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Ticket { required uuid = "uuid", required ticketer = "ticketer", required contact =
     "contact", required status = "status", nullable topic = "topic", required body =
@@ -2943,6 +3244,7 @@ pub struct Ticket {
     closed_on = "closed_on" }
 );
 
+#[cfg(feature = "tickets")]
 /// A bulk ticket action. `assign` needs `assignee`, `add_note` needs `note`, `change_topic` needs `topic`, `change_ticketer` needs `ticketer`.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketActionRequest {
@@ -2962,12 +3264,14 @@ pub struct TicketActionRequest {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketActionRequest { required tickets = "tickets", required action = "action",
     optional assignee = "assignee", optional note = "note", optional topic = "topic",
     optional ticketer = "ticketer", optional external_id = "external_id" }
 );
 
+#[cfg(feature = "tickets")]
 /// The action.
 #[derive(
     ::std::fmt::Debug,
@@ -2995,12 +3299,14 @@ pub enum TicketActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::string_enum!(
     TicketActionRequestAction { Assign = "assign", AddNote = "add_note", ChangeTopic =
     "change_topic", ChangeTicketer = "change_ticketer", Close = "close", Reopen =
     "reopen" }
 );
 
+#[cfg(feature = "tickets")]
 /// A cursor page of tickets.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketPage {
@@ -3012,11 +3318,13 @@ pub struct TicketPage {
     pub results: ::std::vec::Vec<Ticket>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "tickets")]
 /// Status of the ticket.
 #[derive(
     ::std::fmt::Debug,
@@ -3036,8 +3344,10 @@ pub enum TicketStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::string_enum!(TicketStatus { Open = "open", Closed = "closed" });
 
+#[cfg(feature = "tickets")]
 /// A ticketing service connected to the workspace.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticketer {
@@ -3051,11 +3361,13 @@ pub struct Ticketer {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Ticketer { required uuid = "uuid", required name = "name", required r#type = "type",
     required created_on = "created_on" }
 );
 
+#[cfg(feature = "tickets")]
 /// A cursor page of ticketers.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketerPage {
@@ -3067,11 +3379,13 @@ pub struct TicketerPage {
     pub results: ::std::vec::Vec<Ticketer>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketerPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "tickets")]
 /// A ticket topic.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Topic {
@@ -3083,11 +3397,13 @@ pub struct Topic {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Topic { required uuid = "uuid", required name = "name", required created_on =
     "created_on" }
 );
 
+#[cfg(feature = "tickets")]
 /// A cursor page of topics.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicPage {
@@ -3099,11 +3415,13 @@ pub struct TopicPage {
     pub results: ::std::vec::Vec<Topic>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TopicPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
+#[cfg(feature = "tickets")]
 /// A topic to create or rename.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicWrite {
@@ -3111,8 +3429,10 @@ pub struct TopicWrite {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(TopicWrite { required name = "name" });
 
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 /// Text to send: a plain string, stored under the workspace's primary language (or `base`), or a
 /// translations object that must include the primary language. Each text may have at most
 /// `Msg.MAX_TEXT_LEN` characters, the server's `MSG_FIELD_SIZE` setting: 1,500 unless the deployment
@@ -3132,12 +3452,14 @@ pub enum TranslatableText {
     Translations(Translations),
 }
 
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 /// Text per language, keyed by ISO 639-3 language code or `base` when the workspace has no languages.
 pub type Translations = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
 
+#[cfg(feature = "contacts")]
 /// A URN split into scheme and path.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UrnParts {
@@ -3147,10 +3469,12 @@ pub struct UrnParts {
     pub path: ::std::string::String,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     UrnParts { required scheme = "scheme", required path = "path" }
 );
 
+#[cfg(feature = "workspace")]
 /// A user of the workspace.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct User {
@@ -3166,11 +3490,13 @@ pub struct User {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     User { required email = "email", required first_name = "first_name", required
     last_name = "last_name", required role = "role", required created_on = "created_on" }
 );
 
+#[cfg(feature = "workspace")]
 /// A cursor page of users.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserPage {
@@ -3182,11 +3508,13 @@ pub struct UserPage {
     pub results: ::std::vec::Vec<User>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     UserPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
+#[cfg(feature = "tickets")]
 /// Reference to a user.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserRef {
@@ -3196,8 +3524,10 @@ pub struct UserRef {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(UserRef { required email = "email", required name = "name" });
 
+#[cfg(feature = "workspace")]
 /// Role of the user in the workspace.
 #[derive(
     ::std::fmt::Debug,
@@ -3225,11 +3555,13 @@ pub enum UserRole {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     UserRole { Administrator = "administrator", Editor = "editor", Viewer = "viewer",
     Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A WhatsApp broadcast. `metadata` holds the `msg` that was sent (plus server bookkeeping such as the queue).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcast {
@@ -3255,6 +3587,7 @@ pub struct WhatsappBroadcast {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcast { required id = "id", nullable urns = "urns", required contacts =
     "contacts", required groups = "groups", nullable text = "text", required status =
@@ -3262,6 +3595,7 @@ pub struct WhatsappBroadcast {
     created_on = "created_on" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A WhatsApp broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastCreate {
@@ -3285,6 +3619,7 @@ pub struct WhatsappBroadcastCreate {
     pub trigger_flow_uuid: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcastCreate { optional urns = "urns", optional contacts = "contacts",
     optional groups = "groups", required msg = "msg", optional channel = "channel",
@@ -3292,6 +3627,7 @@ pub struct WhatsappBroadcastCreate {
     "template_id", optional trigger_flow_uuid = "trigger_flow_uuid" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// Sending queue. `template_batch` requires `name` and `groups` and forbids `contacts`.
 #[derive(
     ::std::fmt::Debug,
@@ -3313,12 +3649,14 @@ pub enum WhatsappBroadcastCreateQueue {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     WhatsappBroadcastCreateQueue { WppBroadcastBatch = "wpp_broadcast_batch",
     TemplateBatch = "template_batch", TemplateNotificationBatch =
     "template_notification_batch" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A cursor page of WhatsApp broadcasts.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastPage {
@@ -3330,11 +3668,13 @@ pub struct WhatsappBroadcastPage {
     pub results: ::std::vec::Vec<WhatsappBroadcast>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcastPage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// Sending status of the broadcast.
 #[derive(
     ::std::fmt::Debug,
@@ -3356,10 +3696,12 @@ pub enum WhatsappBroadcastStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     WhatsappBroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A call-to-action URL message.
 #[derive(
     ::std::fmt::Debug,
@@ -3374,10 +3716,12 @@ pub struct WhatsappCtaMessage {
     pub display_text: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappCtaMessage { optional url = "url", optional display_text = "display_text" }
 );
 
+#[cfg(feature = "integrations")]
 /// A WhatsApp flow synced from Meta.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlow {
@@ -3391,11 +3735,13 @@ pub struct WhatsappFlow {
     pub assets: WhatsappFlowVariables,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlow { required id = "id", required name = "name", required status =
     "status", required assets = "assets" }
 );
 
+#[cfg(feature = "integrations")]
 /// Screens and data variables of a WhatsApp flow.
 #[derive(
     ::std::fmt::Debug,
@@ -3410,10 +3756,12 @@ pub struct WhatsappFlowAssets {
     pub variables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlowAssets { optional screens = "screens", optional variables = "variables" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// Parameters of a WhatsApp Flow message.
 #[derive(
     ::std::fmt::Debug,
@@ -3434,12 +3782,14 @@ pub struct WhatsappFlowMessage {
     pub flow_mode: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappFlowMessage { optional flow_id = "flow_id", optional flow_data = "flow_data",
     optional flow_screen = "flow_screen", optional flow_cta = "flow_cta", optional
     flow_mode = "flow_mode" }
 );
 
+#[cfg(feature = "integrations")]
 /// A cursor page of WhatsApp flows.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlowPage {
@@ -3451,11 +3801,13 @@ pub struct WhatsappFlowPage {
     pub results: ::std::vec::Vec<WhatsappFlow>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlowPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
+#[cfg(feature = "integrations")]
 /// Status of the flow at Meta.
 #[derive(
     ::std::fmt::Debug,
@@ -3481,11 +3833,13 @@ pub enum WhatsappFlowStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::string_enum!(
     WhatsappFlowStatus { Draft = "DRAFT", Published = "PUBLISHED", Deprecated =
     "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
 );
 
+#[cfg(feature = "integrations")]
 /// The flow's `variables` column: the screens and data variables once the flow has been synced from Meta,
 /// or `\[\]` (the column's default) for a flow that never was.
 #[derive(
@@ -3503,6 +3857,7 @@ pub enum WhatsappFlowVariables {
     ValueList(::std::vec::Vec<::serde_json::Value>),
 }
 
+#[cfg(feature = "broadcasts")]
 /// One item of a list message.
 #[derive(
     ::std::fmt::Debug,
@@ -3519,11 +3874,13 @@ pub struct WhatsappListItem {
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappListItem { optional title = "title", optional description = "description",
     optional uuid = "uuid" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A list message.
 #[derive(
     ::std::fmt::Debug,
@@ -3538,11 +3895,13 @@ pub struct WhatsappListMessage {
     pub list_items: ::std::option::Option<::std::vec::Vec<WhatsappListItem>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappListMessage { optional button_text = "button_text", optional list_items =
     "list_items" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// The WhatsApp message of a broadcast. At least one of `text`, `attachments`, `template`, `action_type` or
 /// `carousel` is required. The server checks only those keys, `direct_send`, `ttl_seconds` and
 /// `direct_send_template_name`; the other members (taken from the endpoint's documented example) are passed
@@ -3592,6 +3951,7 @@ pub struct WhatsappMessage {
     pub ttl_seconds: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessage { optional text = "text", optional template = "template", optional
     attachments = "attachments", optional header = "header", optional footer = "footer",
@@ -3604,6 +3964,7 @@ pub struct WhatsappMessage {
     optional ttl_seconds = "ttl_seconds" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// A template button and its parameters.
 #[derive(
     ::std::fmt::Debug,
@@ -3618,11 +3979,13 @@ pub struct WhatsappMessageButton {
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageButton { optional sub_type = "sub_type", optional parameters =
     "parameters" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// Header of an interactive message.
 #[derive(
     ::std::fmt::Debug,
@@ -3637,10 +4000,12 @@ pub struct WhatsappMessageHeader {
     pub text: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageHeader { optional r#type = "type", optional text = "text" }
 );
 
+#[cfg(feature = "broadcasts")]
 /// The template to send, chosen by `uuid`, or by `name` when the broadcast also names a `channel`.
 #[derive(
     ::std::fmt::Debug,
@@ -3663,12 +4028,14 @@ pub struct WhatsappMessageTemplate {
     pub carousel: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageTemplate { optional uuid = "uuid", optional name = "name", optional
     variables = "variables", optional locale = "locale", optional is_carousel =
     "is_carousel", optional carousel = "carousel" }
 );
 
+#[cfg(feature = "workspace")]
 /// The workspace behind the API token.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Workspace {
@@ -3690,6 +4057,7 @@ pub struct Workspace {
     pub anon: bool,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Workspace { required uuid = "uuid", required name = "name", nullable country =
     "country", required languages = "languages", nullable primary_language =
@@ -3697,6 +4065,7 @@ pub struct Workspace {
     "date_style", required anon = "anon" }
 );
 
+#[cfg(feature = "workspace")]
 /// How dates are written.
 #[derive(
     ::std::fmt::Debug,
@@ -3718,6 +4087,7 @@ pub enum WorkspaceDateStyle {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     WorkspaceDateStyle { DayFirst = "day_first", MonthFirst = "month_first", YearFirst =
     "year_first" }

@@ -12,6 +12,7 @@
     clippy::wrong_self_convention
 )]
 
+#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 /// A temporary download link for a recording or transcription. From Whereby's official
 /// OpenAPI file (\[WB\]).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -23,10 +24,12 @@ pub struct AccessLink {
     pub expires: i64,
 }
 
+#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 ::oagen_runtime::object!(
     AccessLink { required access_link = "accessLink", required expires = "expires" }
 );
 
+#[cfg(feature = "recordings")]
 /// Recordings to delete.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteRecordingsRequest {
@@ -34,10 +37,12 @@ pub struct BulkDeleteRecordingsRequest {
     pub recording_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     BulkDeleteRecordingsRequest { required recording_ids = "recordingIds" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// Transcriptions to delete.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteTranscriptionsRequest {
@@ -45,10 +50,12 @@ pub struct BulkDeleteTranscriptionsRequest {
     pub transcription_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     BulkDeleteTranscriptionsRequest { required transcription_ids = "transcriptionIds" }
 );
 
+#[cfg(feature = "meetings")]
 /// Options of a new meeting. Only `endDate` is required.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateMeetingRequest {
@@ -84,6 +91,7 @@ pub struct CreateMeetingRequest {
     pub fields: ::std::option::Option<::std::vec::Vec<MeetingField>>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     CreateMeetingRequest { required end_date = "endDate", optional start_date =
     "startDate", optional is_locked = "isLocked", optional room_mode = "roomMode",
@@ -93,6 +101,7 @@ pub struct CreateMeetingRequest {
     "streaming", optional fields = "fields" }
 );
 
+#[cfg(feature = "meetings")]
 /// `normal` for up to 4 participants, `group` for more.
 #[derive(
     ::std::fmt::Debug,
@@ -112,10 +121,12 @@ pub enum CreateMeetingRequestRoomMode {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestRoomMode { Normal = "normal", Group = "group" }
 );
 
+#[cfg(feature = "meetings")]
 /// Format of the generated room name: `uuid` (8-4-4-4-12) or `human-short` (six distinguishable characters).
 #[derive(
     ::std::fmt::Debug,
@@ -135,10 +146,12 @@ pub enum CreateMeetingRequestRoomNamePattern {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestRoomNamePattern { Uuid = "uuid", HumanShort = "human-short" }
 );
 
+#[cfg(feature = "meetings")]
 /// Room template. `viewerMode` creates a locked `group` room and adds `hostRoomUrl`
 /// and `viewerRoomUrl` to the response.
 #[derive(
@@ -157,10 +170,12 @@ pub enum CreateMeetingRequestTemplateType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestTemplateType { ViewerMode = "viewerMode" }
 );
 
+#[cfg(feature = "summaries")]
 /// The transcription to summarise.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryRequest {
@@ -170,11 +185,13 @@ pub struct CreateSummaryRequest {
     pub template: ::std::option::Option<SummaryTemplate>,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     CreateSummaryRequest { required transcription_id = "transcriptionId", optional
     template = "template" }
 );
 
+#[cfg(feature = "summaries")]
 /// ID of the scheduled summary.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryResponse {
@@ -182,8 +199,10 @@ pub struct CreateSummaryResponse {
     pub summary_id: ::std::string::String,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(CreateSummaryResponse { required summary_id = "summaryId" });
 
+#[cfg(feature = "transcriptions")]
 /// The recording to transcribe.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionRequest {
@@ -191,10 +210,12 @@ pub struct CreateTranscriptionRequest {
     pub recording_id: ::std::string::String,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     CreateTranscriptionRequest { required recording_id = "recordingId" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// ID of the scheduled transcription.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionResponse {
@@ -202,10 +223,12 @@ pub struct CreateTranscriptionResponse {
     pub transcription_id: ::std::string::String,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     CreateTranscriptionResponse { required transcription_id = "transcriptionId" }
 );
 
+#[cfg(feature = "insights")]
 /// Creation-date filter of `/insights/rooms` (`createdAt\[from|to\]`).
 #[derive(
     ::std::fmt::Debug,
@@ -220,8 +243,10 @@ pub struct CreatedAtFilter {
     pub to: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(CreatedAtFilter { optional from = "from", optional to = "to" });
 
+#[cfg(feature = "meetings")]
 /// Session (live) transcription settings.
 #[derive(
     ::std::fmt::Debug,
@@ -246,12 +271,14 @@ pub struct LiveTranscriptionOptions {
     pub live_captions: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     LiveTranscriptionOptions { nullable destination = "destination", nullable
     start_trigger = "startTrigger", optional language = "language", optional
     live_captions = "liveCaptions" }
 );
 
+#[cfg(feature = "meetings")]
 /// When session transcription starts: `none` (not available), `manual` (the host
 /// starts and stops it), `automatic` (when the first participant joins),
 /// `automatic-2nd-participant` (when the second joins). Null takes the organization
@@ -278,11 +305,13 @@ pub enum LiveTranscriptionOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     LiveTranscriptionOptionsStartTrigger { None = "none", Manual = "manual", Automatic =
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
+#[cfg(feature = "meetings")]
 /// A transient meeting room.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Meeting {
@@ -305,6 +334,7 @@ pub struct Meeting {
     pub viewer_room_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     Meeting { required meeting_id = "meetingId", optional room_name = "roomName",
     required room_url = "roomUrl", optional start_date = "startDate", required end_date =
@@ -312,6 +342,7 @@ pub struct Meeting {
     "viewerRoomUrl" }
 );
 
+#[cfg(feature = "meetings")]
 /// An optional meeting field to populate: `hostRoomUrl` or `viewerRoomUrl`.
 #[derive(
     ::std::fmt::Debug,
@@ -331,10 +362,12 @@ pub enum MeetingField {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     MeetingField { HostRoomUrl = "hostRoomUrl", ViewerRoomUrl = "viewerRoomUrl" }
 );
 
+#[cfg(feature = "meetings")]
 /// One page of meetings.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MeetingPage {
@@ -344,10 +377,12 @@ pub struct MeetingPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     MeetingPage { required results = "results", nullable cursor = "cursor" }
 );
 
+#[cfg(feature = "insights")]
 /// One participant of a session. Dates are plain strings, as in the official spec.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsight {
@@ -379,6 +414,7 @@ pub struct ParticipantInsight {
     pub comment: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantInsight { required room_session_id = "roomSessionId", required
     participant_id = "participantId", required device_id = "deviceId", required user_id =
@@ -388,6 +424,7 @@ pub struct ParticipantInsight {
     "comment" }
 );
 
+#[cfg(feature = "insights")]
 /// One page of participant insights.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsightPage {
@@ -397,10 +434,12 @@ pub struct ParticipantInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
+#[cfg(feature = "insights")]
 /// Sampled network statistics, one array per metric. The official spec names the arrays
 /// but gives no item type, so items are any JSON value.
 ///
@@ -422,12 +461,14 @@ pub struct ParticipantSamples {
     pub bitrate_recv: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantSamples { optional packet_loss_send = "packetLossSend", optional
     packet_loss_recv = "packetLossRecv", optional bitrate_send = "bitrateSend", optional
     bitrate_recv = "bitrateRecv" }
 );
 
+#[cfg(feature = "insights")]
 /// Technical data of one participant in a session.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantSessionDetails {
@@ -450,6 +491,7 @@ pub struct ParticipantSessionDetails {
     pub events: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantSessionDetails { required display_name = "displayName", required user_role
     = "userRole", required user_agent = "userAgent", required time_stamp = "timeStamp",
@@ -494,6 +536,7 @@ pub struct RateLimitErrorData {
     RateLimitErrorData { optional ms_left = "msLeft", optional ms_left2 = "ms_left" }
 );
 
+#[cfg(feature = "recordings")]
 /// A cloud recording. The official spec gives only the required list and an example;
 /// the property types come from that example.
 ///
@@ -514,12 +557,14 @@ pub struct Recording {
     pub size_in_mega_bytes: f64,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Recording { required recording_id = "recordingId", required room_session_id =
     "roomSessionId", required filename = "filename", required start_date = "startDate",
     required end_date = "endDate", required size_in_mega_bytes = "sizeInMegaBytes" }
 );
 
+#[cfg(feature = "meetings")]
 /// Where recordings are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
@@ -547,6 +592,7 @@ pub struct RecordingDestination {
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     RecordingDestination { required provider = "provider", optional authentication_type =
     "authenticationType", optional bucket = "bucket", optional region = "region",
@@ -555,6 +601,7 @@ pub struct RecordingDestination {
     "oidcRoleArn" }
 );
 
+#[cfg(feature = "meetings")]
 /// How Whereby authenticates to your S3 bucket.
 #[derive(
     ::std::fmt::Debug,
@@ -574,11 +621,13 @@ pub enum RecordingDestinationAuthenticationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
     "roleBased" }
 );
 
+#[cfg(feature = "meetings")]
 /// Recording file format; defaults to the organization setting.
 #[derive(
     ::std::fmt::Debug,
@@ -598,10 +647,12 @@ pub enum RecordingDestinationFileFormat {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationFileFormat { Mkv = "mkv", Mp4 = "mp4" }
 );
 
+#[cfg(feature = "meetings")]
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
 #[derive(
     ::std::fmt::Debug,
@@ -621,10 +672,12 @@ pub enum RecordingDestinationProvider {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
+#[cfg(feature = "meetings")]
 /// How the meeting is recorded.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingOptions {
@@ -639,11 +692,13 @@ pub struct RecordingOptions {
     pub start_trigger: ::std::option::Option<RecordingOptionsStartTrigger>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     RecordingOptions { required r#type = "type", nullable destination = "destination",
     nullable start_trigger = "startTrigger" }
 );
 
+#[cfg(feature = "meetings")]
 /// When a cloud recording starts: `none` (manually from the meeting UI), `prompt`
 /// (the first user allowed to record is asked), `automatic` (when the first
 /// participant joins), `automatic-2nd-participant` (when the second joins). Null
@@ -670,11 +725,13 @@ pub enum RecordingOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
+#[cfg(feature = "meetings")]
 /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
 #[derive(
     ::std::fmt::Debug,
@@ -696,10 +753,12 @@ pub enum RecordingOptionsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingOptionsType { None = "none", Local = "local", Cloud = "cloud" }
 );
 
+#[cfg(feature = "recordings")]
 /// One page of recordings.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
@@ -709,10 +768,12 @@ pub struct RecordingPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingPage { required results = "results", nullable cursor = "cursor" }
 );
 
+#[cfg(feature = "rooms")]
 /// One of Whereby's predefined background colours and images.
 #[derive(
     ::std::fmt::Debug,
@@ -727,10 +788,12 @@ pub struct RoomBackgroundPreset {
     pub theme: ::std::option::Option<RoomBackgroundPresetTheme>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomBackgroundPreset { optional palette = "palette", optional theme = "theme" }
 );
 
+#[cfg(feature = "rooms")]
 /// Background colour.
 #[derive(
     ::std::fmt::Debug,
@@ -754,11 +817,13 @@ pub enum RoomBackgroundPresetPalette {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomBackgroundPresetPalette { Default = "default", Grey = "grey", Purple = "purple",
     Burgund = "burgund" }
 );
 
+#[cfg(feature = "rooms")]
 /// Background image.
 #[derive(
     ::std::fmt::Debug,
@@ -782,6 +847,7 @@ pub enum RoomBackgroundPresetTheme {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomBackgroundPresetTheme { Default = "default", Mountains = "mountains", Characters
     = "characters", Rocks = "rocks" }
@@ -803,6 +869,7 @@ pub struct RoomImageUpload {
 #[cfg(feature = "all-types")]
 ::oagen_runtime::object!(RoomImageUpload { optional image = "image" });
 
+#[cfg(feature = "insights")]
 /// Usage totals of one room. Dates are plain strings, as in the official spec (the
 /// examples are RFC 3339 with milliseconds).
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -837,6 +904,7 @@ pub struct RoomInsight {
     pub total_ratings: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomInsight { required room_name = "roomName", required created_at = "createdAt",
     required end_at = "endAt", required first_session_started_at =
@@ -850,6 +918,7 @@ pub struct RoomInsight {
     }
 );
 
+#[cfg(feature = "insights")]
 /// One page of room insights.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsightPage {
@@ -859,10 +928,12 @@ pub struct RoomInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
+#[cfg(feature = "rooms")]
 /// Resets the room's logo to the default.
 #[derive(
     ::std::fmt::Debug,
@@ -875,8 +946,10 @@ pub struct RoomLogoReset {
     pub theme: ::std::option::Option<RoomLogoResetTheme>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomLogoReset { optional theme = "theme" });
 
+#[cfg(feature = "rooms")]
 /// `default` resets the logo.
 #[derive(
     ::std::fmt::Debug,
@@ -894,6 +967,7 @@ pub enum RoomLogoResetTheme {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(RoomLogoResetTheme { Default = "default" });
 
 #[cfg(feature = "all-types")]
@@ -912,6 +986,7 @@ pub struct RoomLogoUpload {
 #[cfg(feature = "all-types")]
 ::oagen_runtime::object!(RoomLogoUpload { optional image = "image" });
 
+#[cfg(feature = "insights")]
 /// Room-name filter of `/insights/rooms` (`roomName\[exact|startsWith|contains\]`).
 #[derive(
     ::std::fmt::Debug,
@@ -928,11 +1003,13 @@ pub struct RoomNameFilter {
     pub contains: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomNameFilter { optional exact = "exact", optional starts_with = "startsWith",
     optional contains = "contains" }
 );
 
+#[cfg(feature = "insights")]
 /// Usage totals of one session of a room. Dates are plain strings, as in the official
 /// spec.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
@@ -963,6 +1040,7 @@ pub struct RoomSessionInsight {
     pub total_ratings: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomSessionInsight { required room_session_id = "roomSessionId", required room_name =
     "roomName", optional started_at = "startedAt", optional ended_at = "endedAt",
@@ -974,6 +1052,7 @@ pub struct RoomSessionInsight {
     optional total_ratings = "totalRatings" }
 );
 
+#[cfg(feature = "insights")]
 /// One page of room session insights.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsightPage {
@@ -983,10 +1062,12 @@ pub struct RoomSessionInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomSessionInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
+#[cfg(feature = "rooms")]
 /// Room colours as `#RRGGBB` hex codes.
 #[derive(
     ::std::fmt::Debug,
@@ -1003,11 +1084,13 @@ pub struct RoomThemeColors {
     pub focus: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomThemeColors { optional primary = "primary", optional secondary = "secondary",
     optional focus = "focus" }
 );
 
+#[cfg(feature = "rooms")]
 /// Theme tokens of a room.
 #[derive(
     ::std::fmt::Debug,
@@ -1020,8 +1103,10 @@ pub struct RoomThemeTokens {
     pub colors: ::std::option::Option<RoomThemeColors>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomThemeTokens { optional colors = "colors" });
 
+#[cfg(feature = "rooms")]
 /// Room colours.
 #[derive(
     ::std::fmt::Debug,
@@ -1036,11 +1121,13 @@ pub struct RoomThemeTokensRequest {
     pub tokens_preset: ::std::option::Option<RoomThemeTokensRequestTokensPreset>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomThemeTokensRequest { optional tokens = "tokens", optional tokens_preset =
     "tokensPreset" }
 );
 
+#[cfg(feature = "rooms")]
 /// `custom` applies `tokens`; `default` (or absent) uses the organization defaults.
 #[derive(
     ::std::fmt::Debug,
@@ -1060,10 +1147,12 @@ pub enum RoomThemeTokensRequestTokensPreset {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomThemeTokensRequestTokensPreset { Custom = "custom", Default = "default" }
 );
 
+#[cfg(feature = "meetings")]
 /// Where the stream goes.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingDestination {
@@ -1071,8 +1160,10 @@ pub struct StreamingDestination {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(StreamingDestination { required url = "url" });
 
+#[cfg(feature = "meetings")]
 /// Live RTMP streaming of the meeting.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingOptions {
@@ -1084,11 +1175,13 @@ pub struct StreamingOptions {
     pub start_trigger: ::std::option::Option<StreamingOptionsStartTrigger>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     StreamingOptions { required destination = "destination", nullable start_trigger =
     "startTrigger" }
 );
 
+#[cfg(feature = "meetings")]
 /// When streaming starts: `none` (the host starts and stops it), `prompt` (the host is
 /// asked on joining), `automatic` (when the first participant joins). Null inherits
 /// the organization setting.
@@ -1112,11 +1205,13 @@ pub enum StreamingOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     StreamingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
     "automatic" }
 );
 
+#[cfg(feature = "summaries")]
 /// An AI summary of a transcription (beta). The official spec gives only the required
 /// list and an example; the property types come from that example.
 ///
@@ -1147,6 +1242,7 @@ pub struct Summary {
     pub template: ::std::string::String,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     Summary { required summary_id = "summaryId", required transcription_id =
     "transcriptionId", required summary = "summary", required room_session_id =
@@ -1155,6 +1251,7 @@ pub struct Summary {
     "createdAt", required modified_at = "modifiedAt", required template = "template" }
 );
 
+#[cfg(feature = "summaries")]
 /// One page of summaries.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SummaryPage {
@@ -1164,10 +1261,12 @@ pub struct SummaryPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     SummaryPage { required results = "results", nullable cursor = "cursor" }
 );
 
+#[cfg(feature = "summaries")]
 /// Template a summary is written from.
 #[derive(
     ::std::fmt::Debug,
@@ -1195,12 +1294,14 @@ pub enum SummaryTemplate {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::string_enum!(
     SummaryTemplate { Soap = "SOAP", ExtendedSoap = "Extended SOAP", GeneralNarrative =
     "General Narrative", GeneralBulleted = "General Bulleted", EducationalLecture =
     "Educational Lecture", EducationalTutoring = "Educational Tutoring" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// A transcription of a session (live) or of a recording.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Transcription {
@@ -1228,6 +1329,7 @@ pub struct Transcription {
     pub storage_type: ::std::option::Option<TranscriptionStorageType>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     Transcription { required transcription_id = "transcriptionId", required
     room_session_id = "roomSessionId", optional filename = "filename", required room_name
@@ -1237,6 +1339,7 @@ pub struct Transcription {
     storage_type = "storageType" }
 );
 
+#[cfg(feature = "meetings")]
 /// Where transcriptions are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
@@ -1260,6 +1363,7 @@ pub struct TranscriptionDestination {
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     TranscriptionDestination { required provider = "provider", optional
     authentication_type = "authenticationType", optional bucket = "bucket", optional
@@ -1267,6 +1371,7 @@ pub struct TranscriptionDestination {
     = "accessKeySecret", optional oidc_role_arn = "oidcRoleArn" }
 );
 
+#[cfg(feature = "meetings")]
 /// How Whereby authenticates to your S3 bucket.
 #[derive(
     ::std::fmt::Debug,
@@ -1286,11 +1391,13 @@ pub enum TranscriptionDestinationAuthenticationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     TranscriptionDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
     "roleBased" }
 );
 
+#[cfg(feature = "meetings")]
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
 #[derive(
     ::std::fmt::Debug,
@@ -1310,10 +1417,12 @@ pub enum TranscriptionDestinationProvider {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     TranscriptionDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// One page of transcriptions.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionPage {
@@ -1323,10 +1432,12 @@ pub struct TranscriptionPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     TranscriptionPage { required results = "results", nullable cursor = "cursor" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// `ready` to download, `failed`, or still `in_progress`.
 #[derive(
     ::std::fmt::Debug,
@@ -1348,10 +1459,12 @@ pub enum TranscriptionState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionState { Ready = "ready", Failed = "failed", InProgress = "in_progress" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// Whether the files are kept by Whereby or in your own storage.
 #[derive(
     ::std::fmt::Debug,
@@ -1371,11 +1484,13 @@ pub enum TranscriptionStorageType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionStorageType { WherebyHosted = "WHEREBY_HOSTED", SelfHosted =
     "SELF_HOSTED" }
 );
 
+#[cfg(feature = "transcriptions")]
 /// `LIVE_TRANSCRIPTION` (session transcription) or `RECORDING_TRANSCRIPTION` (made from a recording).
 #[derive(
     ::std::fmt::Debug,
@@ -1395,6 +1510,7 @@ pub enum TranscriptionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionType { LiveTranscription = "LIVE_TRANSCRIPTION", RecordingTranscription
     = "RECORDING_TRANSCRIPTION" }

@@ -3,11 +3,12 @@
 //! crate (`cargo build --examples`), so the README's code cannot rot.
 
 use super::ident;
-use crate::ir::{Api, AuthScheme, Operation, Output, Param, Prim, ResponseBody, TypeRef};
+use crate::ir::{Api, AuthScheme, OpRef, Operation, Param, Prim, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// An argument expression for a required parameter, when one can be written blindly.
+/// An argument expression for a required parameter, when one can be written blindly (the
+/// types the IR's choice of quickstart operations allows).
 fn example_arg(p: &Param) -> Option<TokenStream> {
     Some(match &p.ty {
         TypeRef::Prim(Prim::String) => {
@@ -24,36 +25,26 @@ fn example_arg(p: &Param) -> Option<TokenStream> {
     })
 }
 
-fn callable(op: &Operation) -> Option<Vec<TokenStream>> {
-    if op.body.as_ref().is_some_and(|b| b.required) {
-        return None;
-    }
-    op.params
+/// The operation `r` names and the arguments of its required parameters (the IR chose it
+/// because each can be written; see `ir::Quickstart`).
+fn call_of(api: &Api, r: Option<OpRef>) -> Option<(&Operation, Vec<TokenStream>)> {
+    let r = r?;
+    let op = api.modules.get(r.module)?.operations.get(r.operation)?;
+    let args = op
+        .params
         .iter()
         .filter(|p| p.required)
         .map(example_arg)
-        .collect()
-}
-
-fn find(api: &Api, want: impl Fn(&Operation) -> bool) -> Option<(&Operation, Vec<TokenStream>)> {
-    api.modules
-        .iter()
-        .flat_map(|m| m.operations.iter())
-        .filter(|op| want(op) && !op.deprecated)
-        .find_map(|op| callable(op).map(|args| (op, args)))
+        .collect::<Option<Vec<_>>>()?;
+    Some((op, args))
 }
 
 /// The example's source code; `attrs` go first on each item. The README shows it without
 /// its inner doc line (`titled: false`).
 pub fn quickstart(api: &Api, attrs: &TokenStream, titled: bool) -> TokenStream {
     let krate = ident(&api.crate_name.replace('-', "_"));
-    let list = find(api, |op| op.pagination.is_some());
-    let single = find(api, |op| {
-        op.http_method == "GET"
-            && op.pagination.is_none()
-            && matches!(op.output, Output::Single(ResponseBody::Json(_)))
-    })
-    .or_else(|| find(api, |op| op.http_method == "GET" && op.pagination.is_none()));
+    let list = call_of(api, api.quickstart.list);
+    let single = call_of(api, api.quickstart.call);
     let one_call = single.map(|(op, args)| {
         let m = ident(&op.method_name);
         quote! {

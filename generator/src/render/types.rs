@@ -1,7 +1,7 @@
 //! The `types` module: one item per named type.
 
 use super::{docs, ident, ty, ModulePlan, Piece, Scope};
-use crate::ir::{Api, EnumRepr, Field, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Api, EnumRepr, Field, Gate, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -9,6 +9,7 @@ use quote::quote;
 pub(super) fn module(api: &Api) -> ModulePlan {
     ModulePlan {
         name: Some("types".into()),
+        gate: Gate::Always,
         doc: vec![format!("Data types of {}.", docs::api_name(&api.title))],
         pieces: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
             .into_iter()
@@ -29,11 +30,8 @@ fn type_def(t: &TypeDef) -> TokenStream {
         d.summary =
             Some(docs::origin(&t.pointer).unwrap_or_else(|| format!("The `{}` type.", t.name)));
     }
-    // Every item of the type is compiled under its feature, when it has one.
-    let cfg = match &t.settings.feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    };
+    // Every item of the type is compiled under its gate.
+    let cfg = super::cfg(&t.settings.gate);
     let doc = docs::attrs(&d);
     let doc = quote!(#cfg #doc);
     let name = ident(&t.name);

@@ -154,7 +154,7 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         features.push(Feature {
             name: FULL_FEATURE.to_string(),
             doc: format!(
-                "Every tag module ({} operations). Each module is a feature of its own: with `default-features = false`, enable only the ones you call.",
+                "Every tag module: {} operations. Each is a feature of its own (with `default-features = false`, enable the ones you call).",
                 api.modules.iter().map(|m| m.operations.len()).sum::<usize>()
             ),
             enables: all,

@@ -165,6 +165,41 @@ credential from its variable, and the base URL from ",
     out
 }
 
+/// The README's "Features" section, when the crate has features: how to pick tags, and what
+/// each feature compiles.
+fn features_section(api: &Api) -> String {
+    use crate::ir::{ALL_TYPES_FEATURE, DEFAULT_FEATURE, FULL_FEATURE};
+    if !api.features.iter().any(|f| f.name == FULL_FEATURE) {
+        return String::new();
+    }
+    let example = api
+        .features
+        .iter()
+        .find(|f| ![DEFAULT_FEATURE, FULL_FEATURE, ALL_TYPES_FEATURE].contains(&f.name.as_str()))
+        .map_or("", |f| f.name.as_str());
+    let mut out = String::from(
+        "## Features
+
+",
+    );
+    out.push_str(&format!(
+        "Each tag module of the API is a Cargo feature, and `{FULL_FEATURE}` (a default feature) enables them all. \
+To compile only the operations you call and the types they use, turn the default features off and name the tags \
+in your dependency on `{}`: `default-features = false, features = [\"{example}\"]`.\n\n",
+        api.crate_name
+    ));
+    out.push_str("| Feature | Compiles |\n|---|---|\n");
+    for f in api.features.iter().filter(|f| f.name != DEFAULT_FEATURE) {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            f.name,
+            f.doc.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// The crate's README, before and after the quickstart's code (the code block's fences
 /// included).
 pub fn readme(api: &Api) -> (String, String) {
@@ -196,14 +231,26 @@ pub fn readme(api: &Api) -> (String, String) {
     out.push_str("## Quickstart\n\n");
     if api.auth.is_some() {
         out.push_str(&format!(
-            "Set `{}` to your API key. Then (this is `examples/{}_quickstart.rs`, compiled with the crate):\n\n",
+            "Set `{}` to your API key. Then (this is `examples/{}_quickstart.rs`, compiled with the crate{}):\n\n",
             api.env_var,
-            api.crate_name.replace('-', "_")
+            api.crate_name.replace('-', "_"),
+            match api.quickstart.required_features.as_slice() {
+                [] => String::new(),
+                f => format!(
+                    " when {} enabled",
+                    f.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                        + if f.len() == 1 { " is" } else { " are" }
+                ),
+            }
         ));
     }
     out.push_str("```rust,no_run\n");
     let head = out;
     let mut out = String::from("\n```\n\n");
+    out.push_str(&features_section(api));
     out.push_str(&credentials_section(api));
     out.push_str(
         "## Configuration\n\n\

@@ -13,6 +13,8 @@
 #   TAG         the mid-sized tag timed alone (default `issues`)
 #   CHECK_TAGS  the tags checked alone with clippy (default: twelve of all sizes; `all` for
 #               every tag); CHECK_TAGS= skips the clippy part
+#   ALL         1: also time both crates with everything on (the baseline's `all-types`, the
+#               new crate's `--all-features`: every tag and `all-types`)
 #   WORK        scratch folder (default target/bench-tags)
 #
 # Each timed run touches the crate's `src/lib.rs` and runs `cargo check -p <crate>` with
@@ -68,6 +70,13 @@ cargo check -q -j2 -p github_tags --no-default-features --features "$TAG"
 
 # 4. Timed runs.
 sides=("base|github_base|" "full|github_tags|" "$TAG|github_tags|--no-default-features --features $TAG" "none|github_tags|--no-default-features")
+labels=(base full "$TAG" none)
+if [ "${ALL:-0}" = 1 ]; then
+  sides+=("base-all|github_base|--features all-types" "all|github_tags|--all-features")
+  labels+=(base-all all)
+  cargo check -q -j2 -p github_base --features all-types
+  cargo check -q -j2 -p github_tags --all-features
+fi
 rm -f "$WORK"/times-*
 TIMEFORMAT='%R %U %S'
 for run in $(seq "$RUNS"); do
@@ -88,23 +97,29 @@ done
 median() { sort -n | awk '{v[NR]=$1} END {print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 wall() { cut -d' ' -f1 "$WORK/times-$1" | median; }
 cpu() { cut -d' ' -f2 "$WORK/times-$1" | median; }
-bw=$(wall base); fw=$(wall full); fc=$(cpu full)
+fw=$(wall full); fc=$(cpu full)
 echo
 echo "GitHub's spec (@octokit/openapi $(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' "$(dirname "$SPEC")/../package.json" 2>/dev/null | sed -n 1p)), cargo check of the generated crate only, $RUNS runs per side, medians; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-echo "| build | wall s | CPU s | wall vs full | CPU vs full | wall vs baseline |"
-echo "|---|---:|---:|---:|---:|---:|"
-for label in base full "$TAG" none; do
+echo "| build | wall s | CPU s | wall / full | CPU / full | wall / baseline | CPU / baseline |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for label in "${labels[@]}"; do
   w=$(wall "$label"); c=$(cpu "$label")
+  # The baseline with the same features: its default, or its `all-types` for everything.
+  ref=base
+  case $label in base-all | all) ref=base-all ;; esac
+  rw=$(wall $ref); rc=$(cpu $ref)
   name=$label
   case $label in
     base) name="baseline crate (\`$(basename "$BASE")\`), default features" ;;
     full) name="tag features, default (\`full\`)" ;;
     none) name="tag features, \`--no-default-features\`" ;;
+    base-all) name="baseline crate, \`--features all-types\`" ;;
+    all) name="tag features, \`--all-features\`" ;;
     *) name="tag features, only \`$label\`" ;;
   esac
-  printf '| %s | %.2f | %.2f | %.3f | %.3f | %.3f |\n' "$name" "$w" "$c" \
-    "$(echo "$w / $fw" | bc -l)" "$(echo "$c / $fc" | bc -l)" "$(echo "$w / $bw" | bc -l)"
+  printf '| %s | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f |\n' "$name" "$w" "$c" \
+    "$(echo "$w / $fw" | bc -l)" "$(echo "$c / $fc" | bc -l)" "$(echo "$w / $rw" | bc -l)" "$(echo "$c / $rc" | bc -l)"
 done
 
 # 5. Single tags with clippy (warnings are errors), and no tag at all.
@@ -121,5 +136,5 @@ if [ -n "$CHECK_TAGS" ]; then
     cargo clippy -q -j2 -p github_tags --all-targets "${flags[@]}" -- -D warnings
     count=$((count + 1))
   done
-  echo "clippy -D warnings passed for $count single-tag builds of GitHub's crate (and none) in $((SECONDS - start)) s"
+  echo "clippy --all-targets -D warnings passed for $count builds of GitHub's crate (no feature, then each of: $CHECK_TAGS) in $((SECONDS - start)) s"
 fi

@@ -262,12 +262,14 @@ fn modules_and_types_are_gated_by_the_features_that_reach_them() {
             if quote::ToTokens::to_token_stream(&i.self_ty).to_string() == "Repo")
             || (matches!(item, syn::Item::Macro(_)) && tokens.contains("Repo"));
         if is_repo {
+            repo_impls += 1;
             assert!(
                 tokens.starts_with("# [cfg (feature = \"repos\")]"),
                 "{tokens}"
             );
         }
     }
+    assert!(repo_impls > 0, "no impl of `Repo` found");
 
     let manifest = file_text(&g, "Cargo.toml");
     for line in [

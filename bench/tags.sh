@@ -124,7 +124,10 @@ done
 
 # 5. Single tags with clippy (warnings are errors), and no tag at all.
 if [ "$CHECK_TAGS" = all ]; then
-  CHECK_TAGS=$(python3 -c 'import tomllib; print(" ".join(k for k in tomllib.load(open("tags/Cargo.toml", "rb"))["features"] if k not in ("default", "full", "all-types")))')
+  CHECK_TAGS=$(cargo metadata --quiet --no-deps --format-version 1 | python3 -c '
+import json, sys
+p = next(p for p in json.load(sys.stdin)["packages"] if p["name"] == "github_tags")
+print(" ".join(sorted(f for f in p["features"] if f not in ("default", "full", "all-types"))))')
 fi
 if [ -n "$CHECK_TAGS" ]; then
   echo

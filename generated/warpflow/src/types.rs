@@ -12,6 +12,9 @@
     clippy::wrong_self_convention
 )]
 
+/// The body of a delete or action whose response is not documented.
+///
+/// **Inferred, not confirmed by the vendor:** Not documented; every field is optional and unknown fields are kept.
 #[cfg(
     any(
         feature = "all-types",
@@ -23,9 +26,6 @@
         feature = "webhook-subscriptions"
     )
 )]
-/// The body of a delete or action whose response is not documented.
-///
-/// **Inferred, not confirmed by the vendor:** Not documented; every field is optional and unknown fields are kept.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -57,8 +57,8 @@ pub struct Acknowledgement {
     "message" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope of a call whose payload is not documented: `{"success": true, "data": ...}`; `data` may be absent.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AcknowledgementEnvelope {
     /// Always true on success.
@@ -72,10 +72,10 @@ pub struct AcknowledgementEnvelope {
     AcknowledgementEnvelope { required success = "success", optional data = "data" }
 );
 
-#[cfg(feature = "actions")]
 /// The input of a Zapier AI action (classify, score or generate a reply).
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional, plus a contact id.
+#[cfg(feature = "actions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -102,10 +102,10 @@ pub struct ActionRequest {
     "metadata" }
 );
 
-#[cfg(feature = "billing")]
 /// The plan to activate.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -120,10 +120,10 @@ pub struct ActivateSubscriptionRequest {
 #[cfg(feature = "billing")]
 ::oagen_runtime::object!(ActivateSubscriptionRequest { optional plan = "plan" });
 
-#[cfg(feature = "sms-filters")]
 /// A phone number to block.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "sms-filters")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -142,10 +142,10 @@ pub struct AddBlockedNumberRequest {
     AddBlockedNumberRequest { optional phone = "phone", optional reason = "reason" }
 );
 
-#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// An API key. Listings show only the prefix; the full key is returned once, when the key is created or rotated.
 ///
 /// **Inferred, not confirmed by the vendor:** Only the key format, the `deprecated` state and `last_used_at` are documented; the other field names are guesses.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -178,8 +178,8 @@ pub struct ApiKey {
     optional last_used_at = "last_used_at", optional expires_at = "expires_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKey}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyEnvelope {
     /// Always true on success.
@@ -193,8 +193,8 @@ pub struct ApiKeyEnvelope {
     ApiKeyEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// One page of ApiKey items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPage {
     /// The `items` property.
@@ -211,10 +211,10 @@ pub struct ApiKeyPage {
     = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ApiKeyPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPageEnvelope {
     /// Always true on success.
@@ -228,10 +228,10 @@ pub struct ApiKeyPageEnvelope {
     ApiKeyPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// The result of a rotation.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -250,8 +250,8 @@ pub struct ApiKeyRotation {
     ApiKeyRotation { optional new_key = "new_key", optional old_key = "old_key" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKeyRotation}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyRotationEnvelope {
     /// Always true on success.
@@ -265,9 +265,9 @@ pub struct ApiKeyRotationEnvelope {
     ApiKeyRotationEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "api-keys"))]
 /// The state of an API key: `active`, or `deprecated` during the 72-hour grace
 /// period after rotation.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -291,10 +291,10 @@ pub enum ApiKeyStatus {
     ApiKeyStatus { Active = "active", Deprecated = "deprecated" }
 );
 
-#[cfg(feature = "billing")]
 /// Where to return after the billing portal.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -309,10 +309,10 @@ pub struct BillingPortalRequest {
 #[cfg(feature = "billing")]
 ::oagen_runtime::object!(BillingPortalRequest { optional return_url = "return_url" });
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A billing portal session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -327,8 +327,8 @@ pub struct BillingPortalSession {
 #[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(BillingPortalSession { optional url = "url" });
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingPortalSession}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingPortalSessionEnvelope {
     /// Always true on success.
@@ -342,10 +342,10 @@ pub struct BillingPortalSessionEnvelope {
     BillingPortalSessionEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// Billing status and current plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -369,8 +369,8 @@ pub struct BillingStatus {
     trial_ends_at = "trial_ends_at", optional current_period_end = "current_period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingStatus}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingStatusEnvelope {
     /// Always true on success.
@@ -384,10 +384,10 @@ pub struct BillingStatusEnvelope {
     BillingStatusEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 /// A phone number on the SMS blocklist.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -409,8 +409,8 @@ pub struct BlockedNumber {
     created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BlockedNumber}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberEnvelope {
     /// Always true on success.
@@ -424,8 +424,8 @@ pub struct BlockedNumberEnvelope {
     BlockedNumberEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 /// One page of BlockedNumber items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPage {
     /// The `items` property.
@@ -442,10 +442,10 @@ pub struct BlockedNumberPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": BlockedNumberPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPageEnvelope {
     /// Always true on success.
@@ -459,10 +459,10 @@ pub struct BlockedNumberPageEnvelope {
     BlockedNumberPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "calls"))]
 /// A call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -498,8 +498,8 @@ pub struct Call {
     duration_seconds = "duration_seconds" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Call}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallEnvelope {
     /// Always true on success.
@@ -513,8 +513,8 @@ pub struct CallEnvelope {
     CallEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "calls"))]
 /// One page of Call items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPage {
     /// The `items` property.
@@ -531,10 +531,10 @@ pub struct CallPage {
     "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPageEnvelope {
     /// Always true on success.
@@ -548,10 +548,10 @@ pub struct CallPageEnvelope {
     CallPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "calls"))]
 /// A call recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -578,8 +578,8 @@ pub struct CallRecording {
     optional created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CallRecording}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallRecordingEnvelope {
     /// Always true on success.
@@ -593,10 +593,10 @@ pub struct CallRecordingEnvelope {
     CallRecordingEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 /// A callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -629,8 +629,8 @@ pub struct Callback {
     "due_at", optional notes = "notes", optional created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Callback}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackEnvelope {
     /// Always true on success.
@@ -644,8 +644,8 @@ pub struct CallbackEnvelope {
     CallbackEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 /// One page of Callback items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPage {
     /// The `items` property.
@@ -662,10 +662,10 @@ pub struct CallbackPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallbackPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPageEnvelope {
     /// Always true on success.
@@ -679,6 +679,9 @@ pub struct CallbackPageEnvelope {
     CallbackPageEnvelope { required success = "success", required data = "data" }
 );
 
+/// A communication channel. `sms`, `email` and `voice` are named by the API
+/// reference; `webhook` is the default channel of custom webhook events. Other
+/// values may occur (for example the channel name set in a webhook body).
 #[cfg(
     any(
         feature = "all-types",
@@ -688,9 +691,6 @@ pub struct CallbackPageEnvelope {
         feature = "search"
     )
 )]
-/// A communication channel. `sms`, `email` and `voice` are named by the API
-/// reference; `webhook` is the default channel of custom webhook events. Other
-/// values may occur (for example the channel name set in a webhook body).
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -726,10 +726,10 @@ pub enum Channel {
     Channel { Sms = "sms", Email = "email", Voice = "voice", Webhook = "webhook" }
 );
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A checkout session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -748,8 +748,8 @@ pub struct CheckoutSession {
     CheckoutSession { optional session_id = "session_id", optional url = "url" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CheckoutSession}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CheckoutSessionEnvelope {
     /// Always true on success.
@@ -763,10 +763,10 @@ pub struct CheckoutSessionEnvelope {
     CheckoutSessionEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "billing")]
 /// A checkout for a plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -788,6 +788,9 @@ pub struct CheckoutSessionRequest {
     "success_url", optional cancel_url = "cancel_url" }
 );
 
+/// The AI classification of a message.
+///
+/// **Inferred, not confirmed by the vendor:** The values (intent examples, urgency, sentiment, a 0-1 confidence, a summary, extracted data) are documented; the field names are not confirmed.
 #[cfg(
     any(
         feature = "actions",
@@ -798,9 +801,6 @@ pub struct CheckoutSessionRequest {
         feature = "webhooks"
     )
 )]
-/// The AI classification of a message.
-///
-/// **Inferred, not confirmed by the vendor:** The values (intent examples, urgency, sentiment, a 0-1 confidence, a summary, extracted data) are documented; the field names are not confirmed.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -838,8 +838,8 @@ pub struct Classification {
     "summary", optional extracted_data = "extracted_data" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Classification}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassificationEnvelope {
     /// Always true on success.
@@ -853,10 +853,10 @@ pub struct ClassificationEnvelope {
     ClassificationEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "email")]
 /// A Nylas grant to connect.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -875,6 +875,9 @@ pub struct ConnectEmailGrantRequest {
     ConnectEmailGrantRequest { optional grant_id = "grant_id", optional email = "email" }
 );
 
+/// A contact of a tenant.
+///
+/// **Inferred, not confirmed by the vendor:** Only name, email, phone and notes (the documented updatable fields) and external_id (from the webhook body) are documented; the other field names are guesses.
 #[cfg(
     any(
         feature = "all-types",
@@ -884,9 +887,6 @@ pub struct ConnectEmailGrantRequest {
         feature = "search"
     )
 )]
-/// A contact of a tenant.
-///
-/// **Inferred, not confirmed by the vendor:** Only name, email, phone and notes (the documented updatable fields) and external_id (from the webhook body) are documented; the other field names are guesses.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -932,10 +932,10 @@ pub struct Contact {
     created_at = "created_at", optional updated_at = "updated_at" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// A contact with its scoring, source channel and history.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -962,8 +962,8 @@ pub struct ContactDetail {
     optional history = "history" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ContactDetail}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactDetailEnvelope {
     /// Always true on success.
@@ -977,8 +977,8 @@ pub struct ContactDetailEnvelope {
     ContactDetailEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Contact}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactEnvelope {
     /// Always true on success.
@@ -992,8 +992,8 @@ pub struct ContactEnvelope {
     ContactEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "contacts")]
 /// The fields to set on a contact. When updating, fields left out are unchanged.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1017,8 +1017,8 @@ pub struct ContactInput {
     "phone", optional notes = "notes" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of Contact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// The `items` property.
@@ -1035,10 +1035,10 @@ pub struct ContactPage {
     = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPageEnvelope {
     /// Always true on success.
@@ -1052,10 +1052,10 @@ pub struct ContactPageEnvelope {
     ContactPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 /// The full conversation history with a contact across SMS, email and voice.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1079,8 +1079,8 @@ pub struct Conversation {
     optional messages = "messages", optional pending_draft = "pending_draft" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Conversation}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationEnvelope {
     /// Always true on success.
@@ -1094,10 +1094,10 @@ pub struct ConversationEnvelope {
     ConversationEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 /// A conversation with one contact, as listed.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1129,8 +1129,8 @@ pub struct ConversationSummary {
     "unread_count", optional has_pending_draft = "has_pending_draft" }
 );
 
-#[cfg(any(feature = "all-types", feature = "conversations"))]
 /// One page of ConversationSummary items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "conversations"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPage {
     /// The `items` property.
@@ -1147,10 +1147,10 @@ pub struct ConversationSummaryPage {
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ConversationSummaryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPageEnvelope {
     /// Always true on success.
@@ -1165,10 +1165,10 @@ pub struct ConversationSummaryPageEnvelope {
     "data" }
 );
 
-#[cfg(feature = "api-keys")]
 /// A new API key.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "api-keys")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1183,10 +1183,10 @@ pub struct CreateApiKeyRequest {
 #[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(CreateApiKeyRequest { optional name = "name" });
 
-#[cfg(feature = "webhook-subscriptions")]
 /// A new outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "webhook-subscriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1205,10 +1205,10 @@ pub struct CreateWebhookSubscriptionRequest {
     CreateWebhookSubscriptionRequest { optional url = "url", optional events = "events" }
 );
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A credit balance.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1227,8 +1227,8 @@ pub struct CreditBalance {
     CreditBalance { optional balance = "balance", optional updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CreditBalance}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditBalanceEnvelope {
     /// Always true on success.
@@ -1242,10 +1242,10 @@ pub struct CreditBalanceEnvelope {
     CreditBalanceEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// A credit transaction.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1274,8 +1274,8 @@ pub struct CreditTransaction {
     "description", optional created_at = "created_at" }
 );
 
-#[cfg(any(feature = "all-types", feature = "billing"))]
 /// One page of CreditTransaction items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPage {
     /// The `items` property.
@@ -1292,10 +1292,10 @@ pub struct CreditTransactionPage {
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CreditTransactionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPageEnvelope {
     /// Always true on success.
@@ -1310,10 +1310,10 @@ pub struct CreditTransactionPageEnvelope {
     }
 );
 
-#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 /// A pending AI draft reply awaiting approval.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1342,10 +1342,10 @@ pub struct Draft {
     created_at = "created_at" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// An alias (send-as address) of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1367,8 +1367,8 @@ pub struct EmailAlias {
     "is_default" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// One page of EmailAlias items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPage {
     /// The `items` property.
@@ -1385,10 +1385,10 @@ pub struct EmailAliasPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailAliasPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPageEnvelope {
     /// Always true on success.
@@ -1402,10 +1402,10 @@ pub struct EmailAliasPageEnvelope {
     EmailAliasPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// The aliases of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1420,8 +1420,8 @@ pub struct EmailAliases {
 #[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(EmailAliases { optional aliases = "aliases" });
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAliases}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasesEnvelope {
     /// Always true on success.
@@ -1435,10 +1435,10 @@ pub struct EmailAliasesEnvelope {
     EmailAliasesEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "email")]
 /// The OAuth code returned to the redirect URL.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1457,10 +1457,10 @@ pub struct EmailAuthCallbackRequest {
     EmailAuthCallbackRequest { optional code = "code", optional state = "state" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// Where to send the user to connect an email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1479,8 +1479,8 @@ pub struct EmailAuthUrl {
     EmailAuthUrl { optional url = "url", optional state = "state" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAuthUrl}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAuthUrlEnvelope {
     /// Always true on success.
@@ -1494,10 +1494,10 @@ pub struct EmailAuthUrlEnvelope {
     EmailAuthUrlEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// A connected email account (Nylas grant).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1524,8 +1524,8 @@ pub struct EmailGrant {
     }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailGrant}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantEnvelope {
     /// Always true on success.
@@ -1539,8 +1539,8 @@ pub struct EmailGrantEnvelope {
     EmailGrantEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// One page of EmailGrant items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPage {
     /// The `items` property.
@@ -1557,10 +1557,10 @@ pub struct EmailGrantPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailGrantPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPageEnvelope {
     /// Always true on success.
@@ -1574,10 +1574,10 @@ pub struct EmailGrantPageEnvelope {
     EmailGrantPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// The email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1597,8 +1597,8 @@ pub struct EmailSignature {
     }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailSignature}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailSignatureEnvelope {
     /// Always true on success.
@@ -1612,10 +1612,10 @@ pub struct EmailSignatureEnvelope {
     EmailSignatureEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// A contact enriched with lead score, tier, channel and intent.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1639,8 +1639,8 @@ pub struct EnrichedContact {
     channel = "channel", optional intent = "intent" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of EnrichedContact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPage {
     /// The `items` property.
@@ -1657,10 +1657,10 @@ pub struct EnrichedContactPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EnrichedContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPageEnvelope {
     /// Always true on success.
@@ -1730,9 +1730,9 @@ pub enum ErrorCode {
     "INTERNAL_ERROR", ServiceUnavailable = "SERVICE_UNAVAILABLE" }
 );
 
-#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 /// Who an inbound event is from. At least one of `phone`, `email` or
 /// `external_id` is needed to resolve the contact.
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1756,8 +1756,8 @@ pub struct EventContact {
     "email", optional external_id = "external_id" }
 );
 
-#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 /// The content of an inbound event.
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EventContent {
     /// The text that gets classified and scored.
@@ -1771,6 +1771,9 @@ pub struct EventContent {
     EventContent { required body = "body", optional subject = "subject" }
 );
 
+/// A reply generated in the tenant's brand voice, with its Signal Guard check.
+///
+/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[cfg(
     any(
         feature = "actions",
@@ -1779,9 +1782,6 @@ pub struct EventContent {
         feature = "webhooks"
     )
 )]
-/// A reply generated in the tenant's brand voice, with its Signal Guard check.
-///
-/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1810,8 +1810,8 @@ pub struct GeneratedReply {
     signal_guard = "signal_guard" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GeneratedReply}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeneratedReplyEnvelope {
     /// Always true on success.
@@ -1825,10 +1825,10 @@ pub struct GeneratedReplyEnvelope {
     GeneratedReplyEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One Signal Guard decision.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1857,8 +1857,8 @@ pub struct GuardrailAuditEntry {
     optional created_at = "created_at" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One page of GuardrailAuditEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPage {
     /// The `items` property.
@@ -1875,10 +1875,10 @@ pub struct GuardrailAuditEntryPage {
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailAuditEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPageEnvelope {
     /// Always true on success.
@@ -1893,10 +1893,10 @@ pub struct GuardrailAuditEntryPageEnvelope {
     "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// Exported Signal Guard data.
 ///
 /// **Inferred, not confirmed by the vendor:** Neither the format nor the content is documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1918,8 +1918,8 @@ pub struct GuardrailExport {
     optional audit_log = "audit_log" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailExport}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailExportEnvelope {
     /// Always true on success.
@@ -1933,10 +1933,10 @@ pub struct GuardrailExportEnvelope {
     GuardrailExportEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// A Signal Guard rule.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1962,8 +1962,8 @@ pub struct GuardrailRule {
     "description", optional action = "action", optional enabled = "enabled" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// One page of GuardrailRule items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePage {
     /// The `items` property.
@@ -1980,10 +1980,10 @@ pub struct GuardrailRulePage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailRulePage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePageEnvelope {
     /// Always true on success.
@@ -1997,10 +1997,10 @@ pub struct GuardrailRulePageEnvelope {
     GuardrailRulePageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// The Signal Guard rules of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2022,8 +2022,8 @@ pub struct GuardrailSettings {
     updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailSettings}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailSettingsEnvelope {
     /// Always true on success.
@@ -2037,10 +2037,10 @@ pub struct GuardrailSettingsEnvelope {
     GuardrailSettingsEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "guardrails"))]
 /// Signal Guard statistics.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2067,8 +2067,8 @@ pub struct GuardrailStats {
     period_end = "period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailStats}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailStatsEnvelope {
     /// Always true on success.
@@ -2082,10 +2082,10 @@ pub struct GuardrailStatsEnvelope {
     GuardrailStatsEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 /// An event sent to a custom webhook. `content.body` is required; at least one of
 /// `contact.phone`, `contact.email` or `contact.external_id` is needed to resolve
 /// the contact. The pipeline test runner is assumed to take the same body.
+#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InboundEvent {
     /// The `contact` property.
@@ -2108,10 +2108,10 @@ pub struct InboundEvent {
     channel = "channel", optional source = "source", optional metadata = "metadata" }
 );
 
-#[cfg(any(feature = "all-types", feature = "leads"))]
 /// A lead with its score and classification.
 ///
 /// **Inferred, not confirmed by the vendor:** Score and classification are documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2147,8 +2147,8 @@ pub struct Lead {
     "created_at", optional updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Lead}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadEnvelope {
     /// Always true on success.
@@ -2162,8 +2162,8 @@ pub struct LeadEnvelope {
     LeadEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "leads"))]
 /// One page of Lead items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "leads"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPage {
     /// The `items` property.
@@ -2180,10 +2180,10 @@ pub struct LeadPage {
     "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": LeadPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPageEnvelope {
     /// Always true on success.
@@ -2197,10 +2197,10 @@ pub struct LeadPageEnvelope {
     LeadPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "contacts")]
 /// Which contacts to merge.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2222,6 +2222,9 @@ pub struct MergeContactsRequest {
     duplicate_contact_ids = "duplicate_contact_ids" }
 );
 
+/// A message in a conversation (SMS, email or voice).
+///
+/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[cfg(
     any(
         feature = "all-types",
@@ -2230,9 +2233,6 @@ pub struct MergeContactsRequest {
         feature = "search"
     )
 )]
-/// A message in a conversation (SMS, email or voice).
-///
-/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2279,8 +2279,8 @@ pub struct Message {
     "status", optional created_at = "created_at", optional read_at = "read_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Message}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageEnvelope {
     /// Always true on success.
@@ -2294,10 +2294,10 @@ pub struct MessageEnvelope {
     MessageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "calls")]
 /// An outbound call to start.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "calls")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2319,10 +2319,10 @@ pub struct OutboundCallRequest {
     optional from = "from" }
 );
 
-#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// The result of running an event through the pipeline (classify, score, route, reply).
 ///
 /// **Inferred, not confirmed by the vendor:** The stages are documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2353,8 +2353,8 @@ pub struct PipelineResult {
     routing = "routing", optional reply = "reply", optional dry_run = "dry_run" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": PipelineResult}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct PipelineResultEnvelope {
     /// Always true on success.
@@ -2368,10 +2368,10 @@ pub struct PipelineResultEnvelope {
     PipelineResultEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "contacts")]
 /// What to look a contact up by; give a phone number or an email address.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2390,10 +2390,10 @@ pub struct ResolveContactRequest {
     ResolveContactRequest { optional phone = "phone", optional email = "email" }
 );
 
-#[cfg(feature = "api-keys")]
 /// The key to rotate.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "api-keys")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2408,8 +2408,8 @@ pub struct RotateApiKeyRequest {
 #[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(RotateApiKeyRequest { optional key_id = "key_id" });
 
-#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// An action that a routing rule can take.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2438,10 +2438,10 @@ pub enum RoutingAction {
     = "escalate", GenerateReply = "generate_reply" }
 );
 
-#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 /// What the routing step decided.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented; the action names are.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2460,6 +2460,9 @@ pub struct RoutingDecision {
     RoutingDecision { optional rule = "rule", optional actions = "actions" }
 );
 
+/// A lead score.
+///
+/// **Inferred, not confirmed by the vendor:** The routing-rules docs name `score.score` and `score.tier`; `buying_signals` and `recommended_actions` are named after the documented content.
 #[cfg(
     any(
         feature = "actions",
@@ -2470,9 +2473,6 @@ pub struct RoutingDecision {
         feature = "webhooks"
     )
 )]
-/// A lead score.
-///
-/// **Inferred, not confirmed by the vendor:** The routing-rules docs name `score.score` and `score.tier`; `buying_signals` and `recommended_actions` are named after the documented content.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2507,8 +2507,8 @@ pub struct Score {
     "buying_signals", optional recommended_actions = "recommended_actions" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Score}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScoreEnvelope {
     /// Always true on success.
@@ -2522,10 +2522,10 @@ pub struct ScoreEnvelope {
     ScoreEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "search")]
 /// A search over contacts and conversations.
 ///
 /// **Inferred, not confirmed by the vendor:** Only `deep` is documented; `query` is a guess.
+#[cfg(feature = "search")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2546,10 +2546,10 @@ pub struct SearchRequest {
     SearchRequest { optional query = "query", optional deep = "deep" }
 );
 
-#[cfg(any(feature = "all-types", feature = "search"))]
 /// Contacts and conversations that match a search.
 ///
 /// **Inferred, not confirmed by the vendor:** The response shape is not documented.
+#[cfg(any(feature = "all-types", feature = "search"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2569,8 +2569,8 @@ pub struct SearchResults {
     "conversations" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SearchResults}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SearchResultsEnvelope {
     /// Always true on success.
@@ -2584,8 +2584,8 @@ pub struct SearchResultsEnvelope {
     SearchResultsEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "webhooks")]
 /// The value of parameter 1 of `POST /webhook/custom/{tenant_id}/{source_id}`.
+#[cfg(feature = "webhooks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2605,10 +2605,10 @@ pub enum SendCustomWebhookMode {
 #[cfg(feature = "webhooks")]
 ::oagen_runtime::string_enum!(SendCustomWebhookMode { Sync = "sync" });
 
-#[cfg(feature = "email")]
 /// An email to send through the connected Nylas grant.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2644,10 +2644,10 @@ pub struct SendEmailRequest {
     reply_to_message_id = "reply_to_message_id" }
 );
 
-#[cfg(feature = "conversations")]
 /// A message to send to a contact.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "conversations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2671,10 +2671,10 @@ pub struct SendMessageRequest {
     subject = "subject", optional alias = "alias" }
 );
 
-#[cfg(any(feature = "all-types", feature = "email"))]
 /// A sent email.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2698,8 +2698,8 @@ pub struct SentEmail {
     optional grant_id = "grant_id", optional sent_at = "sent_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SentEmail}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SentEmailEnvelope {
     /// Always true on success.
@@ -2713,6 +2713,7 @@ pub struct SentEmailEnvelope {
     SentEmailEnvelope { required success = "success", required data = "data" }
 );
 
+/// The sentiment of a message.
 #[cfg(
     any(
         feature = "actions",
@@ -2723,7 +2724,6 @@ pub struct SentEmailEnvelope {
         feature = "webhooks"
     )
 )]
-/// The sentiment of a message.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2758,6 +2758,9 @@ pub enum Sentiment {
     Sentiment { Positive = "positive", Neutral = "neutral", Negative = "negative" }
 );
 
+/// The Signal Guard check of a generated reply or draft.
+///
+/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[cfg(
     any(
         feature = "actions",
@@ -2768,9 +2771,6 @@ pub enum Sentiment {
         feature = "webhooks"
     )
 )]
-/// The Signal Guard check of a generated reply or draft.
-///
-/// **Inferred, not confirmed by the vendor:** Field names are not documented.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2798,6 +2798,8 @@ pub struct SignalGuardResult {
     SignalGuardResult { optional verdict = "verdict", optional reasons = "reasons" }
 );
 
+/// A Signal Guard verdict. The docs name `escalate` and `block`; the value for a
+/// message that passes is not documented and arrives as an unknown value.
 #[cfg(
     any(
         feature = "actions",
@@ -2809,8 +2811,6 @@ pub struct SignalGuardResult {
         feature = "webhooks"
     )
 )]
-/// A Signal Guard verdict. The docs name `escalate` and `block`; the value for a
-/// message that passes is not documented and arrives as an unknown value.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2844,15 +2844,15 @@ pub enum SignalGuardVerdict {
     SignalGuardVerdict { Escalate = "escalate", Block = "block" }
 );
 
-#[cfg(any(feature = "all-types", feature = "config"))]
 /// The configuration of a tenant. Its fields are not publicly documented, so it is
 /// carried as free-form JSON.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; free-form.
+#[cfg(any(feature = "all-types", feature = "config"))]
 pub type TenantConfig = ::serde_json::Value;
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": TenantConfig}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TenantConfigEnvelope {
     /// Always true on success.
@@ -2866,6 +2866,7 @@ pub struct TenantConfigEnvelope {
     TenantConfigEnvelope { required success = "success", required data = "data" }
 );
 
+/// The tier of a lead score.
 #[cfg(
     any(
         feature = "actions",
@@ -2876,7 +2877,6 @@ pub struct TenantConfigEnvelope {
         feature = "webhooks"
     )
 )]
-/// The tier of a lead score.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2913,10 +2913,10 @@ pub enum Tier {
     Tier { Hot = "hot", Warm = "warm", Cool = "cool", Cold = "cold" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One event in a contact's unified timeline (a message, a call or another event).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2947,8 +2947,8 @@ pub struct TimelineEntry {
     occurred_at = "occurred_at", optional data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "contacts"))]
 /// One page of TimelineEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPage {
     /// The `items` property.
@@ -2965,10 +2965,10 @@ pub struct TimelineEntryPage {
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": TimelineEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPageEnvelope {
     /// Always true on success.
@@ -2982,10 +2982,10 @@ pub struct TimelineEntryPageEnvelope {
     TimelineEntryPageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "calls")]
 /// Where to transfer a call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "calls")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3000,10 +3000,10 @@ pub struct TransferCallRequest {
 #[cfg(feature = "calls")]
 ::oagen_runtime::object!(TransferCallRequest { optional to = "to" });
 
-#[cfg(feature = "callbacks")]
 /// Changes to a callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "callbacks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3025,10 +3025,10 @@ pub struct UpdateCallbackRequest {
     optional notes = "notes" }
 );
 
-#[cfg(feature = "email")]
 /// The new set of aliases.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3043,10 +3043,10 @@ pub struct UpdateEmailAliasesRequest {
 #[cfg(feature = "email")]
 ::oagen_runtime::object!(UpdateEmailAliasesRequest { optional aliases = "aliases" });
 
-#[cfg(feature = "email")]
 /// The new email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3063,10 +3063,10 @@ pub struct UpdateEmailSignatureRequest {
     UpdateEmailSignatureRequest { optional signature = "signature" }
 );
 
-#[cfg(feature = "guardrails")]
 /// Changes to the Signal Guard rules.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "guardrails")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3085,6 +3085,7 @@ pub struct UpdateGuardrailsRequest {
     UpdateGuardrailsRequest { optional enabled = "enabled", optional rules = "rules" }
 );
 
+/// How urgent a message is.
 #[cfg(
     any(
         feature = "actions",
@@ -3095,7 +3096,6 @@ pub struct UpdateGuardrailsRequest {
         feature = "webhooks"
     )
 )]
-/// How urgent a message is.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3132,10 +3132,10 @@ pub enum Urgency {
     Urgency { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
 );
 
-#[cfg(any(feature = "all-types", feature = "usage"))]
 /// Signal counts and credit balance of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** The content (signal counts, credit balance) is documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "usage"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3166,8 +3166,8 @@ pub struct Usage {
     optional period_start = "period_start", optional period_end = "period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Usage}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UsageEnvelope {
     /// Always true on success.
@@ -3181,10 +3181,10 @@ pub struct UsageEnvelope {
     UsageEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "webhooks"))]
 /// Acknowledges an event that was queued for asynchronous processing.
 ///
 /// **Inferred, not confirmed by the vendor:** The body of the 202 response is not documented.
+#[cfg(any(feature = "all-types", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3203,8 +3203,8 @@ pub struct WebhookAccepted {
     WebhookAccepted { optional event_id = "event_id", optional status = "status" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookAccepted}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookAcceptedEnvelope {
     /// Always true on success.
@@ -3218,10 +3218,10 @@ pub struct WebhookAcceptedEnvelope {
     WebhookAcceptedEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// An outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3250,8 +3250,8 @@ pub struct WebhookSubscription {
     = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookSubscription}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionEnvelope {
     /// Always true on success.
@@ -3265,8 +3265,8 @@ pub struct WebhookSubscriptionEnvelope {
     WebhookSubscriptionEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// One page of WebhookSubscription items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPage {
     /// The `items` property.
@@ -3283,10 +3283,10 @@ pub struct WebhookSubscriptionPage {
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": WebhookSubscriptionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPageEnvelope {
     /// Always true on success.
@@ -3301,10 +3301,10 @@ pub struct WebhookSubscriptionPageEnvelope {
     "data" }
 );
 
-#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 /// The result of a test delivery.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3326,8 +3326,8 @@ pub struct WebhookTestResult {
     "status_code", optional error = "error" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookTestResult}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookTestResultEnvelope {
     /// Always true on success.
@@ -3341,10 +3341,10 @@ pub struct WebhookTestResultEnvelope {
     WebhookTestResultEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "webhooks")]
 /// An event sent by a Zapier zap.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional.
+#[cfg(feature = "webhooks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

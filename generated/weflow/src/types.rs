@@ -12,10 +12,10 @@
     clippy::wrong_self_convention
 )]
 
-#[cfg(feature = "collaboration")]
 /// A clip saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'a start and end (in seconds), a title, the text it covers, and the user who created it'; all field names are guesses.
+#[cfg(feature = "collaboration")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -46,10 +46,10 @@ pub struct Clip {
     user_name = "userName" }
 );
 
-#[cfg(feature = "collaboration")]
 /// The clips saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
+#[cfg(feature = "collaboration")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClipList {
     /// The `data` property.
@@ -59,8 +59,8 @@ pub struct ClipList {
 #[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(ClipList { required data = "data" });
 
-#[cfg(feature = "collaboration")]
 /// A comment on a recording. Threads are rebuilt from `parentCommentUid` and `replies`.
+#[cfg(feature = "collaboration")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -101,10 +101,10 @@ pub struct Comment {
     "content", optional start_char = "startChar", optional end_char = "endChar" }
 );
 
-#[cfg(feature = "collaboration")]
 /// The comments of a recording, as a flat list.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
+#[cfg(feature = "collaboration")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CommentList {
     /// The `data` property.
@@ -137,10 +137,10 @@ pub struct ErrorDetail {
     ErrorDetail { required code = "code", required message = "message" }
 );
 
-#[cfg(feature = "analytics")]
 /// Conversation analytics for one participant. The seven metric names are the article's;
 /// their types and units (beyond those the article states) and the participant fields are
 /// guesses.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -181,10 +181,10 @@ pub struct InteractionMetrics {
     optional transition_pauses = "transitionPauses" }
 );
 
-#[cfg(feature = "analytics")]
 /// Interaction metrics of each participant of a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array with one entry per participant is assumed.
+#[cfg(feature = "analytics")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InteractionMetricsList {
     /// The `data` property.
@@ -194,10 +194,10 @@ pub struct InteractionMetricsList {
 #[cfg(feature = "analytics")]
 ::oagen_runtime::object!(InteractionMetricsList { required data = "data" });
 
-#[cfg(feature = "recordings")]
 /// A meeting participant. The article names the content (name, email, role), not the fields.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names taken from the article's prose ('name, email, and role (host or attendee)').
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -219,10 +219,10 @@ pub struct Participant {
     "role" }
 );
 
-#[cfg(feature = "recordings")]
 /// A recorded meeting. The article lists what the detail endpoint returns but gives only
 /// `uid` as a field name; all other names are guesses and optional. List items are
 /// assumed to use the same shape, possibly with fewer fields.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The recording's unique ID, used as the path key of every other endpoint.
@@ -283,8 +283,8 @@ pub struct Recording {
     participants = "participants", optional salesforce_records = "salesforceRecords" }
 );
 
-#[cfg(feature = "recordings")]
 /// One page of `GET /recordings`. Shape stated only by the help-centre article (seed 000).
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The recordings of this page, newest first.
@@ -303,8 +303,8 @@ pub struct RecordingPage {
     next_cursor = "nextCursor", required has_more = "hasMore" }
 );
 
-#[cfg(feature = "recordings")]
 /// Pre-signed S3 URLs for the recording's video. Both expire at `expiresAt` (one hour after issue).
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingVideo {
     /// URL for playback, e.g. in an embedded player.
@@ -323,10 +323,10 @@ pub struct RecordingVideo {
     "downloadUrl", required expires_at = "expiresAt" }
 );
 
-#[cfg(feature = "recordings")]
 /// A Salesforce record linked to the recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'with their IDs, object types, and names'; the field names are guesses.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -348,10 +348,10 @@ pub struct SalesforceRecord {
     name = "name" }
 );
 
-#[cfg(feature = "analytics")]
 /// One filled-in scorecard for a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'the criteria, scores, AI-generated reasoning, and reviewer comments'; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -379,10 +379,10 @@ pub struct Scorecard {
     optional criteria = "criteria", optional reviewer_comments = "reviewerComments" }
 );
 
-#[cfg(feature = "analytics")]
 /// One criterion of a scorecard with its rating.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -404,10 +404,10 @@ pub struct ScorecardCriterion {
     reasoning = "reasoning" }
 );
 
-#[cfg(feature = "analytics")]
 /// Scorecard results of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Endpoint announced for May 2026 without a published shape; a `data` array as in the list endpoint is assumed.
+#[cfg(feature = "analytics")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScorecardList {
     /// The `data` property.
@@ -417,10 +417,10 @@ pub struct ScorecardList {
 #[cfg(feature = "analytics")]
 ::oagen_runtime::object!(ScorecardList { required data = "data" });
 
-#[cfg(feature = "analytics")]
 /// A reviewer's comment on a scorecard.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -442,10 +442,10 @@ pub struct ScorecardReviewerComment {
     "userName", optional content = "content" }
 );
 
-#[cfg(feature = "recordings")]
 /// The full transcript of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'speaker-attributed utterances with timestamps, word-level timing where available, the detected language'; every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -467,10 +467,10 @@ pub struct Transcript {
     optional utterances = "utterances" }
 );
 
-#[cfg(feature = "recordings")]
 /// One speaker turn of the transcript.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -496,10 +496,10 @@ pub struct TranscriptUtterance {
     optional end = "end", optional text = "text", optional words = "words" }
 );
 
-#[cfg(feature = "recordings")]
 /// One word with its timing.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only ('word-level timing where available'); every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

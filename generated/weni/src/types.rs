@@ -12,8 +12,8 @@
     clippy::wrong_self_convention
 )]
 
-#[cfg(feature = "workspace")]
 /// A data archive of messages or runs.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Archive {
     /// What the archive contains.
@@ -39,8 +39,8 @@ pub struct Archive {
     "size", required hash = "hash", required download_url = "download_url" }
 );
 
-#[cfg(feature = "workspace")]
 /// What the archive contains.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -62,8 +62,8 @@ pub enum ArchiveArchiveType {
 #[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchiveArchiveType { Message = "message", Run = "run" });
 
-#[cfg(feature = "workspace")]
 /// A limit/offset page of archives.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ArchivePage {
     /// Total number of matching archives.
@@ -82,8 +82,8 @@ pub struct ArchivePage {
     "previous", required results = "results" }
 );
 
-#[cfg(feature = "workspace")]
 /// Whether the archive covers a day or a month.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -105,8 +105,8 @@ pub enum ArchivePeriod {
 #[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchivePeriod { Daily = "daily", Monthly = "monthly" });
 
-#[cfg(feature = "workspace")]
 /// An administrative boundary of the workspace's country.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Boundary {
     /// OSM id of the boundary.
@@ -130,8 +130,8 @@ pub struct Boundary {
     "geometry" }
 );
 
-#[cfg(feature = "workspace")]
 /// A cursor page of boundaries.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -148,8 +148,8 @@ pub struct BoundaryPage {
     results = "results" }
 );
 
-#[cfg(feature = "workspace")]
 /// Reference to an administrative boundary.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryRef {
     /// OSM id of the boundary.
@@ -163,8 +163,8 @@ pub struct BoundaryRef {
     BoundaryRef { required osm_id = "osm_id", required name = "name" }
 );
 
-#[cfg(feature = "integrations")]
 /// The project's Weni Brain agent.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BrainInfo {
     /// Name of the agent; empty when none is configured.
@@ -178,8 +178,8 @@ pub struct BrainInfo {
     BrainInfo { required name = "name", required occupation = "occupation" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A message broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Broadcast {
     /// Id of the broadcast.
@@ -207,8 +207,8 @@ pub struct Broadcast {
     "status", required created_on = "created_on" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastCreate {
     /// The `text` property.
@@ -229,8 +229,8 @@ pub struct BroadcastCreate {
     "contacts", optional groups = "groups", optional ticket = "ticket" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A cursor page of broadcasts.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -247,8 +247,8 @@ pub struct BroadcastPage {
     results = "results" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// Sending status of the broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -274,10 +274,10 @@ pub enum BroadcastStatus {
     BroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
-#[cfg(any(feature = "contacts", feature = "tickets"))]
 /// Body of a 200 answer from a bulk action endpoint when some of the objects could not be acted on.
 ///
 /// **Inferred, not confirmed by the vendor:** The contact and ticket action serializers of weni-ai/flows never report partial failures; the shape comes from the shared BulkWriteAPIMixin, and the item type (the identifiers that were sent) is a guess.
+#[cfg(any(feature = "contacts", feature = "tickets"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkActionFailures {
     /// The identifiers (UUIDs or URNs) that could not be acted on.
@@ -287,8 +287,8 @@ pub struct BulkActionFailures {
 #[cfg(any(feature = "contacts", feature = "tickets"))]
 ::oagen_runtime::object!(BulkActionFailures { required failures = "failures" });
 
-#[cfg(feature = "campaigns")]
 /// A campaign.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Campaign {
     /// UUID of the campaign.
@@ -309,8 +309,8 @@ pub struct Campaign {
     "archived", required group = "group", required created_on = "created_on" }
 );
 
-#[cfg(feature = "campaigns")]
 /// A campaign event. Flow events have `flow` and a null `message`; message events have `message` and a null `flow`.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEvent {
     /// UUID of the event.
@@ -343,8 +343,8 @@ pub struct CampaignEvent {
     "message", required created_on = "created_on" }
 );
 
-#[cfg(feature = "campaigns")]
 /// A cursor page of campaign events.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -361,8 +361,8 @@ pub struct CampaignEventPage {
     results = "results" }
 );
 
-#[cfg(feature = "campaigns")]
 /// Unit of the offset.
+#[cfg(feature = "campaigns")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -391,8 +391,8 @@ pub enum CampaignEventUnit {
     "weeks" }
 );
 
-#[cfg(feature = "campaigns")]
 /// A campaign event to create or update. Give exactly one of `message` and `flow`.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventWrite {
     /// UUID of the campaign the event belongs to (cannot change on update).
@@ -423,8 +423,8 @@ pub struct CampaignEventWrite {
     "flow", optional new_expressions = "new_expressions" }
 );
 
-#[cfg(feature = "campaigns")]
 /// Unit of the offset.
+#[cfg(feature = "campaigns")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -453,8 +453,8 @@ pub enum CampaignEventWriteUnit {
     "weeks" }
 );
 
-#[cfg(feature = "campaigns")]
 /// A cursor page of campaigns.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -471,8 +471,8 @@ pub struct CampaignPage {
     results = "results" }
 );
 
-#[cfg(feature = "campaigns")]
 /// Name and group of a campaign to create or update.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignWrite {
     /// Name of the campaign (unique in the workspace).
@@ -486,8 +486,8 @@ pub struct CampaignWrite {
     CampaignWrite { required name = "name", required group = "group" }
 );
 
-#[cfg(feature = "channels")]
 /// A channel of the workspace.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Channel {
     /// UUID of the channel.
@@ -513,8 +513,8 @@ pub struct Channel {
     last_seen = "last_seen", required created_on = "created_on" }
 );
 
-#[cfg(feature = "channels")]
 /// One daily series of a channel (incoming, outgoing or errors, for messages or IVR).
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCount {
     /// Name of the series.
@@ -531,8 +531,8 @@ pub struct ChannelDailyCount {
     "data" }
 );
 
-#[cfg(feature = "channels")]
 /// The count of one day.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCountPoint {
     /// The day.
@@ -546,8 +546,8 @@ pub struct ChannelDailyCountPoint {
     ChannelDailyCountPoint { required date = "date", required count = "count" }
 );
 
-#[cfg(feature = "channels")]
 /// What the series counts.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -573,8 +573,8 @@ pub enum ChannelDailyCountType {
     ChannelDailyCountType { Msg = "msg", Ivr = "ivr", Error = "error" }
 );
 
-#[cfg(feature = "channels")]
 /// State of the Android phone behind an Android channel; any member may be null.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -601,8 +601,8 @@ pub struct ChannelDevice {
     optional network_type = "network_type" }
 );
 
-#[cfg(feature = "channels")]
 /// An event reported by a channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEvent {
     /// Id of the event.
@@ -628,8 +628,8 @@ pub struct ChannelEvent {
     occurred_on = "occurred_on", required created_on = "created_on" }
 );
 
-#[cfg(feature = "channels")]
 /// A cursor page of channel events.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -646,8 +646,8 @@ pub struct ChannelEventPage {
     results = "results" }
 );
 
-#[cfg(feature = "channels")]
 /// Type of the event.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -688,8 +688,8 @@ pub enum ChannelEventType {
     WelcomeMessage = "welcome-message" }
 );
 
-#[cfg(feature = "channels")]
 /// Totals of one month for a channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelMonthlyTotal {
     /// Start of the month.
@@ -715,8 +715,8 @@ pub struct ChannelMonthlyTotal {
     "error_count" }
 );
 
-#[cfg(feature = "channels")]
 /// A cursor page of channels.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -733,8 +733,8 @@ pub struct ChannelPage {
     results = "results" }
 );
 
-#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 /// Reference to a channel by UUID and name. `Channel.name` is a nullable column, so `name` may be null.
+#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelRef {
     /// UUID of the channel.
@@ -746,8 +746,8 @@ pub struct ChannelRef {
 #[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 ::oagen_runtime::object!(ChannelRef { required uuid = "uuid", nullable name = "name" });
 
-#[cfg(feature = "channels")]
 /// Message statistics of one channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStats {
     /// UUID of the channel.
@@ -776,8 +776,8 @@ pub struct ChannelStats {
     monthly_totals = "monthly_totals" }
 );
 
-#[cfg(feature = "channels")]
 /// A limit/offset page of channel statistics.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStatsPage {
     /// Total number of matching channels.
@@ -796,8 +796,8 @@ pub struct ChannelStatsPage {
     previous = "previous", required results = "results" }
 );
 
-#[cfg(feature = "integrations")]
 /// An NLU classifier.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Classifier {
     /// UUID of the classifier.
@@ -818,8 +818,8 @@ pub struct Classifier {
     "type", required intents = "intents", required created_on = "created_on" }
 );
 
-#[cfg(feature = "integrations")]
 /// A cursor page of classifiers.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassifierPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -836,9 +836,9 @@ pub struct ClassifierPage {
     results = "results" }
 );
 
-#[cfg(feature = "contacts")]
 /// A contact. For a deleted contact (`deleted=true`) `name`, `language`, `blocked` and `stopped` are null and
 /// `urns`, `groups` and `fields` are empty. In anonymous workspaces URN paths are masked (`tel:********`).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Contact {
     /// UUID of the contact.
@@ -874,8 +874,8 @@ pub struct Contact {
     last_seen_on = "last_seen_on" }
 );
 
-#[cfg(feature = "contacts")]
 /// A bulk contact action.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactActionRequest {
     /// Contacts to act on, by UUID or URN.
@@ -892,8 +892,8 @@ pub struct ContactActionRequest {
     optional group = "group" }
 );
 
-#[cfg(feature = "contacts")]
 /// The action; `archive` is an older name for `archive_messages`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -931,8 +931,8 @@ pub enum ContactActionRequestAction {
     "delete", Archive = "archive" }
 );
 
-#[cfg(feature = "contacts")]
 /// Contact counts of the workspace.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactAnalytics {
     /// Number of matching contacts.
@@ -949,8 +949,8 @@ pub struct ContactAnalytics {
     by_date = "by_date" }
 );
 
-#[cfg(feature = "contacts")]
 /// A page of Elasticsearch contact hits (answer when `name` or `number` was given).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPage {
     /// The hits of this page.
@@ -965,8 +965,8 @@ pub struct ContactElasticPage {
     }
 );
 
-#[cfg(feature = "contacts")]
 /// Position of an Elasticsearch result page.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPagination {
     /// This page's number, from 1.
@@ -985,8 +985,8 @@ pub struct ContactElasticPagination {
     "page_size", required total_pages = "total_pages", required links = "links" }
 );
 
-#[cfg(feature = "contacts")]
 /// Links to neighbouring pages; a link is absent at the ends.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1006,8 +1006,8 @@ pub struct ContactElasticPaginationLinks {
     "previous" }
 );
 
-#[cfg(feature = "contacts")]
 /// `contacts_elastic` answers a page of hits when `name` or `number` is given, and otherwise a bare array of recent contacts.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1023,15 +1023,15 @@ pub enum ContactElasticSearchResponse {
     RecentContactList(RecentContactList),
 }
 
-#[cfg(feature = "contacts")]
 /// Values of a contact's fields keyed by field key; every field of the workspace appears, null when unset. Numbers and dates are formatted as strings.
+#[cfg(feature = "contacts")]
 pub type ContactFieldValues = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::option::Option<::std::string::String>,
 >;
 
-#[cfg(feature = "contacts")]
 /// A contact without its URNs, groups and fields.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLean {
     /// UUID of the contact.
@@ -1060,8 +1060,8 @@ pub struct ContactLean {
     last_seen_on = "last_seen_on" }
 );
 
-#[cfg(feature = "contacts")]
 /// A cursor page of lean contacts.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLeanPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1078,8 +1078,8 @@ pub struct ContactLeanPage {
     results = "results" }
 );
 
-#[cfg(feature = "contacts")]
 /// A cursor page of contacts.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1096,6 +1096,7 @@ pub struct ContactPage {
     results = "results" }
 );
 
+/// Reference to a contact.
 #[cfg(
     any(
         feature = "broadcasts",
@@ -1105,7 +1106,6 @@ pub struct ContactPage {
         feature = "tickets"
     )
 )]
-/// Reference to a contact.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRef {
     /// UUID of the contact.
@@ -1125,8 +1125,8 @@ pub struct ContactRef {
 )]
 ::oagen_runtime::object!(ContactRef { required uuid = "uuid", nullable name = "name" });
 
-#[cfg(feature = "flows")]
 /// Reference to a contact with its highest-priority URN, as embedded in runs. `urn` is absent in anonymous workspaces.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRefWithUrn {
     /// UUID of the contact.
@@ -1143,8 +1143,8 @@ pub struct ContactRefWithUrn {
     "name" }
 );
 
-#[cfg(feature = "contacts")]
 /// Number of contacts per status.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactStatusCounts {
     /// Active contacts.
@@ -1163,8 +1163,8 @@ pub struct ContactStatusCounts {
     required stopped = "stopped", required archived = "archived" }
 );
 
-#[cfg(feature = "templates")]
 /// A contact with the template messages it received.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplate {
     /// UUID of the contact.
@@ -1193,8 +1193,8 @@ pub struct ContactTemplate {
     "last_seen_on" }
 );
 
-#[cfg(feature = "templates")]
 /// A message a contact received from a WhatsApp template.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplateMessage {
     /// UUID of the template.
@@ -1220,8 +1220,8 @@ pub struct ContactTemplateMessage {
     required direction = "direction", nullable status = "status" }
 );
 
-#[cfg(feature = "templates")]
 /// Delivery status of the message.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1263,8 +1263,8 @@ pub enum ContactTemplateMessageStatus {
     = "errored", Failed = "failed", Resent = "resent", Read = "read" }
 );
 
-#[cfg(feature = "templates")]
 /// A cursor page of contacts with their template messages.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1281,8 +1281,8 @@ pub struct ContactTemplatePage {
     required results = "results" }
 );
 
-#[cfg(feature = "contacts")]
 /// Contact attributes to create or update; every member is optional and only the ones sent are changed.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1315,9 +1315,9 @@ pub struct ContactWrite {
     = "urns", optional groups = "groups", optional fields = "fields" }
 );
 
-#[cfg(feature = "workspace")]
 /// An export in the workspace import/export format. Only the top-level members are described; flows,
 /// campaigns, triggers, fields and groups are free-form objects in the flow-engine format.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1348,10 +1348,10 @@ pub struct Definitions {
     fields = "fields", optional groups = "groups" }
 );
 
-#[cfg(feature = "contacts")]
 /// A contact document of Weni's Elasticsearch contact index, returned as stored.
 ///
 /// **Inferred, not confirmed by the vendor:** The server returns the raw index documents; their members come from the weni-ai/rp-indexer contact query, and which indexer version fills the production index is unknown, so every member is optional.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1418,8 +1418,8 @@ pub struct Error {
     optional error = "error", ..additional_properties }
 );
 
-#[cfg(feature = "workspace")]
 /// The value of parameter 3 of `GET /api/v2/definitions.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1445,8 +1445,8 @@ pub enum ExportDefinitionsDependencies {
     ExportDefinitionsDependencies { All = "all", Flows = "flows", None = "none" }
 );
 
-#[cfg(feature = "integrations")]
 /// An external service connected to the workspace.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalService {
     /// UUID of the external service.
@@ -1468,8 +1468,8 @@ pub struct ExternalService {
     required actions = "actions" }
 );
 
-#[cfg(feature = "integrations")]
 /// A cursor page of external services.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalServicePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1486,8 +1486,8 @@ pub struct ExternalServicePage {
     required results = "results" }
 );
 
-#[cfg(feature = "fields")]
 /// A contact field.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Field {
     /// Key of the field, derived from its label.
@@ -1528,8 +1528,8 @@ pub enum FieldErrorMessages {
     ),
 }
 
-#[cfg(feature = "fields")]
 /// A cursor page of contact fields.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1546,8 +1546,8 @@ pub struct FieldPage {
     = "results" }
 );
 
-#[cfg(feature = "campaigns")]
 /// Reference to a contact field.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldRef {
     /// Key of the contact field.
@@ -1559,8 +1559,8 @@ pub struct FieldRef {
 #[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(FieldRef { required key = "key", required label = "label" });
 
-#[cfg(feature = "fields")]
 /// Type of the field's values.
+#[cfg(feature = "fields")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1593,8 +1593,8 @@ pub enum FieldValueType {
     "state", District = "district", Ward = "ward" }
 );
 
-#[cfg(feature = "fields")]
 /// A contact field to create or update.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldWrite {
     /// Label of the field; letters, digits, hyphens and underscores, unique in the workspace.
@@ -1613,8 +1613,8 @@ pub struct FieldWrite {
     channel_uuid = "channel_uuid", optional project_uuid = "project_uuid" }
 );
 
-#[cfg(feature = "fields")]
 /// Type of the field's values.
+#[cfg(feature = "fields")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1647,8 +1647,8 @@ pub enum FieldWriteValueType {
     State = "state", District = "district", Ward = "ward" }
 );
 
-#[cfg(feature = "templates")]
 /// A template message as read straight from the database; `direction` and `status` are the raw one-letter codes.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateMessage {
     /// UUID of the template, from the message metadata.
@@ -1674,8 +1674,8 @@ pub struct FilterTemplateMessage {
     direction = "direction", required status = "status" }
 );
 
-#[cfg(feature = "templates")]
 /// A message sent from the template, with its contact.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResult {
     /// Internal id of the contact.
@@ -1696,8 +1696,8 @@ pub struct FilterTemplateResult {
     "name", nullable contact_urn = "contact_urn", required template = "template" }
 );
 
-#[cfg(feature = "templates")]
 /// One page of template messages; there is no cursor or count, ask for the next `offset` until a page comes back empty.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResults {
     /// The results of this page.
@@ -1707,8 +1707,8 @@ pub struct FilterTemplateResults {
 #[cfg(feature = "templates")]
 ::oagen_runtime::object!(FilterTemplateResults { required results = "results" });
 
-#[cfg(feature = "flows")]
 /// A flow.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Flow {
     /// UUID of the flow.
@@ -1744,8 +1744,8 @@ pub struct Flow {
     "modified_on" }
 );
 
-#[cfg(feature = "flows")]
 /// A label used to organize flows.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabel {
     /// UUID of the label.
@@ -1762,8 +1762,8 @@ pub struct FlowLabel {
     "parent" }
 );
 
-#[cfg(feature = "flows")]
 /// A cursor page of flow labels.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1780,8 +1780,8 @@ pub struct FlowLabelPage {
     results = "results" }
 );
 
-#[cfg(feature = "flows")]
 /// A cursor page of flows.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1798,8 +1798,8 @@ pub struct FlowPage {
     "results" }
 );
 
-#[cfg(feature = "flows")]
 /// A result a flow can save.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowResultSpec {
     /// Key of the result.
@@ -1818,8 +1818,8 @@ pub struct FlowResultSpec {
     "categories", required node_uuids = "node_uuids" }
 );
 
-#[cfg(feature = "flows")]
 /// Number of runs of a flow per state.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowRunCounts {
     /// Runs still active.
@@ -1838,8 +1838,8 @@ pub struct FlowRunCounts {
     required interrupted = "interrupted", required expired = "expired" }
 );
 
-#[cfg(feature = "flows")]
 /// A flow start made through the API.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStart {
     /// Id of the flow start (deprecated in favour of `uuid`).
@@ -1877,8 +1877,8 @@ pub struct FlowStart {
     "params", required created_on = "created_on", required modified_on = "modified_on" }
 );
 
-#[cfg(feature = "flows")]
 /// Who to start in which flow. At least one of `groups`, `contacts` or `urns` is required.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartCreate {
     /// UUID of the flow to start.
@@ -1911,8 +1911,8 @@ pub struct FlowStartCreate {
     "extra", optional params = "params" }
 );
 
-#[cfg(feature = "flows")]
 /// A cursor page of flow starts.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1929,8 +1929,8 @@ pub struct FlowStartPage {
     results = "results" }
 );
 
-#[cfg(feature = "flows")]
 /// Reference to the flow start that created a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartRef {
     /// UUID of the flow start.
@@ -1940,8 +1940,8 @@ pub struct FlowStartRef {
 #[cfg(feature = "flows")]
 ::oagen_runtime::object!(FlowStartRef { required uuid = "uuid" });
 
-#[cfg(feature = "flows")]
 /// Progress of the start.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1970,8 +1970,8 @@ pub enum FlowStartStatus {
     Failed = "failed" }
 );
 
-#[cfg(feature = "flows")]
 /// Type of the flow.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2000,8 +2000,8 @@ pub enum FlowType {
     "survey" }
 );
 
-#[cfg(feature = "workspace")]
 /// A GeoJSON geometry, usually a MultiPolygon.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeoJsonGeometry {
     /// GeoJSON geometry type.
@@ -2015,8 +2015,8 @@ pub struct GeoJsonGeometry {
     GeoJsonGeometry { required r#type = "type", required coordinates = "coordinates" }
 );
 
-#[cfg(feature = "flows")]
 /// A workspace global.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Global {
     /// Key of the global, derived from its name.
@@ -2035,8 +2035,8 @@ pub struct Global {
     required modified_on = "modified_on" }
 );
 
-#[cfg(feature = "flows")]
 /// A cursor page of globals.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2053,8 +2053,8 @@ pub struct GlobalPage {
     = "results" }
 );
 
-#[cfg(feature = "flows")]
 /// A global to create (with `name`) or update (value only).
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalWrite {
     /// New value of the global.
@@ -2068,8 +2068,8 @@ pub struct GlobalWrite {
     GlobalWrite { required value = "value", optional name = "name" }
 );
 
-#[cfg(feature = "groups")]
 /// A contact group.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Group {
     /// UUID of the group.
@@ -2090,8 +2090,8 @@ pub struct Group {
     required status = "status", required count = "count" }
 );
 
-#[cfg(feature = "groups")]
 /// A cursor page of contact groups.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2108,8 +2108,8 @@ pub struct GroupPage {
     = "results" }
 );
 
-#[cfg(feature = "groups")]
 /// Whether the group's membership is ready.
+#[cfg(feature = "groups")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2136,8 +2136,8 @@ pub enum GroupStatus {
     "ready" }
 );
 
-#[cfg(feature = "groups")]
 /// A contact group to create or rename.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupWrite {
     /// Name of the group, unique in the workspace.
@@ -2147,10 +2147,10 @@ pub struct GroupWrite {
 #[cfg(feature = "groups")]
 ::oagen_runtime::object!(GroupWrite { required name = "name" });
 
-#[cfg(feature = "integrations")]
 /// One content base of a Weni AI intelligence.
 ///
 /// **Inferred, not confirmed by the vendor:** Values are copied from Weni's AI service (Nexus) response with .get(); their types are not checked by the server, so they are modeled as nullable strings.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2172,8 +2172,8 @@ pub struct Intelligence {
     "intelligence" }
 );
 
-#[cfg(feature = "integrations")]
 /// All content bases of the project's intelligences (not paginated).
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct IntelligenceList {
     /// One entry per content base; empty when the AI service failed.
@@ -2183,8 +2183,8 @@ pub struct IntelligenceList {
 #[cfg(feature = "integrations")]
 ::oagen_runtime::object!(IntelligenceList { required results = "results" });
 
-#[cfg(feature = "messages")]
 /// A message label.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Label {
     /// UUID of the label.
@@ -2200,8 +2200,8 @@ pub struct Label {
     Label { required uuid = "uuid", required name = "name", required count = "count" }
 );
 
-#[cfg(feature = "messages")]
 /// A cursor page of message labels.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2218,8 +2218,8 @@ pub struct LabelPage {
     = "results" }
 );
 
-#[cfg(feature = "messages")]
 /// A message label to create or rename.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelWrite {
     /// Name of the label, unique in the workspace.
@@ -2229,8 +2229,8 @@ pub struct LabelWrite {
 #[cfg(feature = "messages")]
 ::oagen_runtime::object!(LabelWrite { required name = "name" });
 
-#[cfg(feature = "workspace")]
 /// The value of parameter 1 of `GET /api/v2/archives.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2254,8 +2254,8 @@ pub enum ListArchivesArchiveType {
     ListArchivesArchiveType { Message = "message", Run = "run" }
 );
 
-#[cfg(feature = "workspace")]
 /// The value of parameter 2 of `GET /api/v2/archives.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2279,8 +2279,8 @@ pub enum ListArchivesPeriod {
     ListArchivesPeriod { Daily = "daily", Monthly = "monthly" }
 );
 
-#[cfg(feature = "contacts")]
 /// The value of parameter 8 of `GET /api/v2/contacts_lean.json`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2307,8 +2307,8 @@ pub enum ListContactsLeanOrderBy {
     ModifiedOn = "modified_on" }
 );
 
-#[cfg(feature = "contacts")]
 /// The value of parameter 9 of `GET /api/v2/contacts.json`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2335,8 +2335,8 @@ pub enum ListContactsOrderBy {
     ModifiedOn = "modified_on" }
 );
 
-#[cfg(feature = "flows")]
 /// The value of parameter 2 of `GET /api/v2/flows.json`.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2365,8 +2365,8 @@ pub enum ListFlowsType {
     Survey = "survey" }
 );
 
-#[cfg(feature = "messages")]
 /// The value of parameter 5 of `GET /api/v2/messages.json`.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2401,8 +2401,8 @@ pub enum ListMessagesFolder {
     = "outbox", Failed = "failed", Sent = "sent", Incoming = "incoming" }
 );
 
-#[cfg(feature = "templates")]
 /// The value of parameter 3 of `GET /api/v2/templates.json`.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2443,8 +2443,8 @@ pub enum ListTemplatesStatus {
     L = "L", U = "U", T = "T" }
 );
 
-#[cfg(feature = "workspace")]
 /// An item of the value of parameter 1 of `GET /api/v2/users.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2477,8 +2477,8 @@ pub enum ListUsersRoleItem {
     "viewer", Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
-#[cfg(feature = "messages")]
 /// A message.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Message {
     /// Id of the message.
@@ -2528,8 +2528,8 @@ pub struct Message {
     nullable media = "media" }
 );
 
-#[cfg(feature = "messages")]
 /// Body of a 200 answer from `message_actions` when some messages no longer exist.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionFailures {
     /// Ids of the requested messages that were not found.
@@ -2539,8 +2539,8 @@ pub struct MessageActionFailures {
 #[cfg(feature = "messages")]
 ::oagen_runtime::object!(MessageActionFailures { required failures = "failures" });
 
-#[cfg(feature = "messages")]
 /// A bulk message action. `label` and `unlabel` need `label` or `label_name` (not both); the other actions take neither.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionRequest {
     /// Ids of incoming messages to act on.
@@ -2559,8 +2559,8 @@ pub struct MessageActionRequest {
     optional label = "label", optional label_name = "label_name" }
 );
 
-#[cfg(feature = "messages")]
 /// The action.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2591,8 +2591,8 @@ pub enum MessageActionRequestAction {
     "archive", Restore = "restore", Delete = "delete" }
 );
 
-#[cfg(feature = "messages")]
 /// An attachment of a message.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageAttachment {
     /// MIME type of the attachment.
@@ -2606,8 +2606,8 @@ pub struct MessageAttachment {
     MessageAttachment { required content_type = "content_type", required url = "url" }
 );
 
-#[cfg(feature = "messages")]
 /// Direction of the message.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2629,8 +2629,8 @@ pub enum MessageDirection {
 #[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(MessageDirection { In = "in", Out = "out" });
 
-#[cfg(feature = "messages")]
 /// A cursor page of messages.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessagePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2647,8 +2647,8 @@ pub struct MessagePage {
     results = "results" }
 );
 
-#[cfg(feature = "messages")]
 /// Delivery or handling status.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2690,8 +2690,8 @@ pub enum MessageStatus {
     Failed = "failed", Resent = "resent", Read = "read" }
 );
 
-#[cfg(feature = "messages")]
 /// How the message was handled.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2717,8 +2717,8 @@ pub enum MessageType {
     MessageType { Inbox = "inbox", Flow = "flow", Ivr = "ivr" }
 );
 
-#[cfg(feature = "messages")]
 /// Visibility of the message.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2744,8 +2744,8 @@ pub enum MessageVisibility {
     MessageVisibility { Visible = "visible", Archived = "archived", Deleted = "deleted" }
 );
 
-#[cfg(feature = "integrations")]
 /// A product of the workspace's WhatsApp catalog.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Product {
     /// Title of the product.
@@ -2765,8 +2765,8 @@ pub struct Product {
     created_on = "created_on" }
 );
 
-#[cfg(feature = "integrations")]
 /// A cursor page of products.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ProductPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2783,8 +2783,8 @@ pub struct ProductPage {
     results = "results" }
 );
 
-#[cfg(feature = "contacts")]
 /// One of a project's latest contacts (answer of `contacts_elastic` without `name` and `number`).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecentContact {
     /// Internal id of the contact.
@@ -2815,10 +2815,11 @@ pub struct RecentContact {
     last_seen_on = "last_seen_on" }
 );
 
-#[cfg(feature = "contacts")]
 /// The project's 10 most recently modified contacts; a contact without URNs appears as null.
+#[cfg(feature = "contacts")]
 pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact>>;
 
+/// Reference to a named object (group, flow, label, campaign, ticketer, topic) by UUID and name. Channels use `ChannelRef`, whose name may be null.
 #[cfg(
     any(
         feature = "broadcasts",
@@ -2829,7 +2830,6 @@ pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact
         feature = "tickets"
     )
 )]
-/// Reference to a named object (group, flow, label, campaign, ticketer, topic) by UUID and name. Channels use `ChannelRef`, whose name may be null.
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ref {
     /// UUID of the referenced object.
@@ -2850,8 +2850,8 @@ pub struct Ref {
 )]
 ::oagen_runtime::object!(Ref { required uuid = "uuid", required name = "name" });
 
-#[cfg(feature = "resthooks")]
 /// A resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Resthook {
     /// Slug of the resthook.
@@ -2868,8 +2868,8 @@ pub struct Resthook {
     required created_on = "created_on" }
 );
 
-#[cfg(feature = "resthooks")]
 /// An event fired to a resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEvent {
     /// Slug of the resthook.
@@ -2886,8 +2886,8 @@ pub struct ResthookEvent {
     created_on = "created_on" }
 );
 
-#[cfg(feature = "resthooks")]
 /// A cursor page of resthook events.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2904,8 +2904,8 @@ pub struct ResthookEventPage {
     results = "results" }
 );
 
-#[cfg(feature = "resthooks")]
 /// A cursor page of resthooks.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2922,8 +2922,8 @@ pub struct ResthookPage {
     results = "results" }
 );
 
-#[cfg(feature = "resthooks")]
 /// A URL subscribed to a resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriber {
     /// Id of the subscriber.
@@ -2942,8 +2942,8 @@ pub struct ResthookSubscriber {
     target_url = "target_url", required created_on = "created_on" }
 );
 
-#[cfg(feature = "resthooks")]
 /// A subscription to create.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberCreate {
     /// Slug of an existing resthook of the workspace.
@@ -2958,8 +2958,8 @@ pub struct ResthookSubscriberCreate {
     "target_url" }
 );
 
-#[cfg(feature = "resthooks")]
 /// A cursor page of resthook subscribers.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2976,8 +2976,8 @@ pub struct ResthookSubscriberPage {
     required results = "results" }
 );
 
-#[cfg(feature = "flows")]
 /// A flow run of a contact.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Run {
     /// Id of the run.
@@ -3015,8 +3015,8 @@ pub struct Run {
     nullable exit_type = "exit_type" }
 );
 
-#[cfg(feature = "flows")]
 /// How the run ended; null while it is active.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3045,8 +3045,8 @@ pub enum RunExitType {
     "expired", Failed = "failed" }
 );
 
-#[cfg(feature = "flows")]
 /// A cursor page of flow runs.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3063,8 +3063,8 @@ pub struct RunPage {
     "results" }
 );
 
-#[cfg(feature = "flows")]
 /// One node visited by a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPathStep {
     /// UUID of the node.
@@ -3076,8 +3076,8 @@ pub struct RunPathStep {
 #[cfg(feature = "flows")]
 ::oagen_runtime::object!(RunPathStep { required node = "node", required time = "time" });
 
-#[cfg(feature = "flows")]
 /// A result saved by a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunValue {
     /// Value of the result.
@@ -3100,8 +3100,8 @@ pub struct RunValue {
     "node", required time = "time", nullable input = "input", nullable name = "name" }
 );
 
-#[cfg(feature = "templates")]
 /// A WhatsApp message template.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Template {
     /// UUID of the template.
@@ -3123,8 +3123,8 @@ pub struct Template {
     "modified_on" }
 );
 
-#[cfg(feature = "templates")]
 /// A cursor page of templates.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3141,8 +3141,8 @@ pub struct TemplatePage {
     results = "results" }
 );
 
-#[cfg(feature = "templates")]
 /// One translation of a template, for one channel and language.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplateTranslation {
     /// Language (ISO 639-3, possibly with a country suffix) of the translation.
@@ -3166,8 +3166,8 @@ pub struct TemplateTranslation {
     required status = "status", required channel = "channel" }
 );
 
-#[cfg(feature = "templates")]
 /// Approval status of the translation.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3212,8 +3212,8 @@ pub enum TemplateTranslationStatus {
     "unsupported_language", Paused = "paused", LimitExceeded = "limit_exceeded" }
 );
 
-#[cfg(feature = "tickets")]
 /// A ticket.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticket {
     /// UUID of the ticket.
@@ -3244,8 +3244,8 @@ pub struct Ticket {
     closed_on = "closed_on" }
 );
 
-#[cfg(feature = "tickets")]
 /// A bulk ticket action. `assign` needs `assignee`, `add_note` needs `note`, `change_topic` needs `topic`, `change_ticketer` needs `ticketer`.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketActionRequest {
     /// UUIDs of the tickets to act on.
@@ -3271,8 +3271,8 @@ pub struct TicketActionRequest {
     optional ticketer = "ticketer", optional external_id = "external_id" }
 );
 
-#[cfg(feature = "tickets")]
 /// The action.
+#[cfg(feature = "tickets")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3306,8 +3306,8 @@ pub enum TicketActionRequestAction {
     "reopen" }
 );
 
-#[cfg(feature = "tickets")]
 /// A cursor page of tickets.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3324,8 +3324,8 @@ pub struct TicketPage {
     = "results" }
 );
 
-#[cfg(feature = "tickets")]
 /// Status of the ticket.
+#[cfg(feature = "tickets")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3347,8 +3347,8 @@ pub enum TicketStatus {
 #[cfg(feature = "tickets")]
 ::oagen_runtime::string_enum!(TicketStatus { Open = "open", Closed = "closed" });
 
-#[cfg(feature = "tickets")]
 /// A ticketing service connected to the workspace.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticketer {
     /// UUID of the ticketer.
@@ -3367,8 +3367,8 @@ pub struct Ticketer {
     required created_on = "created_on" }
 );
 
-#[cfg(feature = "tickets")]
 /// A cursor page of ticketers.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketerPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3385,8 +3385,8 @@ pub struct TicketerPage {
     results = "results" }
 );
 
-#[cfg(feature = "tickets")]
 /// A ticket topic.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Topic {
     /// UUID of the topic.
@@ -3403,8 +3403,8 @@ pub struct Topic {
     "created_on" }
 );
 
-#[cfg(feature = "tickets")]
 /// A cursor page of topics.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3421,8 +3421,8 @@ pub struct TopicPage {
     = "results" }
 );
 
-#[cfg(feature = "tickets")]
 /// A topic to create or rename.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicWrite {
     /// Name of the topic, unique in the workspace.
@@ -3432,11 +3432,11 @@ pub struct TopicWrite {
 #[cfg(feature = "tickets")]
 ::oagen_runtime::object!(TopicWrite { required name = "name" });
 
-#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 /// Text to send: a plain string, stored under the workspace's primary language (or `base`), or a
 /// translations object that must include the primary language. Each text may have at most
 /// `Msg.MAX_TEXT_LEN` characters, the server's `MSG_FIELD_SIZE` setting: 1,500 unless the deployment
 /// changes it (upstream RapidPro's 640 does not apply).
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3452,15 +3452,15 @@ pub enum TranslatableText {
     Translations(Translations),
 }
 
-#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 /// Text per language, keyed by ISO 639-3 language code or `base` when the workspace has no languages.
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 pub type Translations = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
 
-#[cfg(feature = "contacts")]
 /// A URN split into scheme and path.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UrnParts {
     /// URN scheme.
@@ -3474,8 +3474,8 @@ pub struct UrnParts {
     UrnParts { required scheme = "scheme", required path = "path" }
 );
 
-#[cfg(feature = "workspace")]
 /// A user of the workspace.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct User {
     /// Email address of the user.
@@ -3496,8 +3496,8 @@ pub struct User {
     last_name = "last_name", required role = "role", required created_on = "created_on" }
 );
 
-#[cfg(feature = "workspace")]
 /// A cursor page of users.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3514,8 +3514,8 @@ pub struct UserPage {
     "results" }
 );
 
-#[cfg(feature = "tickets")]
 /// Reference to a user.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserRef {
     /// Email address of the user.
@@ -3527,8 +3527,8 @@ pub struct UserRef {
 #[cfg(feature = "tickets")]
 ::oagen_runtime::object!(UserRef { required email = "email", required name = "name" });
 
-#[cfg(feature = "workspace")]
 /// Role of the user in the workspace.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3561,8 +3561,8 @@ pub enum UserRole {
     Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A WhatsApp broadcast. `metadata` holds the `msg` that was sent (plus server bookkeeping such as the queue).
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcast {
     /// Id of the broadcast.
@@ -3595,8 +3595,8 @@ pub struct WhatsappBroadcast {
     created_on = "created_on" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A WhatsApp broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastCreate {
     /// URNs to send to.
@@ -3627,8 +3627,8 @@ pub struct WhatsappBroadcastCreate {
     "template_id", optional trigger_flow_uuid = "trigger_flow_uuid" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// Sending queue. `template_batch` requires `name` and `groups` and forbids `contacts`.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3656,8 +3656,8 @@ pub enum WhatsappBroadcastCreateQueue {
     "template_notification_batch" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A cursor page of WhatsApp broadcasts.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3674,8 +3674,8 @@ pub struct WhatsappBroadcastPage {
     required results = "results" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// Sending status of the broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3701,8 +3701,8 @@ pub enum WhatsappBroadcastStatus {
     WhatsappBroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A call-to-action URL message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3721,8 +3721,8 @@ pub struct WhatsappCtaMessage {
     WhatsappCtaMessage { optional url = "url", optional display_text = "display_text" }
 );
 
-#[cfg(feature = "integrations")]
 /// A WhatsApp flow synced from Meta.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlow {
     /// Meta id of the WhatsApp flow.
@@ -3741,8 +3741,8 @@ pub struct WhatsappFlow {
     "status", required assets = "assets" }
 );
 
-#[cfg(feature = "integrations")]
 /// Screens and data variables of a WhatsApp flow.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3761,8 +3761,8 @@ pub struct WhatsappFlowAssets {
     WhatsappFlowAssets { optional screens = "screens", optional variables = "variables" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// Parameters of a WhatsApp Flow message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3789,8 +3789,8 @@ pub struct WhatsappFlowMessage {
     flow_mode = "flow_mode" }
 );
 
-#[cfg(feature = "integrations")]
 /// A cursor page of WhatsApp flows.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3807,8 +3807,8 @@ pub struct WhatsappFlowPage {
     results = "results" }
 );
 
-#[cfg(feature = "integrations")]
 /// Status of the flow at Meta.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3839,9 +3839,9 @@ pub enum WhatsappFlowStatus {
     "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
 );
 
-#[cfg(feature = "integrations")]
 /// The flow's `variables` column: the screens and data variables once the flow has been synced from Meta,
 /// or `\[\]` (the column's default) for a flow that never was.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3857,8 +3857,8 @@ pub enum WhatsappFlowVariables {
     ValueList(::std::vec::Vec<::serde_json::Value>),
 }
 
-#[cfg(feature = "broadcasts")]
 /// One item of a list message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3880,8 +3880,8 @@ pub struct WhatsappListItem {
     optional uuid = "uuid" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A list message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3901,11 +3901,11 @@ pub struct WhatsappListMessage {
     "list_items" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// The WhatsApp message of a broadcast. At least one of `text`, `attachments`, `template`, `action_type` or
 /// `carousel` is required. The server checks only those keys, `direct_send`, `ttl_seconds` and
 /// `direct_send_template_name`; the other members (taken from the endpoint's documented example) are passed
 /// to Weni's WhatsApp sender as given.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3964,8 +3964,8 @@ pub struct WhatsappMessage {
     optional ttl_seconds = "ttl_seconds" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// A template button and its parameters.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3985,8 +3985,8 @@ pub struct WhatsappMessageButton {
     "parameters" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// Header of an interactive message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -4005,8 +4005,8 @@ pub struct WhatsappMessageHeader {
     WhatsappMessageHeader { optional r#type = "type", optional text = "text" }
 );
 
-#[cfg(feature = "broadcasts")]
 /// The template to send, chosen by `uuid`, or by `name` when the broadcast also names a `channel`.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -4035,8 +4035,8 @@ pub struct WhatsappMessageTemplate {
     "is_carousel", optional carousel = "carousel" }
 );
 
-#[cfg(feature = "workspace")]
 /// The workspace behind the API token.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Workspace {
     /// UUID of the workspace.
@@ -4065,8 +4065,8 @@ pub struct Workspace {
     "date_style", required anon = "anon" }
 );
 
-#[cfg(feature = "workspace")]
 /// How dates are written.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

@@ -12,9 +12,9 @@
     clippy::wrong_self_convention
 )]
 
-#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 /// A temporary download link for a recording or transcription. From Whereby's official
 /// OpenAPI file (\[WB\]).
+#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AccessLink {
     /// The pre-signed download URL.
@@ -29,8 +29,8 @@ pub struct AccessLink {
     AccessLink { required access_link = "accessLink", required expires = "expires" }
 );
 
-#[cfg(feature = "recordings")]
 /// Recordings to delete.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteRecordingsRequest {
     /// The `recordingIds` property.
@@ -42,8 +42,8 @@ pub struct BulkDeleteRecordingsRequest {
     BulkDeleteRecordingsRequest { required recording_ids = "recordingIds" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// Transcriptions to delete.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteTranscriptionsRequest {
     /// The `transcriptionIds` property.
@@ -55,8 +55,8 @@ pub struct BulkDeleteTranscriptionsRequest {
     BulkDeleteTranscriptionsRequest { required transcription_ids = "transcriptionIds" }
 );
 
-#[cfg(feature = "meetings")]
 /// Options of a new meeting. Only `endDate` is required.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateMeetingRequest {
     /// When the meeting ends; any UTC offset is accepted (e.g. `2025-05-07T17:42:49-05:00`).
@@ -101,8 +101,8 @@ pub struct CreateMeetingRequest {
     "streaming", optional fields = "fields" }
 );
 
-#[cfg(feature = "meetings")]
 /// `normal` for up to 4 participants, `group` for more.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -126,8 +126,8 @@ pub enum CreateMeetingRequestRoomMode {
     CreateMeetingRequestRoomMode { Normal = "normal", Group = "group" }
 );
 
-#[cfg(feature = "meetings")]
 /// Format of the generated room name: `uuid` (8-4-4-4-12) or `human-short` (six distinguishable characters).
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -151,9 +151,9 @@ pub enum CreateMeetingRequestRoomNamePattern {
     CreateMeetingRequestRoomNamePattern { Uuid = "uuid", HumanShort = "human-short" }
 );
 
-#[cfg(feature = "meetings")]
 /// Room template. `viewerMode` creates a locked `group` room and adds `hostRoomUrl`
 /// and `viewerRoomUrl` to the response.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -175,8 +175,8 @@ pub enum CreateMeetingRequestTemplateType {
     CreateMeetingRequestTemplateType { ViewerMode = "viewerMode" }
 );
 
-#[cfg(feature = "summaries")]
 /// The transcription to summarise.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryRequest {
     /// The `transcriptionId` property.
@@ -191,8 +191,8 @@ pub struct CreateSummaryRequest {
     template = "template" }
 );
 
-#[cfg(feature = "summaries")]
 /// ID of the scheduled summary.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryResponse {
     /// The `summaryId` property.
@@ -202,8 +202,8 @@ pub struct CreateSummaryResponse {
 #[cfg(feature = "summaries")]
 ::oagen_runtime::object!(CreateSummaryResponse { required summary_id = "summaryId" });
 
-#[cfg(feature = "transcriptions")]
 /// The recording to transcribe.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionRequest {
     /// The `recordingId` property.
@@ -215,8 +215,8 @@ pub struct CreateTranscriptionRequest {
     CreateTranscriptionRequest { required recording_id = "recordingId" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// ID of the scheduled transcription.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionResponse {
     /// The `transcriptionId` property.
@@ -228,8 +228,8 @@ pub struct CreateTranscriptionResponse {
     CreateTranscriptionResponse { required transcription_id = "transcriptionId" }
 );
 
-#[cfg(feature = "insights")]
 /// Creation-date filter of `/insights/rooms` (`createdAt\[from|to\]`).
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -246,8 +246,8 @@ pub struct CreatedAtFilter {
 #[cfg(feature = "insights")]
 ::oagen_runtime::object!(CreatedAtFilter { optional from = "from", optional to = "to" });
 
-#[cfg(feature = "meetings")]
 /// Session (live) transcription settings.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -278,11 +278,11 @@ pub struct LiveTranscriptionOptions {
     live_captions = "liveCaptions" }
 );
 
-#[cfg(feature = "meetings")]
 /// When session transcription starts: `none` (not available), `manual` (the host
 /// starts and stops it), `automatic` (when the first participant joins),
 /// `automatic-2nd-participant` (when the second joins). Null takes the organization
 /// setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -311,8 +311,8 @@ pub enum LiveTranscriptionOptionsStartTrigger {
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
-#[cfg(feature = "meetings")]
 /// A transient meeting room.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Meeting {
     /// The meeting's ID.
@@ -342,8 +342,8 @@ pub struct Meeting {
     "viewerRoomUrl" }
 );
 
-#[cfg(feature = "meetings")]
 /// An optional meeting field to populate: `hostRoomUrl` or `viewerRoomUrl`.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -367,8 +367,8 @@ pub enum MeetingField {
     MeetingField { HostRoomUrl = "hostRoomUrl", ViewerRoomUrl = "viewerRoomUrl" }
 );
 
-#[cfg(feature = "meetings")]
 /// One page of meetings.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MeetingPage {
     /// The `results` property.
@@ -382,8 +382,8 @@ pub struct MeetingPage {
     MeetingPage { required results = "results", nullable cursor = "cursor" }
 );
 
-#[cfg(feature = "insights")]
 /// One participant of a session. Dates are plain strings, as in the official spec.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsight {
     /// The `roomSessionId` property.
@@ -424,8 +424,8 @@ pub struct ParticipantInsight {
     "comment" }
 );
 
-#[cfg(feature = "insights")]
 /// One page of participant insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsightPage {
     /// The `results` property.
@@ -439,11 +439,11 @@ pub struct ParticipantInsightPage {
     ParticipantInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
-#[cfg(feature = "insights")]
 /// Sampled network statistics, one array per metric. The official spec names the arrays
 /// but gives no item type, so items are any JSON value.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec describes 'samples' only in prose ('Data object arrays with network data'); property types are guesses.
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -468,8 +468,8 @@ pub struct ParticipantSamples {
     bitrate_recv = "bitrateRecv" }
 );
 
-#[cfg(feature = "insights")]
 /// Technical data of one participant in a session.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantSessionDetails {
     /// The `displayName` property.
@@ -536,11 +536,11 @@ pub struct RateLimitErrorData {
     RateLimitErrorData { optional ms_left = "msLeft", optional ms_left2 = "ms_left" }
 );
 
-#[cfg(feature = "recordings")]
 /// A cloud recording. The official spec gives only the required list and an example;
 /// the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Recording has no properties; types taken from its example.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The `recordingId` property.
@@ -564,10 +564,10 @@ pub struct Recording {
     required end_date = "endDate", required size_in_mega_bytes = "sizeInMegaBytes" }
 );
 
-#[cfg(feature = "meetings")]
 /// Where recordings are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
@@ -601,8 +601,8 @@ pub struct RecordingDestination {
     "oidcRoleArn" }
 );
 
-#[cfg(feature = "meetings")]
 /// How Whereby authenticates to your S3 bucket.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -627,8 +627,8 @@ pub enum RecordingDestinationAuthenticationType {
     "roleBased" }
 );
 
-#[cfg(feature = "meetings")]
 /// Recording file format; defaults to the organization setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -652,8 +652,8 @@ pub enum RecordingDestinationFileFormat {
     RecordingDestinationFileFormat { Mkv = "mkv", Mp4 = "mp4" }
 );
 
-#[cfg(feature = "meetings")]
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -677,8 +677,8 @@ pub enum RecordingDestinationProvider {
     RecordingDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
-#[cfg(feature = "meetings")]
 /// How the meeting is recorded.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingOptions {
     /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
@@ -698,11 +698,11 @@ pub struct RecordingOptions {
     nullable start_trigger = "startTrigger" }
 );
 
-#[cfg(feature = "meetings")]
 /// When a cloud recording starts: `none` (manually from the meeting UI), `prompt`
 /// (the first user allowed to record is asked), `automatic` (when the first
 /// participant joins), `automatic-2nd-participant` (when the second joins). Null
 /// takes the organization setting. Only used when `type` is `cloud`.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -731,8 +731,8 @@ pub enum RecordingOptionsStartTrigger {
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
-#[cfg(feature = "meetings")]
 /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -758,8 +758,8 @@ pub enum RecordingOptionsType {
     RecordingOptionsType { None = "none", Local = "local", Cloud = "cloud" }
 );
 
-#[cfg(feature = "recordings")]
 /// One page of recordings.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The `results` property.
@@ -773,8 +773,8 @@ pub struct RecordingPage {
     RecordingPage { required results = "results", nullable cursor = "cursor" }
 );
 
-#[cfg(feature = "rooms")]
 /// One of Whereby's predefined background colours and images.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -793,8 +793,8 @@ pub struct RoomBackgroundPreset {
     RoomBackgroundPreset { optional palette = "palette", optional theme = "theme" }
 );
 
-#[cfg(feature = "rooms")]
 /// Background colour.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -823,8 +823,8 @@ pub enum RoomBackgroundPresetPalette {
     Burgund = "burgund" }
 );
 
-#[cfg(feature = "rooms")]
 /// Background image.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -853,8 +853,8 @@ pub enum RoomBackgroundPresetTheme {
     = "characters", Rocks = "rocks" }
 );
 
-#[cfg(feature = "all-types")]
 /// A custom background image (PNG at least 1400 px wide, at most 600 kB, recommended).
+#[cfg(feature = "all-types")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -869,9 +869,9 @@ pub struct RoomImageUpload {
 #[cfg(feature = "all-types")]
 ::oagen_runtime::object!(RoomImageUpload { optional image = "image" });
 
-#[cfg(feature = "insights")]
 /// Usage totals of one room. Dates are plain strings, as in the official spec (the
 /// examples are RFC 3339 with milliseconds).
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsight {
     /// The `roomName` property.
@@ -918,8 +918,8 @@ pub struct RoomInsight {
     }
 );
 
-#[cfg(feature = "insights")]
 /// One page of room insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsightPage {
     /// The `results` property.
@@ -933,8 +933,8 @@ pub struct RoomInsightPage {
     RoomInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
-#[cfg(feature = "rooms")]
 /// Resets the room's logo to the default.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -949,8 +949,8 @@ pub struct RoomLogoReset {
 #[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomLogoReset { optional theme = "theme" });
 
-#[cfg(feature = "rooms")]
 /// `default` resets the logo.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -970,8 +970,8 @@ pub enum RoomLogoResetTheme {
 #[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(RoomLogoResetTheme { Default = "default" });
 
-#[cfg(feature = "all-types")]
 /// A custom logo image (a PNG at least 400 px wide is recommended).
+#[cfg(feature = "all-types")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -986,8 +986,8 @@ pub struct RoomLogoUpload {
 #[cfg(feature = "all-types")]
 ::oagen_runtime::object!(RoomLogoUpload { optional image = "image" });
 
-#[cfg(feature = "insights")]
 /// Room-name filter of `/insights/rooms` (`roomName\[exact|startsWith|contains\]`).
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1009,9 +1009,9 @@ pub struct RoomNameFilter {
     optional contains = "contains" }
 );
 
-#[cfg(feature = "insights")]
 /// Usage totals of one session of a room. Dates are plain strings, as in the official
 /// spec.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsight {
     /// The `roomSessionId` property.
@@ -1052,8 +1052,8 @@ pub struct RoomSessionInsight {
     optional total_ratings = "totalRatings" }
 );
 
-#[cfg(feature = "insights")]
 /// One page of room session insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsightPage {
     /// The `results` property.
@@ -1067,8 +1067,8 @@ pub struct RoomSessionInsightPage {
     RoomSessionInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
-#[cfg(feature = "rooms")]
 /// Room colours as `#RRGGBB` hex codes.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1090,8 +1090,8 @@ pub struct RoomThemeColors {
     optional focus = "focus" }
 );
 
-#[cfg(feature = "rooms")]
 /// Theme tokens of a room.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1106,8 +1106,8 @@ pub struct RoomThemeTokens {
 #[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomThemeTokens { optional colors = "colors" });
 
-#[cfg(feature = "rooms")]
 /// Room colours.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1127,8 +1127,8 @@ pub struct RoomThemeTokensRequest {
     "tokensPreset" }
 );
 
-#[cfg(feature = "rooms")]
 /// `custom` applies `tokens`; `default` (or absent) uses the organization defaults.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1152,8 +1152,8 @@ pub enum RoomThemeTokensRequestTokensPreset {
     RoomThemeTokensRequestTokensPreset { Custom = "custom", Default = "default" }
 );
 
-#[cfg(feature = "meetings")]
 /// Where the stream goes.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingDestination {
     /// RTMP ingest URL of your streaming provider.
@@ -1163,8 +1163,8 @@ pub struct StreamingDestination {
 #[cfg(feature = "meetings")]
 ::oagen_runtime::object!(StreamingDestination { required url = "url" });
 
-#[cfg(feature = "meetings")]
 /// Live RTMP streaming of the meeting.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingOptions {
     /// The `destination` property.
@@ -1181,10 +1181,10 @@ pub struct StreamingOptions {
     "startTrigger" }
 );
 
-#[cfg(feature = "meetings")]
 /// When streaming starts: `none` (the host starts and stops it), `prompt` (the host is
 /// asked on joining), `automatic` (when the first participant joins). Null inherits
 /// the organization setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1211,11 +1211,11 @@ pub enum StreamingOptionsStartTrigger {
     "automatic" }
 );
 
-#[cfg(feature = "summaries")]
 /// An AI summary of a transcription (beta). The official spec gives only the required
 /// list and an example; the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Summary has no properties; types taken from its example.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Summary {
     /// The `summaryId` property.
@@ -1251,8 +1251,8 @@ pub struct Summary {
     "createdAt", required modified_at = "modifiedAt", required template = "template" }
 );
 
-#[cfg(feature = "summaries")]
 /// One page of summaries.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SummaryPage {
     /// The `results` property.
@@ -1266,8 +1266,8 @@ pub struct SummaryPage {
     SummaryPage { required results = "results", nullable cursor = "cursor" }
 );
 
-#[cfg(feature = "summaries")]
 /// Template a summary is written from.
+#[cfg(feature = "summaries")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1301,8 +1301,8 @@ pub enum SummaryTemplate {
     "Educational Lecture", EducationalTutoring = "Educational Tutoring" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// A transcription of a session (live) or of a recording.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Transcription {
     /// The `transcriptionId` property.
@@ -1339,10 +1339,10 @@ pub struct Transcription {
     storage_type = "storageType" }
 );
 
-#[cfg(feature = "meetings")]
 /// Where transcriptions are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
@@ -1371,8 +1371,8 @@ pub struct TranscriptionDestination {
     = "accessKeySecret", optional oidc_role_arn = "oidcRoleArn" }
 );
 
-#[cfg(feature = "meetings")]
 /// How Whereby authenticates to your S3 bucket.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1397,8 +1397,8 @@ pub enum TranscriptionDestinationAuthenticationType {
     "roleBased" }
 );
 
-#[cfg(feature = "meetings")]
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1422,8 +1422,8 @@ pub enum TranscriptionDestinationProvider {
     TranscriptionDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// One page of transcriptions.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionPage {
     /// The `results` property.
@@ -1437,8 +1437,8 @@ pub struct TranscriptionPage {
     TranscriptionPage { required results = "results", nullable cursor = "cursor" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// `ready` to download, `failed`, or still `in_progress`.
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1464,8 +1464,8 @@ pub enum TranscriptionState {
     TranscriptionState { Ready = "ready", Failed = "failed", InProgress = "in_progress" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// Whether the files are kept by Whereby or in your own storage.
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1490,8 +1490,8 @@ pub enum TranscriptionStorageType {
     "SELF_HOSTED" }
 );
 
-#[cfg(feature = "transcriptions")]
 /// `LIVE_TRANSCRIPTION` (session transcription) or `RECORDING_TRANSCRIPTION` (made from a recording).
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,

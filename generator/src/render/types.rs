@@ -32,16 +32,18 @@ fn type_def(t: &TypeDef) -> TokenStream {
     }
     // Every item of the type is compiled under its gate.
     let cfg = super::cfg(&t.settings.gate);
-    let doc = docs::attrs(&d);
-    let doc = quote!(#cfg #doc);
+    // The docs first, then the gate, as a person would write them.
+    let docs_only = docs::attrs(&d);
+    let doc = quote!(#docs_only #cfg);
     let name = ident(&t.name);
     if let Some(text) = &t.settings.replaced_by {
         let target = parse_tokens(text);
         let note = format!(" Replaced by `{text}` (option `type-overrides`).");
         return quote! {
-            #doc
+            #docs_only
             #[doc = ""]
             #[doc = #note]
+            #cfg
             pub type #name = #target;
         };
     }

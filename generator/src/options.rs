@@ -241,17 +241,20 @@ mod tests {
             "Order=crate::Order",
             "--crate-name",
             "shop",
+            "--tag-features",
+            "false",
         ])
         .unwrap();
         let mut from_cli = Options::default();
         from_cli.merge_args(&cli.options);
         let jobs = crate::config::parse(
-            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
+            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\ntag-features = false\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
             Path::new("oagen.toml"),
         )
         .unwrap();
         assert_eq!(jobs[0].options, from_cli);
         assert_eq!(from_cli.derives, ["Hash", "Order=::std::cmp::Eq"]);
+        assert!(!from_cli.tag_features && Options::default().tag_features);
         let names: Vec<&str> = Options::names().iter().map(|(f, _, _)| *f).collect();
         assert!(
             names.contains(&"derives") && names.contains(&"type_overrides"),

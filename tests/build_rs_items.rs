@@ -53,8 +53,9 @@ fn crate_modules(dir: &Path) -> Modules {
 }
 
 /// The crate root's items carry `#[rustfmt::skip]` (the crates are workspace members and
-/// `cargo fmt` must leave them alone); the module file's items do not need it. Types no
-/// operation uses are behind `#[cfg(feature = "all-types")]` in the crate only.
+/// `cargo fmt` must leave them alone); the module file's items do not need it. Modules and
+/// types are behind features (`#[cfg(feature = "issues")]`, `#[cfg(any(feature = ..))]`) in
+/// the crate only.
 fn strip_rustfmt_skip(item: &mut syn::Item) {
     let attrs = match item {
         syn::Item::Use(i) => &mut i.attrs,
@@ -69,7 +70,7 @@ fn strip_rustfmt_skip(item: &mut syn::Item) {
     };
     attrs.retain(|a| {
         tokens(a.path()) != "rustfmt :: skip"
-            && !(a.path().is_ident("cfg") && tokens(&a.meta).contains("\"all-types\""))
+            && !(a.path().is_ident("cfg") && tokens(&a.meta).contains("feature ="))
     });
 }
 

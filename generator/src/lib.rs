@@ -227,6 +227,7 @@ fn generate_from(
         derives: &settings.derives,
         type_overrides: &settings.type_overrides,
         gate_unreferenced: layout == Layout::Crate,
+        tag_features: layout == Layout::Crate && settings.tag_features,
     };
     ir::customize(&mut api, &custom, &mut diags);
     if diags.has_errors() {

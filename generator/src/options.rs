@@ -120,6 +120,12 @@ declare_options! {
     /// absolute path (`::my_crate::Money`, `crate::Money`).
     type_overrides: Vec<String> = Vec::new(), flag = "type-override", key = "type-overrides",
         clap = [value_name = "TYPE=PATH"];
+    /// Crate layout: put each tag module behind a Cargo feature named after it (`full`, the
+    /// default feature, enables them all) and compile each type only with a feature whose
+    /// operations use it, so that a build pays only for the tags it enables. The module layout
+    /// (build scripts) is never gated: the including crate owns its features.
+    tag_features: bool = true, flag = "tag-features", key = "tag-features",
+        clap = [num_args = 0..=1, default_missing_value = "true", value_name = "BOOL"];
 }
 
 /// How a generated crate depends on `oagen-runtime` (option `runtime`).
@@ -308,18 +314,21 @@ mod tests {
             "shop",
             "--runtime",
             "registry",
+            "--tag-features",
+            "false",
         ])
         .unwrap();
         let mut from_cli = Options::default();
         from_cli.merge_args(&cli.options);
         let jobs = crate::config::parse(
-            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\nruntime = \"registry\"\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
+            "[[client]]\nspec = \"shop.yaml\"\nout = \"shop\"\ncrate-name = \"shop\"\nruntime = \"registry\"\ntag-features = false\nderives = [\"Hash\", \"Order=::std::cmp::Eq\"]\ntype-overrides = [\"Order=crate::Order\"]\n",
             Path::new("oagen.toml"),
         )
         .unwrap();
         assert_eq!(jobs[0].options, from_cli);
         assert_eq!(from_cli.derives, ["Hash", "Order=::std::cmp::Eq"]);
         assert_eq!(from_cli.runtime, Runtime::Registry);
+        assert!(!from_cli.tag_features && Options::default().tag_features);
         let names: Vec<&str> = Options::names().iter().map(|(f, _, _)| *f).collect();
         assert!(
             names.contains(&"derives") && names.contains(&"type_overrides"),

@@ -188,6 +188,8 @@ mod tests {
             credential_headers: Vec::new(),
             schemes: Vec::new(),
             base_url_env: "X_BASE_URL".into(),
+            quickstart: Default::default(),
+            features: Vec::new(),
         };
         let mut d = Diagnostics::new();
         d.warning(

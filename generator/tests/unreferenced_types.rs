@@ -86,8 +86,18 @@ fn unused_types_are_behind_the_all_types_feature_in_crate_layout() {
             .any(|g| g.contains("Pet ") || g.ends_with(" Pet") || g.contains("PetKind")),
         "{gated:?}"
     );
-    assert!(file("Cargo.toml").contains("\n# Also compile the 3 types"));
-    assert!(file("Cargo.toml").contains("\nall-types = []\n"));
+    let manifest = file("Cargo.toml");
+    assert!(
+        manifest.contains("\n# Also compile the 3 types of schemas that no operation uses"),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\nall-types = []\n"), "{manifest}");
+    // `full` (the default) leaves them out.
+    let full = manifest
+        .lines()
+        .find(|l| l.starts_with("full = "))
+        .unwrap_or_default();
+    assert!(!full.contains("all-types"), "{manifest}");
 
     let m = generate(&spec(), Layout::Module, &Options::default())
         .map_err(|d| d.render(false))
@@ -107,5 +117,31 @@ fn a_spec_whose_types_are_all_used_declares_no_all_types_feature() {
         .iter()
         .find(|f| f.path == Path::new("Cargo.toml"))
         .unwrap();
+    assert!(
+        cargo.contents.contains("\n[features]\n"),
+        "{}",
+        cargo.contents
+    );
     assert!(!cargo.contents.contains("all-types"), "{}", cargo.contents);
+    // Without tag features, only `tracing` (on by default).
+    let options = Options {
+        tag_features: false,
+        ..Options::default()
+    };
+    let g = generate(&spec, Layout::Crate, &options)
+        .map_err(|d| d.render(false))
+        .unwrap();
+    let cargo = g
+        .files
+        .iter()
+        .find(|f| f.path == Path::new("Cargo.toml"))
+        .unwrap();
+    assert!(
+        cargo
+            .contents
+            .contains("default = [\"tracing\"]\n# A `tracing` span per request"),
+        "{}",
+        cargo.contents
+    );
+    assert!(!cargo.contents.contains("full ="), "{}", cargo.contents);
 }

@@ -52,54 +52,71 @@ pub mod types;
 pub mod client;
 
 #[rustfmt::skip]
+#[cfg(feature = "actions")]
 pub mod actions;
 
 #[rustfmt::skip]
+#[cfg(feature = "api-keys")]
 pub mod api_keys;
 
 #[rustfmt::skip]
+#[cfg(feature = "billing")]
 pub mod billing;
 
 #[rustfmt::skip]
+#[cfg(feature = "callbacks")]
 pub mod callbacks;
 
 #[rustfmt::skip]
+#[cfg(feature = "calls")]
 pub mod calls;
 
 #[rustfmt::skip]
+#[cfg(feature = "config")]
 pub mod config;
 
 #[rustfmt::skip]
+#[cfg(feature = "contacts")]
 pub mod contacts;
 
 #[rustfmt::skip]
+#[cfg(feature = "conversations")]
 pub mod conversations;
 
 #[rustfmt::skip]
+#[cfg(feature = "email")]
 pub mod email;
 
 #[rustfmt::skip]
+#[cfg(feature = "guardrails")]
 pub mod guardrails;
 
 #[rustfmt::skip]
+#[cfg(feature = "leads")]
 pub mod leads;
 
 #[rustfmt::skip]
+#[cfg(feature = "pipeline")]
 pub mod pipeline;
 
 #[rustfmt::skip]
+#[cfg(feature = "search")]
 pub mod search;
 
 #[rustfmt::skip]
+#[cfg(feature = "sms-filters")]
 pub mod sms_filters;
 
 #[rustfmt::skip]
+#[cfg(feature = "usage")]
 pub mod usage;
 
 #[rustfmt::skip]
+#[cfg(feature = "webhook-subscriptions")]
 pub mod webhook_subscriptions;
 
 #[rustfmt::skip]
+#[cfg(feature = "webhooks")]
 pub mod webhooks;
 
 #[rustfmt::skip]

@@ -15,6 +15,17 @@
 /// The body of a delete or action whose response is not documented.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; every field is optional and unknown fields are kept.
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "api-keys",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "email",
+        feature = "sms-filters",
+        feature = "webhook-subscriptions"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -30,13 +41,24 @@ pub struct Acknowledgement {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "api-keys",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "email",
+        feature = "sms-filters",
+        feature = "webhook-subscriptions"
+    )
+)]
 ::oagen_runtime::object!(
     Acknowledgement { optional id = "id", optional status = "status", optional message =
     "message" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope of a call whose payload is not documented: `{"success": true, "data": ...}`; `data` may be absent.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AcknowledgementEnvelope {
     /// Always true on success.
@@ -53,6 +75,7 @@ pub struct AcknowledgementEnvelope {
 /// The input of a Zapier AI action (classify, score or generate a reply).
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional, plus a contact id.
+#[cfg(feature = "actions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -72,6 +95,7 @@ pub struct ActionRequest {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "actions")]
 ::oagen_runtime::object!(
     ActionRequest { optional contact_id = "contact_id", optional contact = "contact",
     optional content = "content", optional channel = "channel", optional metadata =
@@ -81,6 +105,7 @@ pub struct ActionRequest {
 /// The plan to activate.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -92,11 +117,13 @@ pub struct ActivateSubscriptionRequest {
     pub plan: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(ActivateSubscriptionRequest { optional plan = "plan" });
 
 /// A phone number to block.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "sms-filters")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -110,6 +137,7 @@ pub struct AddBlockedNumberRequest {
     pub reason: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "sms-filters")]
 ::oagen_runtime::object!(
     AddBlockedNumberRequest { optional phone = "phone", optional reason = "reason" }
 );
@@ -117,6 +145,7 @@ pub struct AddBlockedNumberRequest {
 /// An API key. Listings show only the prefix; the full key is returned once, when the key is created or rotated.
 ///
 /// **Inferred, not confirmed by the vendor:** Only the key format, the `deprecated` state and `last_used_at` are documented; the other field names are guesses.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -142,14 +171,15 @@ pub struct ApiKey {
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKey { optional id = "id", optional name = "name", optional prefix = "prefix",
     optional key = "key", optional status = "status", optional created_at = "created_at",
     optional last_used_at = "last_used_at", optional expires_at = "expires_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKey}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyEnvelope {
     /// Always true on success.
@@ -164,6 +194,7 @@ pub struct ApiKeyEnvelope {
 );
 
 /// One page of ApiKey items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPage {
     /// The `items` property.
@@ -174,15 +205,16 @@ pub struct ApiKeyPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKeyPage { required items = "items", optional cursor = "cursor", optional has_more
     = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ApiKeyPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyPageEnvelope {
     /// Always true on success.
@@ -199,6 +231,7 @@ pub struct ApiKeyPageEnvelope {
 /// The result of a rotation.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -212,12 +245,13 @@ pub struct ApiKeyRotation {
     pub old_key: ::std::option::Option<ApiKey>,
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::object!(
     ApiKeyRotation { optional new_key = "new_key", optional old_key = "old_key" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ApiKeyRotation}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ApiKeyRotationEnvelope {
     /// Always true on success.
@@ -233,6 +267,7 @@ pub struct ApiKeyRotationEnvelope {
 
 /// The state of an API key: `active`, or `deprecated` during the 72-hour grace
 /// period after rotation.
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -251,6 +286,7 @@ pub enum ApiKeyStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "all-types", feature = "api-keys"))]
 ::oagen_runtime::string_enum!(
     ApiKeyStatus { Active = "active", Deprecated = "deprecated" }
 );
@@ -258,6 +294,7 @@ pub enum ApiKeyStatus {
 /// Where to return after the billing portal.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -269,11 +306,13 @@ pub struct BillingPortalRequest {
     pub return_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(BillingPortalRequest { optional return_url = "return_url" });
 
 /// A billing portal session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -285,10 +324,11 @@ pub struct BillingPortalSession {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(BillingPortalSession { optional url = "url" });
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingPortalSession}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingPortalSessionEnvelope {
     /// Always true on success.
@@ -305,6 +345,7 @@ pub struct BillingPortalSessionEnvelope {
 /// Billing status and current plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -322,13 +363,14 @@ pub struct BillingStatus {
     pub current_period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     BillingStatus { optional plan = "plan", optional status = "status", optional
     trial_ends_at = "trial_ends_at", optional current_period_end = "current_period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BillingStatus}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BillingStatusEnvelope {
     /// Always true on success.
@@ -345,6 +387,7 @@ pub struct BillingStatusEnvelope {
 /// A phone number on the SMS blocklist.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -360,13 +403,14 @@ pub struct BlockedNumber {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 ::oagen_runtime::object!(
     BlockedNumber { optional phone = "phone", optional reason = "reason", optional
     created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": BlockedNumber}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberEnvelope {
     /// Always true on success.
@@ -381,6 +425,7 @@ pub struct BlockedNumberEnvelope {
 );
 
 /// One page of BlockedNumber items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPage {
     /// The `items` property.
@@ -391,15 +436,16 @@ pub struct BlockedNumberPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "sms-filters"))]
 ::oagen_runtime::object!(
     BlockedNumberPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": BlockedNumberPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BlockedNumberPageEnvelope {
     /// Always true on success.
@@ -416,6 +462,7 @@ pub struct BlockedNumberPageEnvelope {
 /// A call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -443,6 +490,7 @@ pub struct Call {
     pub duration_seconds: ::std::option::Option<i64>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     Call { optional id = "id", optional contact_id = "contact_id", optional direction =
     "direction", optional status = "status", optional from = "from", optional to = "to",
@@ -450,8 +498,8 @@ pub struct Call {
     duration_seconds = "duration_seconds" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Call}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallEnvelope {
     /// Always true on success.
@@ -466,6 +514,7 @@ pub struct CallEnvelope {
 );
 
 /// One page of Call items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPage {
     /// The `items` property.
@@ -476,15 +525,16 @@ pub struct CallPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     CallPage { required items = "items", optional cursor = "cursor", optional has_more =
     "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallPageEnvelope {
     /// Always true on success.
@@ -501,6 +551,7 @@ pub struct CallPageEnvelope {
 /// A call recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "calls"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -520,14 +571,15 @@ pub struct CallRecording {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "calls"))]
 ::oagen_runtime::object!(
     CallRecording { optional call_session_id = "call_session_id", optional contact_id =
     "contact_id", optional url = "url", optional duration_seconds = "duration_seconds",
     optional created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CallRecording}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallRecordingEnvelope {
     /// Always true on success.
@@ -544,6 +596,7 @@ pub struct CallRecordingEnvelope {
 /// A callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -569,14 +622,15 @@ pub struct Callback {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 ::oagen_runtime::object!(
     Callback { optional id = "id", optional contact_id = "contact_id", optional lead_id =
     "lead_id", optional phone = "phone", optional status = "status", optional due_at =
     "due_at", optional notes = "notes", optional created_at = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Callback}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackEnvelope {
     /// Always true on success.
@@ -591,6 +645,7 @@ pub struct CallbackEnvelope {
 );
 
 /// One page of Callback items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPage {
     /// The `items` property.
@@ -601,15 +656,16 @@ pub struct CallbackPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "callbacks", feature = "leads"))]
 ::oagen_runtime::object!(
     CallbackPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CallbackPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CallbackPageEnvelope {
     /// Always true on success.
@@ -626,6 +682,15 @@ pub struct CallbackPageEnvelope {
 /// A communication channel. `sms`, `email` and `voice` are named by the API
 /// reference; `webhook` is the default channel of custom webhook events. Other
 /// values may occur (for example the channel name set in a webhook body).
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -648,6 +713,15 @@ pub enum Channel {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Channel { Sms = "sms", Email = "email", Voice = "voice", Webhook = "webhook" }
 );
@@ -655,6 +729,7 @@ pub enum Channel {
 /// A checkout session.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -668,12 +743,13 @@ pub struct CheckoutSession {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CheckoutSession { optional session_id = "session_id", optional url = "url" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CheckoutSession}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CheckoutSessionEnvelope {
     /// Always true on success.
@@ -690,6 +766,7 @@ pub struct CheckoutSessionEnvelope {
 /// A checkout for a plan.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "billing")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -705,6 +782,7 @@ pub struct CheckoutSessionRequest {
     pub cancel_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "billing")]
 ::oagen_runtime::object!(
     CheckoutSessionRequest { optional plan = "plan", optional success_url =
     "success_url", optional cancel_url = "cancel_url" }
@@ -713,6 +791,16 @@ pub struct CheckoutSessionRequest {
 /// The AI classification of a message.
 ///
 /// **Inferred, not confirmed by the vendor:** The values (intent examples, urgency, sentiment, a 0-1 confidence, a summary, extracted data) are documented; the field names are not confirmed.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -734,14 +822,24 @@ pub struct Classification {
     pub extracted_data: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     Classification { optional intent = "intent", optional urgency = "urgency", optional
     sentiment = "sentiment", optional confidence = "confidence", optional summary =
     "summary", optional extracted_data = "extracted_data" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Classification}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassificationEnvelope {
     /// Always true on success.
@@ -758,6 +856,7 @@ pub struct ClassificationEnvelope {
 /// A Nylas grant to connect.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -771,6 +870,7 @@ pub struct ConnectEmailGrantRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     ConnectEmailGrantRequest { optional grant_id = "grant_id", optional email = "email" }
 );
@@ -778,6 +878,15 @@ pub struct ConnectEmailGrantRequest {
 /// A contact of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Only name, email, phone and notes (the documented updatable fields) and external_id (from the webhook body) are documented; the other field names are guesses.
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -807,6 +916,15 @@ pub struct Contact {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "contacts",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::object!(
     Contact { optional id = "id", optional tenant_id = "tenant_id", optional name =
     "name", optional email = "email", optional phone = "phone", optional external_id =
@@ -817,6 +935,7 @@ pub struct Contact {
 /// A contact with its scoring, source channel and history.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -836,14 +955,15 @@ pub struct ContactDetail {
     pub history: ::std::option::Option<::std::vec::Vec<TimelineEntry>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     ContactDetail { optional contact = "contact", optional score = "score", optional
     classification = "classification", optional source_channel = "source_channel",
     optional history = "history" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": ContactDetail}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactDetailEnvelope {
     /// Always true on success.
@@ -857,8 +977,8 @@ pub struct ContactDetailEnvelope {
     ContactDetailEnvelope { required success = "success", required data = "data" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Contact}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactEnvelope {
     /// Always true on success.
@@ -873,6 +993,7 @@ pub struct ContactEnvelope {
 );
 
 /// The fields to set on a contact. When updating, fields left out are unchanged.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -890,12 +1011,14 @@ pub struct ContactInput {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactInput { optional name = "name", optional email = "email", optional phone =
     "phone", optional notes = "notes" }
 );
 
 /// One page of Contact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// The `items` property.
@@ -906,15 +1029,16 @@ pub struct ContactPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     ContactPage { required items = "items", optional cursor = "cursor", optional has_more
     = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPageEnvelope {
     /// Always true on success.
@@ -931,6 +1055,7 @@ pub struct ContactPageEnvelope {
 /// The full conversation history with a contact across SMS, email and voice.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -948,13 +1073,14 @@ pub struct Conversation {
     pub pending_draft: ::std::option::Option<Draft>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 ::oagen_runtime::object!(
     Conversation { optional contact_id = "contact_id", optional contact = "contact",
     optional messages = "messages", optional pending_draft = "pending_draft" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Conversation}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationEnvelope {
     /// Always true on success.
@@ -971,6 +1097,7 @@ pub struct ConversationEnvelope {
 /// A conversation with one contact, as listed.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -994,6 +1121,7 @@ pub struct ConversationSummary {
     pub has_pending_draft: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "search"))]
 ::oagen_runtime::object!(
     ConversationSummary { optional contact_id = "contact_id", optional contact_name =
     "contact_name", optional channels = "channels", optional last_message =
@@ -1002,6 +1130,7 @@ pub struct ConversationSummary {
 );
 
 /// One page of ConversationSummary items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "conversations"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPage {
     /// The `items` property.
@@ -1012,15 +1141,16 @@ pub struct ConversationSummaryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations"))]
 ::oagen_runtime::object!(
     ConversationSummaryPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": ConversationSummaryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ConversationSummaryPageEnvelope {
     /// Always true on success.
@@ -1038,6 +1168,7 @@ pub struct ConversationSummaryPageEnvelope {
 /// A new API key.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "api-keys")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1049,11 +1180,13 @@ pub struct CreateApiKeyRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(CreateApiKeyRequest { optional name = "name" });
 
 /// A new outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "webhook-subscriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1067,6 +1200,7 @@ pub struct CreateWebhookSubscriptionRequest {
     pub events: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "webhook-subscriptions")]
 ::oagen_runtime::object!(
     CreateWebhookSubscriptionRequest { optional url = "url", optional events = "events" }
 );
@@ -1074,6 +1208,7 @@ pub struct CreateWebhookSubscriptionRequest {
 /// A credit balance.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1087,12 +1222,13 @@ pub struct CreditBalance {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditBalance { optional balance = "balance", optional updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": CreditBalance}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditBalanceEnvelope {
     /// Always true on success.
@@ -1109,6 +1245,7 @@ pub struct CreditBalanceEnvelope {
 /// A credit transaction.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1130,6 +1267,7 @@ pub struct CreditTransaction {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditTransaction { optional id = "id", optional amount = "amount", optional
     balance_after = "balance_after", optional r#type = "type", optional description =
@@ -1137,6 +1275,7 @@ pub struct CreditTransaction {
 );
 
 /// One page of CreditTransaction items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "billing"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPage {
     /// The `items` property.
@@ -1147,15 +1286,16 @@ pub struct CreditTransactionPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "billing"))]
 ::oagen_runtime::object!(
     CreditTransactionPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": CreditTransactionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreditTransactionPageEnvelope {
     /// Always true on success.
@@ -1173,6 +1313,7 @@ pub struct CreditTransactionPageEnvelope {
 /// A pending AI draft reply awaiting approval.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1194,6 +1335,7 @@ pub struct Draft {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "conversations", feature = "leads"))]
 ::oagen_runtime::object!(
     Draft { optional id = "id", optional channel = "channel", optional subject =
     "subject", optional body = "body", optional signal_guard = "signal_guard", optional
@@ -1203,6 +1345,7 @@ pub struct Draft {
 /// An alias (send-as address) of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1218,12 +1361,14 @@ pub struct EmailAlias {
     pub is_default: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAlias { optional email = "email", patch name = "name", optional is_default =
     "is_default" }
 );
 
 /// One page of EmailAlias items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPage {
     /// The `items` property.
@@ -1234,15 +1379,16 @@ pub struct EmailAliasPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAliasPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailAliasPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasPageEnvelope {
     /// Always true on success.
@@ -1259,6 +1405,7 @@ pub struct EmailAliasPageEnvelope {
 /// The aliases of the connected email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1270,10 +1417,11 @@ pub struct EmailAliases {
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(EmailAliases { optional aliases = "aliases" });
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAliases}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAliasesEnvelope {
     /// Always true on success.
@@ -1290,6 +1438,7 @@ pub struct EmailAliasesEnvelope {
 /// The OAuth code returned to the redirect URL.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1303,6 +1452,7 @@ pub struct EmailAuthCallbackRequest {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     EmailAuthCallbackRequest { optional code = "code", optional state = "state" }
 );
@@ -1310,6 +1460,7 @@ pub struct EmailAuthCallbackRequest {
 /// Where to send the user to connect an email account.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1323,12 +1474,13 @@ pub struct EmailAuthUrl {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailAuthUrl { optional url = "url", optional state = "state" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailAuthUrl}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailAuthUrlEnvelope {
     /// Always true on success.
@@ -1345,6 +1497,7 @@ pub struct EmailAuthUrlEnvelope {
 /// A connected email account (Nylas grant).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1364,14 +1517,15 @@ pub struct EmailGrant {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailGrant { optional grant_id = "grant_id", optional email = "email", optional
     provider = "provider", optional status = "status", optional created_at = "created_at"
     }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailGrant}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantEnvelope {
     /// Always true on success.
@@ -1386,6 +1540,7 @@ pub struct EmailGrantEnvelope {
 );
 
 /// One page of EmailGrant items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPage {
     /// The `items` property.
@@ -1396,15 +1551,16 @@ pub struct EmailGrantPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailGrantPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EmailGrantPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailGrantPageEnvelope {
     /// Always true on success.
@@ -1421,6 +1577,7 @@ pub struct EmailGrantPageEnvelope {
 /// The email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1434,13 +1591,14 @@ pub struct EmailSignature {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     EmailSignature { optional signature = "signature", optional updated_at = "updated_at"
     }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": EmailSignature}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EmailSignatureEnvelope {
     /// Always true on success.
@@ -1457,6 +1615,7 @@ pub struct EmailSignatureEnvelope {
 /// A contact enriched with lead score, tier, channel and intent.
 ///
 /// **Inferred, not confirmed by the vendor:** The content is documented; the field names and the nesting are guesses.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1474,12 +1633,14 @@ pub struct EnrichedContact {
     pub intent: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     EnrichedContact { optional contact = "contact", optional score = "score", optional
     channel = "channel", optional intent = "intent" }
 );
 
 /// One page of EnrichedContact items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPage {
     /// The `items` property.
@@ -1490,15 +1651,16 @@ pub struct EnrichedContactPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     EnrichedContactPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": EnrichedContactPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EnrichedContactPageEnvelope {
     /// Always true on success.
@@ -1570,6 +1732,7 @@ pub enum ErrorCode {
 
 /// Who an inbound event is from. At least one of `phone`, `email` or
 /// `external_id` is needed to resolve the contact.
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1587,12 +1750,14 @@ pub struct EventContact {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     EventContact { optional name = "name", optional phone = "phone", optional email =
     "email", optional external_id = "external_id" }
 );
 
 /// The content of an inbound event.
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct EventContent {
     /// The text that gets classified and scored.
@@ -1601,6 +1766,7 @@ pub struct EventContent {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "actions", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     EventContent { required body = "body", optional subject = "subject" }
 );
@@ -1608,6 +1774,14 @@ pub struct EventContent {
 /// A reply generated in the tenant's brand voice, with its Signal Guard check.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1623,13 +1797,21 @@ pub struct GeneratedReply {
     pub signal_guard: ::std::option::Option<SignalGuardResult>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     GeneratedReply { optional reply = "reply", optional channel = "channel", optional
     signal_guard = "signal_guard" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GeneratedReply}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeneratedReplyEnvelope {
     /// Always true on success.
@@ -1646,6 +1828,7 @@ pub struct GeneratedReplyEnvelope {
 /// One Signal Guard decision.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1667,6 +1850,7 @@ pub struct GuardrailAuditEntry {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailAuditEntry { optional id = "id", optional rule_id = "rule_id", optional
     verdict = "verdict", optional contact_id = "contact_id", optional reason = "reason",
@@ -1674,6 +1858,7 @@ pub struct GuardrailAuditEntry {
 );
 
 /// One page of GuardrailAuditEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPage {
     /// The `items` property.
@@ -1684,15 +1869,16 @@ pub struct GuardrailAuditEntryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailAuditEntryPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailAuditEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailAuditEntryPageEnvelope {
     /// Always true on success.
@@ -1710,6 +1896,7 @@ pub struct GuardrailAuditEntryPageEnvelope {
 /// Exported Signal Guard data.
 ///
 /// **Inferred, not confirmed by the vendor:** Neither the format nor the content is documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1725,13 +1912,14 @@ pub struct GuardrailExport {
     pub audit_log: ::std::option::Option<::std::vec::Vec<GuardrailAuditEntry>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailExport { optional exported_at = "exported_at", optional rules = "rules",
     optional audit_log = "audit_log" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailExport}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailExportEnvelope {
     /// Always true on success.
@@ -1748,6 +1936,7 @@ pub struct GuardrailExportEnvelope {
 /// A Signal Guard rule.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1767,12 +1956,14 @@ pub struct GuardrailRule {
     pub enabled: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailRule { optional id = "id", optional name = "name", optional description =
     "description", optional action = "action", optional enabled = "enabled" }
 );
 
 /// One page of GuardrailRule items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePage {
     /// The `items` property.
@@ -1783,15 +1974,16 @@ pub struct GuardrailRulePage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailRulePage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": GuardrailRulePage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailRulePageEnvelope {
     /// Always true on success.
@@ -1808,6 +2000,7 @@ pub struct GuardrailRulePageEnvelope {
 /// The Signal Guard rules of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1823,13 +2016,14 @@ pub struct GuardrailSettings {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailSettings { optional enabled = "enabled", optional rules = "rules", optional
     updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailSettings}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailSettingsEnvelope {
     /// Always true on success.
@@ -1846,6 +2040,7 @@ pub struct GuardrailSettingsEnvelope {
 /// Signal Guard statistics.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1865,14 +2060,15 @@ pub struct GuardrailStats {
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "guardrails"))]
 ::oagen_runtime::object!(
     GuardrailStats { optional checked = "checked", optional escalated = "escalated",
     optional blocked = "blocked", optional period_start = "period_start", optional
     period_end = "period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": GuardrailStats}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GuardrailStatsEnvelope {
     /// Always true on success.
@@ -1889,6 +2085,7 @@ pub struct GuardrailStatsEnvelope {
 /// An event sent to a custom webhook. `content.body` is required; at least one of
 /// `contact.phone`, `contact.email` or `contact.external_id` is needed to resolve
 /// the contact. The pipeline test runner is assumed to take the same body.
+#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InboundEvent {
     /// The `contact` property.
@@ -1905,6 +2102,7 @@ pub struct InboundEvent {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(any(feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     InboundEvent { optional contact = "contact", required content = "content", optional
     channel = "channel", optional source = "source", optional metadata = "metadata" }
@@ -1913,6 +2111,7 @@ pub struct InboundEvent {
 /// A lead with its score and classification.
 ///
 /// **Inferred, not confirmed by the vendor:** Score and classification are documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "leads"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1940,6 +2139,7 @@ pub struct Lead {
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 ::oagen_runtime::object!(
     Lead { optional id = "id", optional tenant_id = "tenant_id", optional contact_id =
     "contact_id", optional state = "state", optional channel = "channel", optional score
@@ -1947,8 +2147,8 @@ pub struct Lead {
     "created_at", optional updated_at = "updated_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Lead}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadEnvelope {
     /// Always true on success.
@@ -1963,6 +2163,7 @@ pub struct LeadEnvelope {
 );
 
 /// One page of Lead items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "leads"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPage {
     /// The `items` property.
@@ -1973,15 +2174,16 @@ pub struct LeadPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "leads"))]
 ::oagen_runtime::object!(
     LeadPage { required items = "items", optional cursor = "cursor", optional has_more =
     "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": LeadPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LeadPageEnvelope {
     /// Always true on success.
@@ -1998,6 +2200,7 @@ pub struct LeadPageEnvelope {
 /// Which contacts to merge.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2013,6 +2216,7 @@ pub struct MergeContactsRequest {
     >,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     MergeContactsRequest { optional primary_contact_id = "primary_contact_id", optional
     duplicate_contact_ids = "duplicate_contact_ids" }
@@ -2021,6 +2225,14 @@ pub struct MergeContactsRequest {
 /// A message in a conversation (SMS, email or voice).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2052,6 +2264,14 @@ pub struct Message {
     pub read_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(
+    any(
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "search"
+    )
+)]
 ::oagen_runtime::object!(
     Message { optional id = "id", optional contact_id = "contact_id", optional channel =
     "channel", optional direction = "direction", optional subject = "subject", optional
@@ -2059,8 +2279,8 @@ pub struct Message {
     "status", optional created_at = "created_at", optional read_at = "read_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Message}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageEnvelope {
     /// Always true on success.
@@ -2077,6 +2297,7 @@ pub struct MessageEnvelope {
 /// An outbound call to start.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "calls")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2092,6 +2313,7 @@ pub struct OutboundCallRequest {
     pub from: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "calls")]
 ::oagen_runtime::object!(
     OutboundCallRequest { optional contact_id = "contact_id", optional to = "to",
     optional from = "from" }
@@ -2100,6 +2322,7 @@ pub struct OutboundCallRequest {
 /// The result of running an event through the pipeline (classify, score, route, reply).
 ///
 /// **Inferred, not confirmed by the vendor:** The stages are documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2123,14 +2346,15 @@ pub struct PipelineResult {
     pub dry_run: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     PipelineResult { optional event_id = "event_id", optional contact_id = "contact_id",
     optional classification = "classification", optional score = "score", optional
     routing = "routing", optional reply = "reply", optional dry_run = "dry_run" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": PipelineResult}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct PipelineResultEnvelope {
     /// Always true on success.
@@ -2147,6 +2371,7 @@ pub struct PipelineResultEnvelope {
 /// What to look a contact up by; give a phone number or an email address.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2160,6 +2385,7 @@ pub struct ResolveContactRequest {
     pub email: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ResolveContactRequest { optional phone = "phone", optional email = "email" }
 );
@@ -2167,6 +2393,7 @@ pub struct ResolveContactRequest {
 /// The key to rotate.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "api-keys")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2178,9 +2405,11 @@ pub struct RotateApiKeyRequest {
     pub key_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "api-keys")]
 ::oagen_runtime::object!(RotateApiKeyRequest { optional key_id = "key_id" });
 
 /// An action that a routing rule can take.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2203,6 +2432,7 @@ pub enum RoutingAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::string_enum!(
     RoutingAction { SendTemplate = "send_template", CreateTask = "create_task", Escalate
     = "escalate", GenerateReply = "generate_reply" }
@@ -2211,6 +2441,7 @@ pub enum RoutingAction {
 /// What the routing step decided.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented; the action names are.
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2224,6 +2455,7 @@ pub struct RoutingDecision {
     pub actions: ::std::option::Option<::std::vec::Vec<RoutingAction>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "pipeline", feature = "webhooks"))]
 ::oagen_runtime::object!(
     RoutingDecision { optional rule = "rule", optional actions = "actions" }
 );
@@ -2231,6 +2463,16 @@ pub struct RoutingDecision {
 /// A lead score.
 ///
 /// **Inferred, not confirmed by the vendor:** The routing-rules docs name `score.score` and `score.tier`; `buying_signals` and `recommended_actions` are named after the documented content.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2250,13 +2492,23 @@ pub struct Score {
     >,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     Score { optional score = "score", optional tier = "tier", optional buying_signals =
     "buying_signals", optional recommended_actions = "recommended_actions" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Score}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScoreEnvelope {
     /// Always true on success.
@@ -2273,6 +2525,7 @@ pub struct ScoreEnvelope {
 /// A search over contacts and conversations.
 ///
 /// **Inferred, not confirmed by the vendor:** Only `deep` is documented; `query` is a guess.
+#[cfg(feature = "search")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2288,6 +2541,7 @@ pub struct SearchRequest {
     pub deep: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "search")]
 ::oagen_runtime::object!(
     SearchRequest { optional query = "query", optional deep = "deep" }
 );
@@ -2295,6 +2549,7 @@ pub struct SearchRequest {
 /// Contacts and conversations that match a search.
 ///
 /// **Inferred, not confirmed by the vendor:** The response shape is not documented.
+#[cfg(any(feature = "all-types", feature = "search"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2308,13 +2563,14 @@ pub struct SearchResults {
     pub conversations: ::std::option::Option<::std::vec::Vec<ConversationSummary>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "search"))]
 ::oagen_runtime::object!(
     SearchResults { optional contacts = "contacts", optional conversations =
     "conversations" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SearchResults}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SearchResultsEnvelope {
     /// Always true on success.
@@ -2329,6 +2585,7 @@ pub struct SearchResultsEnvelope {
 );
 
 /// The value of parameter 1 of `POST /webhook/custom/{tenant_id}/{source_id}`.
+#[cfg(feature = "webhooks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2345,11 +2602,13 @@ pub enum SendCustomWebhookMode {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "webhooks")]
 ::oagen_runtime::string_enum!(SendCustomWebhookMode { Sync = "sync" });
 
 /// An email to send through the connected Nylas grant.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2377,6 +2636,7 @@ pub struct SendEmailRequest {
     pub reply_to_message_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     SendEmailRequest { optional to = "to", optional cc = "cc", optional bcc = "bcc",
     optional subject = "subject", optional body = "body", optional from = "from",
@@ -2387,6 +2647,7 @@ pub struct SendEmailRequest {
 /// A message to send to a contact.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "conversations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2404,6 +2665,7 @@ pub struct SendMessageRequest {
     pub alias: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "conversations")]
 ::oagen_runtime::object!(
     SendMessageRequest { optional channel = "channel", optional body = "body", optional
     subject = "subject", optional alias = "alias" }
@@ -2412,6 +2674,7 @@ pub struct SendMessageRequest {
 /// A sent email.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "email"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2429,13 +2692,14 @@ pub struct SentEmail {
     pub sent_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "email"))]
 ::oagen_runtime::object!(
     SentEmail { optional message_id = "message_id", optional thread_id = "thread_id",
     optional grant_id = "grant_id", optional sent_at = "sent_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": SentEmail}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SentEmailEnvelope {
     /// Always true on success.
@@ -2450,6 +2714,16 @@ pub struct SentEmailEnvelope {
 );
 
 /// The sentiment of a message.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2470,6 +2744,16 @@ pub enum Sentiment {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Sentiment { Positive = "positive", Neutral = "neutral", Negative = "negative" }
 );
@@ -2477,6 +2761,16 @@ pub enum Sentiment {
 /// The Signal Guard check of a generated reply or draft.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2490,12 +2784,33 @@ pub struct SignalGuardResult {
     pub reasons: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::object!(
     SignalGuardResult { optional verdict = "verdict", optional reasons = "reasons" }
 );
 
 /// A Signal Guard verdict. The docs name `escalate` and `block`; the value for a
 /// message that passes is not documented and arrives as an unknown value.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "guardrails",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2514,6 +2829,17 @@ pub enum SignalGuardVerdict {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "conversations",
+        feature = "guardrails",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     SignalGuardVerdict { Escalate = "escalate", Block = "block" }
 );
@@ -2522,10 +2848,11 @@ pub enum SignalGuardVerdict {
 /// carried as free-form JSON.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; free-form.
+#[cfg(any(feature = "all-types", feature = "config"))]
 pub type TenantConfig = ::serde_json::Value;
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": TenantConfig}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TenantConfigEnvelope {
     /// Always true on success.
@@ -2540,6 +2867,16 @@ pub struct TenantConfigEnvelope {
 );
 
 /// The tier of a lead score.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2562,6 +2899,16 @@ pub enum Tier {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Tier { Hot = "hot", Warm = "warm", Cool = "cool", Cold = "cold" }
 );
@@ -2569,6 +2916,7 @@ pub enum Tier {
 /// One event in a contact's unified timeline (a message, a call or another event).
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2592,6 +2940,7 @@ pub struct TimelineEntry {
     pub data: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     TimelineEntry { optional id = "id", optional r#type = "type", optional channel =
     "channel", optional direction = "direction", optional summary = "summary", optional
@@ -2599,6 +2948,7 @@ pub struct TimelineEntry {
 );
 
 /// One page of TimelineEntry items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPage {
     /// The `items` property.
@@ -2609,15 +2959,16 @@ pub struct TimelineEntryPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "contacts"))]
 ::oagen_runtime::object!(
     TimelineEntryPage { required items = "items", optional cursor = "cursor", optional
     has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": TimelineEntryPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TimelineEntryPageEnvelope {
     /// Always true on success.
@@ -2634,6 +2985,7 @@ pub struct TimelineEntryPageEnvelope {
 /// Where to transfer a call.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "calls")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2645,11 +2997,13 @@ pub struct TransferCallRequest {
     pub to: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "calls")]
 ::oagen_runtime::object!(TransferCallRequest { optional to = "to" });
 
 /// Changes to a callback task.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "callbacks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2665,6 +3019,7 @@ pub struct UpdateCallbackRequest {
     pub notes: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "callbacks")]
 ::oagen_runtime::object!(
     UpdateCallbackRequest { optional status = "status", optional due_at = "due_at",
     optional notes = "notes" }
@@ -2673,6 +3028,7 @@ pub struct UpdateCallbackRequest {
 /// The new set of aliases.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2684,11 +3040,13 @@ pub struct UpdateEmailAliasesRequest {
     pub aliases: ::std::option::Option<::std::vec::Vec<EmailAlias>>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(UpdateEmailAliasesRequest { optional aliases = "aliases" });
 
 /// The new email signature.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(feature = "email")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2700,6 +3058,7 @@ pub struct UpdateEmailSignatureRequest {
     pub signature: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "email")]
 ::oagen_runtime::object!(
     UpdateEmailSignatureRequest { optional signature = "signature" }
 );
@@ -2707,6 +3066,7 @@ pub struct UpdateEmailSignatureRequest {
 /// Changes to the Signal Guard rules.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(feature = "guardrails")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2720,11 +3080,22 @@ pub struct UpdateGuardrailsRequest {
     pub rules: ::std::option::Option<::std::vec::Vec<GuardrailRule>>,
 }
 
+#[cfg(feature = "guardrails")]
 ::oagen_runtime::object!(
     UpdateGuardrailsRequest { optional enabled = "enabled", optional rules = "rules" }
 );
 
 /// How urgent a message is.
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2747,6 +3118,16 @@ pub enum Urgency {
     Unknown(::std::string::String),
 }
 
+#[cfg(
+    any(
+        feature = "actions",
+        feature = "all-types",
+        feature = "contacts",
+        feature = "leads",
+        feature = "pipeline",
+        feature = "webhooks"
+    )
+)]
 ::oagen_runtime::string_enum!(
     Urgency { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
 );
@@ -2754,6 +3135,7 @@ pub enum Urgency {
 /// Signal counts and credit balance of a tenant.
 ///
 /// **Inferred, not confirmed by the vendor:** The content (signal counts, credit balance) is documented; the field names are guesses.
+#[cfg(any(feature = "all-types", feature = "usage"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2777,14 +3159,15 @@ pub struct Usage {
     pub period_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "usage"))]
 ::oagen_runtime::object!(
     Usage { optional tenant_id = "tenant_id", optional signal_counts = "signal_counts",
     optional total_signals = "total_signals", optional credit_balance = "credit_balance",
     optional period_start = "period_start", optional period_end = "period_end" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": Usage}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UsageEnvelope {
     /// Always true on success.
@@ -2801,6 +3184,7 @@ pub struct UsageEnvelope {
 /// Acknowledges an event that was queued for asynchronous processing.
 ///
 /// **Inferred, not confirmed by the vendor:** The body of the 202 response is not documented.
+#[cfg(any(feature = "all-types", feature = "webhooks"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2814,12 +3198,13 @@ pub struct WebhookAccepted {
     pub status: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhooks"))]
 ::oagen_runtime::object!(
     WebhookAccepted { optional event_id = "event_id", optional status = "status" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookAccepted}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookAcceptedEnvelope {
     /// Always true on success.
@@ -2836,6 +3221,7 @@ pub struct WebhookAcceptedEnvelope {
 /// An outbound webhook subscription.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names are not documented.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2857,14 +3243,15 @@ pub struct WebhookSubscription {
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookSubscription { optional id = "id", optional url = "url", optional events =
     "events", optional active = "active", optional secret = "secret", optional created_at
     = "created_at" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookSubscription}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionEnvelope {
     /// Always true on success.
@@ -2879,6 +3266,7 @@ pub struct WebhookSubscriptionEnvelope {
 );
 
 /// One page of WebhookSubscription items: `{"items": \[...\], "cursor": ..., "has_more": ...}`.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPage {
     /// The `items` property.
@@ -2889,15 +3277,16 @@ pub struct WebhookSubscriptionPage {
     pub has_more: ::std::option::Option<bool>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookSubscriptionPage { required items = "items", optional cursor = "cursor",
     optional has_more = "has_more" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope holding one page: `{"success": true, "data": WebhookSubscriptionPage}`.
 ///
 /// **Inferred, not confirmed by the vendor:** The seed shows the envelope and the list shape separately; that lists sit inside `data` is a guess.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookSubscriptionPageEnvelope {
     /// Always true on success.
@@ -2915,6 +3304,7 @@ pub struct WebhookSubscriptionPageEnvelope {
 /// The result of a test delivery.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented.
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2930,13 +3320,14 @@ pub struct WebhookTestResult {
     pub error: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "all-types", feature = "webhook-subscriptions"))]
 ::oagen_runtime::object!(
     WebhookTestResult { optional delivered = "delivered", optional status_code =
     "status_code", optional error = "error" }
 );
 
-#[cfg(feature = "all-types")]
 /// Success envelope: `{"success": true, "data": WebhookTestResult}`.
+#[cfg(feature = "all-types")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WebhookTestResultEnvelope {
     /// Always true on success.
@@ -2953,6 +3344,7 @@ pub struct WebhookTestResultEnvelope {
 /// An event sent by a Zapier zap.
 ///
 /// **Inferred, not confirmed by the vendor:** Not documented; modelled on the custom webhook body with every field optional.
+#[cfg(feature = "webhooks")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2972,6 +3364,7 @@ pub struct ZapierEvent {
     pub metadata: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "webhooks")]
 ::oagen_runtime::object!(
     ZapierEvent { optional contact = "contact", optional content = "content", optional
     channel = "channel", optional source = "source", optional metadata = "metadata" }

@@ -32,12 +32,15 @@ pub mod types;
 pub mod client;
 
 #[rustfmt::skip]
+#[cfg(feature = "analytics")]
 pub mod analytics;
 
 #[rustfmt::skip]
+#[cfg(feature = "collaboration")]
 pub mod collaboration;
 
 #[rustfmt::skip]
+#[cfg(feature = "recordings")]
 pub mod recordings;
 
 #[rustfmt::skip]

@@ -15,6 +15,7 @@
 /// A clip saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'a start and end (in seconds), a title, the text it covers, and the user who created it'; all field names are guesses.
+#[cfg(feature = "collaboration")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -38,6 +39,7 @@ pub struct Clip {
     pub user_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(
     Clip { optional uid = "uid", optional start = "start", optional end = "end", optional
     title = "title", optional text = "text", optional user_uid = "userUid", optional
@@ -47,15 +49,18 @@ pub struct Clip {
 /// The clips saved from a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
+#[cfg(feature = "collaboration")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClipList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Clip>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(ClipList { required data = "data" });
 
 /// A comment on a recording. Threads are rebuilt from `parentCommentUid` and `replies`.
+#[cfg(feature = "collaboration")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -88,6 +93,7 @@ pub struct Comment {
     pub end_char: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(
     Comment { optional uid = "uid", optional parent_comment_uid = "parentCommentUid",
     optional replies = "replies", optional user_uid = "userUid", optional user_name =
@@ -98,12 +104,14 @@ pub struct Comment {
 /// The comments of a recording, as a flat list.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array is assumed, as in the list endpoint.
+#[cfg(feature = "collaboration")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CommentList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Comment>,
 }
 
+#[cfg(feature = "collaboration")]
 ::oagen_runtime::object!(CommentList { required data = "data" });
 
 /// Error body of every failed request. Shape stated only by the help-centre article
@@ -132,6 +140,7 @@ pub struct ErrorDetail {
 /// Conversation analytics for one participant. The seven metric names are the article's;
 /// their types and units (beyond those the article states) and the participant fields are
 /// guesses.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -163,6 +172,7 @@ pub struct InteractionMetrics {
     pub transition_pauses: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     InteractionMetrics { optional name = "name", optional email = "email", optional
     talk_ratio = "talkRatio", optional longest_monologue = "longestMonologue", optional
@@ -174,17 +184,20 @@ pub struct InteractionMetrics {
 /// Interaction metrics of each participant of a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** The article does not show the response wrapper; a `data` array with one entry per participant is assumed.
+#[cfg(feature = "analytics")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct InteractionMetricsList {
     /// The `data` property.
     pub data: ::std::vec::Vec<InteractionMetrics>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(InteractionMetricsList { required data = "data" });
 
 /// A meeting participant. The article names the content (name, email, role), not the fields.
 ///
 /// **Inferred, not confirmed by the vendor:** Field names taken from the article's prose ('name, email, and role (host or attendee)').
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -200,6 +213,7 @@ pub struct Participant {
     pub role: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Participant { optional name = "name", optional email = "email", optional role =
     "role" }
@@ -208,6 +222,7 @@ pub struct Participant {
 /// A recorded meeting. The article lists what the detail endpoint returns but gives only
 /// `uid` as a field name; all other names are guesses and optional. List items are
 /// assumed to use the same shape, possibly with fewer fields.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The recording's unique ID, used as the path key of every other endpoint.
@@ -258,6 +273,7 @@ pub struct Recording {
     pub salesforce_records: ::std::option::Option<::std::vec::Vec<SalesforceRecord>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Recording { required uid = "uid", optional title = "title", optional duration =
     "duration", optional start_time = "startTime", optional source = "source", optional
@@ -268,6 +284,7 @@ pub struct Recording {
 );
 
 /// One page of `GET /recordings`. Shape stated only by the help-centre article (seed 000).
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The recordings of this page, newest first.
@@ -280,12 +297,14 @@ pub struct RecordingPage {
     pub has_more: bool,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingPage { required data = "data", required total = "total", optional
     next_cursor = "nextCursor", required has_more = "hasMore" }
 );
 
 /// Pre-signed S3 URLs for the recording's video. Both expire at `expiresAt` (one hour after issue).
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingVideo {
     /// URL for playback, e.g. in an embedded player.
@@ -298,6 +317,7 @@ pub struct RecordingVideo {
     pub expires_at: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingVideo { required stream_url = "streamUrl", required download_url =
     "downloadUrl", required expires_at = "expiresAt" }
@@ -306,6 +326,7 @@ pub struct RecordingVideo {
 /// A Salesforce record linked to the recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Article says 'with their IDs, object types, and names'; the field names are guesses.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -321,6 +342,7 @@ pub struct SalesforceRecord {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     SalesforceRecord { optional id = "id", optional object_type = "objectType", optional
     name = "name" }
@@ -329,6 +351,7 @@ pub struct SalesforceRecord {
 /// One filled-in scorecard for a recording.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'the criteria, scores, AI-generated reasoning, and reviewer comments'; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -350,6 +373,7 @@ pub struct Scorecard {
     >,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     Scorecard { optional uid = "uid", optional name = "name", optional score = "score",
     optional criteria = "criteria", optional reviewer_comments = "reviewerComments" }
@@ -358,6 +382,7 @@ pub struct Scorecard {
 /// One criterion of a scorecard with its rating.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -373,6 +398,7 @@ pub struct ScorecardCriterion {
     pub reasoning: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     ScorecardCriterion { optional name = "name", optional score = "score", optional
     reasoning = "reasoning" }
@@ -381,17 +407,20 @@ pub struct ScorecardCriterion {
 /// Scorecard results of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Endpoint announced for May 2026 without a published shape; a `data` array as in the list endpoint is assumed.
+#[cfg(feature = "analytics")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ScorecardList {
     /// The `data` property.
     pub data: ::std::vec::Vec<Scorecard>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(ScorecardList { required data = "data" });
 
 /// A reviewer's comment on a scorecard.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "analytics")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -407,6 +436,7 @@ pub struct ScorecardReviewerComment {
     pub content: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "analytics")]
 ::oagen_runtime::object!(
     ScorecardReviewerComment { optional user_uid = "userUid", optional user_name =
     "userName", optional content = "content" }
@@ -415,6 +445,7 @@ pub struct ScorecardReviewerComment {
 /// The full transcript of a recording (inferred; see the operation).
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content is 'speaker-attributed utterances with timestamps, word-level timing where available, the detected language'; every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -430,6 +461,7 @@ pub struct Transcript {
     pub utterances: ::std::option::Option<::std::vec::Vec<TranscriptUtterance>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Transcript { optional recording_uid = "recordingUid", optional language = "language",
     optional utterances = "utterances" }
@@ -438,6 +470,7 @@ pub struct Transcript {
 /// One speaker turn of the transcript.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only; every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -457,6 +490,7 @@ pub struct TranscriptUtterance {
     pub words: ::std::option::Option<::std::vec::Vec<TranscriptWord>>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     TranscriptUtterance { optional speaker = "speaker", optional start = "start",
     optional end = "end", optional text = "text", optional words = "words" }
@@ -465,6 +499,7 @@ pub struct TranscriptUtterance {
 /// One word with its timing.
 ///
 /// **Inferred, not confirmed by the vendor:** Announced content only ('word-level timing where available'); every field name is a guess.
+#[cfg(feature = "recordings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -480,6 +515,7 @@ pub struct TranscriptWord {
     pub end: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     TranscriptWord { optional text = "text", optional start = "start", optional end =
     "end" }

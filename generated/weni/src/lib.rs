@@ -40,42 +40,55 @@ pub mod types;
 pub mod client;
 
 #[rustfmt::skip]
+#[cfg(feature = "broadcasts")]
 pub mod broadcasts;
 
 #[rustfmt::skip]
+#[cfg(feature = "campaigns")]
 pub mod campaigns;
 
 #[rustfmt::skip]
+#[cfg(feature = "channels")]
 pub mod channels;
 
 #[rustfmt::skip]
+#[cfg(feature = "contacts")]
 pub mod contacts;
 
 #[rustfmt::skip]
+#[cfg(feature = "fields")]
 pub mod fields;
 
 #[rustfmt::skip]
+#[cfg(feature = "flows")]
 pub mod flows;
 
 #[rustfmt::skip]
+#[cfg(feature = "groups")]
 pub mod groups;
 
 #[rustfmt::skip]
+#[cfg(feature = "integrations")]
 pub mod integrations;
 
 #[rustfmt::skip]
+#[cfg(feature = "messages")]
 pub mod messages;
 
 #[rustfmt::skip]
+#[cfg(feature = "resthooks")]
 pub mod resthooks;
 
 #[rustfmt::skip]
+#[cfg(feature = "templates")]
 pub mod templates;
 
 #[rustfmt::skip]
+#[cfg(feature = "tickets")]
 pub mod tickets;
 
 #[rustfmt::skip]
+#[cfg(feature = "workspace")]
 pub mod workspace;
 
 #[rustfmt::skip]

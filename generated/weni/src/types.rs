@@ -13,6 +13,7 @@
 )]
 
 /// A data archive of messages or runs.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Archive {
     /// What the archive contains.
@@ -31,6 +32,7 @@ pub struct Archive {
     pub download_url: ::std::string::String,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Archive { required archive_type = "archive_type", required start_date = "start_date",
     required period = "period", required record_count = "record_count", required size =
@@ -38,6 +40,7 @@ pub struct Archive {
 );
 
 /// What the archive contains.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -56,9 +59,11 @@ pub enum ArchiveArchiveType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchiveArchiveType { Message = "message", Run = "run" });
 
 /// A limit/offset page of archives.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ArchivePage {
     /// Total number of matching archives.
@@ -71,12 +76,14 @@ pub struct ArchivePage {
     pub results: ::std::vec::Vec<Archive>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     ArchivePage { required count = "count", nullable next = "next", nullable previous =
     "previous", required results = "results" }
 );
 
 /// Whether the archive covers a day or a month.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -95,9 +102,11 @@ pub enum ArchivePeriod {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(ArchivePeriod { Daily = "daily", Monthly = "monthly" });
 
 /// An administrative boundary of the workspace's country.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Boundary {
     /// OSM id of the boundary.
@@ -114,6 +123,7 @@ pub struct Boundary {
     pub geometry: ::std::option::Option<GeoJsonGeometry>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Boundary { required osm_id = "osm_id", required name = "name", nullable parent =
     "parent", required level = "level", required aliases = "aliases", nullable geometry =
@@ -121,6 +131,7 @@ pub struct Boundary {
 );
 
 /// A cursor page of boundaries.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -131,12 +142,14 @@ pub struct BoundaryPage {
     pub results: ::std::vec::Vec<Boundary>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     BoundaryPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Reference to an administrative boundary.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BoundaryRef {
     /// OSM id of the boundary.
@@ -145,11 +158,13 @@ pub struct BoundaryRef {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     BoundaryRef { required osm_id = "osm_id", required name = "name" }
 );
 
 /// The project's Weni Brain agent.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BrainInfo {
     /// Name of the agent; empty when none is configured.
@@ -158,11 +173,13 @@ pub struct BrainInfo {
     pub occupation: ::std::string::String,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     BrainInfo { required name = "name", required occupation = "occupation" }
 );
 
 /// A message broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Broadcast {
     /// Id of the broadcast.
@@ -183,6 +200,7 @@ pub struct Broadcast {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     Broadcast { required id = "id", nullable urns = "urns", required contacts =
     "contacts", required groups = "groups", nullable text = "text", required status =
@@ -190,6 +208,7 @@ pub struct Broadcast {
 );
 
 /// A broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastCreate {
     /// The `text` property.
@@ -204,12 +223,14 @@ pub struct BroadcastCreate {
     pub ticket: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     BroadcastCreate { required text = "text", optional urns = "urns", optional contacts =
     "contacts", optional groups = "groups", optional ticket = "ticket" }
 );
 
 /// A cursor page of broadcasts.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -220,12 +241,14 @@ pub struct BroadcastPage {
     pub results: ::std::vec::Vec<Broadcast>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     BroadcastPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Sending status of the broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -246,6 +269,7 @@ pub enum BroadcastStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     BroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
@@ -253,15 +277,18 @@ pub enum BroadcastStatus {
 /// Body of a 200 answer from a bulk action endpoint when some of the objects could not be acted on.
 ///
 /// **Inferred, not confirmed by the vendor:** The contact and ticket action serializers of weni-ai/flows never report partial failures; the shape comes from the shared BulkWriteAPIMixin, and the item type (the identifiers that were sent) is a guess.
+#[cfg(any(feature = "contacts", feature = "tickets"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkActionFailures {
     /// The identifiers (UUIDs or URNs) that could not be acted on.
     pub failures: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(any(feature = "contacts", feature = "tickets"))]
 ::oagen_runtime::object!(BulkActionFailures { required failures = "failures" });
 
 /// A campaign.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Campaign {
     /// UUID of the campaign.
@@ -276,12 +303,14 @@ pub struct Campaign {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     Campaign { required uuid = "uuid", required name = "name", required archived =
     "archived", required group = "group", required created_on = "created_on" }
 );
 
 /// A campaign event. Flow events have `flow` and a null `message`; message events have `message` and a null `flow`.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEvent {
     /// UUID of the event.
@@ -306,6 +335,7 @@ pub struct CampaignEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEvent { required uuid = "uuid", required campaign = "campaign", required
     relative_to = "relative_to", required offset = "offset", required unit = "unit",
@@ -314,6 +344,7 @@ pub struct CampaignEvent {
 );
 
 /// A cursor page of campaign events.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -324,12 +355,14 @@ pub struct CampaignEventPage {
     pub results: ::std::vec::Vec<CampaignEvent>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Unit of the offset.
+#[cfg(feature = "campaigns")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -352,12 +385,14 @@ pub enum CampaignEventUnit {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::string_enum!(
     CampaignEventUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
     "weeks" }
 );
 
 /// A campaign event to create or update. Give exactly one of `message` and `flow`.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignEventWrite {
     /// UUID of the campaign the event belongs to (cannot change on update).
@@ -380,6 +415,7 @@ pub struct CampaignEventWrite {
     pub new_expressions: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignEventWrite { required campaign = "campaign", required relative_to =
     "relative_to", required offset = "offset", required unit = "unit", required
@@ -388,6 +424,7 @@ pub struct CampaignEventWrite {
 );
 
 /// Unit of the offset.
+#[cfg(feature = "campaigns")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -410,12 +447,14 @@ pub enum CampaignEventWriteUnit {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::string_enum!(
     CampaignEventWriteUnit { Minutes = "minutes", Hours = "hours", Days = "days", Weeks =
     "weeks" }
 );
 
 /// A cursor page of campaigns.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -426,12 +465,14 @@ pub struct CampaignPage {
     pub results: ::std::vec::Vec<Campaign>,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Name and group of a campaign to create or update.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CampaignWrite {
     /// Name of the campaign (unique in the workspace).
@@ -440,11 +481,13 @@ pub struct CampaignWrite {
     pub group: ::std::string::String,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(
     CampaignWrite { required name = "name", required group = "group" }
 );
 
 /// A channel of the workspace.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Channel {
     /// UUID of the channel.
@@ -463,6 +506,7 @@ pub struct Channel {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     Channel { required uuid = "uuid", nullable name = "name", nullable address =
     "address", nullable country = "country", nullable device = "device", nullable
@@ -470,6 +514,7 @@ pub struct Channel {
 );
 
 /// One daily series of a channel (incoming, outgoing or errors, for messages or IVR).
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCount {
     /// Name of the series.
@@ -480,12 +525,14 @@ pub struct ChannelDailyCount {
     pub data: ::std::vec::Vec<ChannelDailyCountPoint>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDailyCount { required name = "name", required r#type = "type", required data =
     "data" }
 );
 
 /// The count of one day.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelDailyCountPoint {
     /// The day.
@@ -494,11 +541,13 @@ pub struct ChannelDailyCountPoint {
     pub count: i64,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDailyCountPoint { required date = "date", required count = "count" }
 );
 
 /// What the series counts.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -519,11 +568,13 @@ pub enum ChannelDailyCountType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::string_enum!(
     ChannelDailyCountType { Msg = "msg", Ivr = "ivr", Error = "error" }
 );
 
 /// State of the Android phone behind an Android channel; any member may be null.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -543,6 +594,7 @@ pub struct ChannelDevice {
     pub network_type: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelDevice { optional name = "name", optional power_level = "power_level",
     optional power_status = "power_status", optional power_source = "power_source",
@@ -550,6 +602,7 @@ pub struct ChannelDevice {
 );
 
 /// An event reported by a channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEvent {
     /// Id of the event.
@@ -568,6 +621,7 @@ pub struct ChannelEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelEvent { required id = "id", required r#type = "type", required contact =
     "contact", required channel = "channel", required extra = "extra", required
@@ -575,6 +629,7 @@ pub struct ChannelEvent {
 );
 
 /// A cursor page of channel events.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -585,12 +640,14 @@ pub struct ChannelEventPage {
     pub results: ::std::vec::Vec<ChannelEvent>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Type of the event.
+#[cfg(feature = "channels")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -623,6 +680,7 @@ pub enum ChannelEventType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::string_enum!(
     ChannelEventType { Unknown2 = "unknown", CallOut = "call-out", CallOutMissed =
     "call-out-missed", CallIn = "call-in", CallInMissed = "call-in-missed", StopContact =
@@ -631,6 +689,7 @@ pub enum ChannelEventType {
 );
 
 /// Totals of one month for a channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelMonthlyTotal {
     /// Start of the month.
@@ -647,6 +706,7 @@ pub struct ChannelMonthlyTotal {
     pub error_count: i64,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelMonthlyTotal { required month_start = "month_start", required
     incoming_messages_count = "incoming_messages_count", required outgoing_messages_count
@@ -656,6 +716,7 @@ pub struct ChannelMonthlyTotal {
 );
 
 /// A cursor page of channels.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -666,12 +727,14 @@ pub struct ChannelPage {
     pub results: ::std::vec::Vec<Channel>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Reference to a channel by UUID and name. `Channel.name` is a nullable column, so `name` may be null.
+#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelRef {
     /// UUID of the channel.
@@ -680,9 +743,11 @@ pub struct ChannelRef {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(any(feature = "channels", feature = "messages", feature = "templates"))]
 ::oagen_runtime::object!(ChannelRef { required uuid = "uuid", nullable name = "name" });
 
 /// Message statistics of one channel.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStats {
     /// UUID of the channel.
@@ -703,6 +768,7 @@ pub struct ChannelStats {
     pub monthly_totals: ::std::vec::Vec<ChannelMonthlyTotal>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelStats { required uuid = "uuid", nullable name = "name", required channel_type
     = "channel_type", required msg_count = "msg_count", required ivr_count = "ivr_count",
@@ -711,6 +777,7 @@ pub struct ChannelStats {
 );
 
 /// A limit/offset page of channel statistics.
+#[cfg(feature = "channels")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ChannelStatsPage {
     /// Total number of matching channels.
@@ -723,12 +790,14 @@ pub struct ChannelStatsPage {
     pub results: ::std::vec::Vec<ChannelStats>,
 }
 
+#[cfg(feature = "channels")]
 ::oagen_runtime::object!(
     ChannelStatsPage { required count = "count", nullable next = "next", nullable
     previous = "previous", required results = "results" }
 );
 
 /// An NLU classifier.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Classifier {
     /// UUID of the classifier.
@@ -743,12 +812,14 @@ pub struct Classifier {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Classifier { required uuid = "uuid", required name = "name", required r#type =
     "type", required intents = "intents", required created_on = "created_on" }
 );
 
 /// A cursor page of classifiers.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ClassifierPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -759,6 +830,7 @@ pub struct ClassifierPage {
     pub results: ::std::vec::Vec<Classifier>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ClassifierPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
@@ -766,6 +838,7 @@ pub struct ClassifierPage {
 
 /// A contact. For a deleted contact (`deleted=true`) `name`, `language`, `blocked` and `stopped` are null and
 /// `urns`, `groups` and `fields` are empty. In anonymous workspaces URN paths are masked (`tel:********`).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Contact {
     /// UUID of the contact.
@@ -792,6 +865,7 @@ pub struct Contact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     Contact { required uuid = "uuid", nullable name = "name", nullable language =
     "language", required urns = "urns", required groups = "groups", required fields =
@@ -801,6 +875,7 @@ pub struct Contact {
 );
 
 /// A bulk contact action.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactActionRequest {
     /// Contacts to act on, by UUID or URN.
@@ -811,12 +886,14 @@ pub struct ContactActionRequest {
     pub group: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactActionRequest { required contacts = "contacts", required action = "action",
     optional group = "group" }
 );
 
 /// The action; `archive` is an older name for `archive_messages`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -847,6 +924,7 @@ pub enum ContactActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ContactActionRequestAction { Add = "add", Remove = "remove", Block = "block", Unblock
     = "unblock", Interrupt = "interrupt", ArchiveMessages = "archive_messages", Delete =
@@ -854,6 +932,7 @@ pub enum ContactActionRequestAction {
 );
 
 /// Contact counts of the workspace.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactAnalytics {
     /// Number of matching contacts.
@@ -864,12 +943,14 @@ pub struct ContactAnalytics {
     pub by_date: ::std::collections::BTreeMap<::std::string::String, i64>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactAnalytics { required total = "total", required current = "current", required
     by_date = "by_date" }
 );
 
 /// A page of Elasticsearch contact hits (answer when `name` or `number` was given).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPage {
     /// The hits of this page.
@@ -878,12 +959,14 @@ pub struct ContactElasticPage {
     pub pagination: ContactElasticPagination,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPage { required results = "results", required pagination = "pagination"
     }
 );
 
 /// Position of an Elasticsearch result page.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactElasticPagination {
     /// This page's number, from 1.
@@ -896,12 +979,14 @@ pub struct ContactElasticPagination {
     pub links: ContactElasticPaginationLinks,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPagination { required page_number = "page_number", required page_size =
     "page_size", required total_pages = "total_pages", required links = "links" }
 );
 
 /// Links to neighbouring pages; a link is absent at the ends.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -915,12 +1000,14 @@ pub struct ContactElasticPaginationLinks {
     pub previous: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactElasticPaginationLinks { optional next = "next", optional previous =
     "previous" }
 );
 
 /// `contacts_elastic` answers a page of hits when `name` or `number` is given, and otherwise a bare array of recent contacts.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -937,12 +1024,14 @@ pub enum ContactElasticSearchResponse {
 }
 
 /// Values of a contact's fields keyed by field key; every field of the workspace appears, null when unset. Numbers and dates are formatted as strings.
+#[cfg(feature = "contacts")]
 pub type ContactFieldValues = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::option::Option<::std::string::String>,
 >;
 
 /// A contact without its URNs, groups and fields.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLean {
     /// UUID of the contact.
@@ -963,6 +1052,7 @@ pub struct ContactLean {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactLean { required uuid = "uuid", nullable name = "name", nullable language =
     "language", nullable blocked = "blocked", nullable stopped = "stopped", required
@@ -971,6 +1061,7 @@ pub struct ContactLean {
 );
 
 /// A cursor page of lean contacts.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactLeanPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -981,12 +1072,14 @@ pub struct ContactLeanPage {
     pub results: ::std::vec::Vec<ContactLean>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactLeanPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// A cursor page of contacts.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -997,12 +1090,22 @@ pub struct ContactPage {
     pub results: ::std::vec::Vec<Contact>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Reference to a contact.
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "channels",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRef {
     /// UUID of the contact.
@@ -1011,9 +1114,19 @@ pub struct ContactRef {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "channels",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 ::oagen_runtime::object!(ContactRef { required uuid = "uuid", nullable name = "name" });
 
 /// Reference to a contact with its highest-priority URN, as embedded in runs. `urn` is absent in anonymous workspaces.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactRefWithUrn {
     /// UUID of the contact.
@@ -1024,12 +1137,14 @@ pub struct ContactRefWithUrn {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     ContactRefWithUrn { required uuid = "uuid", optional urn = "urn", nullable name =
     "name" }
 );
 
 /// Number of contacts per status.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactStatusCounts {
     /// Active contacts.
@@ -1042,12 +1157,14 @@ pub struct ContactStatusCounts {
     pub archived: i64,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactStatusCounts { required actives = "actives", required blocked = "blocked",
     required stopped = "stopped", required archived = "archived" }
 );
 
 /// A contact with the template messages it received.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplate {
     /// UUID of the contact.
@@ -1068,6 +1185,7 @@ pub struct ContactTemplate {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplate { required uuid = "uuid", required id = "id", nullable name = "name",
     required urns = "urns", required templates = "templates", required created_on =
@@ -1076,6 +1194,7 @@ pub struct ContactTemplate {
 );
 
 /// A message a contact received from a WhatsApp template.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplateMessage {
     /// UUID of the template.
@@ -1094,6 +1213,7 @@ pub struct ContactTemplateMessage {
     pub status: ::std::option::Option<ContactTemplateMessageStatus>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplateMessage { required uuid = "uuid", required name = "name", nullable
     text = "text", required created_on = "created_on", nullable sent_on = "sent_on",
@@ -1101,6 +1221,7 @@ pub struct ContactTemplateMessage {
 );
 
 /// Delivery status of the message.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1135,6 +1256,7 @@ pub enum ContactTemplateMessageStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     ContactTemplateMessageStatus { Initializing = "initializing", Queued = "queued",
     Wired = "wired", Sent = "sent", Delivered = "delivered", Handled = "handled", Errored
@@ -1142,6 +1264,7 @@ pub enum ContactTemplateMessageStatus {
 );
 
 /// A cursor page of contacts with their template messages.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ContactTemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1152,12 +1275,14 @@ pub struct ContactTemplatePage {
     pub results: ::std::vec::Vec<ContactTemplate>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     ContactTemplatePage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
 /// Contact attributes to create or update; every member is optional and only the ones sent are changed.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1184,6 +1309,7 @@ pub struct ContactWrite {
     >,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ContactWrite { optional name = "name", optional language = "language", optional urns
     = "urns", optional groups = "groups", optional fields = "fields" }
@@ -1191,6 +1317,7 @@ pub struct ContactWrite {
 
 /// An export in the workspace import/export format. Only the top-level members are described; flows,
 /// campaigns, triggers, fields and groups are free-form objects in the flow-engine format.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1214,6 +1341,7 @@ pub struct Definitions {
     pub groups: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Definitions { optional version = "version", optional site = "site", optional flows =
     "flows", optional campaigns = "campaigns", optional triggers = "triggers", optional
@@ -1223,6 +1351,7 @@ pub struct Definitions {
 /// A contact document of Weni's Elasticsearch contact index, returned as stored.
 ///
 /// **Inferred, not confirmed by the vendor:** The server returns the raw index documents; their members come from the weni-ai/rp-indexer contact query, and which indexer version fills the production index is unknown, so every member is optional.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1252,6 +1381,7 @@ pub struct ElasticContact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     ElasticContact { optional id = "id", optional org_id = "org_id", optional uuid =
     "uuid", optional name = "name", optional language = "language", optional status =
@@ -1289,6 +1419,7 @@ pub struct Error {
 );
 
 /// The value of parameter 3 of `GET /api/v2/definitions.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1309,11 +1440,13 @@ pub enum ExportDefinitionsDependencies {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ExportDefinitionsDependencies { All = "all", Flows = "flows", None = "none" }
 );
 
 /// An external service connected to the workspace.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalService {
     /// UUID of the external service.
@@ -1328,6 +1461,7 @@ pub struct ExternalService {
     pub actions: ::std::vec::Vec<::serde_json::Value>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ExternalService { required uuid = "uuid", required name = "name", required
     external_service_type = "external_service_type", required created_on = "created_on",
@@ -1335,6 +1469,7 @@ pub struct ExternalService {
 );
 
 /// A cursor page of external services.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ExternalServicePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1345,12 +1480,14 @@ pub struct ExternalServicePage {
     pub results: ::std::vec::Vec<ExternalService>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ExternalServicePage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
 /// A contact field.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Field {
     /// Key of the field, derived from its label.
@@ -1363,6 +1500,7 @@ pub struct Field {
     pub pinned: bool,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     Field { required key = "key", required label = "label", required value_type =
     "value_type", required pinned = "pinned" }
@@ -1391,6 +1529,7 @@ pub enum FieldErrorMessages {
 }
 
 /// A cursor page of contact fields.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1401,12 +1540,14 @@ pub struct FieldPage {
     pub results: ::std::vec::Vec<Field>,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     FieldPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// Reference to a contact field.
+#[cfg(feature = "campaigns")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldRef {
     /// Key of the contact field.
@@ -1415,9 +1556,11 @@ pub struct FieldRef {
     pub label: ::std::string::String,
 }
 
+#[cfg(feature = "campaigns")]
 ::oagen_runtime::object!(FieldRef { required key = "key", required label = "label" });
 
 /// Type of the field's values.
+#[cfg(feature = "fields")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1444,12 +1587,14 @@ pub enum FieldValueType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::string_enum!(
     FieldValueType { Text = "text", Numeric = "numeric", Datetime = "datetime", State =
     "state", District = "district", Ward = "ward" }
 );
 
 /// A contact field to create or update.
+#[cfg(feature = "fields")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FieldWrite {
     /// Label of the field; letters, digits, hyphens and underscores, unique in the workspace.
@@ -1462,12 +1607,14 @@ pub struct FieldWrite {
     pub project_uuid: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::object!(
     FieldWrite { required label = "label", required value_type = "value_type", optional
     channel_uuid = "channel_uuid", optional project_uuid = "project_uuid" }
 );
 
 /// Type of the field's values.
+#[cfg(feature = "fields")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1494,12 +1641,14 @@ pub enum FieldWriteValueType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "fields")]
 ::oagen_runtime::string_enum!(
     FieldWriteValueType { Text = "text", Numeric = "numeric", Datetime = "datetime",
     State = "state", District = "district", Ward = "ward" }
 );
 
 /// A template message as read straight from the database; `direction` and `status` are the raw one-letter codes.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateMessage {
     /// UUID of the template, from the message metadata.
@@ -1518,6 +1667,7 @@ pub struct FilterTemplateMessage {
     pub status: ::std::string::String,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     FilterTemplateMessage { nullable uuid = "uuid", nullable name = "name", nullable text
     = "text", required created_on = "created_on", nullable sent_on = "sent_on", required
@@ -1525,6 +1675,7 @@ pub struct FilterTemplateMessage {
 );
 
 /// A message sent from the template, with its contact.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResult {
     /// Internal id of the contact.
@@ -1539,21 +1690,25 @@ pub struct FilterTemplateResult {
     pub template: FilterTemplateMessage,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     FilterTemplateResult { required id = "id", required uuid = "uuid", nullable name =
     "name", nullable contact_urn = "contact_urn", required template = "template" }
 );
 
 /// One page of template messages; there is no cursor or count, ask for the next `offset` until a page comes back empty.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FilterTemplateResults {
     /// The results of this page.
     pub results: ::std::vec::Vec<FilterTemplateResult>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(FilterTemplateResults { required results = "results" });
 
 /// A flow.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Flow {
     /// UUID of the flow.
@@ -1580,6 +1735,7 @@ pub struct Flow {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Flow { required uuid = "uuid", required name = "name", required r#type = "type",
     required archived = "archived", required labels = "labels", required expires =
@@ -1589,6 +1745,7 @@ pub struct Flow {
 );
 
 /// A label used to organize flows.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabel {
     /// UUID of the label.
@@ -1599,12 +1756,14 @@ pub struct FlowLabel {
     pub parent: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowLabel { required uuid = "uuid", required name = "name", nullable parent =
     "parent" }
 );
 
 /// A cursor page of flow labels.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowLabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1615,12 +1774,14 @@ pub struct FlowLabelPage {
     pub results: ::std::vec::Vec<FlowLabel>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowLabelPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// A cursor page of flows.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1631,12 +1792,14 @@ pub struct FlowPage {
     pub results: ::std::vec::Vec<Flow>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
 /// A result a flow can save.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowResultSpec {
     /// Key of the result.
@@ -1649,12 +1812,14 @@ pub struct FlowResultSpec {
     pub node_uuids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowResultSpec { required key = "key", required name = "name", required categories =
     "categories", required node_uuids = "node_uuids" }
 );
 
 /// Number of runs of a flow per state.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowRunCounts {
     /// Runs still active.
@@ -1667,12 +1832,14 @@ pub struct FlowRunCounts {
     pub expired: i64,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowRunCounts { required active = "active", required completed = "completed",
     required interrupted = "interrupted", required expired = "expired" }
 );
 
 /// A flow start made through the API.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStart {
     /// Id of the flow start (deprecated in favour of `uuid`).
@@ -1701,6 +1868,7 @@ pub struct FlowStart {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStart { required id = "id", required uuid = "uuid", required flow = "flow",
     required status = "status", required groups = "groups", required contacts =
@@ -1710,6 +1878,7 @@ pub struct FlowStart {
 );
 
 /// Who to start in which flow. At least one of `groups`, `contacts` or `urns` is required.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartCreate {
     /// UUID of the flow to start.
@@ -1734,6 +1903,7 @@ pub struct FlowStartCreate {
     pub params: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStartCreate { required flow = "flow", optional groups = "groups", optional
     contacts = "contacts", optional urns = "urns", optional restart_participants =
@@ -1742,6 +1912,7 @@ pub struct FlowStartCreate {
 );
 
 /// A cursor page of flow starts.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1752,21 +1923,25 @@ pub struct FlowStartPage {
     pub results: ::std::vec::Vec<FlowStart>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     FlowStartPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Reference to the flow start that created a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct FlowStartRef {
     /// UUID of the flow start.
     pub uuid: ::uuid::Uuid,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(FlowStartRef { required uuid = "uuid" });
 
 /// Progress of the start.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1789,12 +1964,14 @@ pub enum FlowStartStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     FlowStartStatus { Pending = "pending", Starting = "starting", Complete = "complete",
     Failed = "failed" }
 );
 
 /// Type of the flow.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1817,12 +1994,14 @@ pub enum FlowType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     FlowType { Message = "message", Voice = "voice", Background = "background", Survey =
     "survey" }
 );
 
 /// A GeoJSON geometry, usually a MultiPolygon.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GeoJsonGeometry {
     /// GeoJSON geometry type.
@@ -1831,11 +2010,13 @@ pub struct GeoJsonGeometry {
     pub coordinates: ::std::vec::Vec<::serde_json::Value>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     GeoJsonGeometry { required r#type = "type", required coordinates = "coordinates" }
 );
 
 /// A workspace global.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Global {
     /// Key of the global, derived from its name.
@@ -1848,12 +2029,14 @@ pub struct Global {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Global { required key = "key", required name = "name", required value = "value",
     required modified_on = "modified_on" }
 );
 
 /// A cursor page of globals.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1864,12 +2047,14 @@ pub struct GlobalPage {
     pub results: ::std::vec::Vec<Global>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     GlobalPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// A global to create (with `name`) or update (value only).
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GlobalWrite {
     /// New value of the global.
@@ -1878,11 +2063,13 @@ pub struct GlobalWrite {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     GlobalWrite { required value = "value", optional name = "name" }
 );
 
 /// A contact group.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Group {
     /// UUID of the group.
@@ -1897,12 +2084,14 @@ pub struct Group {
     pub count: i64,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(
     Group { required uuid = "uuid", required name = "name", nullable query = "query",
     required status = "status", required count = "count" }
 );
 
 /// A cursor page of contact groups.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -1913,12 +2102,14 @@ pub struct GroupPage {
     pub results: ::std::vec::Vec<Group>,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(
     GroupPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// Whether the group's membership is ready.
+#[cfg(feature = "groups")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1939,23 +2130,27 @@ pub enum GroupStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::string_enum!(
     GroupStatus { Initializing = "initializing", Evaluating = "evaluating", Ready =
     "ready" }
 );
 
 /// A contact group to create or rename.
+#[cfg(feature = "groups")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct GroupWrite {
     /// Name of the group, unique in the workspace.
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "groups")]
 ::oagen_runtime::object!(GroupWrite { required name = "name" });
 
 /// One content base of a Weni AI intelligence.
 ///
 /// **Inferred, not confirmed by the vendor:** Values are copied from Weni's AI service (Nexus) response with .get(); their types are not checked by the server, so they are modeled as nullable strings.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1971,21 +2166,25 @@ pub struct Intelligence {
     pub intelligence: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Intelligence { nullable id = "id", nullable name = "name", nullable intelligence =
     "intelligence" }
 );
 
 /// All content bases of the project's intelligences (not paginated).
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct IntelligenceList {
     /// One entry per content base; empty when the AI service failed.
     pub results: ::std::vec::Vec<Intelligence>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(IntelligenceList { required results = "results" });
 
 /// A message label.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Label {
     /// UUID of the label.
@@ -1996,11 +2195,13 @@ pub struct Label {
     pub count: i64,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     Label { required uuid = "uuid", required name = "name", required count = "count" }
 );
 
 /// A cursor page of message labels.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2011,21 +2212,25 @@ pub struct LabelPage {
     pub results: ::std::vec::Vec<Label>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     LabelPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// A message label to create or rename.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct LabelWrite {
     /// Name of the label, unique in the workspace.
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(LabelWrite { required name = "name" });
 
 /// The value of parameter 1 of `GET /api/v2/archives.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2044,11 +2249,13 @@ pub enum ListArchivesArchiveType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListArchivesArchiveType { Message = "message", Run = "run" }
 );
 
 /// The value of parameter 2 of `GET /api/v2/archives.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2067,11 +2274,13 @@ pub enum ListArchivesPeriod {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListArchivesPeriod { Daily = "daily", Monthly = "monthly" }
 );
 
 /// The value of parameter 8 of `GET /api/v2/contacts_lean.json`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2092,12 +2301,14 @@ pub enum ListContactsLeanOrderBy {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ListContactsLeanOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
     ModifiedOn = "modified_on" }
 );
 
 /// The value of parameter 9 of `GET /api/v2/contacts.json`.
+#[cfg(feature = "contacts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2118,12 +2329,14 @@ pub enum ListContactsOrderBy {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::string_enum!(
     ListContactsOrderBy { CreatedOn = "created_on", CreatedOn2 = "-created_on",
     ModifiedOn = "modified_on" }
 );
 
 /// The value of parameter 2 of `GET /api/v2/flows.json`.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2146,12 +2359,14 @@ pub enum ListFlowsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     ListFlowsType { Message = "message", Voice = "voice", Background = "background",
     Survey = "survey" }
 );
 
 /// The value of parameter 5 of `GET /api/v2/messages.json`.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2180,12 +2395,14 @@ pub enum ListMessagesFolder {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     ListMessagesFolder { Inbox = "inbox", Flows = "flows", Archived = "archived", Outbox
     = "outbox", Failed = "failed", Sent = "sent", Incoming = "incoming" }
 );
 
 /// The value of parameter 3 of `GET /api/v2/templates.json`.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2220,12 +2437,14 @@ pub enum ListTemplatesStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     ListTemplatesStatus { A = "A", I = "I", P = "P", R = "R", E = "E", D = "D", S = "S",
     L = "L", U = "U", T = "T" }
 );
 
 /// An item of the value of parameter 1 of `GET /api/v2/users.json`.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2252,12 +2471,14 @@ pub enum ListUsersRoleItem {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     ListUsersRoleItem { Administrator = "administrator", Editor = "editor", Viewer =
     "viewer", Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
 /// A message.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Message {
     /// Id of the message.
@@ -2296,6 +2517,7 @@ pub struct Message {
     pub media: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     Message { required id = "id", nullable broadcast = "broadcast", required contact =
     "contact", nullable urn = "urn", nullable channel = "channel", required direction =
@@ -2307,15 +2529,18 @@ pub struct Message {
 );
 
 /// Body of a 200 answer from `message_actions` when some messages no longer exist.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionFailures {
     /// Ids of the requested messages that were not found.
     pub failures: ::std::vec::Vec<i64>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(MessageActionFailures { required failures = "failures" });
 
 /// A bulk message action. `label` and `unlabel` need `label` or `label_name` (not both); the other actions take neither.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageActionRequest {
     /// Ids of incoming messages to act on.
@@ -2328,12 +2553,14 @@ pub struct MessageActionRequest {
     pub label_name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessageActionRequest { required messages = "messages", required action = "action",
     optional label = "label", optional label_name = "label_name" }
 );
 
 /// The action.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2358,12 +2585,14 @@ pub enum MessageActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageActionRequestAction { Label = "label", Unlabel = "unlabel", Archive =
     "archive", Restore = "restore", Delete = "delete" }
 );
 
 /// An attachment of a message.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessageAttachment {
     /// MIME type of the attachment.
@@ -2372,11 +2601,13 @@ pub struct MessageAttachment {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessageAttachment { required content_type = "content_type", required url = "url" }
 );
 
 /// Direction of the message.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2395,9 +2626,11 @@ pub enum MessageDirection {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(MessageDirection { In = "in", Out = "out" });
 
 /// A cursor page of messages.
+#[cfg(feature = "messages")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MessagePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2408,12 +2641,14 @@ pub struct MessagePage {
     pub results: ::std::vec::Vec<Message>,
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::object!(
     MessagePage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Delivery or handling status.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2448,6 +2683,7 @@ pub enum MessageStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageStatus { Initializing = "initializing", Queued = "queued", Wired = "wired",
     Sent = "sent", Delivered = "delivered", Handled = "handled", Errored = "errored",
@@ -2455,6 +2691,7 @@ pub enum MessageStatus {
 );
 
 /// How the message was handled.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2475,11 +2712,13 @@ pub enum MessageType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageType { Inbox = "inbox", Flow = "flow", Ivr = "ivr" }
 );
 
 /// Visibility of the message.
+#[cfg(feature = "messages")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2500,11 +2739,13 @@ pub enum MessageVisibility {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "messages")]
 ::oagen_runtime::string_enum!(
     MessageVisibility { Visible = "visible", Archived = "archived", Deleted = "deleted" }
 );
 
 /// A product of the workspace's WhatsApp catalog.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Product {
     /// Title of the product.
@@ -2517,6 +2758,7 @@ pub struct Product {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     Product { required title = "title", required facebook_product_id =
     "facebook_product_id", required product_retailer_id = "product_retailer_id", required
@@ -2524,6 +2766,7 @@ pub struct Product {
 );
 
 /// A cursor page of products.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ProductPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2534,12 +2777,14 @@ pub struct ProductPage {
     pub results: ::std::vec::Vec<Product>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     ProductPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// One of a project's latest contacts (answer of `contacts_elastic` without `name` and `number`).
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecentContact {
     /// Internal id of the contact.
@@ -2562,6 +2807,7 @@ pub struct RecentContact {
     pub last_seen_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     RecentContact { required id = "id", required uuid = "uuid", nullable name = "name",
     required org_id = "org_id", required urns = "urns", required groups = "groups",
@@ -2570,9 +2816,20 @@ pub struct RecentContact {
 );
 
 /// The project's 10 most recently modified contacts; a contact without URNs appears as null.
+#[cfg(feature = "contacts")]
 pub type RecentContactList = ::std::vec::Vec<::std::option::Option<RecentContact>>;
 
 /// Reference to a named object (group, flow, label, campaign, ticketer, topic) by UUID and name. Channels use `ChannelRef`, whose name may be null.
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "campaigns",
+        feature = "contacts",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ref {
     /// UUID of the referenced object.
@@ -2581,9 +2838,20 @@ pub struct Ref {
     pub name: ::std::string::String,
 }
 
+#[cfg(
+    any(
+        feature = "broadcasts",
+        feature = "campaigns",
+        feature = "contacts",
+        feature = "flows",
+        feature = "messages",
+        feature = "tickets"
+    )
+)]
 ::oagen_runtime::object!(Ref { required uuid = "uuid", required name = "name" });
 
 /// A resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Resthook {
     /// Slug of the resthook.
@@ -2594,12 +2862,14 @@ pub struct Resthook {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     Resthook { required resthook = "resthook", required modified_on = "modified_on",
     required created_on = "created_on" }
 );
 
 /// An event fired to a resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEvent {
     /// Slug of the resthook.
@@ -2610,12 +2880,14 @@ pub struct ResthookEvent {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookEvent { required resthook = "resthook", required data = "data", required
     created_on = "created_on" }
 );
 
 /// A cursor page of resthook events.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookEventPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2626,12 +2898,14 @@ pub struct ResthookEventPage {
     pub results: ::std::vec::Vec<ResthookEvent>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookEventPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// A cursor page of resthooks.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2642,12 +2916,14 @@ pub struct ResthookPage {
     pub results: ::std::vec::Vec<Resthook>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// A URL subscribed to a resthook.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriber {
     /// Id of the subscriber.
@@ -2660,12 +2936,14 @@ pub struct ResthookSubscriber {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriber { required id = "id", required resthook = "resthook", required
     target_url = "target_url", required created_on = "created_on" }
 );
 
 /// A subscription to create.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberCreate {
     /// Slug of an existing resthook of the workspace.
@@ -2674,12 +2952,14 @@ pub struct ResthookSubscriberCreate {
     pub target_url: ::std::string::String,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriberCreate { required resthook = "resthook", required target_url =
     "target_url" }
 );
 
 /// A cursor page of resthook subscribers.
+#[cfg(feature = "resthooks")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ResthookSubscriberPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2690,12 +2970,14 @@ pub struct ResthookSubscriberPage {
     pub results: ::std::vec::Vec<ResthookSubscriber>,
 }
 
+#[cfg(feature = "resthooks")]
 ::oagen_runtime::object!(
     ResthookSubscriberPage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
 /// A flow run of a contact.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Run {
     /// Id of the run.
@@ -2724,6 +3006,7 @@ pub struct Run {
     pub exit_type: ::std::option::Option<RunExitType>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     Run { required id = "id", required uuid = "uuid", required flow = "flow", required
     contact = "contact", nullable start = "start", required responded = "responded",
@@ -2733,6 +3016,7 @@ pub struct Run {
 );
 
 /// How the run ended; null while it is active.
+#[cfg(feature = "flows")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2755,12 +3039,14 @@ pub enum RunExitType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::string_enum!(
     RunExitType { Completed = "completed", Interrupted = "interrupted", Expired =
     "expired", Failed = "failed" }
 );
 
 /// A cursor page of flow runs.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2771,12 +3057,14 @@ pub struct RunPage {
     pub results: ::std::vec::Vec<Run>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     RunPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
 /// One node visited by a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunPathStep {
     /// UUID of the node.
@@ -2785,9 +3073,11 @@ pub struct RunPathStep {
     pub time: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(RunPathStep { required node = "node", required time = "time" });
 
 /// A result saved by a run.
+#[cfg(feature = "flows")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RunValue {
     /// Value of the result.
@@ -2804,12 +3094,14 @@ pub struct RunValue {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "flows")]
 ::oagen_runtime::object!(
     RunValue { required value = "value", nullable category = "category", required node =
     "node", required time = "time", nullable input = "input", nullable name = "name" }
 );
 
 /// A WhatsApp message template.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Template {
     /// UUID of the template.
@@ -2824,6 +3116,7 @@ pub struct Template {
     pub modified_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     Template { required uuid = "uuid", required name = "name", required translations =
     "translations", required created_on = "created_on", required modified_on =
@@ -2831,6 +3124,7 @@ pub struct Template {
 );
 
 /// A cursor page of templates.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplatePage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -2841,12 +3135,14 @@ pub struct TemplatePage {
     pub results: ::std::vec::Vec<Template>,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     TemplatePage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// One translation of a template, for one channel and language.
+#[cfg(feature = "templates")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TemplateTranslation {
     /// Language (ISO 639-3, possibly with a country suffix) of the translation.
@@ -2863,6 +3159,7 @@ pub struct TemplateTranslation {
     pub channel: ChannelRef,
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::object!(
     TemplateTranslation { required language = "language", required content = "content",
     required namespace = "namespace", required variable_count = "variable_count",
@@ -2870,6 +3167,7 @@ pub struct TemplateTranslation {
 );
 
 /// Approval status of the translation.
+#[cfg(feature = "templates")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2906,6 +3204,7 @@ pub enum TemplateTranslationStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "templates")]
 ::oagen_runtime::string_enum!(
     TemplateTranslationStatus { Approved = "approved", InAppeal = "in_appeal", Pending =
     "pending", PendingDeletion = "pending_deletion", Deleted = "deleted", Disabled =
@@ -2914,6 +3213,7 @@ pub enum TemplateTranslationStatus {
 );
 
 /// A ticket.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticket {
     /// UUID of the ticket.
@@ -2936,6 +3236,7 @@ pub struct Ticket {
     pub closed_on: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Ticket { required uuid = "uuid", required ticketer = "ticketer", required contact =
     "contact", required status = "status", nullable topic = "topic", required body =
@@ -2944,6 +3245,7 @@ pub struct Ticket {
 );
 
 /// A bulk ticket action. `assign` needs `assignee`, `add_note` needs `note`, `change_topic` needs `topic`, `change_ticketer` needs `ticketer`.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketActionRequest {
     /// UUIDs of the tickets to act on.
@@ -2962,6 +3264,7 @@ pub struct TicketActionRequest {
     pub external_id: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketActionRequest { required tickets = "tickets", required action = "action",
     optional assignee = "assignee", optional note = "note", optional topic = "topic",
@@ -2969,6 +3272,7 @@ pub struct TicketActionRequest {
 );
 
 /// The action.
+#[cfg(feature = "tickets")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -2995,6 +3299,7 @@ pub enum TicketActionRequestAction {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::string_enum!(
     TicketActionRequestAction { Assign = "assign", AddNote = "add_note", ChangeTopic =
     "change_topic", ChangeTicketer = "change_ticketer", Close = "close", Reopen =
@@ -3002,6 +3307,7 @@ pub enum TicketActionRequestAction {
 );
 
 /// A cursor page of tickets.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3012,12 +3318,14 @@ pub struct TicketPage {
     pub results: ::std::vec::Vec<Ticket>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// Status of the ticket.
+#[cfg(feature = "tickets")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3036,9 +3344,11 @@ pub enum TicketStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::string_enum!(TicketStatus { Open = "open", Closed = "closed" });
 
 /// A ticketing service connected to the workspace.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Ticketer {
     /// UUID of the ticketer.
@@ -3051,12 +3361,14 @@ pub struct Ticketer {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Ticketer { required uuid = "uuid", required name = "name", required r#type = "type",
     required created_on = "created_on" }
 );
 
 /// A cursor page of ticketers.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TicketerPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3067,12 +3379,14 @@ pub struct TicketerPage {
     pub results: ::std::vec::Vec<Ticketer>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TicketerPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// A ticket topic.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Topic {
     /// UUID of the topic.
@@ -3083,12 +3397,14 @@ pub struct Topic {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     Topic { required uuid = "uuid", required name = "name", required created_on =
     "created_on" }
 );
 
 /// A cursor page of topics.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3099,24 +3415,28 @@ pub struct TopicPage {
     pub results: ::std::vec::Vec<Topic>,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(
     TopicPage { nullable next = "next", nullable previous = "previous", required results
     = "results" }
 );
 
 /// A topic to create or rename.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TopicWrite {
     /// Name of the topic, unique in the workspace.
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(TopicWrite { required name = "name" });
 
 /// Text to send: a plain string, stored under the workspace's primary language (or `base`), or a
 /// translations object that must include the primary language. Each text may have at most
 /// `Msg.MAX_TEXT_LEN` characters, the server's `MSG_FIELD_SIZE` setting: 1,500 unless the deployment
 /// changes it (upstream RapidPro's 640 does not apply).
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3133,12 +3453,14 @@ pub enum TranslatableText {
 }
 
 /// Text per language, keyed by ISO 639-3 language code or `base` when the workspace has no languages.
+#[cfg(any(feature = "broadcasts", feature = "campaigns"))]
 pub type Translations = ::std::collections::BTreeMap<
     ::std::string::String,
     ::std::string::String,
 >;
 
 /// A URN split into scheme and path.
+#[cfg(feature = "contacts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UrnParts {
     /// URN scheme.
@@ -3147,11 +3469,13 @@ pub struct UrnParts {
     pub path: ::std::string::String,
 }
 
+#[cfg(feature = "contacts")]
 ::oagen_runtime::object!(
     UrnParts { required scheme = "scheme", required path = "path" }
 );
 
 /// A user of the workspace.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct User {
     /// Email address of the user.
@@ -3166,12 +3490,14 @@ pub struct User {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     User { required email = "email", required first_name = "first_name", required
     last_name = "last_name", required role = "role", required created_on = "created_on" }
 );
 
 /// A cursor page of users.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3182,12 +3508,14 @@ pub struct UserPage {
     pub results: ::std::vec::Vec<User>,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     UserPage { nullable next = "next", nullable previous = "previous", required results =
     "results" }
 );
 
 /// Reference to a user.
+#[cfg(feature = "tickets")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct UserRef {
     /// Email address of the user.
@@ -3196,9 +3524,11 @@ pub struct UserRef {
     pub name: ::std::string::String,
 }
 
+#[cfg(feature = "tickets")]
 ::oagen_runtime::object!(UserRef { required email = "email", required name = "name" });
 
 /// Role of the user in the workspace.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3225,12 +3555,14 @@ pub enum UserRole {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     UserRole { Administrator = "administrator", Editor = "editor", Viewer = "viewer",
     Agent = "agent", Surveyor = "surveyor", Marketing = "marketing" }
 );
 
 /// A WhatsApp broadcast. `metadata` holds the `msg` that was sent (plus server bookkeeping such as the queue).
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcast {
     /// Id of the broadcast.
@@ -3255,6 +3587,7 @@ pub struct WhatsappBroadcast {
     pub created_on: ::chrono::DateTime<::chrono::Utc>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcast { required id = "id", nullable urns = "urns", required contacts =
     "contacts", required groups = "groups", nullable text = "text", required status =
@@ -3263,6 +3596,7 @@ pub struct WhatsappBroadcast {
 );
 
 /// A WhatsApp broadcast to send. At least one of `urns`, `contacts` or `groups` is required.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastCreate {
     /// URNs to send to.
@@ -3285,6 +3619,7 @@ pub struct WhatsappBroadcastCreate {
     pub trigger_flow_uuid: ::std::option::Option<::uuid::Uuid>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcastCreate { optional urns = "urns", optional contacts = "contacts",
     optional groups = "groups", required msg = "msg", optional channel = "channel",
@@ -3293,6 +3628,7 @@ pub struct WhatsappBroadcastCreate {
 );
 
 /// Sending queue. `template_batch` requires `name` and `groups` and forbids `contacts`.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3313,6 +3649,7 @@ pub enum WhatsappBroadcastCreateQueue {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     WhatsappBroadcastCreateQueue { WppBroadcastBatch = "wpp_broadcast_batch",
     TemplateBatch = "template_batch", TemplateNotificationBatch =
@@ -3320,6 +3657,7 @@ pub enum WhatsappBroadcastCreateQueue {
 );
 
 /// A cursor page of WhatsApp broadcasts.
+#[cfg(feature = "broadcasts")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappBroadcastPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3330,12 +3668,14 @@ pub struct WhatsappBroadcastPage {
     pub results: ::std::vec::Vec<WhatsappBroadcast>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappBroadcastPage { nullable next = "next", nullable previous = "previous",
     required results = "results" }
 );
 
 /// Sending status of the broadcast.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3356,11 +3696,13 @@ pub enum WhatsappBroadcastStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::string_enum!(
     WhatsappBroadcastStatus { Queued = "queued", Sent = "sent", Failed = "failed" }
 );
 
 /// A call-to-action URL message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3374,11 +3716,13 @@ pub struct WhatsappCtaMessage {
     pub display_text: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappCtaMessage { optional url = "url", optional display_text = "display_text" }
 );
 
 /// A WhatsApp flow synced from Meta.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlow {
     /// Meta id of the WhatsApp flow.
@@ -3391,12 +3735,14 @@ pub struct WhatsappFlow {
     pub assets: WhatsappFlowVariables,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlow { required id = "id", required name = "name", required status =
     "status", required assets = "assets" }
 );
 
 /// Screens and data variables of a WhatsApp flow.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3410,11 +3756,13 @@ pub struct WhatsappFlowAssets {
     pub variables: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlowAssets { optional screens = "screens", optional variables = "variables" }
 );
 
 /// Parameters of a WhatsApp Flow message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3434,6 +3782,7 @@ pub struct WhatsappFlowMessage {
     pub flow_mode: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappFlowMessage { optional flow_id = "flow_id", optional flow_data = "flow_data",
     optional flow_screen = "flow_screen", optional flow_cta = "flow_cta", optional
@@ -3441,6 +3790,7 @@ pub struct WhatsappFlowMessage {
 );
 
 /// A cursor page of WhatsApp flows.
+#[cfg(feature = "integrations")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct WhatsappFlowPage {
     /// Absolute URL of the next page (it carries the cursor and the filters), null on the last page.
@@ -3451,12 +3801,14 @@ pub struct WhatsappFlowPage {
     pub results: ::std::vec::Vec<WhatsappFlow>,
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::object!(
     WhatsappFlowPage { nullable next = "next", nullable previous = "previous", required
     results = "results" }
 );
 
 /// Status of the flow at Meta.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3481,6 +3833,7 @@ pub enum WhatsappFlowStatus {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "integrations")]
 ::oagen_runtime::string_enum!(
     WhatsappFlowStatus { Draft = "DRAFT", Published = "PUBLISHED", Deprecated =
     "DEPRECATED", Blocked = "BLOCKED", Throttled = "THROTTLED" }
@@ -3488,6 +3841,7 @@ pub enum WhatsappFlowStatus {
 
 /// The flow's `variables` column: the screens and data variables once the flow has been synced from Meta,
 /// or `\[\]` (the column's default) for a flow that never was.
+#[cfg(feature = "integrations")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3504,6 +3858,7 @@ pub enum WhatsappFlowVariables {
 }
 
 /// One item of a list message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3519,12 +3874,14 @@ pub struct WhatsappListItem {
     pub uuid: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappListItem { optional title = "title", optional description = "description",
     optional uuid = "uuid" }
 );
 
 /// A list message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3538,6 +3895,7 @@ pub struct WhatsappListMessage {
     pub list_items: ::std::option::Option<::std::vec::Vec<WhatsappListItem>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappListMessage { optional button_text = "button_text", optional list_items =
     "list_items" }
@@ -3547,6 +3905,7 @@ pub struct WhatsappListMessage {
 /// `carousel` is required. The server checks only those keys, `direct_send`, `ttl_seconds` and
 /// `direct_send_template_name`; the other members (taken from the endpoint's documented example) are passed
 /// to Weni's WhatsApp sender as given.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3592,6 +3951,7 @@ pub struct WhatsappMessage {
     pub ttl_seconds: ::std::option::Option<i32>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessage { optional text = "text", optional template = "template", optional
     attachments = "attachments", optional header = "header", optional footer = "footer",
@@ -3605,6 +3965,7 @@ pub struct WhatsappMessage {
 );
 
 /// A template button and its parameters.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3618,12 +3979,14 @@ pub struct WhatsappMessageButton {
     pub parameters: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageButton { optional sub_type = "sub_type", optional parameters =
     "parameters" }
 );
 
 /// Header of an interactive message.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3637,11 +4000,13 @@ pub struct WhatsappMessageHeader {
     pub text: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageHeader { optional r#type = "type", optional text = "text" }
 );
 
 /// The template to send, chosen by `uuid`, or by `name` when the broadcast also names a `channel`.
+#[cfg(feature = "broadcasts")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3663,6 +4028,7 @@ pub struct WhatsappMessageTemplate {
     pub carousel: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "broadcasts")]
 ::oagen_runtime::object!(
     WhatsappMessageTemplate { optional uuid = "uuid", optional name = "name", optional
     variables = "variables", optional locale = "locale", optional is_carousel =
@@ -3670,6 +4036,7 @@ pub struct WhatsappMessageTemplate {
 );
 
 /// The workspace behind the API token.
+#[cfg(feature = "workspace")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Workspace {
     /// UUID of the workspace.
@@ -3690,6 +4057,7 @@ pub struct Workspace {
     pub anon: bool,
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::object!(
     Workspace { required uuid = "uuid", required name = "name", nullable country =
     "country", required languages = "languages", nullable primary_language =
@@ -3698,6 +4066,7 @@ pub struct Workspace {
 );
 
 /// How dates are written.
+#[cfg(feature = "workspace")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -3718,6 +4087,7 @@ pub enum WorkspaceDateStyle {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "workspace")]
 ::oagen_runtime::string_enum!(
     WorkspaceDateStyle { DayFirst = "day_first", MonthFirst = "month_first", YearFirst =
     "year_first" }

@@ -37,21 +37,27 @@ pub mod types;
 pub mod client;
 
 #[rustfmt::skip]
+#[cfg(feature = "insights")]
 pub mod insights;
 
 #[rustfmt::skip]
+#[cfg(feature = "meetings")]
 pub mod meetings;
 
 #[rustfmt::skip]
+#[cfg(feature = "recordings")]
 pub mod recordings;
 
 #[rustfmt::skip]
+#[cfg(feature = "rooms")]
 pub mod rooms;
 
 #[rustfmt::skip]
+#[cfg(feature = "summaries")]
 pub mod summaries;
 
 #[rustfmt::skip]
+#[cfg(feature = "transcriptions")]
 pub mod transcriptions;
 
 #[rustfmt::skip]

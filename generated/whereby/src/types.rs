@@ -14,6 +14,7 @@
 
 /// A temporary download link for a recording or transcription. From Whereby's official
 /// OpenAPI file (\[WB\]).
+#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct AccessLink {
     /// The pre-signed download URL.
@@ -23,33 +24,39 @@ pub struct AccessLink {
     pub expires: i64,
 }
 
+#[cfg(any(feature = "recordings", feature = "transcriptions"))]
 ::oagen_runtime::object!(
     AccessLink { required access_link = "accessLink", required expires = "expires" }
 );
 
 /// Recordings to delete.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteRecordingsRequest {
     /// The `recordingIds` property.
     pub recording_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     BulkDeleteRecordingsRequest { required recording_ids = "recordingIds" }
 );
 
 /// Transcriptions to delete.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct BulkDeleteTranscriptionsRequest {
     /// The `transcriptionIds` property.
     pub transcription_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     BulkDeleteTranscriptionsRequest { required transcription_ids = "transcriptionIds" }
 );
 
 /// Options of a new meeting. Only `endDate` is required.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateMeetingRequest {
     /// When the meeting ends; any UTC offset is accepted (e.g. `2025-05-07T17:42:49-05:00`).
@@ -84,6 +91,7 @@ pub struct CreateMeetingRequest {
     pub fields: ::std::option::Option<::std::vec::Vec<MeetingField>>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     CreateMeetingRequest { required end_date = "endDate", optional start_date =
     "startDate", optional is_locked = "isLocked", optional room_mode = "roomMode",
@@ -94,6 +102,7 @@ pub struct CreateMeetingRequest {
 );
 
 /// `normal` for up to 4 participants, `group` for more.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -112,11 +121,13 @@ pub enum CreateMeetingRequestRoomMode {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestRoomMode { Normal = "normal", Group = "group" }
 );
 
 /// Format of the generated room name: `uuid` (8-4-4-4-12) or `human-short` (six distinguishable characters).
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -135,12 +146,14 @@ pub enum CreateMeetingRequestRoomNamePattern {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestRoomNamePattern { Uuid = "uuid", HumanShort = "human-short" }
 );
 
 /// Room template. `viewerMode` creates a locked `group` room and adds `hostRoomUrl`
 /// and `viewerRoomUrl` to the response.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -157,11 +170,13 @@ pub enum CreateMeetingRequestTemplateType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     CreateMeetingRequestTemplateType { ViewerMode = "viewerMode" }
 );
 
 /// The transcription to summarise.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryRequest {
     /// The `transcriptionId` property.
@@ -170,43 +185,51 @@ pub struct CreateSummaryRequest {
     pub template: ::std::option::Option<SummaryTemplate>,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     CreateSummaryRequest { required transcription_id = "transcriptionId", optional
     template = "template" }
 );
 
 /// ID of the scheduled summary.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateSummaryResponse {
     /// The `summaryId` property.
     pub summary_id: ::std::string::String,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(CreateSummaryResponse { required summary_id = "summaryId" });
 
 /// The recording to transcribe.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionRequest {
     /// The `recordingId` property.
     pub recording_id: ::std::string::String,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     CreateTranscriptionRequest { required recording_id = "recordingId" }
 );
 
 /// ID of the scheduled transcription.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct CreateTranscriptionResponse {
     /// The `transcriptionId` property.
     pub transcription_id: ::std::string::String,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     CreateTranscriptionResponse { required transcription_id = "transcriptionId" }
 );
 
 /// Creation-date filter of `/insights/rooms` (`createdAt\[from|to\]`).
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -220,9 +243,11 @@ pub struct CreatedAtFilter {
     pub to: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(CreatedAtFilter { optional from = "from", optional to = "to" });
 
 /// Session (live) transcription settings.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -246,6 +271,7 @@ pub struct LiveTranscriptionOptions {
     pub live_captions: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     LiveTranscriptionOptions { nullable destination = "destination", nullable
     start_trigger = "startTrigger", optional language = "language", optional
@@ -256,6 +282,7 @@ pub struct LiveTranscriptionOptions {
 /// starts and stops it), `automatic` (when the first participant joins),
 /// `automatic-2nd-participant` (when the second joins). Null takes the organization
 /// setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -278,12 +305,14 @@ pub enum LiveTranscriptionOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     LiveTranscriptionOptionsStartTrigger { None = "none", Manual = "manual", Automatic =
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
 /// A transient meeting room.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Meeting {
     /// The meeting's ID.
@@ -305,6 +334,7 @@ pub struct Meeting {
     pub viewer_room_url: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     Meeting { required meeting_id = "meetingId", optional room_name = "roomName",
     required room_url = "roomUrl", optional start_date = "startDate", required end_date =
@@ -313,6 +343,7 @@ pub struct Meeting {
 );
 
 /// An optional meeting field to populate: `hostRoomUrl` or `viewerRoomUrl`.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -331,11 +362,13 @@ pub enum MeetingField {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     MeetingField { HostRoomUrl = "hostRoomUrl", ViewerRoomUrl = "viewerRoomUrl" }
 );
 
 /// One page of meetings.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct MeetingPage {
     /// The `results` property.
@@ -344,11 +377,13 @@ pub struct MeetingPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     MeetingPage { required results = "results", nullable cursor = "cursor" }
 );
 
 /// One participant of a session. Dates are plain strings, as in the official spec.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsight {
     /// The `roomSessionId` property.
@@ -379,6 +414,7 @@ pub struct ParticipantInsight {
     pub comment: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantInsight { required room_session_id = "roomSessionId", required
     participant_id = "participantId", required device_id = "deviceId", required user_id =
@@ -389,6 +425,7 @@ pub struct ParticipantInsight {
 );
 
 /// One page of participant insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantInsightPage {
     /// The `results` property.
@@ -397,6 +434,7 @@ pub struct ParticipantInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantInsightPage { required results = "results", optional cursor = "cursor" }
 );
@@ -405,6 +443,7 @@ pub struct ParticipantInsightPage {
 /// but gives no item type, so items are any JSON value.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec describes 'samples' only in prose ('Data object arrays with network data'); property types are guesses.
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -422,6 +461,7 @@ pub struct ParticipantSamples {
     pub bitrate_recv: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantSamples { optional packet_loss_send = "packetLossSend", optional
     packet_loss_recv = "packetLossRecv", optional bitrate_send = "bitrateSend", optional
@@ -429,6 +469,7 @@ pub struct ParticipantSamples {
 );
 
 /// Technical data of one participant in a session.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct ParticipantSessionDetails {
     /// The `displayName` property.
@@ -450,6 +491,7 @@ pub struct ParticipantSessionDetails {
     pub events: ::std::option::Option<::serde_json::Value>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     ParticipantSessionDetails { required display_name = "displayName", required user_role
     = "userRole", required user_agent = "userAgent", required time_stamp = "timeStamp",
@@ -498,6 +540,7 @@ pub struct RateLimitErrorData {
 /// the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Recording has no properties; types taken from its example.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Recording {
     /// The `recordingId` property.
@@ -514,6 +557,7 @@ pub struct Recording {
     pub size_in_mega_bytes: f64,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     Recording { required recording_id = "recordingId", required room_session_id =
     "roomSessionId", required filename = "filename", required start_date = "startDate",
@@ -523,6 +567,7 @@ pub struct Recording {
 /// Where recordings are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
@@ -547,6 +592,7 @@ pub struct RecordingDestination {
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     RecordingDestination { required provider = "provider", optional authentication_type =
     "authenticationType", optional bucket = "bucket", optional region = "region",
@@ -556,6 +602,7 @@ pub struct RecordingDestination {
 );
 
 /// How Whereby authenticates to your S3 bucket.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -574,12 +621,14 @@ pub enum RecordingDestinationAuthenticationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
     "roleBased" }
 );
 
 /// Recording file format; defaults to the organization setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -598,11 +647,13 @@ pub enum RecordingDestinationFileFormat {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationFileFormat { Mkv = "mkv", Mp4 = "mp4" }
 );
 
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -621,11 +672,13 @@ pub enum RecordingDestinationProvider {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
 /// How the meeting is recorded.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingOptions {
     /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
@@ -639,6 +692,7 @@ pub struct RecordingOptions {
     pub start_trigger: ::std::option::Option<RecordingOptionsStartTrigger>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     RecordingOptions { required r#type = "type", nullable destination = "destination",
     nullable start_trigger = "startTrigger" }
@@ -648,6 +702,7 @@ pub struct RecordingOptions {
 /// (the first user allowed to record is asked), `automatic` (when the first
 /// participant joins), `automatic-2nd-participant` (when the second joins). Null
 /// takes the organization setting. Only used when `type` is `cloud`.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -670,12 +725,14 @@ pub enum RecordingOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
     "automatic", Automatic2ndParticipant = "automatic-2nd-participant" }
 );
 
 /// `none` disables recording, `local` records in the browser, `cloud` in the cloud.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -696,11 +753,13 @@ pub enum RecordingOptionsType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     RecordingOptionsType { None = "none", Local = "local", Cloud = "cloud" }
 );
 
 /// One page of recordings.
+#[cfg(feature = "recordings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RecordingPage {
     /// The `results` property.
@@ -709,11 +768,13 @@ pub struct RecordingPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "recordings")]
 ::oagen_runtime::object!(
     RecordingPage { required results = "results", nullable cursor = "cursor" }
 );
 
 /// One of Whereby's predefined background colours and images.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -727,11 +788,13 @@ pub struct RoomBackgroundPreset {
     pub theme: ::std::option::Option<RoomBackgroundPresetTheme>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomBackgroundPreset { optional palette = "palette", optional theme = "theme" }
 );
 
 /// Background colour.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -754,12 +817,14 @@ pub enum RoomBackgroundPresetPalette {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomBackgroundPresetPalette { Default = "default", Grey = "grey", Purple = "purple",
     Burgund = "burgund" }
 );
 
 /// Background image.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -782,13 +847,14 @@ pub enum RoomBackgroundPresetTheme {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomBackgroundPresetTheme { Default = "default", Mountains = "mountains", Characters
     = "characters", Rocks = "rocks" }
 );
 
-#[cfg(feature = "all-types")]
 /// A custom background image (PNG at least 1400 px wide, at most 600 kB, recommended).
+#[cfg(feature = "all-types")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -805,6 +871,7 @@ pub struct RoomImageUpload {
 
 /// Usage totals of one room. Dates are plain strings, as in the official spec (the
 /// examples are RFC 3339 with milliseconds).
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsight {
     /// The `roomName` property.
@@ -837,6 +904,7 @@ pub struct RoomInsight {
     pub total_ratings: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomInsight { required room_name = "roomName", required created_at = "createdAt",
     required end_at = "endAt", required first_session_started_at =
@@ -851,6 +919,7 @@ pub struct RoomInsight {
 );
 
 /// One page of room insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomInsightPage {
     /// The `results` property.
@@ -859,11 +928,13 @@ pub struct RoomInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
 /// Resets the room's logo to the default.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -875,9 +946,11 @@ pub struct RoomLogoReset {
     pub theme: ::std::option::Option<RoomLogoResetTheme>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomLogoReset { optional theme = "theme" });
 
 /// `default` resets the logo.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -894,10 +967,11 @@ pub enum RoomLogoResetTheme {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(RoomLogoResetTheme { Default = "default" });
 
-#[cfg(feature = "all-types")]
 /// A custom logo image (a PNG at least 400 px wide is recommended).
+#[cfg(feature = "all-types")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -913,6 +987,7 @@ pub struct RoomLogoUpload {
 ::oagen_runtime::object!(RoomLogoUpload { optional image = "image" });
 
 /// Room-name filter of `/insights/rooms` (`roomName\[exact|startsWith|contains\]`).
+#[cfg(feature = "insights")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -928,6 +1003,7 @@ pub struct RoomNameFilter {
     pub contains: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomNameFilter { optional exact = "exact", optional starts_with = "startsWith",
     optional contains = "contains" }
@@ -935,6 +1011,7 @@ pub struct RoomNameFilter {
 
 /// Usage totals of one session of a room. Dates are plain strings, as in the official
 /// spec.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsight {
     /// The `roomSessionId` property.
@@ -963,6 +1040,7 @@ pub struct RoomSessionInsight {
     pub total_ratings: ::std::option::Option<f64>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomSessionInsight { required room_session_id = "roomSessionId", required room_name =
     "roomName", optional started_at = "startedAt", optional ended_at = "endedAt",
@@ -975,6 +1053,7 @@ pub struct RoomSessionInsight {
 );
 
 /// One page of room session insights.
+#[cfg(feature = "insights")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct RoomSessionInsightPage {
     /// The `results` property.
@@ -983,11 +1062,13 @@ pub struct RoomSessionInsightPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "insights")]
 ::oagen_runtime::object!(
     RoomSessionInsightPage { required results = "results", optional cursor = "cursor" }
 );
 
 /// Room colours as `#RRGGBB` hex codes.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1003,12 +1084,14 @@ pub struct RoomThemeColors {
     pub focus: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomThemeColors { optional primary = "primary", optional secondary = "secondary",
     optional focus = "focus" }
 );
 
 /// Theme tokens of a room.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1020,9 +1103,11 @@ pub struct RoomThemeTokens {
     pub colors: ::std::option::Option<RoomThemeColors>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(RoomThemeTokens { optional colors = "colors" });
 
 /// Room colours.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1036,12 +1121,14 @@ pub struct RoomThemeTokensRequest {
     pub tokens_preset: ::std::option::Option<RoomThemeTokensRequestTokensPreset>,
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::object!(
     RoomThemeTokensRequest { optional tokens = "tokens", optional tokens_preset =
     "tokensPreset" }
 );
 
 /// `custom` applies `tokens`; `default` (or absent) uses the organization defaults.
+#[cfg(feature = "rooms")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1060,20 +1147,24 @@ pub enum RoomThemeTokensRequestTokensPreset {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "rooms")]
 ::oagen_runtime::string_enum!(
     RoomThemeTokensRequestTokensPreset { Custom = "custom", Default = "default" }
 );
 
 /// Where the stream goes.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingDestination {
     /// RTMP ingest URL of your streaming provider.
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(StreamingDestination { required url = "url" });
 
 /// Live RTMP streaming of the meeting.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct StreamingOptions {
     /// The `destination` property.
@@ -1084,6 +1175,7 @@ pub struct StreamingOptions {
     pub start_trigger: ::std::option::Option<StreamingOptionsStartTrigger>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     StreamingOptions { required destination = "destination", nullable start_trigger =
     "startTrigger" }
@@ -1092,6 +1184,7 @@ pub struct StreamingOptions {
 /// When streaming starts: `none` (the host starts and stops it), `prompt` (the host is
 /// asked on joining), `automatic` (when the first participant joins). Null inherits
 /// the organization setting.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1112,6 +1205,7 @@ pub enum StreamingOptionsStartTrigger {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     StreamingOptionsStartTrigger { None = "none", Prompt = "prompt", Automatic =
     "automatic" }
@@ -1121,6 +1215,7 @@ pub enum StreamingOptionsStartTrigger {
 /// list and an example; the property types come from that example.
 ///
 /// **Inferred, not confirmed by the vendor:** Official spec's Summary has no properties; types taken from its example.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Summary {
     /// The `summaryId` property.
@@ -1147,6 +1242,7 @@ pub struct Summary {
     pub template: ::std::string::String,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     Summary { required summary_id = "summaryId", required transcription_id =
     "transcriptionId", required summary = "summary", required room_session_id =
@@ -1156,6 +1252,7 @@ pub struct Summary {
 );
 
 /// One page of summaries.
+#[cfg(feature = "summaries")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct SummaryPage {
     /// The `results` property.
@@ -1164,11 +1261,13 @@ pub struct SummaryPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::object!(
     SummaryPage { required results = "results", nullable cursor = "cursor" }
 );
 
 /// Template a summary is written from.
+#[cfg(feature = "summaries")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1195,6 +1294,7 @@ pub enum SummaryTemplate {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "summaries")]
 ::oagen_runtime::string_enum!(
     SummaryTemplate { Soap = "SOAP", ExtendedSoap = "Extended SOAP", GeneralNarrative =
     "General Narrative", GeneralBulleted = "General Bulleted", EducationalLecture =
@@ -1202,6 +1302,7 @@ pub enum SummaryTemplate {
 );
 
 /// A transcription of a session (live) or of a recording.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct Transcription {
     /// The `transcriptionId` property.
@@ -1228,6 +1329,7 @@ pub struct Transcription {
     pub storage_type: ::std::option::Option<TranscriptionStorageType>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     Transcription { required transcription_id = "transcriptionId", required
     room_session_id = "roomSessionId", optional filename = "filename", required room_name
@@ -1240,6 +1342,7 @@ pub struct Transcription {
 /// Where transcriptions are stored. Null inherits the organization setting. For `s3` with
 /// `accessKey` authentication, `bucket`, `region`, `accessKeyId` and `accessKeySecret`
 /// are needed; with `roleBased`, `bucket` and `oidcRoleArn`.
+#[cfg(feature = "meetings")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionDestination {
     /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
@@ -1260,6 +1363,7 @@ pub struct TranscriptionDestination {
     pub oidc_role_arn: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::object!(
     TranscriptionDestination { required provider = "provider", optional
     authentication_type = "authenticationType", optional bucket = "bucket", optional
@@ -1268,6 +1372,7 @@ pub struct TranscriptionDestination {
 );
 
 /// How Whereby authenticates to your S3 bucket.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1286,12 +1391,14 @@ pub enum TranscriptionDestinationAuthenticationType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     TranscriptionDestinationAuthenticationType { AccessKey = "accessKey", RoleBased =
     "roleBased" }
 );
 
 /// `s3` stores in your bucket, `whereby` on Whereby-hosted storage.
+#[cfg(feature = "meetings")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1310,11 +1417,13 @@ pub enum TranscriptionDestinationProvider {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "meetings")]
 ::oagen_runtime::string_enum!(
     TranscriptionDestinationProvider { S3 = "s3", Whereby = "whereby" }
 );
 
 /// One page of transcriptions.
+#[cfg(feature = "transcriptions")]
 #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
 pub struct TranscriptionPage {
     /// The `results` property.
@@ -1323,11 +1432,13 @@ pub struct TranscriptionPage {
     pub cursor: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::object!(
     TranscriptionPage { required results = "results", nullable cursor = "cursor" }
 );
 
 /// `ready` to download, `failed`, or still `in_progress`.
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1348,11 +1459,13 @@ pub enum TranscriptionState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionState { Ready = "ready", Failed = "failed", InProgress = "in_progress" }
 );
 
 /// Whether the files are kept by Whereby or in your own storage.
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1371,12 +1484,14 @@ pub enum TranscriptionStorageType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionStorageType { WherebyHosted = "WHEREBY_HOSTED", SelfHosted =
     "SELF_HOSTED" }
 );
 
 /// `LIVE_TRANSCRIPTION` (session transcription) or `RECORDING_TRANSCRIPTION` (made from a recording).
+#[cfg(feature = "transcriptions")]
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
@@ -1395,6 +1510,7 @@ pub enum TranscriptionType {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "transcriptions")]
 ::oagen_runtime::string_enum!(
     TranscriptionType { LiveTranscription = "LIVE_TRANSCRIPTION", RecordingTranscription
     = "RECORDING_TRANSCRIPTION" }

@@ -178,6 +178,7 @@ fn build_with(
                         .and_then(|t| tag_docs.get(t).cloned())
                         .unwrap_or_default(),
                     operations: Vec::new(),
+                    gate: Gate::Always,
                 });
             module.operations.push(built);
         }
@@ -217,6 +218,7 @@ fn build_with(
         .collect();
 
     let types: Vec<TypeDef> = std::mem::take(&mut cx.types).into_values().collect();
+    let modules: Vec<Module> = modules.into_values().collect();
     let api = Api {
         crate_name: crate_name.to_string(),
         title: openapi.info.title.clone(),
@@ -226,12 +228,14 @@ fn build_with(
         servers,
         types,
         error_body,
-        modules: modules.into_values().collect(),
+        quickstart: quickstart(&modules),
+        modules,
         auth,
         env_var,
         credential_headers,
         schemes,
         base_url_env,
+        features: Vec::new(),
     };
     drop(cx);
 
@@ -317,5 +321,47 @@ fn resolve_local<'a, T>(
     match end {
         ReferenceOr::Item(t) => Some((t, name)),
         ReferenceOr::Reference { .. } => None,
+    }
+}
+
+/// Whether the quickstart can call `op` without knowing the API: no required body, and every
+/// required parameter of a type an example value can be written for (the renderer writes
+/// `"example-<name>"`, `1`, `true` or `Uuid::nil()`).
+fn callable(op: &Operation) -> bool {
+    !op.body.as_ref().is_some_and(|b| b.required)
+        && op.params.iter().filter(|p| p.required).all(|p| {
+            matches!(
+                p.ty,
+                TypeRef::Prim(Prim::String | Prim::I32 | Prim::I64 | Prim::Bool | Prim::Uuid)
+            )
+        })
+}
+
+/// The quickstart's operations (not deprecated, [`callable`]): the first paginated list, and
+/// the first `GET` that decodes JSON and does not paginate (else the first non-paginated
+/// `GET`). Modules in name order, operations in document order.
+fn quickstart(modules: &[Module]) -> Quickstart {
+    let find = |want: &dyn Fn(&Operation) -> bool| {
+        modules.iter().enumerate().find_map(|(mi, m)| {
+            m.operations
+                .iter()
+                .position(|op| want(op) && !op.deprecated && callable(op))
+                .map(|oi| OpRef {
+                    module: mi,
+                    operation: oi,
+                })
+        })
+    };
+    let list = find(&|op| op.pagination.is_some());
+    let call = find(&|op| {
+        op.http_method == "GET"
+            && op.pagination.is_none()
+            && matches!(op.output, Output::Single(ResponseBody::Json(_)))
+    })
+    .or_else(|| find(&|op| op.http_method == "GET" && op.pagination.is_none()));
+    Quickstart {
+        call,
+        list,
+        required_features: Vec::new(),
     }
 }

@@ -1,28 +1,28 @@
 //! The user's per-item settings, applied to the IR: extra derives, type overrides and the
-//! `all-types` feature gate. Each becomes an [`ItemSettings`] annotation that the renderer
+//! feature gates (`features.rs`). Each becomes an [`ItemSettings`] annotation that the renderer
 //! prints as it stands, so no stage rewrites generated code. Malformed entries, and entries
 //! naming a type that does not exist, are errors naming the option.
 
 use super::{Api, TypeKind};
 use crate::diag::{Diagnostic, Diagnostics};
 
-/// The Cargo feature of a generated crate that also compiles the types no operation uses
-/// (see [`Api::unreferenced_types`]).
-pub const ALL_TYPES_FEATURE: &str = "all-types";
-
 /// The option keys, as `oagen.toml` spells them (the messages name them).
 const DERIVES: &str = "derives";
 const TYPE_OVERRIDES: &str = "type-overrides";
 
-/// What to apply: the raw option entries and whether unused types go behind a feature.
+/// What to apply: the raw option entries and which features gate the code.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Customization<'a> {
     /// `PATH` (every struct and enum) or `TYPE=PATH` (one type, by its Rust name).
     pub derives: &'a [String],
     /// `TYPE=PATH`: the generated `TYPE` becomes an alias of the user's `PATH`.
     pub type_overrides: &'a [String],
-    /// Put the types no operation uses behind [`ALL_TYPES_FEATURE`] (crate layout).
+    /// Put the types no operation uses behind [`ALL_TYPES_FEATURE`](super::ALL_TYPES_FEATURE)
+    /// (crate layout).
     pub gate_unreferenced: bool,
+    /// Put each tag module behind a feature of its own, and each type behind the features
+    /// that reach it (crate layout, option `tag-features`); implies `gate_unreferenced`.
+    pub tag_features: bool,
 }
 
 /// One parsed `type-overrides` entry.
@@ -33,13 +33,8 @@ struct Override {
 
 /// Applies the settings to the types of `api`. On any error nothing is changed.
 pub fn customize(api: &mut Api, c: &Customization<'_>, diags: &mut Diagnostics) {
-    if c.gate_unreferenced {
-        let gated = api.unreferenced_types();
-        for t in &mut api.types {
-            if gated.contains(&t.name) {
-                t.settings.feature = Some(ALL_TYPES_FEATURE.to_string());
-            }
-        }
+    if c.gate_unreferenced || c.tag_features {
+        super::features::assign(api, c.tag_features);
     }
     if c.derives.is_empty() && c.type_overrides.is_empty() {
         return;

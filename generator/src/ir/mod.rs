@@ -8,12 +8,14 @@ mod builder;
 mod custom;
 mod ext;
 mod facts;
+mod features;
 mod reach;
 mod schema;
 
 pub(crate) use builder::build;
-pub use custom::{customize, last_segment, Customization, ALL_TYPES_FEATURE};
+pub use custom::{customize, last_segment, Customization};
 pub use facts::{facts, is_success, Facts, HeaderFacts, OpFacts, ResponseFacts, SchemeUse};
+pub use features::{ALL_TYPES_FEATURE, DEFAULT_FEATURE, FULL_FEATURE, TRACING_FEATURE};
 pub use schema::annotation_only;
 
 /// A whole API, ready to render.
@@ -50,6 +52,57 @@ pub struct Api {
     pub schemes: Vec<SecurityScheme>,
     /// The environment variable `Client::from_env` reads an optional base URL from.
     pub base_url_env: String,
+    /// The operations the quickstart example calls.
+    pub quickstart: Quickstart,
+    /// The Cargo features of the generated crate, in the order its manifest lists them
+    /// (`default`, `full`, `all-types`, then one per tag module, by name). Empty unless
+    /// [`customize`] was asked for tag features.
+    pub features: Vec<Feature>,
+}
+
+/// The operations the generated quickstart example calls: ones whose required arguments can
+/// be written without knowing the API (strings, numbers, booleans, UUIDs; no required body).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quickstart {
+    /// A single call: the first `GET` that decodes JSON and does not paginate (else any
+    /// non-paginated `GET`).
+    pub call: Option<OpRef>,
+    /// A paginated list, looped over.
+    pub list: Option<OpRef>,
+    /// The features the example needs (the features of its operations' modules): the
+    /// manifest's `required-features` of the example. Sorted.
+    pub required_features: Vec<String>,
+}
+
+/// An operation, by place: `api.modules[module].operations[operation]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpRef {
+    /// Index into [`Api::modules`].
+    pub module: usize,
+    /// Index into that module's operations.
+    pub operation: usize,
+}
+
+/// A Cargo feature of the generated crate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Feature {
+    /// Its name: a valid Cargo feature name, unique in the crate.
+    pub name: String,
+    /// One line saying what it compiles (a comment above it in the manifest).
+    pub doc: String,
+    /// The features it enables, sorted.
+    pub enables: Vec<String>,
+}
+
+/// When an item is compiled.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Gate {
+    /// Always.
+    #[default]
+    Always,
+    /// When any of these Cargo features is enabled (sorted, without repeats, never empty):
+    /// `#[cfg(feature = "a")]` or `#[cfg(any(feature = "a", feature = "b"))]`.
+    AnyOf(Vec<String>),
 }
 
 /// A security scheme the generated client builder takes a credential for.
@@ -120,8 +173,9 @@ pub struct ItemSettings {
     /// The user's type that replaces the generated one (a Rust type, e.g.
     /// `::my_crate::Money`): the item becomes `pub type NAME = TYPE;`.
     pub replaced_by: Option<String>,
-    /// The Cargo feature the item compiles under (see [`ALL_TYPES_FEATURE`]).
-    pub feature: Option<String>,
+    /// When the item is compiled: the features of the tag modules whose operations reach
+    /// it, or [`ALL_TYPES_FEATURE`] for what no operation uses (see [`customize`]).
+    pub gate: Gate,
 }
 
 /// The shape of a named type.
@@ -264,6 +318,8 @@ pub struct Module {
     pub doc: Doc,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
+    /// When the module is compiled: its own feature, with tag features.
+    pub gate: Gate,
 }
 
 /// One HTTP operation.

@@ -1,34 +1,44 @@
 //! Which named types the operations reach. Specs often define schemas no operation uses
 //! (GitHub's webhook payloads are two thirds of its types); the crate layout compiles those
-//! only with the `all-types` feature, so that the common build does not pay for them.
+//! only with the `all-types` feature, and each other type only with a feature whose
+//! operations reach it (`features.rs`), so that a build pays for what it calls.
 
-use super::{Api, Output, ResponseBody, TypeKind, TypeRef};
+use super::{Api, Operation, Output, ResponseBody, TypeKind, TypeRef};
 use std::collections::BTreeSet;
 
-impl Api {
-    /// The names of the types that no operation reaches through its parameters, body,
-    /// responses or pagination, nor the error body does. Sorted.
-    pub fn unreferenced_types(&self) -> BTreeSet<String> {
-        let mut stack: Vec<&TypeRef> = vec![&self.error_body];
-        for op in self.modules.iter().flat_map(|m| &m.operations) {
-            stack.extend(op.params.iter().map(|p| &p.ty));
-            stack.extend(op.body.iter().map(|b| &b.ty));
-            match &op.output {
-                Output::Single(ResponseBody::Json(t)) => stack.push(t),
-                Output::Single(_) => {}
-                Output::ByStatus { cases, .. } => {
-                    stack.extend(cases.iter().filter_map(|c| match &c.body {
-                        ResponseBody::Json(t) => Some(t),
-                        _ => None,
-                    }))
-                }
-            }
-            if let Some(p) = &op.pagination {
-                stack.push(&p.item_ty);
-                stack.push(&p.page_ty);
+impl Operation {
+    /// The types the operation names: parameters, body, JSON responses, pagination.
+    pub fn type_roots(&self) -> Vec<&TypeRef> {
+        let mut out: Vec<&TypeRef> = self.params.iter().map(|p| &p.ty).collect();
+        out.extend(self.body.iter().map(|b| &b.ty));
+        match &self.output {
+            Output::Single(ResponseBody::Json(t)) => out.push(t),
+            Output::Single(_) => {}
+            Output::ByStatus { cases, .. } => {
+                out.extend(cases.iter().filter_map(|c| match &c.body {
+                    ResponseBody::Json(t) => Some(t),
+                    _ => None,
+                }))
             }
         }
-        let mut reached: BTreeSet<&str> = BTreeSet::new();
+        if let Some(p) = &self.pagination {
+            out.push(&p.item_ty);
+            out.push(&p.page_ty);
+        }
+        out
+    }
+}
+
+impl Api {
+    /// Sets `reached[i]` for every type of `types` (by index) that `roots` name, directly or
+    /// through fields, additional properties, union variants and aliases. Types already marked
+    /// are not walked again.
+    pub(crate) fn mark_reached<'a>(
+        &'a self,
+        roots: impl IntoIterator<Item = &'a TypeRef>,
+        reached: &mut [bool],
+    ) {
+        let mut stack: Vec<&TypeRef> = roots.into_iter().collect();
         while let Some(t) = stack.pop() {
             match t {
                 TypeRef::Prim(_) => {}
@@ -36,13 +46,13 @@ impl Api {
                     stack.push(inner)
                 }
                 TypeRef::Named(name) => {
-                    if !reached.insert(name.as_str()) {
-                        continue;
-                    }
                     // `types` is sorted by name.
                     let Ok(i) = self.types.binary_search_by(|d| d.name.as_str().cmp(name)) else {
                         continue;
                     };
+                    if std::mem::replace(&mut reached[i], true) {
+                        continue;
+                    }
                     match &self.types[i].kind {
                         TypeKind::Struct { fields, additional } => {
                             stack.extend(fields.iter().map(|f| &f.ty));
@@ -57,10 +67,22 @@ impl Api {
                 }
             }
         }
+    }
+
+    /// The names of the types that no operation reaches through its parameters, body,
+    /// responses or pagination, nor the error body does. Sorted.
+    pub fn unreferenced_types(&self) -> BTreeSet<String> {
+        let mut reached = vec![false; self.types.len()];
+        let ops = self.modules.iter().flat_map(|m| &m.operations);
+        self.mark_reached(
+            std::iter::once(&self.error_body).chain(ops.flat_map(|op| op.type_roots())),
+            &mut reached,
+        );
         self.types
             .iter()
-            .filter(|t| !reached.contains(t.name.as_str()))
-            .map(|t| t.name.clone())
+            .zip(reached)
+            .filter(|(_, r)| !r)
+            .map(|(t, _)| t.name.clone())
             .collect()
     }
 }
@@ -87,22 +109,7 @@ impl Api {
             }
         }
         for op in self.modules.iter().flat_map(|m| &m.operations) {
-            stack.extend(op.params.iter().map(|p| &p.ty));
-            stack.extend(op.body.iter().map(|b| &b.ty));
-            match &op.output {
-                Output::Single(ResponseBody::Json(t)) => stack.push(t),
-                Output::Single(_) => {}
-                Output::ByStatus { cases, .. } => {
-                    stack.extend(cases.iter().filter_map(|c| match &c.body {
-                        ResponseBody::Json(t) => Some(t),
-                        _ => None,
-                    }))
-                }
-            }
-            if let Some(p) = &op.pagination {
-                stack.push(&p.item_ty);
-                stack.push(&p.page_ty);
-            }
+            stack.extend(op.type_roots());
         }
         let mut out = std::collections::BTreeSet::new();
         while let Some(t) = stack.pop() {

@@ -3,11 +3,12 @@
 //! crate (`cargo build --examples`), so the README's code cannot rot.
 
 use super::ident;
-use crate::ir::{Api, AuthScheme, Operation, Output, Param, Prim, ResponseBody, TypeRef};
+use crate::ir::{Api, AuthScheme, OpRef, Operation, Param, Prim, TypeRef};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// An argument expression for a required parameter, when one can be written blindly.
+/// An argument expression for a required parameter, when one can be written blindly (the
+/// types the IR's choice of quickstart operations allows).
 fn example_arg(p: &Param) -> Option<TokenStream> {
     Some(match &p.ty {
         TypeRef::Prim(Prim::String) => {
@@ -24,36 +25,26 @@ fn example_arg(p: &Param) -> Option<TokenStream> {
     })
 }
 
-fn callable(op: &Operation) -> Option<Vec<TokenStream>> {
-    if op.body.as_ref().is_some_and(|b| b.required) {
-        return None;
-    }
-    op.params
+/// The operation `r` names and the arguments of its required parameters (the IR chose it
+/// because each can be written; see `ir::Quickstart`).
+fn call_of(api: &Api, r: Option<OpRef>) -> Option<(&Operation, Vec<TokenStream>)> {
+    let r = r?;
+    let op = api.modules.get(r.module)?.operations.get(r.operation)?;
+    let args = op
+        .params
         .iter()
         .filter(|p| p.required)
         .map(example_arg)
-        .collect()
-}
-
-fn find(api: &Api, want: impl Fn(&Operation) -> bool) -> Option<(&Operation, Vec<TokenStream>)> {
-    api.modules
-        .iter()
-        .flat_map(|m| m.operations.iter())
-        .filter(|op| want(op) && !op.deprecated)
-        .find_map(|op| callable(op).map(|args| (op, args)))
+        .collect::<Option<Vec<_>>>()?;
+    Some((op, args))
 }
 
 /// The example's source code; `attrs` go first on each item. The README shows it without
 /// its inner doc line (`titled: false`).
 pub fn quickstart(api: &Api, attrs: &TokenStream, titled: bool) -> TokenStream {
     let krate = ident(&api.crate_name.replace('-', "_"));
-    let list = find(api, |op| op.pagination.is_some());
-    let single = find(api, |op| {
-        op.http_method == "GET"
-            && op.pagination.is_none()
-            && matches!(op.output, Output::Single(ResponseBody::Json(_)))
-    })
-    .or_else(|| find(api, |op| op.http_method == "GET" && op.pagination.is_none()));
+    let list = call_of(api, api.quickstart.list);
+    let single = call_of(api, api.quickstart.call);
     let one_call = single.map(|(op, args)| {
         let m = ident(&op.method_name);
         quote! {
@@ -204,6 +195,50 @@ tokio = {{ version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }}\n"
     out
 }
 
+/// The README's "Features" section, when the crate has features: how to pick tags, and what
+/// each feature compiles.
+fn features_section(api: &Api) -> String {
+    use crate::ir::{ALL_TYPES_FEATURE, DEFAULT_FEATURE, FULL_FEATURE, TRACING_FEATURE};
+    if !api.features.iter().any(|f| f.name == FULL_FEATURE) {
+        return String::new();
+    }
+    let example = api
+        .features
+        .iter()
+        .find(|f| {
+            ![
+                DEFAULT_FEATURE,
+                FULL_FEATURE,
+                ALL_TYPES_FEATURE,
+                TRACING_FEATURE,
+            ]
+            .contains(&f.name.as_str())
+        })
+        .map_or("", |f| f.name.as_str());
+    let mut out = String::from(
+        "## Features
+
+",
+    );
+    out.push_str(&format!(
+        "Each tag module of the API is a Cargo feature, and `{FULL_FEATURE}` (a default feature) enables them all. \
+To compile only the operations you call and the types they use, turn the default features off and name the tags \
+in your dependency on `{}`, with `{TRACING_FEATURE}` if you want its spans: \
+`default-features = false, features = [\"{example}\", \"{TRACING_FEATURE}\"]`.\n\n",
+        api.crate_name
+    ));
+    out.push_str("| Feature | Compiles |\n|---|---|\n");
+    for f in api.features.iter().filter(|f| f.name != DEFAULT_FEATURE) {
+        out.push_str(&format!(
+            "| `{}` | {} |\n",
+            f.name,
+            f.doc.replace('|', "\\|")
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// The crate's README, before and after the quickstart's code (the code block's fences
 /// included).
 pub fn readme(api: &Api) -> (String, String) {
@@ -235,15 +270,27 @@ pub fn readme(api: &Api) -> (String, String) {
     out.push_str("## Quickstart\n\n");
     if api.auth.is_some() {
         out.push_str(&format!(
-            "Set `{}` to your API key. Then (this is `examples/{}_quickstart.rs`, compiled with the crate):\n\n",
+            "Set `{}` to your API key. Then (this is `examples/{}_quickstart.rs`, compiled with the crate{}):\n\n",
             api.env_var,
-            api.crate_name.replace('-', "_")
+            api.crate_name.replace('-', "_"),
+            match api.quickstart.required_features.as_slice() {
+                [] => String::new(),
+                f => format!(
+                    " when {} enabled",
+                    f.iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                        + if f.len() == 1 { " is" } else { " are" }
+                ),
+            }
         ));
     }
     out.push_str("```rust,no_run\n");
     let head = out;
     let mut out = String::from("\n```\n\n");
     out.push_str(&dependencies_section(api));
+    out.push_str(&features_section(api));
     out.push_str(&credentials_section(api));
     out.push_str(
         "## Configuration\n\n\
@@ -281,7 +328,7 @@ With the crate's `tracing` feature (on by default; it turns on the `tracing` fea
 URL with its parameter values or query), the number of attempts, the status and the duration; \
 retries and waits the server asked for (`Retry-After`, rate-limit resets) are events inside it. \
 Install any `tracing` subscriber to see them. To build without it, depend on this crate with \
-`default-features = false`.\n\n\
+`default-features = false` (and name the other features you use).\n\n\
 ## Hooks\n\n\
 `ClientBuilder::interceptor(..)` adds an `oagen_runtime::Interceptor`: code run around every \
 attempt of every request, retries included. Its `before_attempt` gets the finished request \

@@ -9,7 +9,7 @@ mod types;
 
 pub use docs::api_name;
 
-use crate::ir::{Api, Prim, TypeRef};
+use crate::ir::{Api, Gate, Prim, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::path::PathBuf;
@@ -58,6 +58,8 @@ pub enum Contents<T> {
 pub(crate) struct ModulePlan {
     /// The module name, or `None` for the crate root.
     pub name: Option<String>,
+    /// When the module is compiled (on its declaration).
+    pub gate: Gate,
     /// Doc lines of the module (`//!` in crate layout, `///` on the inline module otherwise).
     pub doc: Vec<String>,
     /// The items, in order.
@@ -115,12 +117,14 @@ fn plan(api: &Api) -> Vec<ModulePlan> {
     let mut out = vec![
         ModulePlan {
             name: None,
+            gate: Gate::Always,
             doc: client::root_doc(api),
             pieces: vec![Piece::Root],
         },
         types::module(api),
         ModulePlan {
             name: Some("client".into()),
+            gate: Gate::Always,
             doc: client::module_doc(),
             pieces: vec![Piece::Client],
         },
@@ -129,6 +133,19 @@ fn plan(api: &Api) -> Vec<ModulePlan> {
         out.push(ops::module(m, i));
     }
     out
+}
+
+/// The `#[cfg(..)]` of an item with this gate: nothing, `#[cfg(feature = "a")]` or
+/// `#[cfg(any(feature = "a", feature = "b"))]`.
+pub(crate) fn cfg(gate: &Gate) -> TokenStream {
+    match gate {
+        Gate::Always => TokenStream::new(),
+        Gate::AnyOf(features) if features.len() == 1 => {
+            let f = &features[0];
+            quote!(#[cfg(feature = #f)])
+        }
+        Gate::AnyOf(features) => quote!(#[cfg(any(#(feature = #features),*))]),
+    }
 }
 
 /// Lints allowed on generated modules: they follow the spec's shape, not clippy's taste.
@@ -327,9 +344,10 @@ fn crate_root(api: &Api, plans: &[ModulePlan], attrs: &TokenStream) -> TokenStre
         .iter()
         .find(|m| m.name.is_none())
         .map(|m| inner_doc(&m.doc));
-    let decls = plans.iter().filter_map(|m| m.name.as_deref()).map(|name| {
-        let i = ident(name);
-        quote!(#attrs pub mod #i;)
+    let decls = plans.iter().filter_map(|m| {
+        let i = ident(m.name.as_deref()?);
+        let cfg = cfg(&m.gate);
+        Some(quote!(#attrs #cfg pub mod #i;))
     });
     let items = piece(api, &Piece::Root, attrs);
     quote! {
@@ -354,7 +372,8 @@ fn module_file(api: &Api, plans: &[ModulePlan]) -> TokenStream {
                 let i = ident(name);
                 let doc = outer_doc(&m.doc);
                 let allows = module_allows();
-                items.push(quote!(#doc #allows pub mod #i { #body }));
+                let cfg = cfg(&m.gate);
+                items.push(quote!(#cfg #doc #allows pub mod #i { #body }));
             }
         }
     }

@@ -8,7 +8,6 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// Renders a tag module.
 /// Renders a tag module; `index` is its place in `api.modules`.
 pub(super) fn module(m: &Module, index: usize) -> ModulePlan {
     let mut doc = docs::lines(&m.doc);
@@ -17,6 +16,7 @@ pub(super) fn module(m: &Module, index: usize) -> ModulePlan {
     }
     ModulePlan {
         name: Some(m.name.clone()),
+        gate: m.gate.clone(),
         doc,
         pieces: super::ranges(m.operations.len(), super::OPERATIONS_PER_PIECE)
             .into_iter()

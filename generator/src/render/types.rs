@@ -1,7 +1,7 @@
 //! The `types` module: one item per named type.
 
 use super::{docs, ident, ty, ModulePlan, Piece, Scope};
-use crate::ir::{Api, EnumRepr, Field, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
+use crate::ir::{Api, EnumRepr, Field, Gate, Prim, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -9,6 +9,7 @@ use quote::quote;
 pub(super) fn module(api: &Api) -> ModulePlan {
     ModulePlan {
         name: Some("types".into()),
+        gate: Gate::Always,
         doc: vec![format!("Data types of {}.", docs::api_name(&api.title))],
         pieces: super::ranges(api.types.len(), super::TYPES_PER_PIECE)
             .into_iter()
@@ -29,21 +30,20 @@ fn type_def(t: &TypeDef) -> TokenStream {
         d.summary =
             Some(docs::origin(&t.pointer).unwrap_or_else(|| format!("The `{}` type.", t.name)));
     }
-    // Every item of the type is compiled under its feature, when it has one.
-    let cfg = match &t.settings.feature {
-        Some(f) => quote!(#[cfg(feature = #f)]),
-        None => quote!(),
-    };
-    let doc = docs::attrs(&d);
-    let doc = quote!(#cfg #doc);
+    // Every item of the type is compiled under its gate.
+    let cfg = super::cfg(&t.settings.gate);
+    // The docs first, then the gate, as a person would write them.
+    let docs_only = docs::attrs(&d);
+    let doc = quote!(#docs_only #cfg);
     let name = ident(&t.name);
     if let Some(text) = &t.settings.replaced_by {
         let target = parse_tokens(text);
         let note = format!(" Replaced by `{text}` (option `type-overrides`).");
         return quote! {
-            #doc
+            #docs_only
             #[doc = ""]
             #[doc = #note]
+            #cfg
             pub type #name = #target;
         };
     }

@@ -21,60 +21,20 @@ pub(super) fn same_code(a: &Api, b: &Api) -> bool {
     text(a) == text(&b)
 }
 
-/// The public item a named type renders to, as its kind in words and a signature that
-/// differs whenever the item's public shape does (field names and types, variant names and
-/// payloads, the aliased type), whatever the type's name.
-pub(super) fn item_of(td: &TypeDef) -> (String, String) {
+/// The kind of public item a named type renders to, in words (its shape is [`members`]).
+pub(super) fn item_kind(td: &TypeDef) -> String {
     match &td.kind {
-        TypeKind::Struct { fields, additional } => {
-            let mut parts: Vec<String> = fields
-                .iter()
-                .map(|f| format!("{}: {}", bare(&f.ident), field_rust(f)))
-                .collect();
-            parts.sort();
-            if let Some(a) = additional {
-                parts.push(format!("(flattened) BTreeMap<String, {}>", rust_ty(a)));
-            }
-            (
-                "a struct".into(),
-                format!("struct {{ {} }}", parts.join(", ")),
-            )
-        }
-        TypeKind::Enum { repr, variants } => {
-            let mut names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
-            names.sort();
-            let kind = match repr {
-                EnumRepr::String => "a string enum",
-                EnumRepr::Integer => "an integer enum",
-            };
-            (kind.into(), format!("{kind} {{ {} }}", names.join(", ")))
-        }
-        TypeKind::Union { variants, tag } => {
-            let mut parts: Vec<String> = variants
-                .iter()
-                .map(|v| {
-                    let t = rust_ty(&v.ty);
-                    if v.boxed {
-                        format!("{}(Box<{t}>)", v.name)
-                    } else {
-                        format!("{}({t})", v.name)
-                    }
-                })
-                .collect();
-            parts.sort();
-            if tag.is_some() {
-                // A tagged union keeps unknown tags.
-                parts.push("Unknown(serde_json::Value)".into());
-            }
-            (
-                "an enum of alternatives (`oneOf`/`anyOf`)".into(),
-                format!("union {{ {} }}", parts.join(", ")),
-            )
-        }
-        TypeKind::Alias(t) => (
-            format!("an alias of `{}`", rust_ty(t)),
-            format!("type = {}", rust_ty(t)),
-        ),
+        TypeKind::Struct { .. } => "a struct".into(),
+        TypeKind::Enum {
+            repr: EnumRepr::String,
+            ..
+        } => "a string enum".into(),
+        TypeKind::Enum {
+            repr: EnumRepr::Integer,
+            ..
+        } => "an integer enum".into(),
+        TypeKind::Union { .. } => "an enum of alternatives (`oneOf`/`anyOf`)".into(),
+        TypeKind::Alias(t) => format!("an alias of `{}`", rust_ty(t)),
     }
 }
 
@@ -204,7 +164,7 @@ pub(super) fn refs_of(td: &TypeDef) -> Vec<&str> {
 /// Whether a type that keeps its name renders to an item of another kind: struct, enum
 /// (string, integer or of alternatives) or alias (of another type).
 pub(super) fn kind_changed(od: &TypeDef, nd: &TypeDef) -> bool {
-    item_of(od).0 != item_of(nd).0
+    item_kind(od) != item_kind(nd)
 }
 
 /// The names of the generated types a Rust type mentions: `Option<types::Pet>` → `Pet`.

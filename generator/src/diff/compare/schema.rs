@@ -1012,8 +1012,8 @@ impl<'a> Engine<'a> {
             if kind_changed(od, nd) {
                 texts.push(format!(
                     "`types::{name}` changes from {} to {}",
-                    item_of(od).0,
-                    item_of(nd).0
+                    item_kind(od),
+                    item_kind(nd)
                 ));
                 self.kind_reported.insert(name.to_string());
             }
@@ -1034,8 +1034,8 @@ impl<'a> Engine<'a> {
                     bump: Bump::Major,
                     text: format!(
                         "`types::{name}` changes from {} to {}",
-                        item_of(od).0,
-                        item_of(nd).0
+                        item_kind(od),
+                        item_kind(nd)
                     ),
                 });
             }

@@ -31,7 +31,6 @@ use diag::Diagnostics;
 use emit::{EmitOptions, RuntimeDep};
 pub use emit::{GeneratedFile, Stale, VENDORED_RUNTIME_DIR};
 pub use error::Error;
-pub use load::pointer;
 #[cfg(feature = "cli")]
 pub use options::OptionArgs;
 pub use options::{IntoOptionValue, Options, Runtime};
@@ -111,48 +110,6 @@ fn build_ir_from(
     }
     match api {
         Some(api) if !diags.has_errors() => Ok((api, diags, loaded)),
-        _ => Err(diags),
-    }
-}
-
-/// A spec loaded and built, for tools that need its document as well as its IR (the contract
-/// tests read examples and raw schemas).
-#[derive(Debug)]
-pub struct Loaded {
-    /// The bundled document: every file the spec's `$ref`s reach, brought into one.
-    pub document: serde_json::Value,
-    /// The IR.
-    pub api: ir::Api,
-    /// Every file read.
-    pub files: Vec<PathBuf>,
-    /// Warnings.
-    pub diagnostics: Diagnostics,
-}
-
-/// Loads a spec and builds its IR, keeping the bundled document ([`Loaded`]).
-///
-/// # Errors
-/// The diagnostics, when the spec has errors (or warnings, with `strict`).
-pub fn load(spec: &Path, settings: &Options) -> Result<Loaded, Diagnostics> {
-    let mut diags = Diagnostics::new();
-    let Some(loaded) = load::load(spec, &mut diags) else {
-        return Err(diags);
-    };
-    let name = settings
-        .crate_name
-        .clone()
-        .unwrap_or_else(|| default_crate_name(spec));
-    let api = ir::build(&loaded, &name, &mut diags);
-    if settings.strict {
-        diags.promote_warnings();
-    }
-    match api {
-        Some(api) if !diags.has_errors() => Ok(Loaded {
-            document: loaded.document,
-            api,
-            files: loaded.files,
-            diagnostics: diags,
-        }),
         _ => Err(diags),
     }
 }

@@ -147,6 +147,7 @@ mod tests {
             read_only: false,
             write_only: false,
             boxed: false,
+            facets: Default::default(),
         }
     }
 
@@ -172,6 +173,7 @@ mod tests {
                     },
                     pointer: String::new(),
                     settings: Default::default(),
+                    facets: Default::default(),
                 },
                 TypeDef {
                     name: "B".into(),
@@ -179,6 +181,7 @@ mod tests {
                     kind: TypeKind::Alias(TypeRef::Prim(Prim::Value)),
                     pointer: String::new(),
                     settings: Default::default(),
+                    facets: Default::default(),
                 },
             ],
             error_body: TypeRef::Prim(Prim::Value),

@@ -2,7 +2,7 @@
 //! whole-API passes (recursion boxing, PATCH tri-state fields, the shared error type).
 
 use super::ext;
-use super::schema::{inferred_note, wrap_nullable, Cx, Name};
+use super::schema::{inferred_note, wrap_nullable, Cx, Name, SRef};
 use super::*;
 use crate::diag::Diagnostics;
 use crate::ident::{self, Namer};

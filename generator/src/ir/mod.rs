@@ -16,7 +16,6 @@ pub(crate) use builder::build;
 pub use custom::{customize, last_segment, Customization};
 pub use facts::{facts, is_success, Facts, HeaderFacts, OpFacts, ResponseFacts, SchemeUse};
 pub use features::{ALL_TYPES_FEATURE, DEFAULT_FEATURE, FULL_FEATURE, TRACING_FEATURE};
-pub use schema::annotation_only;
 
 /// A whole API, ready to render.
 #[derive(Clone, Debug, PartialEq)]
@@ -161,6 +160,8 @@ pub struct TypeDef {
     pub pointer: String,
     /// What the user asked for this type (options), rendered as it stands.
     pub settings: ItemSettings,
+    /// The schema's examples, default and validation keywords.
+    pub facets: Facets,
 }
 
 /// Per-item settings chosen by the user rather than read from the spec: set by
@@ -235,6 +236,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The payload must be boxed to break a recursive cycle.
     pub boxed: bool,
+    /// The alternative's examples, default and validation keywords, when it is written inline.
+    pub facets: Facets,
 }
 
 /// A struct field.
@@ -261,6 +264,58 @@ pub struct Field {
     pub write_only: bool,
     /// The value type must be boxed to break a recursive cycle.
     pub boxed: bool,
+    /// The property schema's examples, default and validation keywords (those of the
+    /// referenced type are on its [`TypeDef`]).
+    pub facets: Facets,
+}
+
+/// What a schema says about its values beyond their Rust type: examples, the default, the
+/// format as written and the validation keywords. Generated code does not check them and the
+/// renderer does not read them; they are here for tools that make values of the API's types
+/// (the contract tests), so that such tools need not read the raw document.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Facets {
+    /// Examples, most specific first: a parameter's or media type's `example` and
+    /// `examples` (each [Example object]'s `value`, `$ref`s followed), then the schema's
+    /// `example` (3.1's `examples` list is read as its first item, `const` as a one-value
+    /// `enum`).
+    ///
+    /// [Example object]: https://spec.openapis.org/oas/v3.0.3#example-object
+    pub examples: Vec<serde_json::Value>,
+    /// `default`.
+    pub default: Option<serde_json::Value>,
+    /// The JSON type the schema names (`string`, `integer`, `number`, `boolean`, `array`,
+    /// `object`), when it names one: tells apart the free-form values typed
+    /// `serde_json::Value`.
+    pub json_type: Option<String>,
+    /// `format`, as written.
+    pub format: Option<String>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+    /// `minimum` is exclusive.
+    pub exclusive_minimum: bool,
+    /// `maximum` is exclusive.
+    pub exclusive_maximum: bool,
+    /// `multipleOf`.
+    pub multiple_of: Option<f64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `readOnly` on this schema (a referenced schema's is on its [`TypeDef`]).
+    pub read_only: bool,
+    /// The facets of an array's inline `items`.
+    pub items: Option<Box<Facets>>,
+    /// The facets of an inline `additionalProperties` schema.
+    pub values: Option<Box<Facets>>,
 }
 
 /// A reference to a type, as written in a field or signature.
@@ -427,6 +482,8 @@ pub struct Param {
     pub style: QueryStyle,
     /// Documentation.
     pub doc: Doc,
+    /// Its examples (the parameter's, then its schema's), default and validation keywords.
+    pub facets: Facets,
     // Read by later stages instead of the raw document (issue 12):
     /// Where the parameter is written: its place in the operation's or the path item's
     /// `parameters` list (the `$ref` site for a shared parameter). Diff names it.
@@ -450,6 +507,8 @@ pub struct Body {
     pub required: bool,
     /// Documentation.
     pub doc: Doc,
+    /// Its examples (the media type's, then its schema's), default and validation keywords.
+    pub facets: Facets,
 }
 
 /// Request body encodings.

@@ -18,12 +18,12 @@ use std::hash::BuildHasher;
 mod any;
 mod compose;
 mod enums;
+mod facets;
 mod union;
 
 use compose::*;
 use enums::*;
 
-pub use compose::annotation_only;
 
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
 const MAX_DEPTH: usize = 48;
@@ -287,6 +287,7 @@ impl<'a> Cx<'a> {
         };
         let ptr = format!("/components/schemas/{}", pointer::escape(key));
         let (ty, _nullable) = self.convert(schema, Name::Fixed(name.clone()), &ptr);
+        let facets = self.facets(SRef::from(schema));
         if ty == TypeRef::Named(name.clone()) && !self.types.contains_key(&name) {
             // `Cat: {allOf: [$ref: Cat]}`: the schema is only itself.
             self.types.insert(
@@ -297,6 +298,7 @@ impl<'a> Cx<'a> {
                     kind: TypeKind::Alias(TypeRef::Named(name.clone())),
                     pointer: ptr,
                     settings: Default::default(),
+                    facets,
                 },
             );
         } else if ty != TypeRef::Named(name.clone()) {
@@ -312,8 +314,11 @@ impl<'a> Cx<'a> {
                     kind: TypeKind::Alias(ty),
                     pointer: ptr,
                     settings: Default::default(),
+                    facets,
                 },
             );
+        } else if let Some(t) = self.types.get_mut(&name) {
+            t.facets = facets;
         }
     }
 
@@ -460,6 +465,7 @@ impl<'a> Cx<'a> {
                 kind,
                 pointer: ptr.to_string(),
                 settings: Default::default(),
+                facets: Facets::default(),
             },
         );
         TypeRef::Named(n)
@@ -628,6 +634,7 @@ impl<'a> Cx<'a> {
                 kind: TypeKind::Struct { fields, additional },
                 pointer: ptr.to_string(),
                 settings: Default::default(),
+                facets: Facets::default(),
             },
         );
         TypeRef::Named(struct_name)
@@ -663,6 +670,7 @@ impl<'a> Cx<'a> {
                 read_only,
                 write_only,
                 boxed: false,
+                facets: self.facets(schema),
             });
         }
         fields

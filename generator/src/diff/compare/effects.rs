@@ -445,6 +445,7 @@ mod tests {
             read_only: false,
             write_only: false,
             boxed: false,
+            facets: Default::default(),
         }
     }
 
@@ -458,6 +459,7 @@ mod tests {
             },
             pointer: String::new(),
             settings: Default::default(),
+            facets: Default::default(),
         }
     }
 

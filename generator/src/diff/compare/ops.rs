@@ -680,6 +680,7 @@ mod tests {
             required: false,
             style: QueryStyle::Form,
             doc: Doc::default(),
+            facets: Default::default(),
             pointer: String::new(),
             credential: false,
         };

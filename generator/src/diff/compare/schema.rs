@@ -1214,6 +1214,7 @@ mod tests {
             kind,
             pointer: String::new(),
             settings: Default::default(),
+            facets: Default::default(),
         }
     }
 

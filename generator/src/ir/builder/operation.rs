@@ -144,6 +144,22 @@ pub(super) fn build_operation<'a>(
                     .push(format!("Defaults to `{d}` on the server when not set."));
             }
         }
+        let facets = {
+            let mut examples = cx.examples(data.example.as_ref(), &data.examples);
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => Some(s),
+                openapiv3::ParameterSchemaOrContent::Content(content) => {
+                    content.values().next().and_then(|m| {
+                        examples.extend(cx.examples(m.example.as_ref(), &m.examples));
+                        m.schema.as_ref()
+                    })
+                }
+            };
+            let mut f = schema.map(|s| cx.facets(SRef::from(s))).unwrap_or_default();
+            examples.append(&mut f.examples);
+            f.examples = examples;
+            f
+        };
         params.push(Param {
             wire: data.name.clone(),
             ident: pnamer.claim(cx.snake_name(&data.name)),
@@ -152,6 +168,7 @@ pub(super) fn build_operation<'a>(
             required,
             style,
             doc: pdoc,
+            facets,
             pointer: site.clone(),
             credential: is_credential(cx.openapi, location, &data.name),
         });

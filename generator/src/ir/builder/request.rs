@@ -80,12 +80,21 @@ pub(super) fn request_body<'a>(
         Media::Text => (BodyKind::Text, TypeRef::Prim(Prim::String)),
         Media::Binary => (BodyKind::Bytes, TypeRef::Prim(Prim::Binary)),
     };
+    let mut facets = media
+        .schema
+        .as_ref()
+        .map(|s| cx.facets(SRef::from(s)))
+        .unwrap_or_default();
+    let mut examples = cx.examples(media.example.as_ref(), &media.examples);
+    examples.append(&mut facets.examples);
+    facets.examples = examples;
     Some(Body {
         kind,
         content_type: mt.clone(),
         ty,
         required: rb.required,
         doc,
+        facets,
     })
 }
 

@@ -235,6 +235,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     tags: Vec::new(),
                     ty: t.clone(),
                     boxed: false,
+                    facets: Facets::default(),
                 })
                 .collect();
             variants.push(UnionVariant {
@@ -242,6 +243,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                 tags: Vec::new(),
                 ty: TypeRef::Prim(Prim::Value),
                 boxed: false,
+                facets: Facets::default(),
             });
             cx.types.insert(
                 name.clone(),
@@ -257,6 +259,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     kind: TypeKind::Union { tag: None, variants },
                     pointer: String::new(),
                     settings: Default::default(),
+                    facets: Facets::default(),
                 },
             );
             TypeRef::Named(name)

@@ -113,6 +113,7 @@ impl<'a> Cx<'a> {
                 },
                 pointer: ptr.to_string(),
                 settings: Default::default(),
+                facets: Facets::default(),
             },
         );
         (TypeRef::Named(struct_name), false)
@@ -240,7 +241,7 @@ impl<'a> Cx<'a> {
 /// `null`, which makes the whole nullable), properties, items, map values, enum, composition
 /// or reference. An `allOf` part that is annotation-only adds nothing to the type; the one
 /// definition for every stage (the contract-test sampler skips the same parts).
-pub fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
+pub(crate) fn annotation_only(part: &ReferenceOr<Schema>) -> bool {
     match part {
         ReferenceOr::Reference { .. } => false,
         ReferenceOr::Item(s) => match &s.schema_kind {

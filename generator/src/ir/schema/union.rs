@@ -54,6 +54,7 @@ impl<'a> Cx<'a> {
                 tags: Vec::new(),
                 ty: wrap_nullable(ty, n),
                 boxed: false,
+                facets: self.facets(SRef::from(*a)),
             });
         }
         let mut tag = None;
@@ -112,6 +113,7 @@ impl<'a> Cx<'a> {
                 kind,
                 pointer: ptr.to_string(),
                 settings: Default::default(),
+                facets: Facets::default(),
             },
         );
         (TypeRef::Named(union_name), nullable)

@@ -193,6 +193,7 @@ mod tests {
             read_only: false,
             write_only: false,
             boxed: false,
+            facets: Default::default(),
         };
         let upload = TypeDef {
             name: "Upload".into(),
@@ -207,6 +208,7 @@ mod tests {
             },
             pointer: String::new(),
             settings: Default::default(),
+            facets: Default::default(),
         };
         let types: BTreeMap<&str, &TypeDef> = [("Upload", &upload)].into_iter().collect();
         let v = fit(

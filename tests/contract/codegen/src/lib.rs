@@ -1,5 +1,6 @@
 //! Contract tests generated from the IR: one call of every operation, with arguments built
-//! from the spec's examples and schemas, written as Rust source for a test harness that runs
+//! from the spec's examples and schemas as the IR carries them (types and
+//! [`oagen::ir::Facets`]; the raw document is not read), written as Rust source for a test harness that runs
 //! it against a mock server which validates requests (Prism). Used by the build script of
 //! `oagen-contract` (tests/contract); it reads `oagen`'s public API only.
 //!
@@ -69,10 +70,9 @@ pub fn render_spec(
     options: &oagen::Options,
     opts: &ContractOptions,
 ) -> Result<(String, Vec<PathBuf>), Diagnostics> {
-    let loaded = oagen::load(spec, options)?;
-    let mut diags = loaded.diagnostics;
-    match render_tests(&loaded.api, &loaded.document, opts) {
-        Ok(code) => Ok((code, loaded.files)),
+    let (api, mut diags, files) = oagen::build_ir(spec, options)?;
+    match render_tests(&api, opts) {
+        Ok(code) => Ok((code, files)),
         Err(msg) => {
             diags.error("internal", msg, None);
             Err(diags)

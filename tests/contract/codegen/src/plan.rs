@@ -3,8 +3,7 @@
 
 use crate::fit::fit;
 use crate::sample::Sampler;
-use oagen::ir::{Api, BodyKind, Operation, PaginationStyle, ParamIn, TypeDef};
-use oagen::pointer;
+use oagen::ir::{Api, AuthScheme, BodyKind, OpAuth, Operation, PaginationStyle, ParamIn, TypeDef};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,24 +24,20 @@ pub struct Call {
 }
 
 /// A JSON value for every parameter and body of every operation, in module and document order.
-pub fn plan(api: &Api, document: &Value, api_key: &str) -> Vec<Call> {
+pub fn plan(api: &Api, api_key: &str) -> Vec<Call> {
     let types: BTreeMap<&str, &TypeDef> = api.types.iter().map(|t| (t.name.as_str(), t)).collect();
     let mut calls = Vec::new();
     for m in &api.modules {
         for op in &m.operations {
-            let mut call = plan_operation(&types, document, op);
-            call.auth_header = operation_auth(document, &op.pointer, api_key);
+            let mut call = plan_operation(&types, op);
+            call.auth_header = operation_auth(api, op, api_key);
             calls.push(call);
         }
     }
     calls
 }
 
-pub(crate) fn plan_operation(
-    types: &BTreeMap<&str, &TypeDef>,
-    doc: &Value,
-    op: &Operation,
-) -> Call {
+pub(crate) fn plan_operation(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -> Call {
     // A list starts at its first page: the paginator sets the cursor, offset or page number
     // of the next ones, so those requests exercise it.
     let walked = op.pagination.as_ref().and_then(|p| match &p.style {
@@ -56,24 +51,9 @@ pub(crate) fn plan_operation(
         if !p.required && p.location == ParamIn::Query && walked == Some(p.wire.as_str()) {
             continue;
         }
-        // The parameter object where the IR says it is listed (a `$ref` followed).
-        let raw = pointer::get(doc, &p.pointer).map(|r| pointer::deref(doc, r));
-        let value = raw
-            .and_then(|r| media_or_param_example(doc, r))
-            .or_else(|| {
-                let schema = raw.and_then(|r| {
-                    r.get("schema").or_else(|| {
-                        r.get("content")
-                            .and_then(Value::as_object)
-                            .and_then(|c| c.values().next())
-                            .and_then(|m| m.get("schema"))
-                    })
-                })?;
-                let mut sampler = Sampler::new(doc);
-                sampler.text = true;
-                sampler.sample(schema, 0)
-            });
-        let value = match value {
+        let mut sampler = Sampler::new(types);
+        sampler.text = true;
+        let value = match sampler.sample(&p.ty, &p.facets, 0) {
             Some(v) => Some(fit(types, &p.ty, v, 0)),
             None if p.required => Some(fit(types, &p.ty, Value::Null, 0)),
             None => None,
@@ -83,16 +63,7 @@ pub(crate) fn plan_operation(
         }
     }
     let body = op.body.as_ref().map(|b| {
-        let media = raw_body(doc, &op.pointer)
-            .and_then(|rb| rb.get("content"))
-            .and_then(|c| c.get(&b.content_type));
-        let value = media
-            .and_then(|m| media_or_param_example(doc, m))
-            .or_else(|| {
-                media
-                    .and_then(|m| m.get("schema"))
-                    .and_then(|s| Sampler::new(doc).sample(s, 0))
-            });
+        let value = Sampler::new(types).sample(&b.ty, &b.facets, 0);
         match b.kind {
             BodyKind::Bytes | BodyKind::Text => match value {
                 Some(Value::String(s)) => Value::String(s),
@@ -109,63 +80,21 @@ pub(crate) fn plan_operation(
     }
 }
 
-/// The first scheme name of a `security` list (`None` for none, or only `{}`).
-pub(crate) fn first_scheme(security: &Value) -> Option<&str> {
-    security
-        .as_array()?
-        .iter()
-        .find_map(|r| r.as_object()?.keys().next().map(String::as_str))
-}
-
-/// The header an operation needs when its `security` names another scheme than the
-/// document's (the one the client uses).
-pub(crate) fn operation_auth(doc: &Value, op_ptr: &str, key: &str) -> Option<(String, String)> {
-    let own = doc.pointer(&format!("{op_ptr}/security"))?;
-    let scheme = first_scheme(own)?;
-    let client = doc.get("security").and_then(first_scheme);
-    if client == Some(scheme) {
+/// The header an operation needs when it authenticates with another scheme than the
+/// client's (the generated client holds the credential of its scheme).
+pub(crate) fn operation_auth(api: &Api, op: &Operation, key: &str) -> Option<(String, String)> {
+    let OpAuth::Other(name) = &op.auth else {
         return None;
-    }
-    let def = pointer::deref(
-        doc,
-        pointer::get(doc, &pointer::join("/components/securitySchemes", scheme))?,
-    );
-    match (
-        def.get("type").and_then(Value::as_str)?,
-        def.get("scheme").and_then(Value::as_str),
-    ) {
-        ("http", Some(s)) if s.eq_ignore_ascii_case("bearer") => {
-            Some(("Authorization".into(), format!("Bearer {key}")))
-        }
-        ("apiKey", _) if def.get("in").and_then(Value::as_str) == Some("header") => {
-            let name = def.get("name").and_then(Value::as_str)?;
-            let value = match def.get("x-oagen-auth-prefix").and_then(Value::as_str) {
+    };
+    match &api.schemes.iter().find(|s| s.name == *name)?.kind {
+        AuthScheme::Bearer => Some(("Authorization".into(), format!("Bearer {key}"))),
+        AuthScheme::Header { name, prefix } => {
+            let value = match prefix {
                 Some(prefix) => format!("{prefix} {key}"),
                 None => key.to_string(),
             };
-            Some((name.to_string(), value))
+            Some((name.clone(), value))
         }
-        _ => None,
+        AuthScheme::Basic | AuthScheme::Query { .. } | AuthScheme::Cookie { .. } => None,
     }
-}
-
-pub(crate) fn raw_body<'a>(doc: &'a Value, op_ptr: &str) -> Option<&'a Value> {
-    doc.pointer(&format!("{op_ptr}/requestBody"))
-        .map(|b| pointer::deref(doc, b))
-}
-
-/// `example`, or the first of `examples` (a map of Example objects, possibly `$ref`s), of a
-/// parameter or media type.
-pub(crate) fn media_or_param_example(doc: &Value, v: &Value) -> Option<Value> {
-    if let Some(e) = v.get("example") {
-        return Some(e.clone());
-    }
-    v.get("examples")
-        .and_then(Value::as_object)
-        .and_then(|m| {
-            m.values()
-                .map(|e| pointer::deref(doc, e))
-                .find_map(|e| e.get("value"))
-        })
-        .cloned()
 }

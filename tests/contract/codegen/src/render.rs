@@ -62,7 +62,7 @@ fn arg_expr(
 ///
 /// # Errors
 /// When a path in `opts` does not parse, or the result is not valid Rust (a bug).
-pub fn render_tests(api: &Api, document: &Value, opts: &ContractOptions) -> Result<String, String> {
+pub fn render_tests(api: &Api, opts: &ContractOptions) -> Result<String, String> {
     let client_path = opts.client_path.clone().unwrap_or_else(|| {
         format!(
             "::{}",
@@ -71,7 +71,7 @@ pub fn render_tests(api: &Api, document: &Value, opts: &ContractOptions) -> Resu
     });
     let client = path_tokens(&client_path)?;
     let h = path_tokens(&opts.harness_path)?;
-    let calls = plan(api, document, &opts.api_key);
+    let calls = plan(api, &opts.api_key);
     let mut infos = Vec::new();
     let mut fns = Vec::new();
     let mut records = Vec::new();

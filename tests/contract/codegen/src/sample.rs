@@ -1,269 +1,262 @@
-//! Values synthesized from JSON schemas: examples first, then a value of the schema's type,
-//! format and bounds.
+//! Values synthesized from the IR: a value's examples and default first, then one made from
+//! its Rust type and the schema's format and bounds ([`oagen::ir::Facets`]).
 
-use oagen::pointer;
+use oagen::ir::{EnumRepr, Facets, Prim, TypeDef, TypeKind, TypeRef};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
-/// Whether an `allOf` part only annotates or widens the others: the IR's rule
-/// ([`oagen::ir::annotation_only`]), so that a sample has the type the IR gave the `allOf`.
-/// A part the OpenAPI model cannot read counts as shaping.
-pub(crate) fn annotation_only(part: &Value) -> bool {
-    serde_json::from_value::<openapiv3::ReferenceOr<openapiv3::Schema>>(part.clone())
-        .is_ok_and(|p| oagen::ir::annotation_only(&p))
-}
-
-/// Synthesizes request values from schemas.
+/// Synthesizes request values from the API's types.
 pub(crate) struct Sampler<'a> {
-    doc: &'a Value,
+    types: &'a BTreeMap<&'a str, &'a TypeDef>,
     /// The value is sent as text (a parameter): `"1"` then also matches `type: integer`.
     pub(crate) text: bool,
-    /// `$ref`s being sampled, to stop at recursion.
-    active: Vec<String>,
+    /// Named types being sampled, to stop at recursion.
+    active: Vec<&'a str>,
 }
 
 /// Nesting deeper than this is left out (optional) or filled minimally (required).
 pub(crate) const MAX_SAMPLE_DEPTH: usize = 12;
 
+static NO_FACETS: Facets = Facets {
+    examples: Vec::new(),
+    default: None,
+    json_type: None,
+    format: None,
+    pattern: None,
+    min_length: None,
+    max_length: None,
+    minimum: None,
+    maximum: None,
+    exclusive_minimum: false,
+    exclusive_maximum: false,
+    multiple_of: None,
+    min_items: None,
+    max_items: None,
+    read_only: false,
+    items: None,
+    values: None,
+};
+
 impl<'a> Sampler<'a> {
-    pub(crate) fn new(doc: &'a Value) -> Self {
+    pub(crate) fn new(types: &'a BTreeMap<&'a str, &'a TypeDef>) -> Self {
         Sampler {
-            doc,
+            types,
             text: false,
             active: Vec::new(),
         }
     }
 
-    /// A value for `schema`, or `None` when none can be made (recursion, depth).
-    pub(crate) fn sample(&mut self, schema: &Value, depth: usize) -> Option<Value> {
+    /// A value of type `ty` described by `facets`, or `None` when none can be made
+    /// (recursion, depth).
+    pub(crate) fn sample(
+        &mut self,
+        ty: &'a TypeRef,
+        facets: &'a Facets,
+        depth: usize,
+    ) -> Option<Value> {
         if depth > MAX_SAMPLE_DEPTH {
             return None;
         }
-        if let Some(r) = schema.get("$ref").and_then(Value::as_str) {
-            if self.active.iter().any(|a| a == r) {
-                return None;
-            }
-            let target = pointer::local(r).and_then(|p| pointer::get(self.doc, &p))?;
-            self.active.push(r.to_string());
-            let v = self.sample(target, depth + 1);
-            self.active.pop();
-            return v;
-        }
-        let obj = schema.as_object()?;
-        if let Some(e) = obj.get("example") {
+        if let Some(e) = facets.examples.first() {
             return Some(e.clone());
         }
-        if let Some(e) = obj
-            .get("examples")
-            .and_then(Value::as_array)
-            .and_then(|a| a.first())
-        {
-            return Some(e.clone());
-        }
-        if let Some(d) = obj.get("default") {
+        if let Some(d) = &facets.default {
             return Some(d.clone());
         }
-        if let Some(e) = obj.get("enum").and_then(Value::as_array) {
-            if let Some(v) = e.iter().find(|v| !v.is_null()) {
-                return Some(v.clone());
-            }
-        }
-        if let Some(c) = obj.get("const") {
-            return Some(c.clone());
-        }
-        if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
-            let mut merged = Map::new();
-            let mut other = None;
-            for part in all {
-                // Annotation-only parts (`{description}`, `{nullable: true}`, 3.1's
-                // `{type: "null"}`) only document or widen the other parts: sampling them would
-                // put a made-up string or a null where the referenced type belongs.
-                if annotation_only(part) {
-                    continue;
-                }
-                match self.sample(part, depth + 1) {
-                    Some(Value::Object(m)) => merged.extend(m),
-                    Some(v) if other.is_none() => other = Some(v),
-                    _ => {}
-                }
-            }
-            // Properties declared next to `allOf`.
-            if obj.contains_key("properties") {
-                if let Some(Value::Object(m)) = self.object(obj, depth) {
-                    merged.extend(m);
-                }
-            }
-            return match other {
-                Some(v) if merged.is_empty() => Some(v),
-                _ => Some(Value::Object(merged)),
-            };
-        }
-        for key in ["oneOf", "anyOf"] {
-            if let Some(alts) = obj.get(key).and_then(Value::as_array) {
-                return self.alternative(obj, alts, key == "oneOf", depth);
-            }
-        }
-        let ty = match obj.get("type") {
-            Some(Value::String(t)) => t.as_str(),
-            Some(Value::Array(ts)) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .find(|t| *t != "null")
-                .unwrap_or("null"),
-            _ if obj.contains_key("properties") || obj.contains_key("additionalProperties") => {
-                "object"
-            }
-            _ if obj.contains_key("items") => "array",
-            _ => "",
-        };
         match ty {
-            "object" => self.object(obj, depth),
-            "array" => {
-                let item = obj.get("items").and_then(|i| self.sample(i, depth + 1));
-                let n = obj
-                    .get("minItems")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(1)
-                    .clamp(1, 3) as usize;
+            TypeRef::Option(inner) => self.sample(inner, facets, depth),
+            TypeRef::Vec(inner) => {
+                let item_facets = facets.items.as_deref().unwrap_or(&NO_FACETS);
+                let item = self.sample(inner, item_facets, depth + 1);
+                let n = facets.min_items.unwrap_or(1).clamp(1, 3) as usize;
                 Some(Value::Array(match item {
                     Some(v) => vec![v; n],
                     None => Vec::new(),
                 }))
             }
-            "string" => Some(Value::String(string_sample(obj))),
-            "integer" => Some(integer_sample(obj)),
-            "number" => Some(number_sample(obj)),
-            "boolean" => Some(Value::Bool(true)),
-            "null" => Some(Value::Null),
-            _ => Some(Value::String("example".into())),
+            TypeRef::Map(inner) => {
+                let value_facets = facets.values.as_deref().unwrap_or(&NO_FACETS);
+                let mut m = Map::new();
+                if let Some(v) = self.sample(inner, value_facets, depth + 1) {
+                    m.insert("key".into(), v);
+                }
+                Some(Value::Object(m))
+            }
+            TypeRef::Prim(p) => Some(prim_sample(*p, facets)),
+            TypeRef::Named(name) => self.named(name, depth),
         }
     }
 
-    fn object(&mut self, obj: &Map<String, Value>, depth: usize) -> Option<Value> {
-        let mut out = Map::new();
-        let required: Vec<&str> = obj
-            .get("required")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        if let Some(props) = obj.get("properties").and_then(Value::as_object) {
-            for (name, prop) in props {
-                let resolved = pointer::deref(self.doc, prop);
-                if resolved.get("readOnly").and_then(Value::as_bool) == Some(true)
-                    || prop.get("readOnly").and_then(Value::as_bool) == Some(true)
-                {
-                    continue;
-                }
-                let deeper = if required.contains(&name.as_str()) {
-                    depth + 1
-                } else {
-                    depth + 2
-                };
-                if let Some(v) = self.sample(prop, deeper) {
-                    out.insert(name.clone(), v);
-                }
-            }
-        } else if let Some(extra) = obj.get("additionalProperties").filter(|a| a.is_object()) {
-            if let Some(v) = self.sample(extra, depth + 1) {
-                out.insert("key".into(), v);
-            }
+    fn named(&mut self, name: &'a str, depth: usize) -> Option<Value> {
+        let types = self.types;
+        let def = *types.get(name)?;
+        if self.active.contains(&name) {
+            return None;
         }
-        Some(Value::Object(out))
+        self.active.push(name);
+        let v = self.kind(def, depth);
+        self.active.pop();
+        v
     }
 
-    fn alternative(
-        &mut self,
-        obj: &Map<String, Value>,
-        alts: &[Value],
-        exactly_one: bool,
-        depth: usize,
-    ) -> Option<Value> {
-        let disc = obj.get("discriminator");
-        if exactly_one && disc.is_none() {
-            // `oneOf` needs a value that only one alternative accepts: with
-            // `[integer, string]`, `1` (sent as text) matches both, `"example"` only one.
-            let candidates: Vec<(usize, Value)> = alts
-                .iter()
-                .enumerate()
-                .filter_map(|(i, alt)| self.sample(alt, depth + 1).map(|v| (i, v)))
-                .collect();
-            let unique = candidates.iter().find(|(i, v)| {
-                alts.iter()
-                    .enumerate()
-                    .all(|(j, other)| j == *i || !loosely_accepts(self.doc, other, v, self.text))
-            });
-            return unique.or(candidates.first()).map(|(_, v)| v.clone());
+    fn kind(&mut self, def: &'a TypeDef, depth: usize) -> Option<Value> {
+        let facets = &def.facets;
+        if let Some(e) = facets.examples.first() {
+            return Some(e.clone());
         }
-        for alt in alts {
-            let target = pointer::deref(self.doc, alt);
-            if target.get("type").and_then(Value::as_str) == Some("null") {
-                continue;
-            }
-            let Some(mut v) = self.sample(alt, depth + 1) else {
-                continue;
-            };
-            if let (Some(d), Some(m)) = (disc, v.as_object_mut()) {
-                if let Some(prop) = d.get("propertyName").and_then(Value::as_str) {
-                    if !m.contains_key(prop) {
-                        if let Some(tag) = discriminator_value(d, alt) {
-                            m.insert(prop.to_string(), Value::String(tag));
-                        }
+        if let Some(d) = &facets.default {
+            return Some(d.clone());
+        }
+        match &def.kind {
+            TypeKind::Alias(t) => self.sample(t, facets, depth + 1),
+            TypeKind::Struct { fields, additional } => {
+                let mut out = Map::new();
+                for f in fields {
+                    if f.read_only || f.facets.read_only || self.read_only(&f.ty) {
+                        continue;
+                    }
+                    let deeper = if f.required { depth + 1 } else { depth + 2 };
+                    if let Some(v) = self.sample(&f.ty, &f.facets, deeper) {
+                        out.insert(f.wire.clone(), v);
                     }
                 }
+                if let (true, Some(a)) = (fields.is_empty(), additional) {
+                    if let Some(v) = self.sample(a, &NO_FACETS, depth + 1) {
+                        out.insert("key".into(), v);
+                    }
+                }
+                Some(Value::Object(out))
             }
-            return Some(v);
+            TypeKind::Enum { repr, variants } => variants.first().map(|v| match repr {
+                EnumRepr::String => Value::String(v.value.clone()),
+                EnumRepr::Integer => v
+                    .value
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(v.value.clone())),
+            }),
+            TypeKind::Union {
+                tag: Some(tag),
+                variants,
+            } => variants.iter().find_map(|alt| {
+                let mut v = self.sample(&alt.ty, &alt.facets, depth + 1)?;
+                if let (Some(m), Some(value)) = (v.as_object_mut(), alt.tags.first()) {
+                    // The tag selects this alternative, whatever a sample of the property said.
+                    m.insert(tag.clone(), Value::String(value.clone()));
+                }
+                Some(v)
+            }),
+            TypeKind::Union {
+                tag: None,
+                variants,
+            } => {
+                // A value that only one alternative accepts: with `[integer, string]`, `1`
+                // (sent as text) matches both, `"example"` only one.
+                let candidates: Vec<(usize, Value)> = variants
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, alt)| {
+                        self.sample(&alt.ty, &alt.facets, depth + 1).map(|v| (i, v))
+                    })
+                    .collect();
+                let unique = candidates.iter().find(|(i, v)| {
+                    variants
+                        .iter()
+                        .enumerate()
+                        .all(|(j, other)| j == *i || !self.accepts(&other.ty, v, 0))
+                });
+                unique.or(candidates.first()).map(|(_, v)| v.clone())
+            }
         }
-        None
+    }
+
+    /// A named type whose schema is `readOnly` (a property that is a `$ref` to it).
+    fn read_only(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Named(n) => self
+                .types
+                .get(n.as_str())
+                .is_some_and(|t| t.facets.read_only),
+            TypeRef::Option(i) => self.read_only(i),
+            _ => false,
+        }
+    }
+
+    /// Whether a value of type `ty` could be `value`, judging by JSON kind and enum values
+    /// only. As text (a parameter), strings that parse as numbers or booleans match those
+    /// types and any scalar matches a string.
+    pub(crate) fn accepts(&self, ty: &TypeRef, value: &Value, depth: usize) -> bool {
+        if depth > MAX_SAMPLE_DEPTH {
+            return true;
+        }
+        let text = self.text;
+        match ty {
+            TypeRef::Option(i) => value.is_null() || self.accepts(i, value, depth + 1),
+            TypeRef::Vec(_) => value.is_array(),
+            TypeRef::Map(_) => value.is_object(),
+            TypeRef::Prim(p) => match (p, value) {
+                (Prim::Value, _) => true,
+                (Prim::Unit, v) => v.is_null(),
+                (Prim::Bool, Value::Bool(_)) => true,
+                (Prim::Bool, Value::String(s)) => text && (s == "true" || s == "false"),
+                (Prim::I32 | Prim::I64, Value::Number(n)) => n.is_i64() || n.is_u64(),
+                (Prim::I32 | Prim::I64, Value::String(s)) => {
+                    text && s.trim().parse::<i64>().is_ok()
+                }
+                (Prim::F32 | Prim::F64, Value::Number(_)) => true,
+                (Prim::F32 | Prim::F64, Value::String(s)) => {
+                    text && s.trim().parse::<f64>().is_ok()
+                }
+                (Prim::Bool | Prim::I32 | Prim::I64 | Prim::F32 | Prim::F64, _) => false,
+                (_, Value::String(_)) => true,
+                (_, Value::Number(_) | Value::Bool(_)) => text,
+                (Prim::Binary, Value::Array(_)) => true,
+                _ => false,
+            },
+            TypeRef::Named(n) => match self.types.get(n.as_str()).map(|t| &t.kind) {
+                None => true,
+                Some(TypeKind::Alias(t)) => self.accepts(t, value, depth + 1),
+                Some(TypeKind::Struct { .. }) => value.is_object(),
+                Some(TypeKind::Enum { variants, .. }) => {
+                    let text_of = match value {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        _ => return false,
+                    };
+                    variants.iter().any(|v| v.value == text_of)
+                }
+                Some(TypeKind::Union { variants, .. }) => variants
+                    .iter()
+                    .any(|v| self.accepts(&v.ty, value, depth + 1)),
+            },
+        }
     }
 }
 
-/// Whether `schema` would accept `value`, judging by type and `enum` only. With `text`, the
-/// value travels as text (a parameter), so strings that parse as numbers or booleans match
-/// those types and any scalar matches `type: string`.
-pub(crate) fn loosely_accepts(doc: &Value, schema: &Value, value: &Value, text: bool) -> bool {
-    let schema = pointer::deref(doc, schema);
-    if let Some(e) = schema.get("enum").and_then(Value::as_array) {
-        if !e.contains(value) {
-            return false;
+/// A scalar of type `p`, from the facets' format and bounds.
+pub(crate) fn prim_sample(p: Prim, f: &Facets) -> Value {
+    match p {
+        Prim::String | Prim::DateTime | Prim::Date | Prim::Uuid | Prim::Base64 | Prim::Binary => {
+            Value::String(string_sample(f))
         }
-    }
-    let Some(ty) = schema.get("type").and_then(Value::as_str) else {
-        return true;
-    };
-    match value {
-        Value::String(s) => {
-            ty == "string"
-                || (text && ty == "integer" && s.trim().parse::<i64>().is_ok())
-                || (text && ty == "number" && s.trim().parse::<f64>().is_ok())
-                || (text && ty == "boolean" && (s == "true" || s == "false"))
-        }
-        Value::Number(n) => {
-            (ty == "integer" && (n.is_i64() || n.is_u64()))
-                || ty == "number"
-                || (text && ty == "string")
-        }
-        Value::Bool(_) => ty == "boolean" || (text && ty == "string"),
-        Value::Object(_) => ty == "object",
-        Value::Array(_) => ty == "array",
-        Value::Null => {
-            ty == "null" || schema.get("nullable").and_then(Value::as_bool) == Some(true)
-        }
+        Prim::I32 | Prim::I64 => integer_sample(f),
+        Prim::F32 | Prim::F64 => number_sample(f),
+        Prim::Bool => Value::Bool(true),
+        Prim::Unit => Value::Null,
+        Prim::Value => match f.json_type.as_deref() {
+            Some("object") => Value::Object(Map::new()),
+            Some("array") => Value::Array(Vec::new()),
+            Some("integer") => integer_sample(f),
+            Some("number") => number_sample(f),
+            Some("boolean") => Value::Bool(true),
+            Some("null") => Value::Null,
+            _ => Value::String(string_sample(f)),
+        },
     }
 }
 
-/// The discriminator value that selects `alt`: its key in `mapping`, else its schema name.
-pub(crate) fn discriminator_value(disc: &Value, alt: &Value) -> Option<String> {
-    let r = alt.get("$ref").and_then(Value::as_str)?;
-    if let Some(map) = disc.get("mapping").and_then(Value::as_object) {
-        if let Some((k, _)) = map.iter().find(|(_, v)| v.as_str() == Some(r)) {
-            return Some(k.clone());
-        }
-    }
-    r.rsplit('/').next().map(str::to_string)
-}
-
-pub(crate) fn string_sample(obj: &Map<String, Value>) -> String {
-    let format = obj.get("format").and_then(Value::as_str).unwrap_or("");
-    let base = match format {
+pub(crate) fn string_sample(f: &Facets) -> String {
+    let base = match f.format.as_deref().unwrap_or("") {
         "date-time" => "2026-01-15T09:30:00Z",
         "date" => "2026-01-15",
         "time" => "09:30:00",
@@ -280,11 +273,11 @@ pub(crate) fn string_sample(obj: &Map<String, Value>) -> String {
         _ => "example",
     };
     let mut s = base.to_string();
-    let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
+    let min = f.min_length.unwrap_or(0) as usize;
     while s.chars().count() < min {
         s.push('x');
     }
-    if let Some(max) = obj.get("maxLength").and_then(Value::as_u64) {
+    if let Some(max) = f.max_length {
         s = s.chars().take(max as usize).collect();
     }
     s
@@ -292,31 +285,23 @@ pub(crate) fn string_sample(obj: &Map<String, Value>) -> String {
 
 /// The smallest allowed value at or above 1 (respecting `minimum`, `maximum`, exclusivity
 /// and `multipleOf`).
-pub(crate) fn integer_sample(obj: &Map<String, Value>) -> Value {
-    let num = |k: &str| obj.get(k).and_then(Value::as_f64);
-    let excl = |k: &str| obj.get(k).and_then(Value::as_bool) == Some(true);
-    let mut lo = num("minimum").map(|m| {
-        if excl("exclusiveMinimum") {
+pub(crate) fn integer_sample(f: &Facets) -> Value {
+    let lo = f.minimum.map(|m| {
+        if f.exclusive_minimum {
             m.floor() + 1.0
         } else {
             m.ceil()
         }
     });
-    if let Some(m) = obj.get("exclusiveMinimum").and_then(Value::as_f64) {
-        lo = Some(m.floor() + 1.0);
-    }
-    let mut hi = num("maximum").map(|m| {
-        if excl("exclusiveMaximum") {
+    let hi = f.maximum.map(|m| {
+        if f.exclusive_maximum {
             m.ceil() - 1.0
         } else {
             m.floor()
         }
     });
-    if let Some(m) = obj.get("exclusiveMaximum").and_then(Value::as_f64) {
-        hi = Some(m.ceil() - 1.0);
-    }
     let mut v = lo.unwrap_or(1.0);
-    if let Some(step) = num("multipleOf").filter(|s| *s >= 1.0) {
+    if let Some(step) = f.multiple_of.filter(|s| *s >= 1.0) {
         v = (v / step).ceil() * step;
     }
     if let Some(h) = hi {
@@ -327,10 +312,8 @@ pub(crate) fn integer_sample(obj: &Map<String, Value>) -> Value {
     Value::from(v as i64)
 }
 
-pub(crate) fn number_sample(obj: &Map<String, Value>) -> Value {
-    let lo = obj.get("minimum").and_then(Value::as_f64);
-    let hi = obj.get("maximum").and_then(Value::as_f64);
-    let v = match (lo, hi) {
+pub(crate) fn number_sample(f: &Facets) -> Value {
+    let v = match (f.minimum, f.maximum) {
         (Some(l), Some(h)) => (l + h) / 2.0,
         (Some(l), None) => l + 1.5,
         (None, Some(h)) => h.min(1.5),
@@ -344,191 +327,219 @@ pub(crate) fn number_sample(obj: &Map<String, Value>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::{plan, Call};
     use serde_json::json;
 
-    pub(crate) fn sample(doc: &Value, schema: Value) -> Option<Value> {
-        Sampler::new(doc).sample(&schema, 0)
+    /// The IR of a spec whose one operation `POST /t` takes `body` (a schema) as its JSON body,
+    /// with `components` as given.
+    fn api(body: Value, components: Value) -> oagen::ir::Api {
+        let spec = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/t": {"post": {
+                "operationId": "send",
+                "requestBody": {"required": true, "content": {"application/json": body}},
+                "responses": {"204": {"description": "done"}}
+            }}},
+            "components": components,
+        });
+        oagen::generate_str(
+            &spec.to_string(),
+            std::path::Path::new("t.json"),
+            oagen::Layout::Module,
+            &oagen::Options::default(),
+        )
+        .map_err(|d| d.render(false))
+        .expect("spec builds")
+        .api
+    }
+
+    fn body(body: Value, components: Value) -> Value {
+        let calls: Vec<Call> = plan(&api(body, components), "key");
+        calls[0].body.clone().expect("a body")
+    }
+
+    fn schema(s: Value) -> Value {
+        body(json!({"schema": s}), json!({}))
+    }
+
+    fn facets(f: Value) -> Facets {
+        let mut out = Facets::default();
+        let get = |k: &str| f.get(k).and_then(Value::as_f64);
+        out.format = f.get("format").and_then(Value::as_str).map(str::to_string);
+        out.min_length = f.get("minLength").and_then(Value::as_u64);
+        out.max_length = f.get("maxLength").and_then(Value::as_u64);
+        out.minimum = get("minimum");
+        out.maximum = get("maximum");
+        out.multiple_of = get("multipleOf");
+        out.exclusive_minimum = f.get("exclusiveMinimum") == Some(&json!(true));
+        out
     }
 
     #[test]
     fn examples_win_over_synthesis() {
-        let doc = json!({});
+        let prop = |p: Value| {
+            schema(json!({"type": "object", "required": ["a"], "properties": {"a": p}}))["a"]
+                .clone()
+        };
         assert_eq!(
-            sample(
-                &doc,
-                json!({"type": "string", "example": "abc", "default": "d"})
+            prop(json!({"type": "string", "example": "abc", "default": "d"})),
+            "abc"
+        );
+        assert_eq!(prop(json!({"type": "string", "default": "d"})), "d");
+        assert_eq!(
+            prop(json!({"type": "string", "enum": [null, "b", "c"]})),
+            "b"
+        );
+        // The media type's example beats the schema's, `$ref`s to components/examples followed.
+        let components = json!({"examples": {"Named": {"value": {"a": "from-ref"}}}});
+        let s = json!({"type": "object", "properties": {"a": {"type": "string", "example": "x"}}});
+        assert_eq!(
+            body(
+                json!({"schema": s, "examples": {"one": {"$ref": "#/components/examples/Named"}}}),
+                components
             ),
-            Some(json!("abc"))
+            json!({"a": "from-ref"})
         );
         assert_eq!(
-            sample(&doc, json!({"type": "string", "default": "d"})),
-            Some(json!("d"))
-        );
-        assert_eq!(
-            sample(&doc, json!({"type": "string", "enum": [null, "b", "c"]})),
-            Some(json!("b"))
+            body(json!({"schema": s, "example": {"a": "inline"}}), json!({})),
+            json!({"a": "inline"})
         );
     }
 
     #[test]
     fn annotation_parts_of_all_of_do_not_replace_the_reference() {
-        let doc = json!({"components": {"schemas": {
-            "Sort": {"type": "string", "enum": ["asc", "desc"]}
-        }}});
+        let components = json!({"schemas": {"Sort": {"type": "string", "enum": ["asc", "desc"]}}});
         for annotation in [
             json!({"description": "The order.", "nullable": true}),
-            json!({"type": "null"}),
+            json!({"description": "The order.", "example": "desc"}),
         ] {
+            let s = json!({"type": "object", "required": ["sort"], "properties": {
+                "sort": {"allOf": [{"$ref": "#/components/schemas/Sort"}, annotation]}
+            }});
             assert_eq!(
-                sample(
-                    &doc,
-                    json!({"allOf": [{"$ref": "#/components/schemas/Sort"}, annotation]})
-                ),
-                Some(json!("asc"))
+                body(json!({"schema": s}), components.clone()),
+                json!({"sort": "asc"})
             );
-        }
-    }
-
-    /// The sampler skips exactly the `allOf` parts the IR skips. OpenAPI 3.0 has no `const`:
-    /// the IR types `allOf: [{const: 5}, {$ref: Name}]` as `Name` (a string), and a sample
-    /// taken from the `const` (the rule the sampler had of its own) was an integer where the
-    /// client wants a string. A part with `not` shapes the IR's type and is sampled.
-    #[test]
-    fn all_of_parts_are_skipped_by_the_irs_rule() {
-        let doc = json!({"components": {"schemas": {
-            "Name": {"type": "string", "example": "rex"}
-        }}});
-        assert_eq!(
-            sample(
-                &doc,
-                json!({"allOf": [{"const": 5}, {"$ref": "#/components/schemas/Name"}]})
-            ),
-            Some(json!("rex"))
-        );
-        for (part, skipped) in [
-            (json!({"const": 5}), true),
-            (json!({"description": "d", "nullable": true}), true),
-            (json!({"type": "null"}), true),
-            (json!({"not": {"type": "string"}}), false),
-            (json!({"$ref": "#/components/schemas/Name"}), false),
-            (json!({"type": "string"}), false),
-        ] {
-            let typed: openapiv3::ReferenceOr<openapiv3::Schema> =
-                serde_json::from_value(part.clone()).unwrap();
-            assert_eq!(annotation_only(&part), skipped, "{part}");
-            assert_eq!(oagen::ir::annotation_only(&typed), skipped, "{part}");
         }
     }
 
     #[test]
     fn formats_and_bounds() {
-        let doc = json!({});
+        let s = |f: Value| string_sample(&facets(f));
+        assert_eq!(s(json!({"format": "date-time"})), "2026-01-15T09:30:00Z");
+        assert_eq!(s(json!({"minLength": 10})), "examplexxx");
+        assert_eq!(s(json!({"maxLength": 3})), "exa");
+        let i = |f: Value| integer_sample(&facets(f));
+        assert_eq!(i(json!({"minimum": 5})), json!(5));
+        assert_eq!(i(json!({"minimum": 5, "exclusiveMinimum": true})), json!(6));
+        assert_eq!(i(json!({"maximum": 0})), json!(0));
+        assert_eq!(i(json!({"minimum": 3, "multipleOf": 5})), json!(5));
+        assert_eq!(i(json!({"minimum": -4})), json!(-4));
         assert_eq!(
-            sample(&doc, json!({"type": "string", "format": "date-time"})),
-            Some(json!("2026-01-15T09:30:00Z"))
+            number_sample(&facets(json!({"minimum": 0, "maximum": 1}))),
+            json!(0.5)
         );
+        // The facets reach the sampler through the IR.
         assert_eq!(
-            sample(&doc, json!({"type": "string", "minLength": 10})),
-            Some(json!("examplexxx"))
-        );
-        assert_eq!(
-            sample(&doc, json!({"type": "string", "maxLength": 3})),
-            Some(json!("exa"))
-        );
-        assert_eq!(
-            sample(&doc, json!({"type": "integer", "minimum": 5})),
-            Some(json!(5))
-        );
-        assert_eq!(
-            sample(
-                &doc,
-                json!({"type": "integer", "minimum": 5, "exclusiveMinimum": true})
+            schema(
+                json!({"type": "object", "required": ["n", "s"], "properties": {
+                    "n": {"type": "integer", "minimum": 7},
+                    "s": {"type": "string", "format": "email", "maxLength": 4}
+                }})
             ),
-            Some(json!(6))
+            json!({"n": 7, "s": "jane"})
         );
+        // A free-form object stays an object.
         assert_eq!(
-            sample(&doc, json!({"type": "integer", "maximum": 0})),
-            Some(json!(0))
-        );
-        assert_eq!(
-            sample(
-                &doc,
-                json!({"type": "integer", "minimum": 3, "multipleOf": 5})
+            schema(
+                json!({"type": "object", "required": ["o"], "properties": {"o": {"type": "object"}}})
             ),
-            Some(json!(5))
-        );
-        assert_eq!(
-            sample(&doc, json!({"type": "integer", "minimum": -4})),
-            Some(json!(-4))
-        );
-        assert_eq!(
-            sample(&doc, json!({"type": "number", "minimum": 0, "maximum": 1})),
-            Some(json!(0.5))
+            json!({"o": {}})
         );
     }
 
     #[test]
-    fn objects_skip_read_only_and_follow_refs() {
-        let doc = json!({"components": {"schemas": {
+    fn objects_skip_read_only_and_stop_at_recursion() {
+        let components = json!({"schemas": {
             "Id": {"type": "string", "readOnly": true},
             "Pet": {"type": "object", "required": ["name"], "properties": {
                 "id": {"$ref": "#/components/schemas/Id"},
+                "created": {"type": "string", "readOnly": true},
                 "name": {"type": "string", "example": "Rex"},
                 "tags": {"type": "array", "items": {"type": "string"}},
                 "parent": {"$ref": "#/components/schemas/Pet"}
             }}
-        }}});
-        let v = sample(&doc, json!({"$ref": "#/components/schemas/Pet"})).unwrap();
-        // The recursive `parent` is left out, `id` is read-only.
+        }});
+        let v = body(
+            json!({"schema": {"$ref": "#/components/schemas/Pet"}}),
+            components,
+        );
         assert_eq!(v, json!({"name": "Rex", "tags": ["example"]}));
     }
 
     #[test]
-    fn all_of_merges_and_one_of_sets_the_discriminator() {
-        let doc = json!({"components": {"schemas": {
-            "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}}},
-            "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}}
-        }}});
-        let merged = sample(
-            &doc,
-            json!({"allOf": [{"type": "object", "properties": {"a": {"type": "boolean"}}}, {"type": "object", "properties": {"b": {"type": "integer"}}}]}),
+    fn a_tagged_union_sends_the_tag_of_the_alternative() {
+        let components = json!({"schemas": {
+            "Cat": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "lives": {"type": "integer"}}},
+            "Dog": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}}},
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                    "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}}
+        }});
+        let v = body(
+            json!({"schema": {"$ref": "#/components/schemas/Pet"}}),
+            components,
         );
-        assert_eq!(merged, Some(json!({"a": true, "b": 1})));
-        let one = sample(
-            &doc,
-            json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
-                   "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}}),
-        );
-        // `kind` has a sample of its own ("example"), which the discriminator does not override.
-        assert_eq!(one, Some(json!({"kind": "example", "lives": 1})));
-        let doc2 = json!({"components": {"schemas": {"Cat": {"type": "object", "properties": {"lives": {"type": "integer"}}}}}});
-        let one = sample(
-            &doc2,
-            json!({"oneOf": [{"$ref": "#/components/schemas/Cat"}],
-                   "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}}),
-        );
-        assert_eq!(one, Some(json!({"lives": 1, "kind": "cat"})));
+        assert_eq!(v, json!({"kind": "cat", "lives": 1}));
     }
 
     #[test]
     fn one_of_picks_a_value_only_one_alternative_accepts() {
-        let doc = json!({});
-        let schema = json!({"oneOf": [{"type": "integer"}, {"type": "string"}]});
-        // As a parameter `1` travels as text and also matches `string`.
-        let mut text = Sampler::new(&doc);
-        text.text = true;
-        assert_eq!(text.sample(&schema, 0), Some(json!("example")));
+        let components =
+            json!({"schemas": {"IntOrText": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}});
         // In a JSON body `1` is not a string.
-        assert_eq!(sample(&doc, schema), Some(json!(1)));
-        let numbers = json!({"oneOf": [{"type": "number"}, {"type": "integer"}]});
-        assert_eq!(sample(&doc, numbers), Some(json!(1.5)));
-        // anyOf takes the first.
         assert_eq!(
-            sample(
-                &doc,
-                json!({"anyOf": [{"type": "integer"}, {"type": "string"}]})
+            body(
+                json!({"schema": {"$ref": "#/components/schemas/IntOrText"}}),
+                components.clone()
             ),
-            Some(json!(1))
+            json!(1)
+        );
+        // As a parameter `1` travels as text and also matches `string`.
+        let a = api(json!({"schema": {"type": "string"}}), components);
+        let types: BTreeMap<&str, &TypeDef> =
+            a.types.iter().map(|t| (t.name.as_str(), t)).collect();
+        let mut text = Sampler::new(&types);
+        text.text = true;
+        let ty = TypeRef::Named("IntOrText".into());
+        assert_eq!(text.sample(&ty, &NO_FACETS, 0), Some(json!("example")));
+        let numbers =
+            json!({"schemas": {"N": {"oneOf": [{"type": "number"}, {"type": "integer"}]}}});
+        assert_eq!(
+            body(
+                json!({"schema": {"$ref": "#/components/schemas/N"}}),
+                numbers
+            ),
+            json!(1.5)
+        );
+    }
+
+    /// Weni's `TranslatableText`: the example of an inline alternative is the union's value.
+    #[test]
+    fn an_inline_alternative_keeps_its_example() {
+        let components = json!({"schemas": {
+            "Translations": {"type": "object", "additionalProperties": {"type": "string"}},
+            "Text": {"oneOf": [
+                {"type": "string", "example": "Hello @contact.name!"},
+                {"$ref": "#/components/schemas/Translations"}
+            ]}
+        }});
+        assert_eq!(
+            body(
+                json!({"schema": {"$ref": "#/components/schemas/Text"}}),
+                components
+            ),
+            json!("Hello @contact.name!")
         );
     }
 }

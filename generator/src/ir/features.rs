@@ -91,6 +91,15 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
             by_module[t].push(i);
         }
     }
+    // The webhooks module counts as one more module: the last index.
+    let hooks = api.webhooks.as_ref().map(|_| api.modules.len());
+    if let (Some(hooks), Some(w)) = (hooks, &api.webhooks) {
+        seen.iter_mut().for_each(|s| *s = false);
+        api.mark_reached(w.type_roots(), &mut seen);
+        for (t, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+            by_module[t].push(hooks);
+        }
+    }
     // What only the unused types reach.
     let mut unused = vec![false; n];
     let roots: Vec<crate::ir::TypeRef> = (0..n)
@@ -99,8 +108,8 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         .collect();
     api.mark_reached(&roots, &mut unused);
 
-    let module_features: Vec<String> = if tags {
-        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut module_features: Vec<String> = if tags {
         api.modules
             .iter()
             .map(|m| claim(&mut taken, feature_name(&m.name)))
@@ -108,8 +117,20 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
     } else {
         Vec::new()
     };
+    // The webhooks module has a feature in either mode: it also turns on the runtime's
+    // `webhooks` (the crypto crates), which a crate without webhooks never compiles.
+    let hooks_feature = api
+        .webhooks
+        .as_ref()
+        .map(|w| claim(&mut taken, feature_name(&w.module)));
+    if let Some(f) = &hooks_feature {
+        while module_features.len() < api.modules.len() {
+            module_features.push(String::new());
+        }
+        module_features.push(f.clone());
+    }
 
-    let modules = api.modules.len();
+    let modules = api.modules.len() + usize::from(hooks.is_some());
     let mut unused_count = 0;
     let mut any_unused_gate = false;
     for (t, def) in api.types.iter_mut().enumerate() {
@@ -119,6 +140,14 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         } else if !tags {
             if reached.is_empty() {
                 Gate::AnyOf(vec![ALL_TYPES_FEATURE.to_string()])
+            } else if hooks.is_some_and(|h| reached == &[h]) {
+                // Only the webhooks reach it.
+                let mut features = vec![module_features[modules - 1].clone()];
+                if unused[t] {
+                    features.push(ALL_TYPES_FEATURE.to_string());
+                }
+                features.sort();
+                Gate::AnyOf(features)
             } else {
                 Gate::Always
             }
@@ -148,6 +177,8 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
     let mut default = vec![TRACING_FEATURE.to_string()];
     if tags {
         default.insert(0, FULL_FEATURE.to_string());
+    } else if let Some(f) = &hooks_feature {
+        default.push(f.clone());
     }
     features.push(Feature {
         name: DEFAULT_FEATURE.to_string(),
@@ -160,8 +191,9 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         features.push(Feature {
             name: FULL_FEATURE.to_string(),
             doc: format!(
-                "Every tag module: {} operations. Each is a feature of its own (with `default-features = false`, enable the ones you call).",
-                api.modules.iter().map(|m| m.operations.len()).sum::<usize>()
+                "Every tag module: {} operations{}. Each is a feature of its own (with `default-features = false`, enable the ones you call).",
+                api.modules.iter().map(|m| m.operations.len()).sum::<usize>(),
+                if hooks.is_some() { ", and the webhooks" } else { "" }
             ),
             enables: all,
         });
@@ -203,6 +235,39 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
             .collect();
         tag_features.sort_by(|a, b| a.name.cmp(&b.name));
         features.extend(tag_features);
+    }
+    if let (Some(f), Some(w)) = (&hooks_feature, api.webhooks.as_mut()) {
+        w.gate = Gate::AnyOf(vec![f.clone()]);
+        w.feature = Some(f.clone());
+        let n = w.events.len();
+        let hooks_feature = Feature {
+            name: f.clone(),
+            doc: format!(
+                "Module `{}`: verify and decode the {n} webhook event{} (compiles HMAC-SHA256).",
+                ident::bare(&w.module),
+                if n == 1 { "" } else { "s" }
+            ),
+            enables: vec!["oagen-runtime/webhooks".to_string()],
+        };
+        if tags {
+            // Among the tag features, by name.
+            let at = features
+                .iter()
+                .position(|x| {
+                    ![
+                        DEFAULT_FEATURE,
+                        FULL_FEATURE,
+                        ALL_TYPES_FEATURE,
+                        TRACING_FEATURE,
+                    ]
+                    .contains(&x.name.as_str())
+                        && x.name > hooks_feature.name
+                })
+                .unwrap_or(features.len());
+            features.insert(at, hooks_feature);
+        } else {
+            features.push(hooks_feature);
+        }
     }
     api.features = features;
 

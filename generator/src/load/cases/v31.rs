@@ -148,7 +148,10 @@ fn document_level_rules() {
     let openapiv3::ReferenceOr::Item(hook) = hook else {
         panic!("{hook:?}")
     };
-    assert!(hook.post.as_ref().is_some_and(|op| op.request_body.is_some()));
+    assert!(hook
+        .post
+        .as_ref()
+        .is_some_and(|op| op.request_body.is_some()));
     assert!(doc.get("jsonSchemaDialect").is_none());
     assert_eq!(doc["info"]["license"], json!({"name": "MIT"}));
     assert!(doc["components"].get("pathItems").is_none());
@@ -172,12 +175,10 @@ fn document_level_rules() {
         .collect();
     assert_eq!(
         warnings,
-        vec![
-            (
-                "unsupported-3.1-feature",
-                "/components/securitySchemes/mtls".to_string()
-            ),
-        ]
+        vec![(
+            "unsupported-3.1-feature",
+            "/components/securitySchemes/mtls".to_string()
+        ),]
     );
     assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     // Top-level order follows the spec.

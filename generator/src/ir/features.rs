@@ -130,7 +130,8 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         module_features.push(f.clone());
     }
 
-    let modules = api.modules.len() + usize::from(hooks.is_some());
+    let api_modules = api.modules.len();
+    let modules = api_modules + usize::from(hooks.is_some());
     let mut unused_count = 0;
     let mut any_unused_gate = false;
     for (t, def) in api.types.iter_mut().enumerate() {
@@ -151,7 +152,10 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
             } else {
                 Gate::Always
             }
-        } else if !reached.is_empty() && reached.len() == modules {
+        } else if api_modules > 0
+            && reached.iter().filter(|&&i| i < api_modules).count() == api_modules
+        {
+            // Every tag module reaches it (whether the webhooks do or not).
             Gate::Always
         } else {
             let mut features: Vec<String> = reached

@@ -401,3 +401,115 @@ fn signature(cx: &mut Cx<'_>, spec: &LoadedSpec, found: &[Found<'_>]) -> Option<
     }
     chosen.cloned()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{generate_str, Layout, Options};
+    use std::path::Path;
+
+    const HEAD: &str = "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths: {}\n";
+
+    fn generate(webhooks: &str) -> Result<crate::Generated, crate::diag::Diagnostics> {
+        let text = format!("{HEAD}{webhooks}");
+        generate_str(
+            &text,
+            Path::new("hooks.yaml"),
+            Layout::Crate,
+            &Options::default(),
+        )
+    }
+
+    fn file<'g>(g: &'g crate::Generated, path: &str) -> &'g str {
+        &g.files
+            .iter()
+            .find(|f| f.path == Path::new(path))
+            .unwrap_or_else(|| panic!("{path}"))
+            .contents
+    }
+
+    /// Two webhooks with one payload shape and nothing else: a warning, no `parse`, a
+    /// `parse_<name>` each.
+    #[test]
+    fn events_nothing_tells_apart_get_a_warning_and_their_own_methods() {
+        let g = generate(
+            "webhooks:
+  created:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+      responses: {'200': {description: ok}}
+  deleted:
+    post:
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+      responses: {'200': {description: ok}}
+components:
+  schemas:
+    Thing: {type: object, properties: {id: {type: string}}}
+",
+        )
+        .unwrap();
+        let codes: Vec<&str> = g.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["ambiguous-webhook-events"]);
+        let w = g.api.webhooks.as_ref().unwrap();
+        assert_eq!(w.dispatch, super::Dispatch::Undecided);
+        let code = file(&g, "src/webhooks.rs");
+        assert!(code.contains("pub fn parse_created<"), "{code}");
+        assert!(code.contains("pub fn parse_deleted<"), "{code}");
+        assert!(!code.contains("pub fn parse<"), "{code}");
+        // The crate's webhooks feature enables the runtime's; the payload is gated by it.
+        let manifest = file(&g, "Cargo.toml");
+        assert!(
+            manifest.contains("webhooks = [\"oagen-runtime/webhooks\"]"),
+            "{manifest}"
+        );
+        assert!(
+            manifest.contains("default = [\"tracing\", \"webhooks\"]")
+                || manifest.contains("default = [\"full\", \"tracing\"]"),
+            "{manifest}"
+        );
+        let types = file(&g, "src/types.rs");
+        assert!(
+            types.contains("/// The `Thing` schema.\n#[cfg(feature = \"webhooks\")]\n"),
+            "{types}"
+        );
+        let lib = file(&g, "src/lib.rs");
+        assert!(
+            lib.contains("#[cfg(feature = \"webhooks\")]\npub mod webhooks;"),
+            "{lib}"
+        );
+    }
+
+    /// A crate without webhooks never names the runtime's `webhooks` feature.
+    #[test]
+    fn a_crate_without_webhooks_does_not_enable_the_crypto() {
+        let g = generate("").unwrap();
+        assert!(g.api.webhooks.is_none());
+        assert!(!file(&g, "Cargo.toml").contains("oagen-runtime/webhooks"));
+    }
+
+    #[test]
+    fn webhooks_signed_differently_are_an_error() {
+        let err = generate(
+            "x-oagen-webhook-signature: {header: X-Sig}
+webhooks:
+  a:
+    post:
+      responses: {'200': {description: ok}}
+  b:
+    post:
+      x-oagen-webhook-signature: {header: X-Other-Sig}
+      responses: {'200': {description: ok}}
+",
+        )
+        .err()
+        .expect("an error");
+        let text = err.render(false);
+        assert!(
+            text.contains("error[conflicting-webhook-signatures]"),
+            "{text}"
+        );
+        assert!(
+            text.contains("#/webhooks/b/post/x-oagen-webhook-signature"),
+            "{text}"
+        );
+    }
+}

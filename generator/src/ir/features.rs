@@ -5,9 +5,12 @@
 //! bodies, responses, pagination, and on through fields, additional properties, union
 //! variants and aliases) is enabled: `#[cfg(any(feature = "a", feature = "b"))]`. What the
 //! crate root uses (the error body) and what every tag module reaches needs no gate. The types
-//! no operation reaches (webhook payloads and the like) and what only they reach compile with
-//! `all-types`, which `full` does not enable: a default build compiles what the operations
-//! use, as before tag features.
+//! no operation reaches (payload schemas no webhook names, and the like) and what only they
+//! reach compile with `all-types`, which `full` does not enable: a default build compiles what
+//! the operations use, as before tag features. The `webhooks` module (when the API has
+//! webhooks or callbacks) is one more module with a feature of its own, in tag and untagged
+//! crates alike, which also enables the runtime's `webhooks`: the types only it reaches are
+//! gated by it.
 
 use super::{Api, Feature, Gate, Quickstart};
 use crate::ident;

@@ -376,3 +376,70 @@ pub(super) fn items(api: &Api) -> TokenStream {
         }
     }
 }
+
+/// The generated README's "Webhooks" section: how to receive the events, with an example.
+pub(crate) fn readme_section(api: &Api) -> String {
+    let Some(w) = &api.webhooks else {
+        return String::new();
+    };
+    let krate = api.crate_name.replace('-', "_");
+    let module = crate::ident::bare(&w.module);
+    let env = format!(
+        "{}_WEBHOOK_SECRET",
+        heck::ToShoutySnakeCase::to_shouty_snake_case(api.crate_name.as_str())
+    );
+    let mut out = String::from("## Webhooks\n\n");
+    out.push_str(&format!(
+        "The API sends {} event{} to your server (`{krate}::{module}`). `Webhooks::parse` \
+checks the request's signature first ({}), then decodes the body into a typed `Event`; a refused \
+request is a distinct `WebhookError` (missing or malformed header, wrong signature, which is also \
+what a body changed on the way gives, stale or future timestamp). Pass the raw body bytes: \
+the signature covers them exactly.{}\n\n",
+        w.events.len(),
+        if w.events.len() == 1 { "" } else { "s" },
+        scheme_text(&w.signature),
+        match &w.feature {
+            Some(f) => format!(" The module is behind the `{f}` feature (on by default)."),
+            None => String::new(),
+        }
+    ));
+    out.push_str("```rust,ignore\n");
+    out.push_str(&format!("use {krate}::{module}::{{Event, Webhooks}};\n\n"));
+    out.push_str(&format!(
+        "let webhooks = Webhooks::new(std::env::var(\"{env}\")?)?;\n"
+    ));
+    out.push_str(
+        "// In the handler: `headers` is the request's `http::HeaderMap` (axum, hyper) or a\n\
+// slice of name/value pairs; `body` its raw bytes.\n",
+    );
+    match &w.dispatch {
+        Dispatch::Undecided => {
+            let e = &w.events[0];
+            out.push_str(&format!(
+                "let payload = webhooks.{}(&headers, &body)?;\nprintln!(\"{{payload:?}}\");\n",
+                crate::ident::bare(&e.parse_fn)
+            ));
+        }
+        dispatch => {
+            out.push_str("match webhooks.parse(&headers, &body)? {\n");
+            for e in &w.events {
+                let v = crate::ident::bare(&e.variant);
+                match &e.payload {
+                    Some(_) => out.push_str(&format!(
+                        "    Event::{v}(payload) => println!(\"{}: {{payload:?}}\"),\n",
+                        e.name
+                    )),
+                    None => out.push_str(&format!("    Event::{v} => println!(\"{}\"),\n", e.name)),
+                }
+            }
+            if !matches!(dispatch, Dispatch::Single) {
+                out.push_str(
+                    "    Event::Unknown { event, .. } => println!(\"not known yet: {event}\"),\n",
+                );
+            }
+            out.push_str("}\n");
+        }
+    }
+    out.push_str("```\n\n");
+    out
+}

@@ -78,6 +78,8 @@ fn scheme_text(s: &WebhookSignature) -> String {
     out
 }
 
+/// The module's docs: no intra-doc links, which would resolve in the module (crate layout,
+/// `//!`) or in its parent (module layout, `///` on the inline module).
 fn module_doc(api: &Api, w: &Webhooks) -> Vec<String> {
     let mut doc = vec![
         format!(
@@ -96,18 +98,18 @@ fn module_doc(api: &Api, w: &Webhooks) -> Vec<String> {
     }
     doc.push(String::new());
     doc.push(match &w.dispatch {
-        Dispatch::Single => "[`Webhooks::parse`] verifies a request, then decodes its body as the one event.".to_string(),
+        Dispatch::Single => "`Webhooks::parse` verifies a request, then decodes its body as the one event.".to_string(),
         Dispatch::Header(h) => format!(
-            "[`Webhooks::parse`] verifies a request, then picks the event by its `{h}` header and decodes the body; a value this crate does not know gives [`Event::Unknown`]."
+            "`Webhooks::parse` verifies a request, then picks the event by its `{h}` header and decodes the body; a value this crate does not know gives `Event::Unknown`."
         ),
         Dispatch::BodyProperty(p) => format!(
-            "[`Webhooks::parse`] verifies a request, then picks the event by the body's `{p}` property and decodes the body; a value this crate does not know gives [`Event::Unknown`]."
+            "`Webhooks::parse` verifies a request, then picks the event by the body's `{p}` property and decodes the body; a value this crate does not know gives `Event::Unknown`."
         ),
         Dispatch::Undecided => "Nothing in the spec tells the events apart, so there is no `parse`: call the `parse_<event>` method of the event a route receives.".to_string(),
     });
     doc.push(String::new());
     doc.push(
-        "A refused request is a distinct [`WebhookError`]: a missing or malformed header, a wrong signature (also what a changed body gives), a stale or a future timestamp.".to_string(),
+        "A refused request is a distinct `WebhookError`: a missing or malformed header, a wrong signature (also what a changed body gives), a stale or a future timestamp.".to_string(),
     );
     doc
 }

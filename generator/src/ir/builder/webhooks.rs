@@ -500,8 +500,10 @@ webhooks:
       responses: {'200': {description: ok}}
 ",
         )
-        .err()
-        .expect("an error");
+        .err();
+        let Some(err) = err else {
+            panic!("expected an error")
+        };
         let text = err.render(false);
         assert!(
             text.contains("error[conflicting-webhook-signatures]"),

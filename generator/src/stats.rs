@@ -193,6 +193,7 @@ mod tests {
             base_url_env: "X_BASE_URL".into(),
             quickstart: Default::default(),
             features: Vec::new(),
+            webhooks: None,
         };
         let mut d = Diagnostics::new();
         d.warning(

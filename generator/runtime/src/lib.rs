@@ -26,7 +26,10 @@
 //! * the futures generated `send` methods return ([`SendFuture`], made by
 //!   [`RequestBuilder::send_json`] and friends), and the serde impls of generated structs
 //!   ([`object!`], [`string_enum!`]): written once here rather than expanded per operation and
-//!   per type, which keeps generated crates cheap to compile.
+//!   per type, which keeps generated crates cheap to compile;
+//! * receiving webhooks (feature `webhooks`): HMAC-SHA256 signatures checked by a
+//!   [`webhook::Verifier`] (Standard Webhooks by default, or a provider's scheme) before a
+//!   body is decoded.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), oagen_runtime::Error> {
@@ -70,6 +73,8 @@ mod serde_helpers;
 mod shape;
 mod string_enum;
 mod trace;
+#[cfg(feature = "webhooks")]
+pub mod webhook;
 
 /// What the macros of this crate expand to; not a public API.
 #[doc(hidden)]

@@ -42,6 +42,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("shape.rs", include_str!("runtime_src/shape.rs")),
     ("string_enum.rs", include_str!("runtime_src/string_enum.rs")),
     ("trace.rs", include_str!("runtime_src/trace.rs")),
+    ("webhook.rs", include_str!("runtime_src/webhook.rs")),
 ];
 
 /// The runtime's manifest (it names its dependencies itself: no workspace inheritance).

@@ -19,6 +19,7 @@ mod operation;
 mod recursion;
 mod request;
 mod response;
+mod webhooks;
 
 use auth::*;
 use operation::*;
@@ -184,6 +185,8 @@ fn build_with(
         }
     }
 
+    let webhooks = webhooks::webhooks(&mut cx, spec, &mut ops_cx);
+
     box_recursive(&mut cx);
     mark_tri_state(&mut cx.types, &ops_cx.patch_bodies);
     let error_body = error_body(&mut cx, &ops_cx.error_types);
@@ -236,6 +239,7 @@ fn build_with(
         schemes,
         base_url_env,
         features: Vec::new(),
+        webhooks,
     };
     drop(cx);
 

@@ -5,9 +5,12 @@
 //! bodies, responses, pagination, and on through fields, additional properties, union
 //! variants and aliases) is enabled: `#[cfg(any(feature = "a", feature = "b"))]`. What the
 //! crate root uses (the error body) and what every tag module reaches needs no gate. The types
-//! no operation reaches (webhook payloads and the like) and what only they reach compile with
-//! `all-types`, which `full` does not enable: a default build compiles what the operations
-//! use, as before tag features.
+//! no operation reaches (payload schemas no webhook names, and the like) and what only they
+//! reach compile with `all-types`, which `full` does not enable: a default build compiles what
+//! the operations use, as before tag features. The `webhooks` module (when the API has
+//! webhooks or callbacks) is one more module with a feature of its own, in tag and untagged
+//! crates alike, which also enables the runtime's `webhooks`: the types only it reaches are
+//! gated by it.
 
 use super::{Api, Feature, Gate, Quickstart};
 use crate::ident;
@@ -91,6 +94,15 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
             by_module[t].push(i);
         }
     }
+    // The webhooks module counts as one more module: the last index.
+    let hooks = api.webhooks.as_ref().map(|_| api.modules.len());
+    if let (Some(hooks), Some(w)) = (hooks, &api.webhooks) {
+        seen.iter_mut().for_each(|s| *s = false);
+        api.mark_reached(w.type_roots(), &mut seen);
+        for (t, _) in seen.iter().enumerate().filter(|(_, s)| **s) {
+            by_module[t].push(hooks);
+        }
+    }
     // What only the unused types reach.
     let mut unused = vec![false; n];
     let roots: Vec<crate::ir::TypeRef> = (0..n)
@@ -99,8 +111,8 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         .collect();
     api.mark_reached(&roots, &mut unused);
 
-    let module_features: Vec<String> = if tags {
-        let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut taken: BTreeSet<String> = RESERVED.iter().map(|s| s.to_string()).collect();
+    let mut module_features: Vec<String> = if tags {
         api.modules
             .iter()
             .map(|m| claim(&mut taken, feature_name(&m.name)))
@@ -108,8 +120,21 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
     } else {
         Vec::new()
     };
+    // The webhooks module has a feature in either mode: it also turns on the runtime's
+    // `webhooks` (the crypto crates), which a crate without webhooks never compiles.
+    let hooks_feature = api
+        .webhooks
+        .as_ref()
+        .map(|w| claim(&mut taken, feature_name(&w.module)));
+    if let Some(f) = &hooks_feature {
+        while module_features.len() < api.modules.len() {
+            module_features.push(String::new());
+        }
+        module_features.push(f.clone());
+    }
 
-    let modules = api.modules.len();
+    let api_modules = api.modules.len();
+    let modules = api_modules + usize::from(hooks.is_some());
     let mut unused_count = 0;
     let mut any_unused_gate = false;
     for (t, def) in api.types.iter_mut().enumerate() {
@@ -119,10 +144,21 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         } else if !tags {
             if reached.is_empty() {
                 Gate::AnyOf(vec![ALL_TYPES_FEATURE.to_string()])
+            } else if hooks.is_some_and(|h| reached == &[h]) {
+                // Only the webhooks reach it.
+                let mut features = vec![module_features[modules - 1].clone()];
+                if unused[t] {
+                    features.push(ALL_TYPES_FEATURE.to_string());
+                }
+                features.sort();
+                Gate::AnyOf(features)
             } else {
                 Gate::Always
             }
-        } else if !reached.is_empty() && reached.len() == modules {
+        } else if api_modules > 0
+            && reached.iter().filter(|&&i| i < api_modules).count() == api_modules
+        {
+            // Every tag module reaches it (whether the webhooks do or not).
             Gate::Always
         } else {
             let mut features: Vec<String> = reached
@@ -148,6 +184,8 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
     let mut default = vec![TRACING_FEATURE.to_string()];
     if tags {
         default.insert(0, FULL_FEATURE.to_string());
+    } else if let Some(f) = &hooks_feature {
+        default.push(f.clone());
     }
     features.push(Feature {
         name: DEFAULT_FEATURE.to_string(),
@@ -160,8 +198,9 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
         features.push(Feature {
             name: FULL_FEATURE.to_string(),
             doc: format!(
-                "Every tag module: {} operations. Each is a feature of its own (with `default-features = false`, enable the ones you call).",
-                api.modules.iter().map(|m| m.operations.len()).sum::<usize>()
+                "Every tag module: {} operations{}. Each is a feature of its own (with `default-features = false`, enable the ones you call).",
+                api.modules.iter().map(|m| m.operations.len()).sum::<usize>(),
+                if hooks.is_some() { ", and the webhooks" } else { "" }
             ),
             enables: all,
         });
@@ -203,6 +242,39 @@ pub(super) fn assign(api: &mut Api, tags: bool) {
             .collect();
         tag_features.sort_by(|a, b| a.name.cmp(&b.name));
         features.extend(tag_features);
+    }
+    if let (Some(f), Some(w)) = (&hooks_feature, api.webhooks.as_mut()) {
+        w.gate = Gate::AnyOf(vec![f.clone()]);
+        w.feature = Some(f.clone());
+        let n = w.events.len();
+        let hooks_feature = Feature {
+            name: f.clone(),
+            doc: format!(
+                "Module `{}`: verify and decode the {n} webhook event{} (compiles HMAC-SHA256).",
+                ident::bare(&w.module),
+                if n == 1 { "" } else { "s" }
+            ),
+            enables: vec!["oagen-runtime/webhooks".to_string()],
+        };
+        if tags {
+            // Among the tag features, by name.
+            let at = features
+                .iter()
+                .position(|x| {
+                    ![
+                        DEFAULT_FEATURE,
+                        FULL_FEATURE,
+                        ALL_TYPES_FEATURE,
+                        TRACING_FEATURE,
+                    ]
+                    .contains(&x.name.as_str())
+                        && x.name > hooks_feature.name
+                })
+                .unwrap_or(features.len());
+            features.insert(at, hooks_feature);
+        } else {
+            features.push(hooks_feature);
+        }
     }
     api.features = features;
 

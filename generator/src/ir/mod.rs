@@ -11,6 +11,7 @@ mod facts;
 mod features;
 mod reach;
 mod schema;
+pub mod webhook;
 
 pub(crate) use builder::build;
 pub use custom::{customize, last_segment, Customization};
@@ -57,6 +58,8 @@ pub struct Api {
     /// (`default`, `full`, `all-types`, then one per tag module, by name). Empty unless
     /// [`customize`] was asked for tag features.
     pub features: Vec<Feature>,
+    /// The events the API sends to its users (3.1 `webhooks`, `callbacks`), if any.
+    pub webhooks: Option<webhook::Webhooks>,
 }
 
 /// The operations the generated quickstart example calls: ones whose required arguments can

@@ -37,6 +37,7 @@ mod source;
 mod swagger2;
 pub mod v31;
 mod walk;
+pub mod webhooks;
 mod yaml;
 
 use std::borrow::Cow;
@@ -73,6 +74,9 @@ pub struct LoadedSpec {
     pub files: Vec<PathBuf>,
     /// Where each part of `document` came from.
     pub sources: SourceMap,
+    /// The `webhooks` section (which the 3.0 model has no place for) and the validated
+    /// `x-oagen-webhook-signature`s; callbacks are in [`LoadedSpec::openapi`].
+    pub webhooks: webhooks::Webhooks,
 }
 
 impl LoadedSpec {
@@ -191,6 +195,7 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     let openapi = crate::timings::time("load/deserialize", || {
         deserialize(&doc, &ctx.sources, diags)
     })?;
+    let webhooks = webhooks::read(&doc, &ctx.sources, diags);
     ctx.sources.index_ahead(path);
     let mut files = vec![path.to_path_buf()];
     let mut others: Vec<PathBuf> = ctx
@@ -208,6 +213,7 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
         root: path.to_path_buf(),
         files,
         sources: ctx.sources,
+        webhooks,
     })
 }
 
@@ -311,9 +317,8 @@ fn json_type(v: &Value) -> &'static str {
 ///   a components-only 3.0 file is still useful).
 /// - an operation's callback given as a `$ref` (valid OpenAPI, which
 ///   `openapiv3` cannot read) is replaced by the component callback it names,
-///   or by an empty callback when it names none. oagen generates nothing for
-///   callbacks; this only keeps such specs loadable (found by the corpus
-///   harness on PeerTube's spec).
+///   or by an empty callback when it names none (found by the corpus harness
+///   on PeerTube's spec, which `openapiv3` refused).
 ///
 /// Nothing else is needed: `openapiv3` reads string/number/integer schemas
 /// whose `enum` values do not match the type as untyped (`Any`) schemas

@@ -36,8 +36,8 @@
 //! carry `summary`/`description` in 3.1; those are dropped (the 3.0 model
 //! has no room for them).
 //!
-//! Document rules: `webhooks` is dropped with an `unsupported-3.1-feature`
-//! warning (clients do not call webhooks); `jsonSchemaDialect`,
+//! Document rules: `webhooks` stay (normalized like `paths`; read into
+//! [`super::webhooks`]); `jsonSchemaDialect`,
 //! `components.pathItems` (refs to them were inlined when resolving refs)
 //! and `info.license.identifier` are dropped (the identifier becomes the
 //! license `name` if there is none); `mutualTLS` security schemes are dropped
@@ -93,19 +93,6 @@ fn document_rules(doc: &mut Value, sources: &SourceMap, diags: &mut Diagnostics)
     let Some(root) = doc.as_object_mut() else {
         return;
     };
-    if let Some(hooks) = root.get("webhooks") {
-        let non_empty = hooks.as_object().is_none_or(|m| !m.is_empty());
-        if non_empty {
-            diags.push(
-                Diagnostic::warning(
-                    "unsupported-3.1-feature",
-                    "`webhooks` are not supported and were dropped: clients do not call them",
-                )
-                .at(sources.locate("/webhooks")),
-            );
-        }
-        root.shift_remove("webhooks");
-    }
     root.shift_remove("jsonSchemaDialect");
     if let Some(license) = root
         .get_mut("info")

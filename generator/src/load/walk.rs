@@ -2,7 +2,7 @@
 //! meaning is known (path items, operations, parameters, schemas, ...) with
 //! that meaning, so reference handling and 3.1 normalization know what kind
 //! of object each `$ref` or schema is. Free-form data (examples, defaults,
-//! enums, extensions, `webhooks`) is not entered.
+//! enums, extensions) is not entered. `webhooks` are path items, walked like `paths`.
 //!
 //! The walk keeps its own stack (no recursion), so nesting depth cannot
 //! exhaust the thread's stack.
@@ -106,6 +106,7 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
     Some(match (kind, key) {
         (K::Document, "paths") => One(K::Paths),
         (K::Document, "components") => One(K::Components),
+        (K::Document, "webhooks") => MapNoExt(K::PathItem),
         (K::PathItem, m) if METHODS.contains(&m) => One(K::Operation),
         (K::PathItem | K::Operation, "parameters") => Array(K::Parameter),
         (K::Operation, "requestBody") => One(K::RequestBody),
@@ -171,6 +172,7 @@ pub(crate) fn walk_model(doc: &Value) -> Vec<Node> {
 /// Keys [`walk`] enters that the `openapiv3` model ignores.
 fn model_ignores(kind: Kind, key: &str) -> bool {
     match kind {
+        Kind::Document => key == "webhooks",
         Kind::Components => key == "pathItems",
         Kind::Schema => !matches!(
             key,
@@ -323,7 +325,7 @@ mod tests {
                 "x-ext": {}
             },
             "components": {"schemas": {"S": {"additionalProperties": true}}},
-            "webhooks": {"w": {"$ref": "ignored"}}
+            "webhooks": {"w": {"$ref": "#/components/pathItems/W"}, "x-ext": {}}
         });
         let nodes: Vec<(String, Kind)> = walk(&doc, "", Kind::Document)
             .into_iter()
@@ -355,6 +357,8 @@ mod tests {
             ("/components", Kind::Components),
             ("/components/schemas/S", Kind::Schema),
             ("/components/schemas/S/additionalProperties", Kind::Schema),
+            // A webhook is a path item; a reference is visited, not entered.
+            ("/webhooks/w", Kind::PathItem),
         ];
         let expect: Vec<(String, Kind)> = expect
             .into_iter()

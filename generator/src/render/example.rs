@@ -290,6 +290,7 @@ pub fn readme(api: &Api) -> (String, String) {
     let head = out;
     let mut out = String::from("\n```\n\n");
     out.push_str(&dependencies_section(api));
+    out.push_str(&super::webhooks::readme_section(api));
     out.push_str(&features_section(api));
     out.push_str(&credentials_section(api));
     out.push_str(

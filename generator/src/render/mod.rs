@@ -6,6 +6,7 @@ mod docs;
 mod example;
 mod ops;
 mod types;
+mod webhooks;
 
 pub use docs::api_name;
 
@@ -83,6 +84,8 @@ pub(crate) enum Piece {
         /// Operation range.
         range: std::ops::Range<usize>,
     },
+    /// The webhooks module's items.
+    Webhooks,
 }
 
 /// Types per [`Piece::Types`]: small enough to spread a large spec over the cores.
@@ -100,6 +103,7 @@ fn piece(api: &Api, p: &Piece, root_attrs: &TokenStream) -> TokenStream {
             Some(m) => ops::items(api, m.operations.get(range.clone()).unwrap_or_default()),
             None => TokenStream::new(),
         },
+        Piece::Webhooks => webhooks::items(api),
     }
 }
 
@@ -132,6 +136,7 @@ fn plan(api: &Api) -> Vec<ModulePlan> {
     for (i, m) in api.modules.iter().enumerate() {
         out.push(ops::module(m, i));
     }
+    out.extend(webhooks::module(api));
     out
 }
 

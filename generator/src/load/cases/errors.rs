@@ -215,17 +215,39 @@ fn problems_in_other_files_point_into_them() {
 }
 
 #[test]
-fn webhooks_only_warn() {
+fn webhooks_load_and_bad_signature_extensions_are_errors() {
     let (loaded, diags) = load_fixture("bad-webhooks.yaml");
-    assert!(loaded.is_some());
-    assert_eq!(codes(&diags), vec!["unsupported-3.1-feature"]);
-    assert!(diags.iter().all(|d| d.severity == Severity::Warning));
-    insta::assert_snapshot!(diags.render(false));
+    let loaded = loaded.expect("the webhooks load");
+    assert_eq!(
+        loaded.webhooks.items.keys().collect::<Vec<_>>(),
+        ["petAdded"]
+    );
+    assert_eq!(
+        codes(&diags),
+        vec!["invalid-extension", "invalid-extension"]
+    );
+    let rendered = diags.render(false);
+    assert!(
+        rendered.contains("unknown encoding `hexadecimal`"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains("#/x-oagen-webhook-signature/encoding"),
+        "{rendered}"
+    );
+    assert!(rendered.contains("bad-webhooks.yaml:7:"), "{rendered}");
+    assert!(
+        rendered.contains("#/webhooks/petAdded/post/x-oagen-webhook-signature/signed"),
+        "{rendered}"
+    );
+    insta::assert_snapshot!(rendered);
 }
 
 #[test]
 fn strict_turns_the_warning_into_an_error() {
-    let (_, mut diags) = load_fixture("bad-webhooks.yaml");
+    let (loaded, mut diags) = load_fixture("warn-mutual-tls.yaml");
+    assert!(loaded.is_some());
+    assert_eq!(codes(&diags), vec!["unsupported-3.1-feature"]);
     diags.promote_warnings();
     assert!(diags.has_errors());
     assert!(diags

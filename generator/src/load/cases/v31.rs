@@ -142,7 +142,16 @@ fn boolean_schemas() {
 fn document_level_rules() {
     let (spec, diags) = load_31();
     let doc = &spec.document;
-    assert!(doc.get("webhooks").is_none());
+    // Webhooks stay, in the typed model too.
+    assert!(doc.get("webhooks").is_some());
+    let hook = &spec.webhooks.items["newPet"];
+    let openapiv3::ReferenceOr::Item(hook) = hook else {
+        panic!("{hook:?}")
+    };
+    assert!(hook
+        .post
+        .as_ref()
+        .is_some_and(|op| op.request_body.is_some()));
     assert!(doc.get("jsonSchemaDialect").is_none());
     assert_eq!(doc["info"]["license"], json!({"name": "MIT"}));
     assert!(doc["components"].get("pathItems").is_none());
@@ -166,13 +175,10 @@ fn document_level_rules() {
         .collect();
     assert_eq!(
         warnings,
-        vec![
-            ("unsupported-3.1-feature", "/webhooks".to_string()),
-            (
-                "unsupported-3.1-feature",
-                "/components/securitySchemes/mtls".to_string()
-            ),
-        ]
+        vec![(
+            "unsupported-3.1-feature",
+            "/components/securitySchemes/mtls".to_string()
+        ),]
     );
     assert!(diags.iter().all(|d| d.severity == Severity::Warning));
     // Top-level order follows the spec.
@@ -180,7 +186,10 @@ fn document_level_rules() {
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
         .unwrap_or_default();
-    assert_eq!(keys, vec!["openapi", "info", "paths", "components"]);
+    assert_eq!(
+        keys,
+        vec!["openapi", "info", "webhooks", "paths", "components"]
+    );
 }
 
 #[test]

@@ -181,6 +181,10 @@ pub fn render_tests(api: &Api, opts: &ContractOptions) -> Result<String, String>
         }
     });
     let auth = quote!(#(#auth)*);
+    // An API with webhooks and no operations calls nothing.
+    if records.is_empty() {
+        records.push(quote!(let _ = client;));
+    }
     let provider = &api.crate_name;
     let title = &api.title;
     let tokens = quote! {

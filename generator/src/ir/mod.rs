@@ -119,6 +119,9 @@ pub struct SecurityScheme {
     pub env_var: String,
     /// The scheme's description.
     pub description: Option<String>,
+    /// Lines the generator adds to its documentation: where an OAuth 2.0 or OpenID Connect
+    /// token comes from (each flow's URLs, `oauth2MetadataUrl`), and deprecation.
+    pub notes: Vec<String>,
 }
 
 /// A server entry.
@@ -235,6 +238,9 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The payload must be boxed to break a recursive cycle.
     pub boxed: bool,
+    /// The discriminator's `defaultMapping` (OpenAPI 3.2): a value whose tag is missing or
+    /// matches no variant decodes as this one (tagged unions only; at most one per union).
+    pub default: bool,
 }
 
 /// A struct field.
@@ -314,8 +320,11 @@ pub enum Prim {
 pub struct Module {
     /// The Rust module name.
     pub name: String,
-    /// The tag's description.
+    /// The tag's `summary` (3.2) and `description`, and notes on its `kind` and relations.
     pub doc: Doc,
+    /// The module of the tag's `parent` tag (OpenAPI 3.2), when that tag has operations.
+    /// Modules stay side by side in the crate; the relation is documented on both.
+    pub parent: Option<String>,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
     /// When the module is compiled: its own feature, with tag features.
@@ -393,6 +402,9 @@ pub enum ParamIn {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (OpenAPI 3.2 `in: querystring`), serialized as
+    /// [`Param::media`].
+    QueryString,
 }
 
 /// How a query parameter is serialized (`style` + `explode`).
@@ -425,6 +437,9 @@ pub struct Param {
     pub required: bool,
     /// Query serialization.
     pub style: QueryStyle,
+    /// For [`ParamIn::QueryString`]: the media type the value is serialized as (the key of
+    /// its `content`, e.g. `application/x-www-form-urlencoded`).
+    pub media: Option<String>,
     /// Documentation.
     pub doc: Doc,
     // Read by later stages instead of the raw document (issue 12):

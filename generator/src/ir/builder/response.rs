@@ -235,6 +235,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     tags: Vec::new(),
                     ty: t.clone(),
                     boxed: false,
+                    default: false,
                 })
                 .collect();
             variants.push(UnionVariant {
@@ -242,6 +243,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                 tags: Vec::new(),
                 ty: TypeRef::Prim(Prim::Value),
                 boxed: false,
+                default: false,
             });
             cx.types.insert(
                 name.clone(),

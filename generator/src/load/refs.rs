@@ -354,9 +354,16 @@ impl Resolver<'_> {
         super::normalize_path(&dir.join(rel))
     }
 
-    /// The base URI of `file` when its document has a `$self` (OpenAPI 3.2), and the base
-    /// URIs of the other documents read so far that have one.
-    fn bases(&self, doc: &Value, file: &Path) -> Option<(url::Url, Vec<(url::Url, PathBuf)>)> {
+    /// For a reference written in `file`: the base URI it resolves against (the document's
+    /// `$self`, OpenAPI 3.2) and the `$self` URIs of the other documents read so far. `None`
+    /// when no `$self` can matter: `file` has none and the reference is not an absolute URI
+    /// naming another document's.
+    fn bases(
+        &self,
+        doc: &Value,
+        file: &Path,
+        reference: &str,
+    ) -> Option<(url::Url, Vec<(url::Url, PathBuf)>)> {
         let self_of = |f: &Path| -> Option<url::Url> {
             let d = if *f == self.ctx.root_norm {
                 doc
@@ -368,19 +375,26 @@ impl Resolver<'_> {
             };
             base::self_base(f, d.get("$self")?.as_str()?)
         };
-        let own = self_of(file)?;
-        let known = std::iter::once(&self.ctx.root_norm)
+        let own = self_of(file);
+        if own.is_none() && !is_url(reference.split('#').next().unwrap_or("")) {
+            return None;
+        }
+        let known: Vec<(url::Url, PathBuf)> = std::iter::once(&self.ctx.root_norm)
             .chain(self.ctx.files.keys())
             .filter(|f| *f != file)
             .filter_map(|f| Some((self_of(f)?, f.clone())))
             .collect();
-        Some((own, known))
+        match own {
+            Some(own) => Some((own, known)),
+            None if known.is_empty() => None,
+            None => Some((base::self_base(file, "")?, known)),
+        }
     }
 
     fn site(&mut self, doc: &mut Value, w: &Work, site: &str, kind: Kind, reference: &str) {
         // A document with `$self`: the reference resolves against it (see `base`).
         let rebased = self
-            .bases(doc, &w.base)
+            .bases(doc, &w.base, reference)
             .and_then(|(own, known)| base::rebase(reference, &w.base, &own, &known))
             .filter(|r| r != reference);
         if let Some(r) = &rebased {

@@ -242,7 +242,7 @@ fn additional_operations(doc: &mut Value, sources: &SourceMap, diags: &mut Diagn
                 "invalid-method",
                 &extra_ptr,
                 "`additionalOperations` must be a map from HTTP methods to operations".into(),
-                "ignored",
+                "repaired: it is left out",
             );
             item.shift_remove("additionalOperations");
             continue;
@@ -263,7 +263,7 @@ fn additional_operations(doc: &mut Value, sources: &SourceMap, diags: &mut Diagn
                     "invalid-method",
                     &ptr,
                     format!("`{method}` is not an HTTP method (a method is a token: letters, digits and `!#$%&'*+-.^_`|~`)"),
-                    "the operation is left out",
+                    "repaired: the operation is left out",
                 );
                 continue;
             }
@@ -291,7 +291,7 @@ fn additional_operations(doc: &mut Value, sources: &SourceMap, diags: &mut Diagn
                     "invalid-method",
                     &ptr,
                     format!("`{method}` has its own field `{field}`, which is already defined"),
-                    "the operation is left out",
+                    "repaired: the operation is left out",
                 ),
                 None => {
                     kept.insert(method, op);

@@ -351,3 +351,32 @@ components:
     );
     assert!(notes[1].contains("oauth-authorization-server"), "{notes:?}");
 }
+
+#[test]
+fn media_type_components_are_inlined() {
+    let text = r#"
+openapi: 3.2.0
+info: {title: T, version: "1"}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: x
+          content:
+            application/json: {$ref: '#/components/mediaTypes/PetJson'}
+components:
+  mediaTypes:
+    PetJson:
+      schema: {$ref: '#/components/schemas/Pet'}
+  schemas:
+    Pet: {type: object, properties: {name: {type: string}}}
+"#;
+    let (api, diags) = build(text);
+    assert!(diags.is_empty(), "{}", diags.render(false));
+    assert_eq!(
+        ops(&api)[0].output,
+        ir::Output::Single(ir::ResponseBody::Json(ir::TypeRef::Named("Pet".into())))
+    );
+}

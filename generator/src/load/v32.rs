@@ -399,11 +399,10 @@ fn parameter(
     sources: &SourceMap,
     diags: &mut Diagnostics,
 ) {
+    let cookie_style = obj.get("style").and_then(Value::as_str) == Some("cookie");
     match obj.get("in").and_then(Value::as_str) {
-        Some("cookie") => {
-            if obj.get("style").and_then(Value::as_str) == Some("cookie") {
-                obj.shift_remove("style");
-            }
+        Some("cookie") if cookie_style => {
+            obj.shift_remove("style");
         }
         Some("querystring") => {
             let name = obj
@@ -411,10 +410,11 @@ fn parameter(
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_string();
-            if !obj
+            let has_content = obj
                 .get("content")
-                .is_some_and(|c| c.as_object().is_some_and(|m| !m.is_empty()))
-            {
+                .and_then(Value::as_object)
+                .is_some_and(|m| !m.is_empty());
+            if !has_content {
                 let schema = obj
                     .shift_remove("schema")
                     .unwrap_or_else(|| serde_json::json!({"type": "string"}));

@@ -53,6 +53,11 @@ const EXPECT: &[(&str, &[&str], &[&str])] = &[
     ),
     ("number-as-string", &["number-as-string"], &["read as the string \"1.10\"", "= \"1\"", "= \"2.0\"", "= \"high\""]),
     (
+        "oas32-departures",
+        &["invalid-method", "invalid-querystring", "invalid-tag-parent"],
+        &["pub fn get_pets(&self)", "query_string(&self.filter, \"application/x-www-form-urlencoded\")", "pub fn count_pets(&self)"],
+    ),
+    (
         "parameter-without-schema",
         &["parameter-without-schema"],
         &["room_name: impl ::std::convert::Into<::std::string::String>", "pub fn limit(mut self, value: i64)"],

@@ -1,6 +1,6 @@
 //! # oagen
 //!
-//! Turns an OpenAPI 3.0/3.1 spec into a typed, documented Rust client.
+//! Turns an OpenAPI 3.0/3.1/3.2 spec into a typed, documented Rust client.
 //!
 //! - From a build script: [`Config`] / [`compile`] write a module per spec into `OUT_DIR`.
 //! - As a library: [`generate`] / [`generate_str`] return the files of a client crate (or

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// Generate typed Rust API clients from OpenAPI 3.0/3.1 specs.
+/// Generate typed Rust API clients from OpenAPI 3.0/3.1/3.2 specs.
 ///
 /// Typical use: list your specs in `oagen.toml`, run `oagen generate` after editing a spec,
 /// and run `oagen check` in CI so committed clients cannot drift from their specs.

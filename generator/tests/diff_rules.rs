@@ -362,6 +362,7 @@ fn refactors_are_not_changes() {
         "security-scheme-renamed",
         "reordered",
         "openapi-31",
+        "openapi-31-to-32",
         "swagger2-to-openapi3",
         "openapi3-to-swagger2",
     ];

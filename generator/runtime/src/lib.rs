@@ -64,6 +64,7 @@ pub mod object;
 mod page;
 mod paginate;
 mod query;
+mod querystring;
 mod ratelimit;
 mod redact;
 mod request;

@@ -23,6 +23,7 @@ use crate::headers::{cookie_pair, header_pair};
 use crate::intercept::{Attempt, Operation, ResponseHead};
 use crate::multipart::Multipart;
 use crate::query::{encode_component, push_pairs, QueryStyle};
+use crate::querystring::QueryString;
 use crate::redact::{decode, Redactor};
 use crate::response::{from_reqwest, Meta, RawResponse, StreamingResponse};
 use crate::retry::{is_retryable, Failure};
@@ -41,6 +42,9 @@ pub struct RequestBuilder {
     target: Target,
     /// Percent-encoded `(key, value)` pairs in order.
     query: Vec<(String, String)>,
+    /// A whole query string set as text ([`query_string`](Self::query_string)), sent before
+    /// the pairs.
+    raw_query: Option<String>,
     headers: Vec<(String, String)>,
     extra_headers: Vec<(String, String)>,
     cookies: Vec<(String, String)>,
@@ -82,6 +86,18 @@ impl Client {
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         RequestBuilder::new(self.clone(), method, path)
     }
+
+    /// [`request`](Self::request) with a method given by name, as sent (`QUERY`, `LINK`,
+    /// `PURGE`): for the methods `reqwest` has no constant for. A name that is not an HTTP
+    /// method token makes [`send`](RequestBuilder::send) fail with
+    /// [`Error::InvalidRequest`]; nothing is sent.
+    pub fn request_method(&self, method: &str, path: &str) -> RequestBuilder {
+        match Method::from_bytes(method.as_bytes()) {
+            Ok(m) => RequestBuilder::new(self.clone(), m, path),
+            Err(_) => RequestBuilder::new(self.clone(), Method::GET, path)
+                .fail(format!("`{}` is not an HTTP method", method.escape_debug())),
+        }
+    }
 }
 
 impl RequestBuilder {
@@ -100,6 +116,7 @@ impl RequestBuilder {
             method,
             target: Target::Path(path),
             query,
+            raw_query: None,
             headers: Vec::new(),
             extra_headers: Vec::new(),
             cookies: Vec::new(),
@@ -245,6 +262,32 @@ impl RequestBuilder {
                 self
             }
             Err(e) => self.fail(format!("cannot serialize query parameter `{name}`: {e}")),
+        }
+    }
+
+    /// Sets the whole query string from one value (an OpenAPI 3.2 `in: querystring`
+    /// parameter), serialized as `media_type`: for `application/x-www-form-urlencoded` each
+    /// property of an object is a `key=value` pair (an array repeats the key, a nested object
+    /// is sent as JSON text); for a JSON media type the JSON text; otherwise a string as it
+    /// is and any other value as JSON text. Everything is percent-encoded. `None` and `null`
+    /// add nothing; a form value that is not an object makes [`send`](Self::send) fail with
+    /// [`Error::InvalidRequest`]. Query parameters added otherwise (an API key) follow it.
+    pub fn query_string<T: Serialize + ?Sized>(mut self, value: &T, media_type: &str) -> Self {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => return self.fail(format!("cannot serialize the query string: {e}")),
+        };
+        match crate::querystring::serialize(&value, media_type) {
+            Ok(QueryString::Empty) => self,
+            Ok(QueryString::Pairs(pairs)) => {
+                self.query.extend(pairs);
+                self
+            }
+            Ok(QueryString::Raw(text)) => {
+                self.raw_query = Some(text);
+                self
+            }
+            Err(message) => self.fail(message),
         }
     }
 
@@ -582,13 +625,16 @@ impl RequestBuilder {
             pairs.retain(|(k, _)| decode(k) != decode(name));
             pairs.push((name, value));
         }
-        if pairs.is_empty() {
+        if pairs.is_empty() && self.raw_query.is_none() {
             url.set_query(None);
         } else {
             let mut query =
                 String::with_capacity(pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-            for (i, (k, v)) in pairs.iter().enumerate() {
-                if i > 0 {
+            if let Some(raw) = &self.raw_query {
+                query.push_str(raw);
+            }
+            for (k, v) in pairs.iter() {
+                if !query.is_empty() {
                     query.push('&');
                 }
                 query.push_str(k);
@@ -688,6 +734,7 @@ impl RequestBuilder {
     /// request's query.
     pub(crate) fn with_url(mut self, mut url: Url) -> Self {
         self.query = url.query().map(split_raw_query).unwrap_or_default();
+        self.raw_query = None;
         url.set_query(None);
         url.set_fragment(None);
         self.target = Target::Url(url);

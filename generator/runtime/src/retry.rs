@@ -159,7 +159,9 @@ pub(crate) fn is_retryable(method: &Method, failure: Failure) -> bool {
         Method::OPTIONS,
         Method::TRACE,
     ]
-    .contains(method);
+    .contains(method)
+        // Safe and idempotent (draft-ietf-httpbis-safe-method-w-body).
+        || method.as_str() == "QUERY";
     match failure {
         Failure::Status(status) => match status.as_u16() {
             429 => true,
@@ -280,6 +282,12 @@ mod tests {
         assert!(is_retryable(&Method::DELETE, Failure::Transport));
         assert!(!is_retryable(&Method::POST, s503));
         assert!(!is_retryable(&Method::PATCH, Failure::Transport));
+        let query = Method::from_bytes(b"QUERY").unwrap();
+        assert!(is_retryable(&query, s503));
+        assert!(is_retryable(&query, Failure::Transport));
+        let link = Method::from_bytes(b"LINK").unwrap();
+        assert!(!is_retryable(&link, s503));
+        assert!(!is_retryable(&link, Failure::Transport));
         assert!(is_retryable(&Method::POST, s429));
         assert!(is_retryable(&Method::PATCH, Failure::Connect));
         assert!(!is_retryable(

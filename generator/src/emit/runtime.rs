@@ -30,6 +30,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("page.rs", include_str!("runtime_src/page.rs")),
     ("paginate.rs", include_str!("runtime_src/paginate.rs")),
     ("query.rs", include_str!("runtime_src/query.rs")),
+    ("querystring.rs", include_str!("runtime_src/querystring.rs")),
     ("ratelimit.rs", include_str!("runtime_src/ratelimit.rs")),
     ("redact.rs", include_str!("runtime_src/redact.rs")),
     ("request.rs", include_str!("runtime_src/request.rs")),

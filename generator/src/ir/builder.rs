@@ -7,6 +7,7 @@ use super::*;
 use crate::diag::Diagnostics;
 use crate::ident::{self, Namer};
 use crate::load::pointer::{self, Hop};
+use crate::load::v32::QUERYSTRING_MARK;
 use crate::load::LoadedSpec;
 use openapiv3::{ReferenceOr, StatusCode};
 // Lookups only: a map iterated on an output path stays a `BTreeMap`.
@@ -20,6 +21,7 @@ mod recursion;
 mod request;
 mod response;
 mod webhooks;
+mod tags;
 
 use auth::*;
 use operation::*;
@@ -103,17 +105,7 @@ fn build_with(
     };
 
     // Tags: module names and docs.
-    let mut tag_docs: BTreeMap<String, Doc> = BTreeMap::new();
-    for t in &openapi.tags {
-        tag_docs.insert(
-            t.name.clone(),
-            Doc {
-                summary: None,
-                description: t.description.clone(),
-                notes: Vec::new(),
-            },
-        );
-    }
+    let tags = tags::Tags::read(spec);
 
     let mut ops_cx = OpsCx {
         method_namer: Namer::with_reserved(CLIENT_RESERVED),
@@ -125,6 +117,10 @@ fn build_with(
     };
     let mut modules: BTreeMap<String, Module> = BTreeMap::new();
 
+    let mut extra_ops: FastMap<&str, Vec<&crate::load::v32::ExtraOperation>> = FastMap::default();
+    for e in &spec.extra_operations {
+        extra_ops.entry(e.path.as_str()).or_default().push(e);
+    }
     for (path, item) in openapi.paths.iter() {
         let item_ptr = format!("/paths/{}", pointer::escape(path));
         let item = match item {
@@ -140,23 +136,37 @@ fn build_with(
                 continue;
             }
         };
-        for (method, op) in item.iter() {
+        // The operations of the 3.0 fields, then 3.2's `query` and `additionalOperations`.
+        let fixed = item.iter().map(|(method, op)| {
             let op_ptr = format!("{item_ptr}/{method}");
+            (method.to_string(), method.to_ascii_uppercase(), op_ptr, op)
+        });
+        let extra = extra_ops.get(path.as_str()).into_iter().flatten().map(|e| {
+            let name = e.method.to_ascii_lowercase();
+            (name, e.method.clone(), e.pointer.clone(), &e.operation)
+        });
+        let ops: Vec<_> = fixed.chain(extra).collect();
+        for (method, http_method, op_ptr, op) in ops {
             let raw_ext = pointer::get(&spec.document, &op_ptr);
-            let Some(built) = build_operation(
+            let Some(mut built) = build_operation(
                 &mut cx,
                 &mut ops_cx,
-                path,
-                method,
+                OpSite {
+                    path,
+                    method: &method,
+                    http_method,
+                    item_ptr: &item_ptr,
+                    op_ptr: &op_ptr,
+                },
                 op,
                 &item.parameters,
-                &op_ptr,
                 raw_ext,
                 doc_envelope.as_ref(),
             ) else {
                 continue;
             };
-            let tag = op.tags.first().cloned();
+            built.doc.notes.extend(tags.badges_note(&op.tags));
+            let tag = tags.module_tag(&op.tags).cloned();
             let module_key = tag.clone().unwrap_or_default();
             let module_name = match ops_cx.module_names.get(&module_key) {
                 Some(n) => n.clone(),
@@ -174,16 +184,15 @@ fn build_with(
                 .entry(module_name.clone())
                 .or_insert_with(|| Module {
                     name: module_name.clone(),
-                    doc: tag
-                        .as_ref()
-                        .and_then(|t| tag_docs.get(t).cloned())
-                        .unwrap_or_default(),
+                    doc: tag.as_ref().map(|t| tags.doc(t)).unwrap_or_default(),
+                    parent: None,
                     operations: Vec::new(),
                     gate: Gate::Always,
                 });
             module.operations.push(built);
         }
     }
+    tags.relate(&mut modules, &ops_cx.module_names);
 
     let webhooks = webhooks::webhooks(&mut cx, spec, &mut ops_cx);
 

@@ -121,6 +121,9 @@ pub struct SecurityScheme {
     pub env_var: String,
     /// The scheme's description.
     pub description: Option<String>,
+    /// Lines the generator adds to its documentation: where an OAuth 2.0 or OpenID Connect
+    /// token comes from (each flow's URLs, `oauth2MetadataUrl`), and deprecation.
+    pub notes: Vec<String>,
 }
 
 /// A server entry.
@@ -241,6 +244,9 @@ pub struct UnionVariant {
     pub boxed: bool,
     /// The alternative's examples, default and validation keywords, when it is written inline.
     pub facets: Facets,
+    /// The discriminator's `defaultMapping` (OpenAPI 3.2): a value whose tag is missing or
+    /// matches no variant decodes as this one (tagged unions only; at most one per union).
+    pub default: bool,
 }
 
 /// A struct field.
@@ -372,8 +378,11 @@ pub enum Prim {
 pub struct Module {
     /// The Rust module name.
     pub name: String,
-    /// The tag's description.
+    /// The tag's `summary` (3.2) and `description`, and notes on its `kind` and relations.
     pub doc: Doc,
+    /// The module of the tag's `parent` tag (OpenAPI 3.2), when that tag has operations.
+    /// Modules stay side by side in the crate; the relation is documented on both.
+    pub parent: Option<String>,
     /// Operations, in document order.
     pub operations: Vec<Operation>,
     /// When the module is compiled: its own feature, with tag features.
@@ -451,6 +460,9 @@ pub enum ParamIn {
     Header,
     /// A cookie.
     Cookie,
+    /// The whole query string (OpenAPI 3.2 `in: querystring`), serialized as
+    /// [`Param::media`].
+    QueryString,
 }
 
 /// How a query parameter is serialized (`style` + `explode`).
@@ -483,6 +495,9 @@ pub struct Param {
     pub required: bool,
     /// Query serialization.
     pub style: QueryStyle,
+    /// For [`ParamIn::QueryString`]: the media type the value is serialized as (the key of
+    /// its `content`, e.g. `application/x-www-form-urlencoded`).
+    pub media: Option<String>,
     /// Documentation.
     pub doc: Doc,
     /// Its examples (the parameter's, then its schema's), default and validation keywords.

@@ -9,14 +9,16 @@
 //!    every file read is kept, so that a JSON pointer can be mapped to a
 //!    line/column (best effort; worked out on the first lookup in a file).
 //! 2. Version check: a missing `openapi` field, or any version other than
-//!    3.0.x / 3.1.x (or Swagger 2.0) is an error. A Swagger 2.0 root is
+//!    3.0.x / 3.1.x / 3.2.x (or Swagger 2.0) is an error. A Swagger 2.0 root is
 //!    converted to 3.0 here, the files it refers to bundled first
 //!    ([`swagger2`]); its diagnostics name the file as written.
 //! 3. [`refs`]: `$ref`s to other files are loaded and bundled into the root
 //!    document's `components` (path items are inlined); local refs must
 //!    resolve; chains of refs that only point at refs and loop are errors.
-//! 4. [`v31`]: a 3.1 document is rewritten into the 3.0 shape (rules listed
-//!    there); fix-ups for every version are listed at [`fixups`].
+//! 4. [`v32`]: what a 3.2 document says that the 3.0 model cannot hold is read
+//!    or marked (rules listed there); [`v31`]: a 3.1 or 3.2 document is rewritten
+//!    into the 3.0 shape (rules listed there); fix-ups for every version are
+//!    listed at [`fixups`].
 //! 5. Deserialization into `openapiv3::OpenAPI` (piece by piece on two
 //!    threads, see the private `model` module); on failure every failing piece is reported
 //!    with its pointer and position.
@@ -36,6 +38,7 @@ mod repair;
 mod source;
 mod swagger2;
 pub mod v31;
+pub mod v32;
 mod walk;
 pub mod webhooks;
 mod yaml;
@@ -77,6 +80,9 @@ pub struct LoadedSpec {
     /// The `webhooks` section (which the 3.0 model has no place for) and the validated
     /// `x-oagen-webhook-signature`s; callbacks are in [`LoadedSpec::openapi`].
     pub webhooks: webhooks::Webhooks,
+    /// The operations of OpenAPI 3.2 that the 3.0 model has no field for (`query`,
+    /// `additionalOperations`), in document order.
+    pub extra_operations: Vec<v32::ExtraOperation>,
 }
 
 impl LoadedSpec {
@@ -160,13 +166,17 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
             None => check_version(&doc, &ctx.sources, diags)?,
         }
     };
-    // 3.2 is read as 3.1 (with a `newer-version` warning).
-    let is_31 = source_version.starts_with("3.1") || source_version.starts_with("3.2");
+    // 3.2's schemas are 3.1's: a 3.2 document goes through the 3.1 rules too.
+    let is_32 = v32::is_32(&source_version);
+    let is_31 = source_version.starts_with("3.1") || is_32;
 
     crate::timings::time("load/misplaced-refs", || {
         repair::misplaced_refs(&mut doc, &mut ctx, diags)
     });
     crate::timings::time("load/refs", || refs::resolve(&mut doc, &mut ctx, diags));
+    if is_32 {
+        v32::normalize(&mut doc, &ctx.sources, diags);
+    }
     if is_31 {
         v31::normalize(&mut doc, &ctx.sources, diags);
     }
@@ -196,6 +206,10 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
         deserialize(&doc, &ctx.sources, diags)
     })?;
     let webhooks = webhooks::read(&doc, &ctx.sources, diags);
+    let extra_operations = v32::extra_operations(&doc, is_32, &ctx.sources, diags);
+    if is_32 {
+        v32::restore(&mut doc);
+    }
     ctx.sources.index_ahead(path);
     let mut files = vec![path.to_path_buf()];
     let mut others: Vec<PathBuf> = ctx
@@ -214,6 +228,7 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
         files,
         sources: ctx.sources,
         webhooks,
+        extra_operations,
     })
 }
 
@@ -260,7 +275,7 @@ fn check_version(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> O
         diags.push(
             Diagnostic::error("missing-version", "the document has no `openapi` field")
                 .at(sources.locate(""))
-                .with_help("an OpenAPI 3.0 or 3.1 document starts with e.g. `openapi: 3.0.3`"),
+                .with_help("an OpenAPI 3.x document starts with e.g. `openapi: 3.1.1`"),
         );
         return None;
     };
@@ -271,13 +286,13 @@ fn check_version(doc: &Value, sources: &SourceMap, diags: &mut Diagnostics) -> O
         let minor = parts.next();
         let patch = parts.next().unwrap_or("");
         major == Some("3")
-            && matches!(minor, Some("0" | "1"))
+            && matches!(minor, Some("0" | "1" | "2"))
             && patch.chars().next().is_some_and(|c| c.is_ascii_digit())
     };
     if !ok {
         let mut d = Diagnostic::error(
             "unsupported-version",
-            format!("OpenAPI version `{version}` is not supported; expected 3.0.x or 3.1.x"),
+            format!("OpenAPI version `{version}` is not supported; expected 3.0.x, 3.1.x or 3.2.x"),
         )
         .at(sources.locate("/openapi"));
         if v.is_number() {
@@ -457,6 +472,9 @@ pub(crate) fn prepared(path: &Path) -> Option<(Value, bool, Ctx)> {
     let is_31 = !version.starts_with("3.0");
     repair::misplaced_refs(&mut doc, &mut ctx, &mut diags);
     refs::resolve(&mut doc, &mut ctx, &mut diags);
+    if v32::is_32(&version) {
+        v32::normalize(&mut doc, &ctx.sources, &mut diags);
+    }
     if is_31 {
         v31::normalize(&mut doc, &ctx.sources, &mut diags);
     }

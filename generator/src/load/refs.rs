@@ -36,6 +36,9 @@
 //!   error listing the chain. Recursive schemas (a ref inside `properties`
 //!   or `items` back to the schema) are fine.
 //!
+//! - A document with `$self` (OpenAPI 3.2) has its refs resolved against that URI and mapped
+//!   back onto files (rules in `refs/base.rs`).
+//!
 //! `discriminator.mapping` values are not rewritten. Refs inside `webhooks`,
 //! examples, defaults and extensions are not followed.
 
@@ -50,6 +53,7 @@ use super::walk::{self, Kind};
 use super::{Ctx, FileState};
 use crate::diag::{Diagnostic, Diagnostics};
 
+mod base;
 mod check;
 
 use check::*;
@@ -350,7 +354,53 @@ impl Resolver<'_> {
         super::normalize_path(&dir.join(rel))
     }
 
+    /// For a reference written in `file`: the base URI it resolves against (the document's
+    /// `$self`, OpenAPI 3.2) and the `$self` URIs of the other documents read so far. `None`
+    /// when no `$self` can matter: `file` has none and the reference is not an absolute URI
+    /// naming another document's.
+    fn bases(
+        &self,
+        doc: &Value,
+        file: &Path,
+        reference: &str,
+    ) -> Option<(url::Url, Vec<(url::Url, PathBuf)>)> {
+        let self_of = |f: &Path| -> Option<url::Url> {
+            let d = if *f == self.ctx.root_norm {
+                doc
+            } else {
+                match self.ctx.files.get(f) {
+                    Some(FileState::Loaded(v)) => v,
+                    _ => return None,
+                }
+            };
+            base::self_base(f, d.get("$self")?.as_str()?)
+        };
+        let own = self_of(file);
+        if own.is_none() && !is_url(reference.split('#').next().unwrap_or("")) {
+            return None;
+        }
+        let known: Vec<(url::Url, PathBuf)> = std::iter::once(&self.ctx.root_norm)
+            .chain(self.ctx.files.keys())
+            .filter(|f| *f != file)
+            .filter_map(|f| Some((self_of(f)?, f.clone())))
+            .collect();
+        match own {
+            Some(own) => Some((own, known)),
+            None if known.is_empty() => None,
+            None => Some((base::self_base(file, "")?, known)),
+        }
+    }
+
     fn site(&mut self, doc: &mut Value, w: &Work, site: &str, kind: Kind, reference: &str) {
+        // A document with `$self`: the reference resolves against it (see `base`).
+        let rebased = self
+            .bases(doc, &w.base, reference)
+            .and_then(|(own, known)| base::rebase(reference, &w.base, &own, &known))
+            .filter(|r| r != reference);
+        if let Some(r) = &rebased {
+            self.set_ref(doc, site, r.clone());
+        }
+        let reference = rebased.as_deref().unwrap_or(reference);
         let target = match parse_ref(reference) {
             Ok(t) => t,
             Err(problem) => {

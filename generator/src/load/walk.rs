@@ -108,6 +108,9 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
         (K::Document, "components") => One(K::Components),
         (K::Document, "webhooks") => MapNoExt(K::PathItem),
         (K::PathItem, m) if METHODS.contains(&m) => One(K::Operation),
+        // OpenAPI 3.2: the `QUERY` method and the map of any other methods.
+        (K::PathItem, "query") => One(K::Operation),
+        (K::PathItem, "additionalOperations") => Map(K::Operation),
         (K::PathItem | K::Operation, "parameters") => Array(K::Parameter),
         (K::Operation, "requestBody") => One(K::RequestBody),
         (K::Operation, "responses") => MapNoExt(K::Response),
@@ -129,6 +132,7 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
         (K::Components, "links") => Map(K::Link),
         (K::Components, "callbacks") => Map(K::Callback),
         (K::Components, "pathItems") => Map(K::PathItem),
+        (K::Components, "mediaTypes") => Map(K::MediaType),
         (
             K::Schema,
             "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas",
@@ -173,7 +177,9 @@ pub(crate) fn walk_model(doc: &Value) -> Vec<Node> {
 fn model_ignores(kind: Kind, key: &str) -> bool {
     match kind {
         Kind::Document => key == "webhooks",
-        Kind::Components => key == "pathItems",
+        Kind::Components => matches!(key, "pathItems" | "mediaTypes"),
+        // 3.2 operations the 3.0 model has no field for (see `v32::extra_operations`).
+        Kind::PathItem => matches!(key, "query" | "additionalOperations"),
         Kind::Schema => !matches!(
             key,
             "properties" | "items" | "additionalProperties" | "allOf" | "oneOf" | "anyOf" | "not"

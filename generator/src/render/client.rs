@@ -183,11 +183,14 @@ pub fn items(api: &Api) -> TokenStream {
             sch.env_var,
             how(&sch.kind)
         );
-        let desc = sch
-            .description
-            .as_deref()
-            .map(docs::text_attrs)
-            .unwrap_or_default();
+        // The description, then the notes, a blank line between each.
+        let mut desc = TokenStream::new();
+        for block in sch.description.iter().chain(&sch.notes) {
+            if !desc.is_empty() {
+                desc.extend(quote!(#[doc = ""]));
+            }
+            desc.extend(docs::text_attrs(block));
+        }
         match sch.kind {
             AuthScheme::Basic => quote! {
                 #[doc = #head]

@@ -319,15 +319,16 @@ fn body_stmt(b: &Body) -> TokenStream {
     }
 }
 
-fn http_method(m: &str) -> TokenStream {
-    let i = format_ident!("{}", m.to_ascii_uppercase());
+/// The start of the request: `request(Method::GET, path)`, or `request_method("QUERY", path)`
+/// for a method `reqwest` has no constant for (sent as written; a name that is not a method
+/// token fails the request, never sends another method).
+fn start_request(m: &str, path: &str) -> TokenStream {
     match m {
         "GET" | "POST" | "PUT" | "DELETE" | "HEAD" | "OPTIONS" | "PATCH" | "TRACE" => {
-            quote!(::oagen_runtime::reqwest::Method::#i)
+            let i = format_ident!("{}", m);
+            quote!(self.client.runtime().request(::oagen_runtime::reqwest::Method::#i, #path))
         }
-        other => {
-            quote!(::oagen_runtime::reqwest::Method::from_bytes(#other.as_bytes()).unwrap_or(::oagen_runtime::reqwest::Method::GET))
-        }
+        other => quote!(self.client.runtime().request_method(#other, #path)),
     }
 }
 
@@ -338,6 +339,17 @@ fn param_doc(p: &Param) -> TokenStream {
         ParamIn::Query => "query",
         ParamIn::Header => "header",
         ParamIn::Cookie => "cookie",
+        ParamIn::QueryString => {
+            let media = p.media.as_deref().unwrap_or_default();
+            d.notes.insert(
+                0,
+                format!(
+                    "The whole query string (the `{}` parameter), sent as `{media}`.",
+                    p.wire
+                ),
+            );
+            return docs::attrs(&d);
+        }
     };
     d.notes
         .insert(0, format!("The `{}` {where_} parameter.", p.wire));
@@ -400,6 +412,13 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
             ParamIn::Header => stmts.push(quote!(request = request.header(#wire, &self.#f);)),
             ParamIn::Cookie => stmts.push(quote!(request = request.cookie(#wire, &self.#f);)),
+            ParamIn::QueryString => {
+                let media = p
+                    .media
+                    .as_deref()
+                    .unwrap_or("application/x-www-form-urlencoded");
+                stmts.push(quote!(request = request.query_string(&self.#f, #media);));
+            }
         }
     }
     if let Some(b) = &op.body {
@@ -452,7 +471,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let (path, path_fills) = path_expr(op);
     // For the request's tracing span and the interceptors: never the parameter values.
     let (op_id, op_path) = (&op.id, &op.path);
-    let http = http_method(&op.http_method);
+    let start = start_request(&op.http_method, &path);
 
     let send_expr = &dec.send;
     let send_fns = if dec.streaming {
@@ -609,7 +628,7 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
 
             fn request(&self) -> ::oagen_runtime::RequestBuilder {
                 #[allow(unused_mut)]
-                let mut request = self.client.runtime().request(#http, #path)#(#path_fills)*.operation(#op_id, #op_path);
+                let mut request = #start #(#path_fills)*.operation(#op_id, #op_path);
                 #no_auth
                 #(#stmts)*
                 if let ::std::option::Option::Some(timeout) = self.timeout {

@@ -314,8 +314,9 @@ fn payload(v: &UnionVariant) -> TokenStream {
 }
 
 /// A discriminated union. Decoding reads the tag and hands the whole object (tag included)
-/// to the chosen variant; an unknown tag is kept as `Unknown(Value)`. Encoding writes the
-/// variant and adds the tag when the variant's type does not carry it.
+/// to the chosen variant; an unknown or missing tag selects the `defaultMapping` variant when
+/// there is one, and is kept as `Unknown(Value)` otherwise (then the only `Unknown`). Encoding
+/// writes the variant and adds the tag when the variant's type does not carry it.
 fn tagged_union(
     name: &str,
     doc: &TokenStream,
@@ -334,9 +335,37 @@ fn tagged_union(
             .map(|t| format!("`{t}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let d = format!(" Selected by `{tag}` = {tags}.");
+        let d = if v.default {
+            format!(" Selected by `{tag}` = {tags}, and when `{tag}` is missing or matches no other variant (the discriminator's `defaultMapping`).")
+        } else {
+            format!(" Selected by `{tag}` = {tags}.")
+        };
         quote!(#[doc = #d] #vn(#t),)
     });
+    let default = variants.iter().find(|v| v.default);
+    let (unknown_variant, fallback_arm, unknown_ser) = match default {
+        Some(v) => {
+            let vn = ident(&v.name);
+            let wrap = if v.boxed {
+                quote!(|v| Self::#vn(::std::boxed::Box::new(v)))
+            } else {
+                quote!(Self::#vn)
+            };
+            (
+                quote!(),
+                quote!(_ => ::serde_json::from_value(value).map(#wrap).map_err(::serde::de::Error::custom),),
+                quote!(),
+            )
+        }
+        None => (
+            quote! {
+                /// A variant this crate does not know yet, kept as sent.
+                Unknown(::serde_json::Value),
+            },
+            quote!(_ => ::std::result::Result::Ok(Self::Unknown(value)),),
+            quote!(Self::Unknown(value) => return ::serde::Serialize::serialize(value, serializer),),
+        ),
+    };
     let de_arms = variants.iter().map(|v| {
         let vn = ident(&v.name);
         let tags = &v.tags;
@@ -347,6 +376,10 @@ fn tagged_union(
     });
     let ser_arms = variants.iter().map(|v| {
         let vn = ident(&v.name);
+        if v.default {
+            // Its tag may be absent: written as the value has it.
+            return quote!(Self::#vn(inner) => return ::serde::Serialize::serialize(inner, serializer),);
+        }
         let first = v.tags.first().cloned().unwrap_or_default();
         quote!(Self::#vn(inner) => (::serde_json::to_value(inner), #first),)
     });
@@ -355,8 +388,7 @@ fn tagged_union(
         #derives
         pub enum #n {
             #(#vs)*
-            /// A variant this crate does not know yet, kept as sent.
-            Unknown(::serde_json::Value),
+            #unknown_variant
         }
         #cfg
         impl<'de> ::serde::Deserialize<'de> for #n {
@@ -365,7 +397,7 @@ fn tagged_union(
                 let tag = value.get(#tag).and_then(::serde_json::Value::as_str).map(::std::string::ToString::to_string);
                 match tag.as_deref() {
                     #(#de_arms)*
-                    _ => ::std::result::Result::Ok(Self::Unknown(value)),
+                    #fallback_arm
                 }
             }
         }
@@ -374,7 +406,7 @@ fn tagged_union(
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 let (value, tag) = match self {
                     #(#ser_arms)*
-                    Self::Unknown(value) => return ::serde::Serialize::serialize(value, serializer),
+                    #unknown_ser
                 };
                 let mut value = value.map_err(::serde::ser::Error::custom)?;
                 if let ::serde_json::Value::Object(map) = &mut value {

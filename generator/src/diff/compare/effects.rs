@@ -64,12 +64,15 @@ pub(super) fn members(td: &TypeDef) -> BTreeMap<String, String> {
                 let t = if v.boxed { format!("Box<{t}>") } else { t };
                 (format!("variant `{}`", v.name), t)
             })
-            .chain(tag.is_some().then(|| {
-                (
-                    "variant `Unknown`".to_string(),
-                    "serde_json::Value".to_string(),
-                )
-            }))
+            // No `Unknown` when a `defaultMapping` variant takes the unknown tags.
+            .chain(
+                (tag.is_some() && !variants.iter().any(|v| v.default)).then(|| {
+                    (
+                        "variant `Unknown`".to_string(),
+                        "serde_json::Value".to_string(),
+                    )
+                }),
+            )
             .collect(),
         TypeKind::Alias(t) => [("the target".to_string(), rust_ty(t))]
             .into_iter()

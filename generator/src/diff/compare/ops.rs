@@ -18,6 +18,8 @@ impl Engine<'_> {
                 ParamIn::Query => (1, p.wire.clone()),
                 ParamIn::Header => (2, p.wire.to_ascii_lowercase()),
                 ParamIn::Cookie => (3, p.wire.clone()),
+                // One per operation; its name is not on the wire.
+                ParamIn::QueryString => (4, String::new()),
             }
         };
         let old_rest: Vec<&Param> =
@@ -129,15 +131,34 @@ impl Engine<'_> {
                 );
             }
         }
+        if op.media != np.media {
+            if let (Some(om), Some(nm)) = (&op.media, &np.media) {
+                self.emit(
+                    Rule::RequestContentTypeRemoved,
+                    Side::New,
+                    &nptr,
+                    format!("the query string is sent as `{nm}` instead of `{om}`"),
+                    Effect::new(
+                        Bump::Patch,
+                        format!("the client sends the query string as `{nm}` instead of `{om}`"),
+                    ),
+                );
+            }
+        }
+        let schema_at = |ptr: &str, p: &Param| match &p.media {
+            Some(m) => format!("{ptr}/content/{}/schema", crate::load::pointer::escape(m)),
+            None => format!("{ptr}/schema"),
+        };
         let at = At {
-            old_ptr: format!("{optr}/schema"),
-            new_ptr: format!("{nptr}/schema"),
+            old_ptr: schema_at(&optr, op),
+            new_ptr: schema_at(&nptr, np),
             what,
             rust: param_item(n, np),
             old_rust: rust_ty(&op.ty),
             new_rust: rust_ty(&np.ty),
         };
-        self.as_text = true;
+        // Values sent as text compare as text; a query string is a structured value.
+        self.as_text = np.location != ParamIn::QueryString;
         self.cmp(&op.ty, &np.ty, Dir::Request, &at);
         self.as_text = false;
     }
@@ -653,6 +674,7 @@ pub(super) fn param_what(p: &Param) -> String {
         ParamIn::Query => "query",
         ParamIn::Header => "header",
         ParamIn::Cookie => "cookie",
+        ParamIn::QueryString => "query string",
     };
     format!("{loc} parameter `{}`", p.wire)
 }
@@ -679,6 +701,7 @@ mod tests {
             ty: TypeRef::Prim(Prim::String),
             required: false,
             style: QueryStyle::Form,
+            media: None,
             doc: Doc::default(),
             facets: Default::default(),
             pointer: String::new(),

@@ -92,15 +92,74 @@ pub(super) fn schemes(
         let description = pointer::get(&spec.document, &format!("{ptr}/description"))
             .and_then(Value::as_str)
             .map(String::from);
+        let notes = pointer::get(&spec.document, &ptr)
+            .map(scheme_notes)
+            .unwrap_or_default();
         out.push(SecurityScheme {
             name,
             setter,
             kind,
             env_var,
             description,
+            notes,
         });
     }
     out
+}
+
+/// Where the token of an OAuth 2.0 or OpenID Connect scheme comes from (the client takes the
+/// token; it does not run the flows), and whether the scheme is deprecated (3.2).
+fn scheme_notes(scheme: &Value) -> Vec<String> {
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .map(|s| s.trim().replace(char::is_whitespace, "%20"))
+    };
+    let mut notes = Vec::new();
+    if let Some(flows) = scheme.get("flows").and_then(Value::as_object) {
+        let known: [(&str, &str); 5] = [
+            ("authorizationCode", "authorization code"),
+            ("clientCredentials", "client credentials"),
+            ("deviceAuthorization", "device authorization"),
+            ("password", "password"),
+            ("implicit", "implicit"),
+        ];
+        for (field, flow) in flows {
+            let Some(name) = known.iter().find(|(f, _)| f == field).map(|(_, n)| *n) else {
+                continue;
+            };
+            let mut parts = Vec::new();
+            for (key, what) in [
+                ("deviceAuthorizationUrl", "device code from"),
+                ("authorizationUrl", "authorization at"),
+                ("tokenUrl", "token from"),
+                ("refreshUrl", "refresh at"),
+            ] {
+                if let Some(url) = text(flow, key) {
+                    parts.push(format!("{what} {url}"));
+                }
+            }
+            let detail = if parts.is_empty() {
+                ".".to_string()
+            } else {
+                format!(": {}", parts.join(", "))
+            };
+            notes.push(format!("OAuth 2.0 {name} flow{detail}"));
+        }
+    }
+    if let Some(url) = text(scheme, "oauth2MetadataUrl") {
+        notes.push(format!("OAuth 2.0 authorization server metadata: {url}"));
+    }
+    if let Some(url) = text(scheme, "openIdConnectUrl") {
+        notes.push(format!("OpenID Connect discovery: {url}"));
+    }
+    if !notes.is_empty() {
+        notes.push("Pass the access token the flow gives: it is sent as a bearer token.".into());
+    }
+    if scheme.get("deprecated") == Some(&Value::Bool(true)) {
+        notes.push("Deprecated.".into());
+    }
+    notes
 }
 
 pub(super) fn auth(cx: &mut Cx<'_>, spec: &LoadedSpec) -> Option<AuthScheme> {

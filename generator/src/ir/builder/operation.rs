@@ -2,18 +2,36 @@
 
 use super::*;
 
-#[allow(clippy::too_many_arguments)]
+/// Where an operation is.
+pub(super) struct OpSite<'s> {
+    /// The path template.
+    pub path: &'s str,
+    /// The method, lower-case (`get`, `query`, `link`): for derived names.
+    pub method: &'s str,
+    /// The method as sent (`GET`, `QUERY`, `LINK`).
+    pub http_method: String,
+    /// The path item's pointer.
+    pub item_ptr: &'s str,
+    /// The operation's pointer.
+    pub op_ptr: &'s str,
+}
+
 pub(super) fn build_operation<'a>(
     cx: &mut Cx<'a>,
     ops: &mut OpsCx,
-    path: &str,
-    method: &str,
+    site: OpSite<'_>,
     op: &'a openapiv3::Operation,
     path_params: &'a [ReferenceOr<openapiv3::Parameter>],
-    op_ptr: &str,
     raw: Option<&Value>,
     doc_envelope: Option<&Envelope>,
 ) -> Option<Operation> {
+    let OpSite {
+        path,
+        method,
+        http_method,
+        item_ptr,
+        op_ptr,
+    } = site;
     let openapi = cx.openapi;
     let components = openapi.components.as_ref();
     let mut duplicate = None;
@@ -65,7 +83,6 @@ pub(super) fn build_operation<'a>(
     // (parameter, pointer of its definition, component name, pointer of where it is listed)
     let mut merged: Vec<(&'a openapiv3::Parameter, String, Option<String>, String)> = Vec::new();
     let param_map = components.map(|c| &c.parameters);
-    let item_ptr = op_ptr.rsplit_once('/').map(|(a, _)| a).unwrap_or(op_ptr);
     for (list, base) in [
         (path_params, item_ptr.to_string()),
         (&op.parameters[..], op_ptr.to_string()),
@@ -90,7 +107,19 @@ pub(super) fn build_operation<'a>(
     let mut params: Vec<Param> = Vec::new();
     for (param, ptr, comp, site) in &merged {
         let data = param.parameter_data_ref();
-        let location = location_of(param);
+        // OpenAPI 3.2's `in: querystring`, read as a marked `in: query` parameter.
+        let querystring = data.extensions.contains_key(QUERYSTRING_MARK);
+        let location = if querystring {
+            ParamIn::QueryString
+        } else {
+            location_of(param)
+        };
+        let media = match &data.format {
+            openapiv3::ParameterSchemaOrContent::Content(c) if querystring => {
+                c.keys().next().cloned()
+            }
+            _ => None,
+        };
         let style = match param {
             openapiv3::Parameter::Query { style, .. } => {
                 let explode = data
@@ -167,12 +196,15 @@ pub(super) fn build_operation<'a>(
             ty: strip_option_if(ty, required),
             required,
             style,
+            media,
             doc: pdoc,
             facets,
             pointer: site.clone(),
             credential: is_credential(cx.openapi, location, &data.name),
         });
     }
+
+    querystring_rules(cx, &mut params, op_ptr);
 
     // The path template.
     let mut path_parts = Vec::new();
@@ -377,7 +409,7 @@ pub(super) fn build_operation<'a>(
         id,
         method_name,
         builder_name,
-        http_method: method.to_ascii_uppercase(),
+        http_method,
         path: path.to_string(),
         path_parts,
         doc,
@@ -391,6 +423,56 @@ pub(super) fn build_operation<'a>(
         security,
         pointer: op_ptr.to_string(),
     })
+}
+
+/// At most one `in: querystring` parameter (the others are left out), and none beside
+/// `in: query` parameters (both are sent; the spec forbids it, so say so).
+fn querystring_rules(cx: &mut Cx<'_>, params: &mut Vec<Param>, op_ptr: &str) {
+    let qs: Vec<String> = params
+        .iter()
+        .filter(|p| p.location == ParamIn::QueryString)
+        .map(|p| p.wire.clone())
+        .collect();
+    if qs.len() > 1 {
+        let mut seen = false;
+        params.retain(|p| {
+            if p.location != ParamIn::QueryString {
+                return true;
+            }
+            !std::mem::replace(&mut seen, true)
+        });
+        cx.repaired(
+            "invalid-querystring",
+            format!(
+                "the operation has {} `in: querystring` parameters ({}); at most one is allowed",
+                qs.len(),
+                qs.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            &format!("only `{}` is sent", qs[0]),
+            op_ptr,
+        );
+    }
+    let query: Vec<&str> = params
+        .iter()
+        .filter(|p| p.location == ParamIn::Query)
+        .map(|p| p.wire.as_str())
+        .collect();
+    if let (Some(q), false) = (qs.first(), query.is_empty()) {
+        let msg =
+            format!(
+            "`in: querystring` parameter `{q}` must not be used with `in: query` parameters ({})",
+            query.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        );
+        cx.repaired(
+            "invalid-querystring",
+            msg,
+            "both are sent: the query parameters after the query string",
+            op_ptr,
+        );
+    }
 }
 
 /// Whether a success response of the operation declares a `Link` header.

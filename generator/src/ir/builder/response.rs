@@ -236,6 +236,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     ty: t.clone(),
                     boxed: false,
                     facets: Facets::default(),
+                    default: false,
                 })
                 .collect();
             variants.push(UnionVariant {
@@ -244,6 +245,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                 ty: TypeRef::Prim(Prim::Value),
                 boxed: false,
                 facets: Facets::default(),
+                default: false,
             });
             cx.types.insert(
                 name.clone(),

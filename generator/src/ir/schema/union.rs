@@ -55,6 +55,7 @@ impl<'a> Cx<'a> {
                 ty: wrap_nullable(ty, n),
                 boxed: false,
                 facets: self.facets(SRef::from(*a)),
+                default: false,
             });
         }
         let mut tag = None;
@@ -84,6 +85,26 @@ impl<'a> Cx<'a> {
                     }
                     v.tags = tags;
                 }
+                if let Some(target) = d
+                    .extensions
+                    .get(crate::load::v32::DEFAULT_MAPPING_MARK)
+                    .and_then(serde_json::Value::as_str)
+                {
+                    let found = kept.iter().position(|(_, a)| match a {
+                        ReferenceOr::Reference { reference } => {
+                            reference == target || reference.ends_with(&format!("/{target}"))
+                        }
+                        ReferenceOr::Item(_) => false,
+                    });
+                    match found {
+                        Some(i) => variants[i].default = true,
+                        None => self.warn(
+                            "unsupported-schema",
+                            format!("the discriminator's `defaultMapping` `{target}` is not one of the alternatives; a value with an unknown tag is kept as `Unknown`"),
+                            &format!("{ptr}/discriminator/defaultMapping"),
+                        ),
+                    }
+                }
                 if variants.iter().any(|v| v.tags.is_empty()) {
                     // Inline alternatives carry no implicit tag value.
                     self.warn(
@@ -94,6 +115,7 @@ impl<'a> Cx<'a> {
                     tag = None;
                     for v in &mut variants {
                         v.tags.clear();
+                        v.default = false;
                     }
                 }
             } else {

@@ -95,7 +95,7 @@ fn swagger_before_2_is_refused() {
         .map(|d| d.message.clone())
         .unwrap_or_default();
     assert!(msg.contains("Swagger `1.2` is not supported"), "{msg}");
-    assert!(msg.contains("2.0, 3.0.x or 3.1.x"), "{msg}");
+    assert!(msg.contains("2.0, 3.0.x, 3.1.x or 3.2.x"), "{msg}");
     insta::assert_snapshot!(diags.render(false));
 }
 

@@ -7,3 +7,4 @@ mod fuzz;
 mod positions;
 mod shared_fixtures;
 mod v31;
+mod v32;

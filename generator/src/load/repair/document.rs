@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::super::pointer::{self, get, get_mut};
+use super::super::v32;
 use super::{template_vars, warn, Repairer, METHODS};
 
 impl Repairer<'_> {
@@ -277,10 +278,12 @@ impl Repairer<'_> {
         let mut places = vec!["/security".to_string()];
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (key, item) in paths {
-                for (method, _) in item.as_object().into_iter().flatten() {
-                    if METHODS.contains(&method.as_str()) {
-                        places.push(format!("/paths/{}/{method}/security", pointer::escape(key)));
-                    }
+                for op in item
+                    .as_object()
+                    .map(v32::operation_tokens)
+                    .unwrap_or_default()
+                {
+                    places.push(format!("/paths/{}/{op}/security", pointer::escape(key)));
                 }
             }
         }
@@ -356,6 +359,7 @@ impl Repairer<'_> {
             if vars.is_empty() {
                 continue;
             }
+            let item_value = item;
             let Some(item) = item.as_object() else {
                 continue;
             };
@@ -370,10 +374,10 @@ impl Repairer<'_> {
                     declared_item.insert(n);
                 }
             }
-            for (method, op) in item {
-                if !METHODS.contains(&method.as_str()) {
+            for token in v32::operation_tokens(item) {
+                let Some(op) = get(item_value, &format!("/{token}")) else {
                     continue;
-                }
+                };
                 let mut declared = declared_item.clone();
                 for p in op
                     .get("parameters")
@@ -388,7 +392,7 @@ impl Repairer<'_> {
                 for v in &vars {
                     if !declared.contains(v) {
                         adds.push((
-                            format!("/paths/{}/{method}", pointer::escape(key)),
+                            format!("/paths/{}/{token}", pointer::escape(key)),
                             key.clone(),
                             v.clone(),
                         ));

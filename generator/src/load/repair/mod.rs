@@ -11,8 +11,9 @@
 //!
 //! Steps, in load order:
 //!
-//! 1. [`version`]: `openapi: 3`, `3.0`, `3.1` (as a number or a string) or a
-//!    version without a patch number is read as 3.0.x / 3.1.x; a document
+//! 1. [`version`]: `openapi: 3`, `3.0`, `3.1`, `3.2` (as a number or a string)
+//!    or a version without a patch number is read as 3.0.x / 3.1.x / 3.2.x; a
+//!    later 3.x is read like 3.2 (`newer-version`); a document
 //!    without `openapi` but with `paths` or `components` is read as 3.0.
 //! 2. [`misplaced_refs`], before reference resolution: a `$ref` where the
 //!    spec allows none (`info`, a description, a whole `components`
@@ -61,9 +62,10 @@ fn warn(
 // ------------------------------------------------------------------ version
 
 /// Reads the `openapi` field tolerantly. Returns the version to load the
-/// document as (`3.0.x` / `3.1.x`, written back into the document when it
-/// was repaired), or `None` when the field is not a 3.0/3.1 version at all
-/// (the caller reports that as before).
+/// document as (`3.0.x` / `3.1.x` / `3.2.x`, written back into the document
+/// when it was repaired; a later `3.x` is returned as written and read like
+/// 3.2), or `None` when the field is not a 3.x version at all (the caller
+/// reports that as before).
 pub(crate) fn version(
     doc: &mut Value,
     sources: &SourceMap,
@@ -110,16 +112,19 @@ pub(crate) fn version(
     };
     let version = match (major, minor) {
         (Some("3"), None) => "3.0.0".to_string(),
-        (Some("3"), Some(m @ ("0" | "1"))) => full(m),
-        (Some("3"), Some("2")) => {
-            let v = full("2");
+        (Some("3"), Some(m @ ("0" | "1" | "2"))) => full(m),
+        // A later 3.x: read with 3.2's rules (3.x minor versions only add to 3.x).
+        (Some("3"), Some(m)) if m.parse::<u32>().is_ok_and(|n| n > 2) => {
+            let v = full(m);
             warn(
                 sources,
                 diags,
                 "newer-version",
                 "/openapi",
-                format!("OpenAPI {v} is newer than the 3.0 and 3.1 this version of oagen reads"),
-                "read as 3.1; constructs new in 3.2 are not read",
+                format!(
+                    "OpenAPI {v} is newer than the 3.0, 3.1 and 3.2 this version of oagen reads"
+                ),
+                "read as 3.2; constructs new after 3.2 are not read",
             );
             return Some(v);
         }

@@ -67,7 +67,9 @@ pub(super) fn check_version(doc: &Value, sources: &SourceMap, diags: &mut Diagno
         diags.push(
             Diagnostic::error(
                 "unsupported-version",
-                format!("Swagger `{written}` is not supported; expected 2.0, 3.0.x or 3.1.x"),
+                format!(
+                    "Swagger `{written}` is not supported; expected 2.0, 3.0.x, 3.1.x or 3.2.x"
+                ),
             )
             .at(sources.locate("/swagger")),
         );

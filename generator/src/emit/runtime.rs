@@ -31,6 +31,7 @@ const SOURCES: &[(&str, &str)] = &[
     ("paginate.rs", include_str!("runtime_src/paginate.rs")),
     ("query.rs", include_str!("runtime_src/query.rs")),
     ("ratelimit.rs", include_str!("runtime_src/ratelimit.rs")),
+    ("records.rs", include_str!("runtime_src/records.rs")),
     ("redact.rs", include_str!("runtime_src/redact.rs")),
     ("request.rs", include_str!("runtime_src/request.rs")),
     ("response.rs", include_str!("runtime_src/response.rs")),
@@ -40,6 +41,8 @@ const SOURCES: &[(&str, &str)] = &[
         include_str!("runtime_src/serde_helpers.rs"),
     ),
     ("shape.rs", include_str!("runtime_src/shape.rs")),
+    ("sse.rs", include_str!("runtime_src/sse.rs")),
+    ("stream.rs", include_str!("runtime_src/stream.rs")),
     ("string_enum.rs", include_str!("runtime_src/string_enum.rs")),
     ("trace.rs", include_str!("runtime_src/trace.rs")),
 ];

@@ -43,6 +43,7 @@ const CLIENT_RESERVED: &[&str] = &[
 const BUILDER_RESERVED: &[&str] = &[
     "send",
     "send_with_response",
+    "stream",
     "timeout",
     "header",
     "headers",
@@ -87,6 +88,7 @@ fn build_with(
     // The conversion's diagnostics, to follow the walk's.
     let mut pending = Diagnostics::new();
     let mut cx = Cx::new(openapi, &locate, &mut pending);
+    cx.streams = Some(&spec.streams);
 
     cx.convert_components();
 

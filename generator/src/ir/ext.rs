@@ -12,6 +12,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "x-oagen-auth-prefix",
     "x-oagen-env",
     "x-oagen-inferred",
+    "x-oagen-sentinel",
 ];
 
 /// Parsed `x-oagen-pagination`, before the item type is known.

@@ -34,6 +34,7 @@ pub mod pointer;
 pub mod refs;
 mod repair;
 mod source;
+pub mod streams;
 mod swagger2;
 pub mod v31;
 mod walk;
@@ -73,6 +74,10 @@ pub struct LoadedSpec {
     pub files: Vec<PathBuf>,
     /// Where each part of `document` came from.
     pub sources: SourceMap,
+    /// The item schemas of the sequential media types (`text/event-stream`, JSON Lines,
+    /// JSON text sequences), by the media type's pointer: `itemSchema` (3.2), which the
+    /// 3.0 model drops, or the rule for `schema` (see [`streams`]).
+    pub streams: std::collections::BTreeMap<String, streams::StreamShape>,
 }
 
 impl LoadedSpec {
@@ -201,8 +206,10 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     others.sort();
     others.dedup();
     files.extend(others);
+    let streams = streams::read(&doc);
     Some(LoadedSpec {
         openapi,
+        streams,
         document: doc,
         source_version,
         root: path.to_path_buf(),

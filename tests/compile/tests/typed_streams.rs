@@ -147,3 +147,62 @@ async fn a_3_2_item_schema_decodes_the_content_schema() {
     let order = items[0].as_ref().unwrap();
     assert_eq!((order.id.as_str(), order.state.as_str()), ("o1", "paid"));
 }
+
+/// OpenAI's documented chat-completion stream: `data: {chunk}` events, then `data: [DONE]`.
+#[tokio::test]
+async fn openai_chat_completion_chunks_arrive_one_at_a_time_typed_until_done() {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let (base, seen) = serve(rx).await;
+    let client = stream_openai_chat::Client::builder()
+        .api_key("sk-test")
+        .base_url(base)
+        .build()
+        .unwrap();
+    let body = stream_openai_chat::types::CreateChatCompletionRequest {
+        model: "gpt-4o-mini".into(),
+        messages: vec![stream_openai_chat::types::ChatMessage {
+            role: "user".into(),
+            content: "Say hello".into(),
+        }],
+        stream: None,
+    };
+    let mut stream = client.create_chat_completion(body).stream().await.unwrap();
+    let request = seen.lock().unwrap().clone();
+    assert!(request.contains("\"stream\":true"), "{request}");
+    assert!(request
+        .to_ascii_lowercase()
+        .contains("authorization: bearer sk-test"));
+
+    let chunk = |delta: &str, finish: &str| {
+        format!(
+            "data: {{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1694268190,\"model\":\"gpt-4o-mini\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":{finish}}}]}}\n\n"
+        )
+    };
+    let chunks = [
+        chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"),
+        chunk("{\"content\":\"Hel\"}", "null"),
+        chunk("{\"content\":\"lo!\"}", "null"),
+        chunk("{}", "\"stop\""),
+    ];
+    let mut text = String::new();
+    for (i, c) in chunks.iter().enumerate() {
+        tx.send(c.as_bytes().to_vec()).unwrap();
+        // The chunk is an item before the next one is sent.
+        let item = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .unwrap_or_else(|_| panic!("chunk {i} did not arrive on its own"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(item.id, "chatcmpl-1");
+        if let Some(content) = item.choices[0].delta.content.as_deref() {
+            text.push_str(content);
+        }
+        assert_eq!(item.choices[0].finish_reason.is_some(), i == 3);
+    }
+    assert_eq!(text, "Hello!");
+    tx.send(b"data: [DONE]\n\n".to_vec()).unwrap();
+    let end = tokio::time::timeout(Duration::from_secs(5), stream.next())
+        .await
+        .expect("the stream ends at [DONE]");
+    assert!(end.is_none());
+}

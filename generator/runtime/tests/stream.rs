@@ -208,7 +208,9 @@ async fn split_inside_a_utf8_character() {
 
 #[tokio::test]
 async fn split_between_cr_and_lf() {
-    let text = "data: {\"n\":1,\"text\":\"a\"}\r\n\r\ndata: {\"n\":2,\"text\":\"b\"}\r\n\r\n";
+    // Each event's JSON spans two `data:` lines, cut between the CR and the LF that end the
+    // first one.
+    let text = "data: {\"n\":1,\r\ndata: \"text\":\"a\"}\r\n\r\ndata: {\"n\":2,\r\ndata: \"text\":\"b\"}\r\n\r\n";
     let mut chunks = Vec::new();
     let mut rest = text.as_bytes();
     while let Some(cr) = rest.iter().position(|&b| b == b'\r') {
@@ -219,8 +221,8 @@ async fn split_between_cr_and_lf() {
     assert!(chunks.iter().any(|c| c.starts_with(b"\n")));
     let (base, _) = serve(vec![Reply::Chunks(chunks)]).await;
     let items = collect(open(&base, Method::GET, tick_spec()).await).await;
-    // A lone CR followed by a lone LF would be two line ends: a blank line in the middle of
-    // the event, then the next line's data glued on. Exactly two events prove CRLF is one.
+    // Were the CR and the LF two line ends, the LF would be a blank line dispatching the
+    // first half of each event (`{"n":1,`), which does not decode.
     assert_eq!(ticks(items), [1, 2]);
 }
 

@@ -252,8 +252,22 @@ enum Phase<E> {
     Done,
 }
 
-/// A stream of typed items read from a response body as it arrives (see the
-/// [module docs](self) for the formats and reconnection).
+/// A stream of typed items read from a response body as it arrives: server-sent events
+/// (`text/event-stream`), JSON Lines or JSON text sequences ([`StreamFormat`]), made by
+/// [`RequestBuilder::send_events`]. Only the event being read and the chunk it came in are
+/// held, so memory stays flat however long the stream runs.
+///
+/// **Reconnection** (server-sent events). When the connection drops (a read error, or the
+/// body ends in the middle of an event) and the request's method is idempotent (`GET`,
+/// `HEAD`, `PUT`, `DELETE`, `OPTIONS`, `TRACE`), the request is sent again, through the
+/// client's credentials, interceptors and tracing like any request, with `Last-Event-ID` set
+/// to the last event ID the server gave, after the reconnection time the server asked for
+/// with `retry:` (else the retry policy's backoff). The client's
+/// [`RetryPolicy`](crate::RetryPolicy) bounds a run of failed reconnections (its attempts and
+/// total wait); the count starts over once an event arrives. A `204 No Content` answer ends
+/// the stream. A request with another method (`POST`) is never sent again unless the caller
+/// asks for it with [`reconnect_non_idempotent`](Self::reconnect_non_idempotent). A body that
+/// ends between two events ends the stream.
 ///
 /// Each item is `Ok(T)`, or an `Err` for an event that did not decode (an
 /// [`Error::Decode`] naming the event and the JSON path) or for a connection that failed

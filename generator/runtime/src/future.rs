@@ -25,7 +25,7 @@ pub struct SendFuture<T, E> {
 }
 
 impl<T, E> SendFuture<T, E> {
-    fn new(future: impl Future<Output = Result<T, Error<E>>> + Send + 'static) -> Self {
+    pub(crate) fn new(future: impl Future<Output = Result<T, Error<E>>> + Send + 'static) -> Self {
         SendFuture {
             inner: Box::pin(future),
         }

@@ -21,6 +21,8 @@
 //! * a `tracing` span per request (operation id, method, URL template, attempts, status,
 //!   duration) with retries and rate-limit waits as events, behind the default-on
 //!   `tracing` feature;
+//! * typed streams of server-sent events, JSON Lines and JSON text sequences, read as they
+//!   arrive and resumed with `Last-Event-ID` ([`EventStream`]);
 //! * [`Interceptor`]s, the one extension point: code run around every attempt of every
 //!   request, to sign it, add computed headers or observe responses;
 //! * the futures generated `send` methods return ([`SendFuture`], made by
@@ -66,12 +68,15 @@ mod paginate;
 mod query;
 mod querystring;
 mod ratelimit;
+mod records;
 mod redact;
 mod request;
 mod response;
 mod retry;
 mod serde_helpers;
 mod shape;
+mod sse;
+mod stream;
 mod string_enum;
 mod trace;
 #[cfg(feature = "webhooks")]
@@ -108,3 +113,4 @@ pub use response::{ByteStream, RawResponse, Response, StreamingResponse};
 pub use retry::RetryPolicy;
 pub use serde_helpers::{double_option, Base64Bytes};
 pub use shape::{Envelope, PageSpec, Pagination};
+pub use stream::{Decoder, EventStream, Frame, ItemError, StreamFormat, StreamSpec};

@@ -394,6 +394,19 @@ impl RequestBuilder {
         self
     }
 
+    /// Sets `Accept: value` unless the request already sets `Accept`.
+    pub(crate) fn accept_unless_set(mut self, value: &str) -> Self {
+        let set = self
+            .headers
+            .iter()
+            .chain(&self.extra_headers)
+            .any(|(name, _)| name.eq_ignore_ascii_case("accept"));
+        if !set {
+            self.headers.push(("Accept".to_owned(), value.to_owned()));
+        }
+        self
+    }
+
     /// The HTTP method.
     pub fn method(&self) -> &Method {
         &self.method

@@ -182,6 +182,24 @@ pub(crate) struct RetryState {
 }
 
 impl RetryState {
+    /// Like [`next_wait`](Self::next_wait), but the wait is `exact` (a stream's reconnection
+    /// time, set by the server's `retry:` field) rather than the backoff: counts an attempt
+    /// and checks the budget. `None` means: give up.
+    pub(crate) fn next_exact(&mut self, exact: Duration) -> Option<Duration> {
+        if self.attempts >= self.policy.max_attempts {
+            return None;
+        }
+        let remaining = self.policy.max_total_wait.saturating_sub(self.waited);
+        if exact > remaining {
+            return None;
+        }
+        // Keep the backoff sequence in step with the attempts.
+        let _ = self.delays.next();
+        self.waited += exact;
+        self.attempts += 1;
+        Some(exact)
+    }
+
     /// Decides whether to try again and how long to wait first. `server_hint` is the
     /// wait the server asked for. `None` means: give up and return the last error.
     pub(crate) fn next_wait(&mut self, server_hint: Option<Duration>) -> Option<Duration> {

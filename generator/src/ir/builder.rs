@@ -20,8 +20,8 @@ mod operation;
 mod recursion;
 mod request;
 mod response;
-mod webhooks;
 mod tags;
+mod webhooks;
 
 use auth::*;
 use operation::*;
@@ -46,6 +46,7 @@ const CLIENT_RESERVED: &[&str] = &[
 const BUILDER_RESERVED: &[&str] = &[
     "send",
     "send_with_response",
+    "stream",
     "timeout",
     "header",
     "headers",
@@ -90,6 +91,7 @@ fn build_with(
     // The conversion's diagnostics, to follow the walk's.
     let mut pending = Diagnostics::new();
     let mut cx = Cx::new(openapi, &locate, &mut pending);
+    cx.streams = Some(&spec.streams);
 
     cx.convert_components();
 

@@ -13,6 +13,7 @@ pub(crate) const KNOWN: &[&str] = &[
     "x-oagen-env",
     "x-oagen-inferred",
     crate::load::webhooks::SIGNATURE_EXTENSION,
+    "x-oagen-sentinel",
 ];
 
 /// Parsed `x-oagen-pagination`, before the item type is known.

@@ -426,6 +426,77 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// The JSON pointer of the operation.
     pub pointer: String,
+    /// A stream the same success response offers beside its JSON body (OpenAI's chat
+    /// completions answer `application/json` or `text/event-stream` as the request asks):
+    /// the request builder gets a `stream` method for it, `send` keeps the JSON. `None` when
+    /// the response is a stream only (then [`output`](Self::output) is
+    /// [`ResponseBody::Stream`]) or has none.
+    pub stream: Option<Stream>,
+}
+
+/// A response body read as a stream of items as they arrive.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stream {
+    /// The wire format.
+    pub format: StreamFormat,
+    /// The media type, as the spec writes it (sent as `Accept`).
+    pub media_type: String,
+    /// What each item is.
+    pub item: StreamItem,
+    /// Data that ends the stream cleanly (`[DONE]`), not an item.
+    pub sentinel: Option<String>,
+    /// How a request asks for the stream rather than the JSON body (for [`Operation::stream`]).
+    pub flag: Option<StreamFlag>,
+    /// The response's description.
+    pub doc: Option<String>,
+}
+
+/// Sequential media types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StreamFormat {
+    /// `text/event-stream`.
+    Sse,
+    /// `application/jsonl`, `application/x-ndjson`.
+    JsonLines,
+    /// `application/json-seq`.
+    JsonSeq,
+}
+
+/// The items of a stream.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StreamItem {
+    /// Each event's data (or line, or record) decoded as JSON.
+    Json(TypeRef),
+    /// Each event's data as text.
+    Text,
+    /// Server-sent events keyed on the event name: an enum named `name` (in the
+    /// operation's module), one variant per event, and `Other` for the rest.
+    Events {
+        /// The enum's name.
+        name: String,
+        /// The known events, in document order.
+        variants: Vec<EventVariant>,
+    },
+}
+
+/// One event of a [`StreamItem::Events`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventVariant {
+    /// The event name on the wire (`event: delta`).
+    pub event: String,
+    /// The Rust variant name.
+    pub variant: String,
+    /// The data's type; `None` for text.
+    pub ty: Option<TypeRef>,
+}
+
+/// A JSON body property a request sets to `true` to ask for the stream (`stream: true`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StreamFlag {
+    /// The property's field ident in the body struct.
+    pub field: String,
+    /// How many `Option`s wrap the field's `bool` (0, 1, or 2 for a tri-state field).
+    pub options: u8,
 }
 
 /// An operation's security, relative to the client's (the spec's first) scheme.
@@ -596,6 +667,8 @@ pub enum ResponseBody {
     Text,
     /// Bytes, streamed.
     Binary,
+    /// A stream of typed items (server-sent events, JSON Lines, JSON text sequences).
+    Stream(Box<Stream>),
 }
 
 /// Pagination, from `x-oagen-pagination`.

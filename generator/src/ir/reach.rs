@@ -13,6 +13,7 @@ impl Operation {
         out.extend(self.body.iter().map(|b| &b.ty));
         match &self.output {
             Output::Single(ResponseBody::Json(t)) => out.push(t),
+            Output::Single(ResponseBody::Stream(s)) => out.extend(s.item_types()),
             Output::Single(_) => {}
             Output::ByStatus { cases, .. } => {
                 out.extend(cases.iter().filter_map(|c| match &c.body {
@@ -21,11 +22,27 @@ impl Operation {
                 }))
             }
         }
+        if let Some(s) = &self.stream {
+            out.extend(s.item_types());
+        }
         if let Some(p) = &self.pagination {
             out.push(&p.item_ty);
             out.push(&p.page_ty);
         }
         out
+    }
+}
+
+impl super::Stream {
+    /// The types of the stream's items.
+    pub fn item_types(&self) -> Vec<&TypeRef> {
+        match &self.item {
+            super::StreamItem::Json(t) => vec![t],
+            super::StreamItem::Text => Vec::new(),
+            super::StreamItem::Events { variants, .. } => {
+                variants.iter().filter_map(|v| v.ty.as_ref()).collect()
+            }
+        }
     }
 }
 

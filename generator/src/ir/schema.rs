@@ -24,7 +24,6 @@ mod union;
 use compose::*;
 use enums::*;
 
-
 /// Inline schemas nested deeper than this become `serde_json::Value` with a warning.
 const MAX_DEPTH: usize = 48;
 
@@ -87,6 +86,8 @@ pub(crate) struct Cx<'a> {
     pub components: BTreeMap<String, String>,
     /// Component keys already converted or in progress.
     pub started: BTreeSet<String>,
+    /// The item schemas of sequential media types, from the loader (by media type pointer).
+    pub streams: Option<&'a BTreeMap<String, crate::load::streams::StreamShape>>,
     /// Inline schemas already converted, by pointer: shared components (parameters,
     /// responses, merged `allOf` parts) yield one type, not one per use.
     cache: PtrCache,
@@ -174,6 +175,7 @@ impl<'a> Cx<'a> {
             snake_names: FastMap::default(),
             camel_names: FastMap::default(),
             depth: 0,
+            streams: None,
         }
     }
 

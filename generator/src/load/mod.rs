@@ -36,6 +36,7 @@ pub mod pointer;
 pub mod refs;
 mod repair;
 mod source;
+pub mod streams;
 mod swagger2;
 pub mod v31;
 pub mod v32;
@@ -83,6 +84,10 @@ pub struct LoadedSpec {
     /// The operations of OpenAPI 3.2 that the 3.0 model has no field for (`query`,
     /// `additionalOperations`), in document order.
     pub extra_operations: Vec<v32::ExtraOperation>,
+    /// The item schemas of the sequential media types (`text/event-stream`, JSON Lines,
+    /// JSON text sequences), by the media type's pointer: `itemSchema` (3.2), which the
+    /// 3.0 model drops, or the rule for `schema` (see [`streams`]).
+    pub streams: std::collections::BTreeMap<String, streams::StreamShape>,
 }
 
 impl LoadedSpec {
@@ -220,8 +225,10 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     others.sort();
     others.dedup();
     files.extend(others);
+    let streams = streams::read(&doc);
     Some(LoadedSpec {
         openapi,
+        streams,
         document: doc,
         source_version,
         root: path.to_path_buf(),

@@ -120,7 +120,7 @@ fn children(kind: Kind, key: &str) -> Option<Child> {
         (K::Parameter | K::Header | K::MediaType, "examples") => Map(K::Example),
         (K::Response | K::Encoding, "headers") => Map(K::Header),
         (K::Response, "links") => Map(K::Link),
-        (K::MediaType, "schema") => One(K::Schema),
+        (K::MediaType, "schema" | "itemSchema") => One(K::Schema),
         (K::MediaType, "encoding") => Map(K::Encoding),
         (K::Components, "schemas") => Map(K::Schema),
         (K::Components, "responses") => Map(K::Response),

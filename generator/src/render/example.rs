@@ -239,6 +239,61 @@ in your dependency on `{}`, with `{TRACING_FEATURE}` if you want its spans: \
     out
 }
 
+/// The README's "Streams" section, when an operation answers with a stream: how to read it,
+/// with the first such operation as the example.
+fn streams_section(api: &Api) -> String {
+    use crate::ir::{Output, ResponseBody};
+    let found = api
+        .modules
+        .iter()
+        .flat_map(|m| &m.operations)
+        .find_map(|op| match (&op.output, &op.stream) {
+            (Output::Single(ResponseBody::Stream(s)), _) => Some((op, &**s, "send")),
+            (_, Some(s)) => Some((op, s, "stream")),
+            _ => None,
+        });
+    let Some((op, stream, call)) = found else {
+        return String::new();
+    };
+    let mut args: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| p.ident.trim_start_matches("r#").to_owned())
+        .collect();
+    if op.body.as_ref().is_some_and(|b| b.required) {
+        args.push("body".into());
+    }
+    let method = op.method_name.trim_start_matches("r#");
+    let mut text = String::from("## Streams\n\n");
+    text.push_str(&format!(
+        "`{method}` answers with a stream (`{}`): {} returns an `oagen_runtime::EventStream`, a \
+`futures::Stream` of typed items read from the body as they arrive; the body is never held whole. \
+An event that does not decode is an `Err` item naming the event and the JSON path, and the items \
+after it still come (`.stop_on_error()` ends at the first). Dropping the stream closes the \
+connection.",
+        stream.media_type,
+        if call == "send" {
+            "`.send().await`".to_owned()
+        } else {
+            "`.stream().await` (`.send()` keeps the JSON answer)".to_owned()
+        }
+    ));
+    if let Some(sentinel) = &stream.sentinel {
+        text.push_str(&format!(" The stream ends at the data `{sentinel}`."));
+    }
+    text.push_str(
+        " After a dropped connection, a `GET` stream of server-sent events reconnects with \
+`Last-Event-ID`, after the server's `retry:` delay and within the retry policy; a `POST` stream \
+never does unless you call `.reconnect_non_idempotent()`.\n\n```rust,ignore\nuse futures::StreamExt;\n\n",
+    );
+    text.push_str(&format!(
+        "let mut stream = client.{method}({}).{call}().await?;\nwhile let Some(item) = stream.next().await {{\n    let item = item?;\n    println!(\"{{item:?}}\");\n}}\n```\n\n",
+        args.join(", ")
+    ));
+    text
+}
+
 /// The crate's README, before and after the quickstart's code (the code block's fences
 /// included).
 pub fn readme(api: &Api) -> (String, String) {
@@ -293,7 +348,8 @@ pub fn readme(api: &Api) -> (String, String) {
     out.push_str(&super::webhooks::readme_section(api));
     out.push_str(&features_section(api));
     out.push_str(&credentials_section(api));
-    out.push_str(
+    let streams = streams_section(api);
+    out.push_str(&format!(
         "## Configuration\n\n\
 `Client::builder()` sets the base URL, credentials, timeouts (connect and total), the retry policy \
 (`RetryPolicy::default()` retries 429, 502, 503, 504 and connection errors with exponential backoff \
@@ -311,7 +367,7 @@ also offer `.pages()` and `.items()` streams, and `.into_paginator().max_items(n
 whose next cursor or link points back at a page already fetched ends with \
 `Error::PaginationCycle`. A path parameter that is empty, `null`, `.` or `..` once serialized \
 would address another resource: the call fails with `Error::InvalidRequest` and sends nothing.\n\n\
-## Secrets\n\n\
+{streams}## Secrets\n\n\
 Credentials never show: the `Debug` output of the client, its builder and every request builder, \
 and the text of every error, print `***` for the API key and for the `Authorization`, \
 `Proxy-Authorization` and `Cookie` headers and the headers, query parameters and cookies the \
@@ -336,6 +392,6 @@ attempt of every request, retries included. Its `before_attempt` gets the finish
 (credentials, headers and body in place) and may add headers, for example a signature over the \
 method, path, body and a timestamp, which is then computed afresh for each retry; its \
 `on_response` observes the status and headers of every response.\n",
-    );
+    ));
     (head, out)
 }

@@ -5,6 +5,7 @@ mod client;
 mod docs;
 mod example;
 mod ops;
+mod stream;
 mod types;
 mod webhooks;
 

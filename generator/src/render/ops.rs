@@ -55,6 +55,8 @@ fn body_type(b: &Body) -> TokenStream {
 struct Decode {
     ty: TokenStream,
     streaming: bool,
+    /// `send` returns a typed stream (`EventStream`).
+    events: Option<crate::ir::Stream>,
     /// The body of `send_with_response`: hands the request to the runtime method that sends
     /// it and decodes the response (`send_json`, `send_decoded`, ...).
     send: TokenStream,
@@ -89,26 +91,37 @@ fn decode(api: &Api, op: &Operation) -> Decode {
         Output::Single(ResponseBody::Empty) => Decode {
             ty: quote!(()),
             streaming: false,
+            events: None,
             send: quote!(self.request().send_empty::<#err>()),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Json(t)) => Decode {
             ty: ty(t, Scope::Other),
             streaming: false,
+            events: None,
             send: send_json(t),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Text) => Decode {
             ty: quote!(::std::string::String),
             streaming: false,
+            events: None,
             send: quote!(self.request().send_text::<#err>()),
             extra_items: quote!(),
         },
         Output::Single(ResponseBody::Binary) => Decode {
             ty: quote!(::oagen_runtime::ByteStream),
             streaming: true,
+            events: None,
             send: quote!(self.request().send_stream::<#err>()),
             extra_items: quote!(),
+        },
+        Output::Single(ResponseBody::Stream(s)) => Decode {
+            ty: super::stream::item_ty(s),
+            streaming: false,
+            events: Some((**s).clone()),
+            send: super::stream::send_expr(s, &err),
+            extra_items: super::stream::events_enum(op, s),
         },
         Output::ByStatus { name, cases } => {
             let en = ident(name);
@@ -124,7 +137,9 @@ fn decode(api: &Api, op: &Operation) -> Decode {
                         let t = ty(t, Scope::Other);
                         quote!(#[doc = #d] #v(#t),)
                     }
-                    ResponseBody::Text => quote!(#[doc = #d] #v(::std::string::String),),
+                    ResponseBody::Text | ResponseBody::Stream(_) => {
+                        quote!(#[doc = #d] #v(::std::string::String),)
+                    }
                     ResponseBody::Binary => quote!(#[doc = #d] #v(::oagen_runtime::Bytes),),
                 }
             });
@@ -141,7 +156,9 @@ fn decode(api: &Api, op: &Operation) -> Decode {
                         let d = json(t);
                         quote!(#en::#v(#d))
                     }
-                    ResponseBody::Text => quote!(#en::#v(response.text::<#err>()?)),
+                    ResponseBody::Text | ResponseBody::Stream(_) => {
+                        quote!(#en::#v(response.text::<#err>()?))
+                    }
                     ResponseBody::Binary => quote!(#en::#v(response.body().clone())),
                 };
                 quote!(#pat => #value,)
@@ -178,6 +195,7 @@ fn decode(api: &Api, op: &Operation) -> Decode {
             Decode {
                 ty: quote!(#en),
                 streaming: false,
+                events: None,
                 send: quote! {
                     self.request().send_decoded::<#en, #err>(|response| {
                         ::std::result::Result::Ok(match response.status().as_u16() {
@@ -474,7 +492,27 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let start = start_request(&op.http_method, &path);
 
     let send_expr = &dec.send;
-    let send_fns = if dec.streaming {
+    let send_fns = if let Some(s) = &dec.events {
+        let item = &dec.ty;
+        let lines: Vec<String> = super::stream::doc_lines(op, s)
+            .into_iter()
+            .map(|l| format!(" {l}"))
+            .collect();
+        quote! {
+            /// Sends the request and returns the stream of its items (await the returned
+            /// future for the stream, then take items from it as they arrive).
+            ///
+            #(#[doc = #lines])*
+            ///
+            /// # Errors
+            /// The future fails with an [`Error`](super::Error) for an API error status (with the
+            /// decoded error body), a transport failure or a timeout; an item is an `Err` for an
+            /// event that does not decode (the stream goes on) or a connection lost for good.
+            pub fn send(self) -> ::oagen_runtime::SendFuture<::oagen_runtime::EventStream<#item, #err>, #err> {
+                #send_expr
+            }
+        }
+    } else if dec.streaming {
         quote! {
             /// Sends the request and returns the body as a stream of bytes (await the returned
             /// future).
@@ -574,6 +612,48 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         }
     });
 
+    let also_stream = op.stream.as_ref().map(|s| {
+        let item = super::stream::item_ty(s);
+        let send = super::stream::send_expr(s, &err);
+        let flag = super::stream::flag_stmt(op, s);
+        let mut lines = super::stream::doc_lines(op, s);
+        let ask = match (&s.flag, &op.body) {
+            (Some(f), Some(_)) => format!(
+                "Sets `{}` to `true` in the request body and asks for `{}`: the API then answers with a stream instead of the JSON body that [`send`](Self::send) returns.",
+                f.field.trim_start_matches("r#"),
+                s.media_type
+            ),
+            _ => format!(
+                "Asks for `{}` (`Accept`): the API then answers with a stream instead of the JSON body that [`send`](Self::send) returns.",
+                s.media_type
+            ),
+        };
+        lines.insert(0, ask);
+        let lines: Vec<String> = lines.into_iter().map(|l| format!(" {l}")).collect();
+        let mutable = if flag.is_empty() { quote!() } else { quote!(mut) };
+        let events = super::stream::events_enum(op, s);
+        (
+            quote! {
+                /// Sends the request asking for the response as a stream, and returns the stream
+                /// of its items (await the returned future for the stream).
+                ///
+                #(#[doc = #lines])*
+                ///
+                /// # Errors
+                /// As [`send`](Self::send) for the request; an item is an `Err` for an event that
+                /// does not decode (the stream goes on) or a connection lost for good.
+                pub fn stream(#mutable self) -> ::oagen_runtime::SendFuture<::oagen_runtime::EventStream<#item, #err>, #err> {
+                    #flag
+                    #send
+                }
+            },
+            events,
+        )
+    });
+    let (stream_fn, stream_items) = match also_stream {
+        Some((f, i)) => (f, i),
+        None => (quote!(), quote!()),
+    };
     let extra = &dec.extra_items;
     let debug_impl = debug_impl(api, op);
     // The credentials the operation's own security requirement names.
@@ -641,9 +721,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             }
 
             #send_fns
+            #stream_fn
             #paginate
         }
 
         #extra
+        #stream_items
     }
 }

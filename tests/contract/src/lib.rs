@@ -205,6 +205,31 @@ pub async fn check_streaming<E: Debug>(
     Ok(Checked::one())
 }
 
+/// Checks a typed stream (server-sent events, JSON Lines): no violation, and every item
+/// decodes.
+///
+/// # Errors
+/// A violation, a failed request or an item that does not decode.
+pub async fn check_events<T, E>(
+    stream: Result<oagen_runtime::EventStream<T, E>, Error<E>>,
+) -> Result<Checked, Failure>
+where
+    E: Debug + serde::de::DeserializeOwned + Send + 'static,
+{
+    use futures::StreamExt as _;
+    let mut stream = stream.map_err(classify)?;
+    if let Some(v) = violations_in(stream.headers()) {
+        return Err(Failure::new(
+            FailureKind::Violation,
+            format!("{} {v}", stream.status()),
+        ));
+    }
+    while let Some(item) = stream.next().await {
+        item.map_err(classify)?;
+    }
+    Ok(Checked::one())
+}
+
 /// The number of items of a decoded page, at the dot path `items` of its JSON form (`""`:
 /// the page is the array).
 ///

@@ -200,6 +200,7 @@ pub(super) fn body_kind(b: &ResponseBody) -> String {
         ResponseBody::Json(_) => "JSON".into(),
         ResponseBody::Text => "text".into(),
         ResponseBody::Binary => "binary data".into(),
+        ResponseBody::Stream(_) => "a stream".into(),
     }
 }
 
@@ -209,6 +210,11 @@ pub(super) fn body_ret(b: &ResponseBody) -> String {
         ResponseBody::Json(t) => rust_ty(t),
         ResponseBody::Text => "String".into(),
         ResponseBody::Binary => "bytes stream".into(),
+        ResponseBody::Stream(s) => match &s.item {
+            crate::ir::StreamItem::Json(t) => format!("EventStream<{}>", rust_ty(t)),
+            crate::ir::StreamItem::Text => "EventStream<String>".into(),
+            crate::ir::StreamItem::Events { name, .. } => format!("EventStream<{name}>"),
+        },
     }
 }
 

@@ -315,7 +315,7 @@ pub(super) fn build_operation<'a>(
         },
         None => doc_envelope.cloned(),
     };
-    let output = responses(
+    let (output, mut stream) = responses(
         cx,
         ops,
         op,
@@ -323,7 +323,11 @@ pub(super) fn build_operation<'a>(
         &builder_name,
         method,
         envelope.as_ref(),
+        raw,
     );
+    if let Some(stream) = &mut stream {
+        stream.flag = stream_flag(cx, body.as_ref(), raw);
+    }
 
     // Pagination.
     let pagination = match raw.and_then(|r| r.get("x-oagen-pagination")) {
@@ -422,6 +426,40 @@ pub(super) fn build_operation<'a>(
         auth,
         security,
         pointer: op_ptr.to_string(),
+        stream,
+    })
+}
+
+/// How a request asks for the stream a response offers beside its JSON body: the `bool`
+/// property of the JSON request body that Fern's `x-fern-streaming.stream-condition`
+/// names (`$request.stream`), else one called `stream` (OpenAI's convention).
+fn stream_flag(cx: &Cx<'_>, body: Option<&Body>, raw: Option<&Value>) -> Option<StreamFlag> {
+    let body = body.filter(|b| b.kind == BodyKind::Json)?;
+    let wire = raw
+        .and_then(|r| r.get("x-fern-streaming"))
+        .and_then(|f| f.get("stream-condition"))
+        .and_then(Value::as_str)
+        .and_then(|c| c.strip_prefix("$request."))
+        .unwrap_or("stream");
+    let TypeRef::Named(name) = &body.ty else {
+        return None;
+    };
+    let TypeKind::Struct { fields, .. } = &cx.types.get(name)?.kind else {
+        return None;
+    };
+    let field = fields
+        .iter()
+        .find(|f| f.wire == wire && f.ty == TypeRef::Prim(Prim::Bool))?;
+    let options = if field.tri_state {
+        2
+    } else if !field.required || field.write_only || field.nullable {
+        1
+    } else {
+        0
+    };
+    Some(StreamFlag {
+        field: field.ident.clone(),
+        options,
     })
 }
 

@@ -16,6 +16,7 @@ pub(super) fn status_variant(code: u16) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub(super) fn responses<'a>(
     cx: &mut Cx<'a>,
     ops: &mut OpsCx,
@@ -24,7 +25,8 @@ pub(super) fn responses<'a>(
     builder_name: &str,
     method: &str,
     envelope: Option<&Envelope>,
-) -> Output {
+    raw: Option<&Value>,
+) -> (Output, Option<Stream>) {
     let resp_map = cx.openapi.components.as_ref().map(|c| &c.responses);
     let mut success: Vec<(Option<u16>, String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
     let mut errors: Vec<(String, &ReferenceOr<openapiv3::Response>)> = Vec::new();
@@ -80,6 +82,8 @@ pub(super) fn responses<'a>(
 
     let multi = success.len() > 1;
     let mut cases = Vec::new();
+    // A stream offered beside a JSON body (the first such success response).
+    let mut beside = None;
     for (code, label, r) in success {
         let rptr = format!("{op_ptr}/responses/{}", pointer::escape(&label));
         let Some((resp, comp)) = resolve_local(resp_map, "#/components/responses/", r) else {
@@ -94,10 +98,54 @@ pub(super) fn responses<'a>(
             (None, true, Some(c)) => Name::Hint(format!("{builder_name}Response{c}")),
             (None, _, _) => Name::Hint(format!("{builder_name}Response")),
         };
+        let streams: Vec<(&String, &openapiv3::MediaType)> = resp
+            .content
+            .iter()
+            .filter(|(mt, _)| stream_format(mt).is_some())
+            .collect();
+        let stream = match streams.first() {
+            Some((mt, m)) if method != "head" => {
+                let media_ptr = format!("{base}/content/{}", pointer::escape(mt));
+                let hint = match (&comp, code) {
+                    (Some(n), _) => format!("{}Item", ident::camel(n)),
+                    (None, Some(c)) if multi => format!("{builder_name}Item{c}"),
+                    (None, _) => format!("{builder_name}Item"),
+                };
+                Some(stream(
+                    cx,
+                    mt,
+                    m,
+                    &media_ptr,
+                    &hint,
+                    builder_name,
+                    raw,
+                    &resp.description,
+                ))
+            }
+            _ => None,
+        };
+        let others = resp
+            .content
+            .iter()
+            .filter(|(mt, _)| stream_format(mt).is_none());
         let body = if method == "head" {
             ResponseBody::Empty
+        } else if let (Some(stream), true) = (&stream, others.clone().next().is_none()) {
+            if multi {
+                cx.warn(
+                    "stream-in-multi-status",
+                    "a stream among several success statuses is read whole, as text; give the stream its own operation to read it as it arrives",
+                    &base,
+                );
+                ResponseBody::Text
+            } else {
+                ResponseBody::Stream(Box::new(stream.clone()))
+            }
         } else {
-            match resp.content.iter().min_by_key(|(mt, _)| classify(mt)) {
+            if beside.is_none() && !multi {
+                beside = stream;
+            }
+            match others.min_by_key(|(mt, _)| classify(mt)) {
                 None => ResponseBody::Empty,
                 Some((mt, m)) => match classify(mt) {
                     Media::Json => {
@@ -127,15 +175,117 @@ pub(super) fn responses<'a>(
         });
     }
     if cases.is_empty() {
-        return Output::Single(ResponseBody::Empty);
+        return (Output::Single(ResponseBody::Empty), None);
     }
     let first = cases[0].body.clone();
     if cases.iter().all(|c| c.body == first) {
-        return Output::Single(first);
+        return (Output::Single(first), beside);
     }
-    Output::ByStatus {
-        name: format!("{builder_name}Output"),
-        cases,
+    (
+        Output::ByStatus {
+            name: format!("{builder_name}Output"),
+            cases,
+        },
+        None,
+    )
+}
+
+/// The stream format of a sequential media type.
+pub(super) fn stream_format(mt: &str) -> Option<StreamFormat> {
+    match crate::load::streams::sequential(mt)? {
+        "sse" => Some(StreamFormat::Sse),
+        "jsonl" => Some(StreamFormat::JsonLines),
+        _ => Some(StreamFormat::JsonSeq),
+    }
+}
+
+/// The default sentinel of a server-sent event stream of JSON items: `[DONE]` is never
+/// JSON, so ending there cannot lose an item, and OpenAI and the APIs that copy it send it.
+const DEFAULT_SENTINEL: &str = "[DONE]";
+
+/// A sequential media type as a stream: its items from the loader's item schemas, its
+/// sentinel from the extensions real specs use.
+#[allow(clippy::too_many_arguments)]
+fn stream<'a>(
+    cx: &mut Cx<'a>,
+    mt: &str,
+    media: &openapiv3::MediaType,
+    media_ptr: &str,
+    hint: &str,
+    builder_name: &str,
+    raw: Option<&Value>,
+    description: &str,
+) -> Stream {
+    let format = stream_format(mt).unwrap_or(StreamFormat::Sse);
+    let shape = cx.streams.and_then(|s| s.get(media_ptr));
+    let text_or_json = |ty: TypeRef| match ty {
+        TypeRef::Prim(Prim::String) => None,
+        other => Some(other),
+    };
+    let item = match shape {
+        Some(shape) if !shape.events.is_empty() => {
+            let mut vnamer = Namer::with_reserved(&["Other"]);
+            let variants = shape
+                .events
+                .iter()
+                .map(|(event, schema)| {
+                    let variant = vnamer.claim(&ident::camel(event));
+                    let ty = cx.convert_opt(
+                        &schema.schema,
+                        Name::Hint(format!("{builder_name}{variant}")),
+                        &schema.pointer,
+                    );
+                    EventVariant {
+                        event: event.clone(),
+                        variant,
+                        ty: text_or_json(ty),
+                    }
+                })
+                .collect();
+            StreamItem::Events {
+                name: format!("{builder_name}Event"),
+                variants,
+            }
+        }
+        Some(shape) => match &shape.item {
+            Some(schema) => {
+                let ty =
+                    cx.convert_opt(&schema.schema, Name::Hint(hint.to_owned()), &schema.pointer);
+                match text_or_json(ty) {
+                    Some(ty) => StreamItem::Json(ty),
+                    None => StreamItem::Text,
+                }
+            }
+            None => StreamItem::Json(TypeRef::Prim(Prim::Value)),
+        },
+        None => StreamItem::Json(TypeRef::Prim(Prim::Value)),
+    };
+    // Sentinel: ours, Speakeasy's (on the media type), Fern's `terminator` (on the
+    // operation), else `[DONE]` for events of JSON data.
+    let ext_str = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+    let ours = media.extensions.get("x-oagen-sentinel");
+    let sentinel = match ours {
+        Some(Value::Bool(false)) | Some(Value::Null) => None,
+        Some(v) => ext_str(Some(v)),
+        None => ext_str(media.extensions.get("x-speakeasy-sse-sentinel"))
+            .or_else(|| {
+                ext_str(
+                    raw.and_then(|r| r.get("x-fern-streaming"))
+                        .and_then(|f| f.get("terminator")),
+                )
+            })
+            .or_else(|| {
+                (format == StreamFormat::Sse && matches!(item, StreamItem::Json(_)))
+                    .then(|| DEFAULT_SENTINEL.to_owned())
+            }),
+    };
+    Stream {
+        format,
+        media_type: mt.to_owned(),
+        item,
+        sentinel,
+        flag: None,
+        doc: (!description.trim().is_empty()).then(|| description.to_owned()),
     }
 }
 

@@ -78,6 +78,7 @@ pub fn render_tests(api: &Api, opts: &ContractOptions) -> Result<String, String>
     let ops = api.modules.iter().flat_map(|m| m.operations.iter());
     for (i, (op, call)) in ops.zip(&calls).enumerate() {
         let streaming = matches!(op.output, Output::Single(ResponseBody::Binary));
+        let events = matches!(op.output, Output::Single(ResponseBody::Stream(_)));
         let id = &op.id;
         let method = &op.http_method;
         let path = &op.path;
@@ -133,7 +134,12 @@ pub fn render_tests(api: &Api, opts: &ContractOptions) -> Result<String, String>
             setters.push(quote!(.header(#name, #value)));
         }
         let request = quote!(client.#method_ident(#(#positional),*) #(#setters)*);
-        let body = if streaming {
+        let body = if events {
+            quote! {
+                let request = #request;
+                #h::check_events(request.send().await).await
+            }
+        } else if streaming {
             quote! {
                 let request = #request;
                 #h::check_streaming(request.send_with_response().await).await

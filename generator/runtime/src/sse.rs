@@ -14,10 +14,12 @@
 //! a chunk boundary inside a character, or between the CR and the LF of a CRLF, changes
 //! nothing.
 
+#[cfg(test)]
 use std::collections::VecDeque;
 use std::time::Duration;
 
-/// One dispatched event.
+/// One dispatched event (a copy, for tests).
+#[cfg(test)]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct SseEvent {
     /// The event type (`event:` field); `message` when the server sent none.
@@ -38,8 +40,9 @@ pub(crate) struct SseParser {
     after_cr: bool,
     /// The first line has been read (the BOM check is done).
     started: bool,
-    /// The data buffer of the event being assembled.
-    data: String,
+    /// The data buffer of the event being assembled: bytes as received, made valid UTF-8
+    /// (with replacement characters) when the event is dispatched.
+    data: Vec<u8>,
     /// The event type buffer.
     event: String,
     /// The last event ID buffer (persists across events).
@@ -55,9 +58,23 @@ pub(crate) struct SseParser {
     max_len: usize,
     /// The event being assembled went over `max_len`.
     oversized: bool,
+    /// An event was dispatched and is read in place: its buffers are cleared at the next
+    /// [`advance`](SseParser::advance).
+    dispatched: bool,
 }
 
-/// What one chunk produced.
+/// What [`SseParser::advance`] stopped at.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// An event was dispatched: read it with [`SseParser::event`].
+    Event,
+    /// An event over the size limit was dropped (its data's length); the stream goes on
+    /// after it.
+    TooLarge(usize),
+}
+
+/// What one chunk produced (a copy, for tests).
+#[cfg(test)]
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Parsed {
     /// A dispatched event.
@@ -103,31 +120,89 @@ impl SseParser {
         self.event.clear();
         self.in_event = false;
         self.oversized = false;
+        self.dispatched = false;
     }
 
-    /// Feeds one chunk; dispatched events are pushed onto `out`.
-    pub(crate) fn feed(&mut self, mut chunk: &[u8], out: &mut VecDeque<Parsed>) {
-        while !chunk.is_empty() {
+    /// Feeds one chunk; dispatched events are pushed onto `out` (a copy of each: the stream
+    /// reads them in place with [`advance`](Self::advance)).
+    #[cfg(test)]
+    pub(crate) fn feed(&mut self, chunk: &[u8], out: &mut VecDeque<Parsed>) {
+        let mut pos = 0;
+        while let Some(step) = self.advance(chunk, &mut pos) {
+            out.push_back(match step {
+                Step::TooLarge(len) => Parsed::TooLarge(len),
+                Step::Event => {
+                    let (event, data, id) = self.event();
+                    Parsed::Event(SseEvent {
+                        event: event.to_owned(),
+                        data: String::from_utf8(data.to_vec()).expect("made UTF-8 at dispatch"),
+                        id: id.to_owned(),
+                    })
+                }
+            });
+        }
+    }
+
+    /// Reads `chunk` from `*pos` until an event is dispatched (then returns, with `*pos`
+    /// after the line that dispatched it: call again for the rest) or the chunk is used up
+    /// (`None`). After [`Step::Event`], [`event`](Self::event) gives the event, valid until
+    /// the next call. No allocation per event: the buffers are reused.
+    pub(crate) fn advance(&mut self, chunk: &[u8], pos: &mut usize) -> Option<Step> {
+        if self.dispatched {
+            self.dispatched = false;
+            self.data.clear();
+            self.event.clear();
+        }
+        while *pos < chunk.len() {
+            let rest = &chunk[*pos..];
             if self.after_cr {
                 self.after_cr = false;
-                if chunk[0] == b'\n' {
-                    chunk = &chunk[1..];
+                if rest[0] == b'\n' {
+                    *pos += 1;
                     continue;
                 }
             }
-            match chunk.iter().position(|&b| b == b'\n' || b == b'\r') {
+            match memchr::memchr2(b'\n', b'\r', rest) {
                 Some(end) => {
-                    self.push_line_bytes(&chunk[..end]);
-                    self.after_cr = chunk[end] == b'\r';
-                    chunk = &chunk[end + 1..];
-                    self.end_line(out);
+                    self.after_cr = rest[end] == b'\r';
+                    *pos += end + 1;
+                    let step = if self.line.is_empty() {
+                        // The whole line is in this chunk: read it in place.
+                        if end > 0 {
+                            self.in_event = true;
+                        }
+                        self.end_line(&rest[..end])
+                    } else {
+                        self.push_line_bytes(&rest[..end]);
+                        let line = std::mem::take(&mut self.line);
+                        let step = self.end_line(&line);
+                        self.line = line;
+                        self.line.clear();
+                        step
+                    };
+                    if step.is_some() {
+                        return step;
+                    }
                 }
                 None => {
-                    self.push_line_bytes(chunk);
-                    chunk = &[];
+                    self.push_line_bytes(rest);
+                    *pos = chunk.len();
                 }
             }
         }
+        None
+    }
+
+    /// The event [`advance`](Self::advance) dispatched: its type (`message` when the server
+    /// sent none), its data (the `data:` lines joined with `\n`) and the last event ID.
+    pub(crate) fn event(&self) -> (&str, &[u8], &str) {
+        let event = if self.event.is_empty() {
+            "message"
+        } else {
+            &self.event
+        };
+        let data = self.data.strip_suffix(b"\n").unwrap_or(&self.data);
+        (event, data, &self.last_id)
     }
 
     fn push_line_bytes(&mut self, bytes: &[u8]) {
@@ -142,55 +217,57 @@ impl SseParser {
         self.line.extend_from_slice(bytes);
     }
 
-    fn end_line(&mut self, out: &mut VecDeque<Parsed>) {
-        let mut bytes: &[u8] = &self.line;
+    fn end_line(&mut self, mut bytes: &[u8]) -> Option<Step> {
         if !self.started {
             self.started = true;
             bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         }
         if bytes.is_empty() {
-            self.line.clear();
-            self.dispatch(out);
-            return;
+            return self.dispatch();
         }
-        if self.oversized {
+        if self.oversized || bytes.len() > self.max_len {
             // The line was cut off: the event is dropped at its end.
-            self.line.clear();
-            return;
+            self.oversized = true;
+            return None;
         }
-        let line = String::from_utf8_lossy(bytes).into_owned();
-        self.line.clear();
-        self.process_line(&line);
+        self.process_line(bytes);
+        None
     }
 
-    fn process_line(&mut self, line: &str) {
-        if line.starts_with(':') {
+    /// One line, as bytes: the field names are ASCII, and a value is made valid UTF-8 where
+    /// it is kept as text (the event type and ID here, the data at dispatch).
+    fn process_line(&mut self, line: &[u8]) {
+        if line.first() == Some(&b':') {
             return;
         }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(i) => {
+                let value = &line[i + 1..];
+                (&line[..i], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &b""[..]),
         };
         match field {
-            "event" => {
+            b"event" => {
                 self.event.clear();
-                self.event.push_str(value);
+                self.event.push_str(&String::from_utf8_lossy(value));
             }
-            "data" => {
+            b"data" => {
                 if self.data.len() + value.len() + 1 > self.max_len {
                     self.oversized = true;
                 } else {
-                    self.data.push_str(value);
-                    self.data.push('\n');
+                    self.data.extend_from_slice(value);
+                    self.data.push(b'\n');
                 }
             }
-            "id" if !value.contains('\0') => {
+            b"id" if !value.contains(&0) => {
                 self.last_id_buffer.clear();
-                self.last_id_buffer.push_str(value);
+                self.last_id_buffer
+                    .push_str(&String::from_utf8_lossy(value));
             }
-            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
                 // All digits: only a value past u64 fails, and is ignored like any bad one.
-                if let Ok(ms) = value.parse::<u64>() {
+                if let Some(ms) = std::str::from_utf8(value).ok().and_then(|v| v.parse().ok()) {
                     self.retry = Some(Duration::from_millis(ms));
                 }
             }
@@ -198,7 +275,7 @@ impl SseParser {
         }
     }
 
-    fn dispatch(&mut self, out: &mut VecDeque<Parsed>) {
+    fn dispatch(&mut self) -> Option<Step> {
         self.in_event = false;
         // The last event ID is set even when nothing is dispatched.
         if self.last_id != self.last_id_buffer {
@@ -209,24 +286,21 @@ impl SseParser {
             let len = self.data.len();
             self.data.clear();
             self.event.clear();
-            out.push_back(Parsed::TooLarge(len));
-            return;
+            return Some(Step::TooLarge(len));
         }
         if self.data.is_empty() {
             self.event.clear();
-            return;
+            return None;
         }
-        self.data.pop();
-        let event = if self.event.is_empty() {
-            "message".to_owned()
-        } else {
-            std::mem::take(&mut self.event)
-        };
-        out.push_back(Parsed::Event(SseEvent {
-            event,
-            data: std::mem::take(&mut self.data),
-            id: self.last_id.clone(),
-        }));
+        // The stream is UTF-8: bytes that are not become replacement characters.
+        if !self.data.is_ascii() && std::str::from_utf8(&self.data).is_err() {
+            self.data = String::from_utf8_lossy(&self.data)
+                .into_owned()
+                .into_bytes();
+        }
+        // Read in place by the caller; cleared at the next `advance`.
+        self.dispatched = true;
+        Some(Step::Event)
     }
 }
 

@@ -44,7 +44,7 @@ use crate::redact::Redactor;
 use crate::request::RequestBuilder;
 use crate::response::{from_reqwest, StreamBody, StreamingResponse};
 use crate::retry::RetryState;
-use crate::sse::{Parsed, SseParser, DEFAULT_MAX_EVENT};
+use crate::sse::{SseParser, Step, DEFAULT_MAX_EVENT};
 
 /// The wire format of a stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -241,7 +241,8 @@ impl RequestBuilder {
 }
 
 enum Parser {
-    Sse(SseParser, VecDeque<Parsed>),
+    /// The parser, the chunk being read and how far.
+    Sse(SseParser, Bytes, usize),
     Records(RecordSplitter, VecDeque<Record>),
 }
 
@@ -317,7 +318,7 @@ where
             StreamBody::Buffered(_) => None,
         };
         let parser = match spec.format {
-            StreamFormat::Sse => Parser::Sse(SseParser::new(DEFAULT_MAX_EVENT), VecDeque::new()),
+            StreamFormat::Sse => Parser::Sse(SseParser::new(DEFAULT_MAX_EVENT), Bytes::new(), 0),
             StreamFormat::JsonLines => {
                 Parser::Records(RecordSplitter::lines(DEFAULT_MAX_EVENT), VecDeque::new())
             }
@@ -386,7 +387,7 @@ where
     /// when reconnecting.
     pub fn last_event_id(&self) -> Option<&str> {
         match &self.parser {
-            Parser::Sse(p, _) => Some(p.last_event_id()).filter(|id| !id.is_empty()),
+            Parser::Sse(p, ..) => Some(p.last_event_id()).filter(|id| !id.is_empty()),
             Parser::Records(..) => None,
         }
     }
@@ -395,29 +396,30 @@ where
     fn next_frame(&mut self) -> Option<Result<T, Option<Error<E>>>> {
         let spec = self.spec;
         let (label, result, data) = match &mut self.parser {
-            Parser::Sse(_, queue) => {
-                let parsed = queue.pop_front()?;
+            Parser::Sse(parser, chunk, pos) => {
+                let step = parser.advance(chunk, pos)?;
                 self.index += 1;
-                match parsed {
-                    Parsed::TooLarge(len) => (
+                match step {
+                    Step::TooLarge(len) => (
                         format!("event {}", self.index),
                         Err(too_large(len)),
                         Vec::new(),
                     ),
-                    Parsed::Event(event) => {
-                        if is_sentinel(spec.sentinel, event.data.as_bytes()) {
+                    Step::Event => {
+                        let (event, data, id) = parser.event();
+                        if is_sentinel(spec.sentinel, data) {
                             return Some(Err(None));
                         }
                         let frame = Frame {
-                            event: &event.event,
-                            data: event.data.as_bytes(),
-                            id: &event.id,
+                            event,
+                            data,
+                            id,
                             index: self.index,
                             format: spec.format,
                         };
                         match (spec.decode)(&frame) {
                             Ok(item) => (String::new(), Ok(item), Vec::new()),
-                            Err(e) => (frame.label(), Err(e), event.data.into_bytes()),
+                            Err(e) => (frame.label(), Err(e), data.to_vec()),
                         }
                     }
                 }
@@ -477,10 +479,12 @@ where
     /// The connection dropped (or the body ended mid-event) with `error`: reconnect if
     /// allowed, else the error is the stream's last item.
     fn dropped(&mut self, error: Error<E>) -> Option<Error<E>> {
-        let Parser::Sse(parser, _) = &mut self.parser else {
+        let Parser::Sse(parser, chunk, pos) = &mut self.parser else {
             self.phase = Phase::Done;
             return Some(error);
         };
+        *chunk = Bytes::new();
+        *pos = 0;
         let Some(reconnect) = &mut self.reconnect else {
             self.phase = Phase::Done;
             return Some(error);
@@ -509,14 +513,17 @@ where
     fn finish(&mut self) {
         self.phase = Phase::Done;
         match &mut self.parser {
-            Parser::Sse(_, queue) => queue.clear(),
+            Parser::Sse(_, chunk, pos) => {
+                *chunk = Bytes::new();
+                *pos = 0;
+            }
             Parser::Records(_, queue) => queue.clear(),
         }
     }
 
     fn connect(&mut self) {
         let mut request = self.request.clone();
-        if let Parser::Sse(parser, _) = &self.parser {
+        if let Parser::Sse(parser, ..) = &self.parser {
             let id = parser.last_event_id();
             if !id.is_empty() {
                 request = request.extra_header("Last-Event-ID", id);
@@ -564,7 +571,10 @@ where
                 Phase::Done => return Poll::Ready(None),
                 Phase::Reading(body) => match futures::ready!(body.poll_next_unpin(cx)) {
                     Some(Ok(chunk)) => match &mut this.parser {
-                        Parser::Sse(parser, queue) => parser.feed(&chunk, queue),
+                        Parser::Sse(_, pending, pos) => {
+                            *pending = chunk;
+                            *pos = 0;
+                        }
                         Parser::Records(splitter, queue) => splitter.feed(&chunk, queue),
                     },
                     Some(Err(err)) => {
@@ -578,7 +588,7 @@ where
                             splitter.finish(queue);
                             this.phase = Phase::Done;
                         }
-                        Parser::Sse(parser, _) if parser.in_event() => {
+                        Parser::Sse(parser, ..) if parser.in_event() => {
                             let error = Error::Decode(Box::new(DecodeError::new(
                                 ".".to_owned(),
                                 "the connection closed in the middle of an event".to_owned(),

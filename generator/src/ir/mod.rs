@@ -167,7 +167,7 @@ pub struct TypeDef {
     /// What the user asked for this type (options), rendered as it stands.
     pub settings: ItemSettings,
     /// The schema's examples, default and validation keywords.
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
 }
 
 /// Per-item settings chosen by the user rather than read from the spec: set by
@@ -243,7 +243,7 @@ pub struct UnionVariant {
     /// The payload must be boxed to break a recursive cycle.
     pub boxed: bool,
     /// The alternative's examples, default and validation keywords, when it is written inline.
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     /// The discriminator's `defaultMapping` (OpenAPI 3.2): a value whose tag is missing or
     /// matches no variant decodes as this one (tagged unions only; at most one per union).
     pub default: bool,
@@ -275,11 +275,12 @@ pub struct Field {
     pub boxed: bool,
     /// The property schema's examples, default and validation keywords (those of the
     /// referenced type are on its [`TypeDef`]).
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
 }
 
 /// What a schema says about its values beyond their Rust type: examples, the default, the
-/// format as written and the validation keywords. Generated code does not check them and the
+/// format as written and the validation keywords. Items hold them boxed, `None` when the spec
+/// says nothing beyond the type (most items: the IR of a large spec stays small). Generated code does not check them and the
 /// renderer does not read them; they are here for tools that make values of the API's types
 /// (the contract tests), so that such tools need not read the raw document.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -293,9 +294,9 @@ pub struct Facets {
     pub examples: Vec<serde_json::Value>,
     /// `default`.
     pub default: Option<serde_json::Value>,
-    /// The JSON type the schema names (`string`, `integer`, `number`, `boolean`, `array`,
-    /// `object`), when it names one: tells apart the free-form values typed
-    /// `serde_json::Value`.
+    /// The JSON type the schema names where its Rust type does not tell it: an object
+    /// without properties (a map or `serde_json::Value`), or the `type` of a schema read as
+    /// free-form (`object`, `array`, `string`, ...).
     pub json_type: Option<String>,
     /// `format`, as written.
     pub format: Option<String>,
@@ -325,6 +326,13 @@ pub struct Facets {
     pub items: Option<Box<Facets>>,
     /// The facets of an inline `additionalProperties` schema.
     pub values: Option<Box<Facets>>,
+}
+
+impl Facets {
+    /// The facets, boxed, or `None` when there are none.
+    pub fn boxed(self) -> Option<Box<Facets>> {
+        (self != Facets::default()).then(|| Box::new(self))
+    }
 }
 
 /// A reference to a type, as written in a field or signature.
@@ -572,7 +580,7 @@ pub struct Param {
     /// Documentation.
     pub doc: Doc,
     /// Its examples (the parameter's, then its schema's), default and validation keywords.
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
     // Read by later stages instead of the raw document (issue 12):
     /// Where the parameter is written: its place in the operation's or the path item's
     /// `parameters` list (the `$ref` site for a shared parameter). Diff names it.
@@ -597,7 +605,7 @@ pub struct Body {
     /// Documentation.
     pub doc: Doc,
     /// Its examples (the media type's, then its schema's), default and validation keywords.
-    pub facets: Facets,
+    pub facets: Option<Box<Facets>>,
 }
 
 /// Request body encodings.

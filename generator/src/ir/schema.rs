@@ -467,7 +467,7 @@ impl<'a> Cx<'a> {
                 kind,
                 pointer: ptr.to_string(),
                 settings: Default::default(),
-                facets: Facets::default(),
+                facets: None,
             },
         );
         TypeRef::Named(n)
@@ -636,7 +636,7 @@ impl<'a> Cx<'a> {
                 kind: TypeKind::Struct { fields, additional },
                 pointer: ptr.to_string(),
                 settings: Default::default(),
-                facets: Facets::default(),
+                facets: None,
             },
         );
         TypeRef::Named(struct_name)

@@ -210,8 +210,12 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     let openapi = crate::timings::time("load/deserialize", || {
         deserialize(&doc, &ctx.sources, diags)
     })?;
-    let webhooks = webhooks::read(&doc, &ctx.sources, diags);
-    let extra_operations = v32::extra_operations(&doc, is_32, &ctx.sources, diags);
+    let webhooks = crate::timings::time("load/webhooks", || {
+        webhooks::read(&doc, &ctx.sources, diags)
+    });
+    let extra_operations = crate::timings::time("load/extra-operations", || {
+        v32::extra_operations(&doc, is_32, &ctx.sources, diags)
+    });
     if is_32 {
         v32::restore(&mut doc);
     }
@@ -225,7 +229,7 @@ fn load_text(text: Cow<'_, str>, path: &Path, diags: &mut Diagnostics) -> Option
     others.sort();
     others.dedup();
     files.extend(others);
-    let streams = streams::read(&doc);
+    let streams = crate::timings::time("load/streams", || streams::read(&doc));
     Some(LoadedSpec {
         openapi,
         streams,

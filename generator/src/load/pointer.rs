@@ -75,12 +75,6 @@ pub fn tokens(pointer: &str) -> Vec<String> {
     }
 }
 
-/// The parent pointer and the last token (unescaped); `None` for `""`.
-pub fn split_last(pointer: &str) -> Option<(&str, Cow<'_, str>)> {
-    let i = pointer.rfind('/')?;
-    Some((&pointer[..i], unescape(&pointer[i + 1..])))
-}
-
 /// The value at `pointer` (the rules of `Value::pointer`, without a string
 /// per token: array indexes without sign or leading zeros).
 pub fn get<'a>(doc: &'a Value, pointer: &str) -> Option<&'a Value> {
@@ -297,11 +291,6 @@ mod tests {
         assert_eq!(tokens("/"), vec![""]);
         assert_eq!(tokens("/a~1b/0"), vec!["a/b", "0"]);
         assert_eq!(join("/paths", "/pets/{id}"), "/paths/~1pets~1{id}");
-        assert_eq!(
-            split_last("/paths/~1pets").map(|(p, t)| (p, t.into_owned())),
-            Some(("/paths", "/pets".to_string()))
-        );
-        assert_eq!(split_last(""), None);
     }
 
     #[test]

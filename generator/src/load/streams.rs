@@ -22,7 +22,6 @@ use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 
 use super::pointer::{self, get, local, ref_of};
-use super::walk::{visit, Kind};
 
 /// The item schemas of one sequential media type.
 #[derive(Clone, Debug, Default)]
@@ -63,17 +62,76 @@ pub fn sequential(media_type: &str) -> Option<&'static str> {
     }
 }
 
+/// The pointers and formats of the sequential media types of every response: those of
+/// the operations of `paths` (with 3.2's `additionalOperations`), of their callbacks, of
+/// `components` (`responses`, `pathItems`, `callbacks`). Only these places are read, not the
+/// whole document (a large spec has millions of nodes and no stream).
+fn response_media_types(doc: &Value) -> Vec<(String, &'static str)> {
+    fn entries<'v>(v: Option<&'v Value>) -> impl Iterator<Item = (&'v String, &'v Value)> {
+        v.and_then(Value::as_object).into_iter().flatten()
+    }
+    fn response(ptr: &str, r: &Value, out: &mut Vec<(String, &'static str)>) {
+        for (mt, _) in entries(r.get("content")) {
+            if let Some(format) = sequential(mt) {
+                out.push((pointer::join(&pointer::join(ptr, "content"), mt), format));
+            }
+        }
+    }
+    fn operation(ptr: &str, op: &Value, out: &mut Vec<(String, &'static str)>) {
+        let responses = pointer::join(ptr, "responses");
+        for (code, r) in entries(op.get("responses")) {
+            response(&pointer::join(&responses, code), r, out);
+        }
+        let callbacks = pointer::join(ptr, "callbacks");
+        for (name, cb) in entries(op.get("callbacks")) {
+            callback(&pointer::join(&callbacks, name), cb, out);
+        }
+    }
+    fn callback(ptr: &str, cb: &Value, out: &mut Vec<(String, &'static str)>) {
+        for (expr, item) in entries(Some(cb)) {
+            path_item(&pointer::join(ptr, expr), item, out);
+        }
+    }
+    fn path_item(ptr: &str, item: &Value, out: &mut Vec<(String, &'static str)>) {
+        for (key, op) in entries(Some(item)) {
+            match key.as_str() {
+                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace"
+                | "query" => operation(&pointer::join(ptr, key), op, out),
+                "additionalOperations" => {
+                    let base = pointer::join(ptr, key);
+                    for (method, op) in entries(Some(op)) {
+                        operation(&pointer::join(&base, method), op, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (path, item) in entries(doc.get("paths")) {
+        path_item(&pointer::join("/paths", path), item, &mut out);
+    }
+    let components = doc.get("components");
+    for (name, r) in entries(components.and_then(|c| c.get("responses"))) {
+        response(&pointer::join("/components/responses", name), r, &mut out);
+    }
+    for (name, item) in entries(components.and_then(|c| c.get("pathItems"))) {
+        path_item(
+            &pointer::join("/components/pathItems", name),
+            item,
+            &mut out,
+        );
+    }
+    for (name, cb) in entries(components.and_then(|c| c.get("callbacks"))) {
+        callback(&pointer::join("/components/callbacks", name), cb, &mut out);
+    }
+    out
+}
+
 /// Reads the item schemas of every sequential media type of the document, by the media
 /// type's pointer.
 pub(crate) fn read(doc: &Value) -> BTreeMap<String, StreamShape> {
-    let mut found = Vec::new();
-    visit(doc, "", Kind::Document, false, |ptr, kind, _, _| {
-        if kind == Kind::MediaType {
-            if let Some(format) = pointer::split_last(ptr).and_then(|(_, mt)| sequential(&mt)) {
-                found.push((ptr.to_owned(), format));
-            }
-        }
-    });
+    let found = response_media_types(doc);
     let mut out = BTreeMap::new();
     for (ptr, format) in found {
         let Some(media) = get(doc, &ptr).and_then(Value::as_object) else {

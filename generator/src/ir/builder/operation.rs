@@ -184,10 +184,13 @@ pub(super) fn build_operation<'a>(
                     })
                 }
             };
-            let mut f = schema.map(|s| cx.facets(SRef::from(s))).unwrap_or_default();
+            let mut f = schema
+                .and_then(|s| cx.facets(SRef::from(s)))
+                .map(|f| *f)
+                .unwrap_or_default();
             examples.append(&mut f.examples);
             f.examples = examples;
-            f
+            f.boxed()
         };
         params.push(Param {
             wire: data.name.clone(),

@@ -83,11 +83,13 @@ pub(super) fn request_body<'a>(
     let mut facets = media
         .schema
         .as_ref()
-        .map(|s| cx.facets(SRef::from(s)))
+        .and_then(|s| cx.facets(SRef::from(s)))
+        .map(|f| *f)
         .unwrap_or_default();
     let mut examples = cx.examples(media.example.as_ref(), &media.examples);
     examples.append(&mut facets.examples);
     facets.examples = examples;
+    let facets = facets.boxed();
     Some(Body {
         kind,
         content_type: mt.clone(),

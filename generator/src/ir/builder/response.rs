@@ -385,7 +385,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     tags: Vec::new(),
                     ty: t.clone(),
                     boxed: false,
-                    facets: Facets::default(),
+                    facets: None,
                     default: false,
                 })
                 .collect();
@@ -394,7 +394,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                 tags: Vec::new(),
                 ty: TypeRef::Prim(Prim::Value),
                 boxed: false,
-                facets: Facets::default(),
+                facets: None,
                 default: false,
             });
             cx.types.insert(
@@ -411,7 +411,7 @@ pub(super) fn error_body(cx: &mut Cx<'_>, found: &[TypeRef]) -> TypeRef {
                     kind: TypeKind::Union { tag: None, variants },
                     pointer: String::new(),
                     settings: Default::default(),
-                    facets: Facets::default(),
+                    facets: None,
                 },
             );
             TypeRef::Named(name)

@@ -113,7 +113,7 @@ impl<'a> Cx<'a> {
                 },
                 pointer: ptr.to_string(),
                 settings: Default::default(),
-                facets: Facets::default(),
+                facets: None,
             },
         );
         (TypeRef::Named(struct_name), false)

@@ -8,10 +8,10 @@ use openapiv3::{Example, ReferenceOr};
 impl<'a> Cx<'a> {
     /// The facets of a schema as written at this place: those of an inline schema, none for a
     /// `$ref` (the referenced type's are on its [`TypeDef`]).
-    pub(crate) fn facets(&self, schema: SRef<'a>) -> Facets {
+    pub(crate) fn facets(&self, schema: SRef<'a>) -> Option<Box<Facets>> {
         match schema {
-            SRef::Ref(_) => Facets::default(),
-            SRef::Item(s) => self.inline_facets(s),
+            SRef::Ref(_) => None,
+            SRef::Item(s) => self.inline_facets(s).boxed(),
         }
     }
 
@@ -25,14 +25,12 @@ impl<'a> Cx<'a> {
         };
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
-                f.json_type = Some("string".into());
                 f.format = t.format.text();
                 f.pattern = t.pattern.clone();
                 f.min_length = t.min_length.map(|n| n as u64);
                 f.max_length = t.max_length.map(|n| n as u64);
             }
             SchemaKind::Type(Type::Integer(t)) => {
-                f.json_type = Some("integer".into());
                 f.format = t.format.text();
                 f.minimum = t.minimum.map(|n| n as f64);
                 f.maximum = t.maximum.map(|n| n as f64);
@@ -41,7 +39,6 @@ impl<'a> Cx<'a> {
                 f.multiple_of = t.multiple_of.map(|n| n as f64);
             }
             SchemaKind::Type(Type::Number(t)) => {
-                f.json_type = Some("number".into());
                 f.format = t.format.text();
                 f.minimum = t.minimum;
                 f.maximum = t.maximum;
@@ -49,28 +46,21 @@ impl<'a> Cx<'a> {
                 f.exclusive_maximum = t.exclusive_maximum;
                 f.multiple_of = t.multiple_of;
             }
-            SchemaKind::Type(Type::Boolean(_)) => f.json_type = Some("boolean".into()),
+            SchemaKind::Type(Type::Boolean(_)) => {}
             SchemaKind::Type(Type::Array(t)) => {
-                f.json_type = Some("array".into());
                 f.min_items = t.min_items.map(|n| n as u64);
                 f.max_items = t.max_items.map(|n| n as u64);
-                f.items = t
-                    .items
-                    .as_ref()
-                    .map(|i| self.facets(SRef::from(i)))
-                    .filter(|i| *i != Facets::default())
-                    .map(Box::new);
+                f.items = t.items.as_ref().and_then(|i| self.facets(SRef::from(i)));
             }
             SchemaKind::Type(Type::Object(t)) => {
-                f.json_type = Some("object".into());
-                f.values = match &t.additional_properties {
-                    Some(AdditionalProperties::Schema(v)) => {
-                        Some(self.facets(SRef::from(v.as_ref())))
-                            .filter(|v| *v != Facets::default())
-                    }
-                    _ => None,
+                if t.properties.is_empty() {
+                    // Free-form: `serde_json::Value` or a map.
+                    f.json_type = Some("object".into());
                 }
-                .map(Box::new);
+                f.values = match &t.additional_properties {
+                    Some(AdditionalProperties::Schema(v)) => self.facets(SRef::from(v.as_ref())),
+                    _ => None,
+                };
             }
             SchemaKind::Any(a) => {
                 f.json_type = a.typ.clone().or_else(|| {
@@ -134,21 +124,53 @@ impl<'a> Cx<'a> {
 
 /// A `format` as written, whichever of `openapiv3`'s format enums holds it.
 mod erased_format {
-    use openapiv3::VariantOrUnknownOrEmpty;
-    use serde::Serialize;
+    use openapiv3::{IntegerFormat, NumberFormat, StringFormat, VariantOrUnknownOrEmpty};
 
     pub(super) trait Format {
         fn text(&self) -> Option<String>;
     }
 
-    impl<T: Serialize> Format for VariantOrUnknownOrEmpty<T> {
+    /// The names the OpenAPI model knows.
+    trait Known {
+        fn name(&self) -> &'static str;
+    }
+
+    impl Known for StringFormat {
+        fn name(&self) -> &'static str {
+            match self {
+                StringFormat::Date => "date",
+                StringFormat::DateTime => "date-time",
+                StringFormat::Password => "password",
+                StringFormat::Byte => "byte",
+                StringFormat::Binary => "binary",
+            }
+        }
+    }
+
+    impl Known for NumberFormat {
+        fn name(&self) -> &'static str {
+            match self {
+                NumberFormat::Float => "float",
+                NumberFormat::Double => "double",
+            }
+        }
+    }
+
+    impl Known for IntegerFormat {
+        fn name(&self) -> &'static str {
+            match self {
+                IntegerFormat::Int32 => "int32",
+                IntegerFormat::Int64 => "int64",
+            }
+        }
+    }
+
+    impl<T: Known> Format for VariantOrUnknownOrEmpty<T> {
         fn text(&self) -> Option<String> {
             match self {
                 VariantOrUnknownOrEmpty::Empty => None,
                 VariantOrUnknownOrEmpty::Unknown(s) => Some(s.clone()),
-                VariantOrUnknownOrEmpty::Item(v) => serde_json::to_value(v)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string)),
+                VariantOrUnknownOrEmpty::Item(v) => Some(v.name().to_owned()),
             }
         }
     }

@@ -135,7 +135,7 @@ impl<'a> Cx<'a> {
                 kind,
                 pointer: ptr.to_string(),
                 settings: Default::default(),
-                facets: Facets::default(),
+                facets: None,
             },
         );
         (TypeRef::Named(union_name), nullable)

@@ -2,7 +2,7 @@
 //! of an operation whose security differs from the client's.
 
 use crate::fit::fit;
-use crate::sample::Sampler;
+use crate::sample::{facets_of, Sampler};
 use oagen::ir::{Api, AuthScheme, BodyKind, OpAuth, Operation, PaginationStyle, ParamIn, TypeDef};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -53,7 +53,7 @@ pub(crate) fn plan_operation(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -
         }
         let mut sampler = Sampler::new(types);
         sampler.text = true;
-        let value = match sampler.sample(&p.ty, &p.facets, 0) {
+        let value = match sampler.sample(&p.ty, facets_of(&p.facets), 0) {
             Some(v) => Some(fit(types, &p.ty, v, 0)),
             None if p.required => Some(fit(types, &p.ty, Value::Null, 0)),
             None => None,
@@ -63,7 +63,7 @@ pub(crate) fn plan_operation(types: &BTreeMap<&str, &TypeDef>, op: &Operation) -
         }
     }
     let body = op.body.as_ref().map(|b| {
-        let value = Sampler::new(types).sample(&b.ty, &b.facets, 0);
+        let value = Sampler::new(types).sample(&b.ty, facets_of(&b.facets), 0);
         match b.kind {
             BodyKind::Bytes | BodyKind::Text => match value {
                 Some(Value::String(s)) => Value::String(s),

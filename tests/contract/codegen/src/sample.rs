@@ -37,6 +37,11 @@ static NO_FACETS: Facets = Facets {
     values: None,
 };
 
+/// The facets an item holds, or none.
+pub(crate) fn facets_of(f: &Option<Box<Facets>>) -> &Facets {
+    f.as_deref().unwrap_or(&NO_FACETS)
+}
+
 impl<'a> Sampler<'a> {
     pub(crate) fn new(types: &'a BTreeMap<&'a str, &'a TypeDef>) -> Self {
         Sampler {
@@ -100,7 +105,7 @@ impl<'a> Sampler<'a> {
     }
 
     fn kind(&mut self, def: &'a TypeDef, depth: usize) -> Option<Value> {
-        let facets = &def.facets;
+        let facets = facets_of(&def.facets);
         if let Some(e) = facets.examples.first() {
             return Some(e.clone());
         }
@@ -112,11 +117,11 @@ impl<'a> Sampler<'a> {
             TypeKind::Struct { fields, additional } => {
                 let mut out = Map::new();
                 for f in fields {
-                    if f.read_only || f.facets.read_only || self.read_only(&f.ty) {
+                    if f.read_only || facets_of(&f.facets).read_only || self.read_only(&f.ty) {
                         continue;
                     }
                     let deeper = if f.required { depth + 1 } else { depth + 2 };
-                    if let Some(v) = self.sample(&f.ty, &f.facets, deeper) {
+                    if let Some(v) = self.sample(&f.ty, facets_of(&f.facets), deeper) {
                         out.insert(f.wire.clone(), v);
                     }
                 }
@@ -139,7 +144,7 @@ impl<'a> Sampler<'a> {
                 tag: Some(tag),
                 variants,
             } => variants.iter().find_map(|alt| {
-                let mut v = self.sample(&alt.ty, &alt.facets, depth + 1)?;
+                let mut v = self.sample(&alt.ty, facets_of(&alt.facets), depth + 1)?;
                 if let (Some(m), Some(value)) = (v.as_object_mut(), alt.tags.first()) {
                     // The tag selects this alternative, whatever a sample of the property said.
                     m.insert(tag.clone(), Value::String(value.clone()));
@@ -156,7 +161,8 @@ impl<'a> Sampler<'a> {
                     .iter()
                     .enumerate()
                     .filter_map(|(i, alt)| {
-                        self.sample(&alt.ty, &alt.facets, depth + 1).map(|v| (i, v))
+                        self.sample(&alt.ty, facets_of(&alt.facets), depth + 1)
+                            .map(|v| (i, v))
                     })
                     .collect();
                 let unique = candidates.iter().find(|(i, v)| {
@@ -176,7 +182,7 @@ impl<'a> Sampler<'a> {
             TypeRef::Named(n) => self
                 .types
                 .get(n.as_str())
-                .is_some_and(|t| t.facets.read_only),
+                .is_some_and(|t| facets_of(&t.facets).read_only),
             TypeRef::Option(i) => self.read_only(i),
             _ => false,
         }

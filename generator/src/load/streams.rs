@@ -67,7 +67,7 @@ pub fn sequential(media_type: &str) -> Option<&'static str> {
 /// `components` (`responses`, `pathItems`, `callbacks`). Only these places are read, not the
 /// whole document (a large spec has millions of nodes and no stream).
 fn response_media_types(doc: &Value) -> Vec<(String, &'static str)> {
-    fn entries<'v>(v: Option<&'v Value>) -> impl Iterator<Item = (&'v String, &'v Value)> {
+    fn entries(v: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
         v.and_then(Value::as_object).into_iter().flatten()
     }
     fn response(ptr: &str, r: &Value, out: &mut Vec<(String, &'static str)>) {

@@ -18,6 +18,7 @@ mod ops;
 mod pointers;
 mod schema;
 mod security;
+mod streams;
 
 use effects::*;
 use pointers::*;
@@ -441,6 +442,7 @@ impl<'a> Engine<'a> {
         let same_envelope = o.op.envelope == n.op.envelope;
         if same_envelope {
             self.outputs(o, n);
+            self.side_streams(o, n);
         } else {
             self.envelope(o, n);
         }

@@ -395,6 +395,12 @@ impl Engine<'_> {
                     };
                     self.cmp(x, y, Dir::Response, &at);
                 }
+                (ResponseBody::Stream(x), ResponseBody::Stream(y))
+                    if x.format == y.format
+                        && std::mem::discriminant(&x.item) == std::mem::discriminant(&y.item) =>
+                {
+                    self.stream_items((x, y), (&optr, &nptr), &code, &send);
+                }
                 (x, y) if x == y => {}
                 (x, y) => self.emit(
                     Rule::ResponseTypeChanged,

@@ -46,6 +46,60 @@ fn pair(rule: &str, kind: &str) -> (String, String) {
     )
 }
 
+/// A webhook removed and a webhook payload changed are wire changes, with file, pointer and
+/// line; the payload type's change is not called a crate-only change.
+#[test]
+fn webhook_changes_are_reported_as_wire_changes() {
+    let (old, new) = (
+        "tests/fixtures/diff/webhooks/old.yaml",
+        "tests/fixtures/diff/webhooks/new.yaml",
+    );
+    let o = oagen(&[old, new, "--format", "json"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let changes = v["reports"][0]["changes"].as_array().expect("changes");
+    let find = |rule: &str| {
+        changes
+            .iter()
+            .find(|c| c["rule"] == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {changes:#?}"))
+    };
+    let removed = find("webhook-removed");
+    assert_eq!(removed["severity"], "needs-review");
+    assert_eq!(
+        removed["operations"],
+        serde_json::json!(["webhook invoice.failed"])
+    );
+    assert_eq!(removed["pointer"], "/webhooks/invoice.failed/post");
+    assert_eq!(removed["side"], "old");
+    assert_eq!(removed["file"], old);
+    assert_eq!(removed["line"], 48);
+    let email = find("response-type-changed");
+    assert_eq!(email["severity"], "breaking");
+    assert_eq!(
+        email["operations"],
+        serde_json::json!(["webhook customer.created"])
+    );
+    assert_eq!(
+        email["pointer"],
+        "/webhooks/customer.created/post/requestBody/content/application~1json/schema/properties/data/properties/email"
+    );
+    assert_eq!(email["file"], new);
+    assert_eq!(email["line"], 64);
+    assert_eq!(changes.len(), 2, "{changes:#?}");
+
+    let o = oagen(&[old, new]);
+    let text = stdout(&o);
+    assert!(
+        !text.contains("no wire change"),
+        "the payload change is a wire change:\n{text}"
+    );
+    assert!(
+        text.contains("2 changes (1 breaking, 1 needs review, 0 compatible); crate bump: major"),
+        "{text}"
+    );
+}
+
 #[test]
 fn markdown_output() {
     let o = oagen(&[SHOW_OLD, SHOW_NEW, "--format", "markdown"]);

@@ -281,6 +281,9 @@ const EXPECTED: &[(&str, Severity, Bump)] = &[
     ("pagination-added", Severity::Compatible, Bump::Minor),
     ("envelope-changed", Severity::Breaking, Bump::Major),
     ("server-url-changed", Severity::NeedsReview, Bump::Patch),
+    ("webhook-removed", Severity::NeedsReview, Bump::Major),
+    ("webhook-added", Severity::Compatible, Bump::Major),
+    ("webhook-signature-changed", Severity::Breaking, Bump::Patch),
 ];
 
 #[test]
@@ -365,6 +368,7 @@ fn refactors_are_not_changes() {
         "openapi-31-to-32",
         "swagger2-to-openapi3",
         "openapi3-to-swagger2",
+        "webhooks-reordered",
     ];
     let root = fixtures().join("same");
     let mut failures = Vec::new();
@@ -460,6 +464,83 @@ fn a_new_enum_value_is_a_major_change_of_the_crate_despite_the_catch_all() {
         c.effect.text.contains("#[non_exhaustive]"),
         "{}",
         c.effect.text
+    );
+}
+
+/// A webhook payload is what the API sends: its changes are judged as a response's, named
+/// by the event, with a pointer into the webhook; a type it shares with a response is
+/// reported once with both the operation and the event.
+#[test]
+fn webhook_payloads_are_compared_as_responses() {
+    let dir = fixtures().join("rules");
+    let (_, _, r) = diff(
+        &dir.join("response-type-changed"),
+        "fires-webhook.old.yaml",
+        "fires-webhook.new.yaml",
+    );
+    let c = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::ResponseTypeChanged)
+        .unwrap_or_else(|| panic!("{}", summary(&r)));
+    assert_eq!(c.operations, ["webhook pet.lost"]);
+    assert_eq!(
+        c.pointer,
+        "/webhooks/pet.lost/post/requestBody/content/application~1json/schema/properties/petId"
+    );
+    assert!(r.changes.iter().all(|c| c.rule != Rule::RequestTypeChanged));
+    // No crate-only change claims the payload type changed without a wire change.
+    assert!(r.crate_changes.is_empty(), "{:?}", r.crate_changes);
+
+    // `Pet` is returned by operations and sent in the `pet.adopted` payload.
+    let old = dir.join("webhook-added/fires.old.yaml");
+    let text = std::fs::read_to_string(&old).expect("fixture");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let new = tmp.path().join("new.yaml");
+    std::fs::write(
+        &new,
+        text.replace(
+            "        tag:\n          type: string\n        status:",
+            "        status:",
+        ),
+    )
+    .expect("write");
+    let r = compare(&load(&old), &load(&new));
+    let c = r
+        .changes
+        .iter()
+        .find(|c| c.rule == Rule::ResponseOptionalPropertyRemoved)
+        .unwrap_or_else(|| panic!("{}", summary(&r)));
+    assert!(
+        c.operations.contains(&"GET /pets/{petId}".to_string())
+            && c.operations.contains(&"webhook pet.adopted".to_string()),
+        "{:?}",
+        c.operations
+    );
+}
+
+#[test]
+fn a_renamed_webhook_is_a_removal_and_an_addition() {
+    let dir = fixtures().join("rules/webhook-removed");
+    let old = dir.join("fires.old.yaml");
+    let text = std::fs::read_to_string(&old).expect("fixture");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let new = tmp.path().join("new.yaml");
+    std::fs::write(&new, text.replace("  pet.lost:\n", "  pet.missing:\n")).expect("write");
+    let r = compare(&load(&old), &load(&new));
+    let ids: Vec<(&str, &[String])> = r
+        .changes
+        .iter()
+        .map(|c| (c.rule.id(), c.operations.as_slice()))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("webhook-removed", &["webhook pet.lost".to_string()][..]),
+            ("webhook-added", &["webhook pet.missing".to_string()][..]),
+        ],
+        "{}",
+        summary(&r)
     );
 }
 

@@ -4,9 +4,10 @@
 //! Both sides go through the loader and the IR builder, so the comparison sees resolved,
 //! normalized schemas: `$ref`/`allOf` refactors, inline schemas moved to `components`,
 //! renamed path parameters and description edits are not changes. Types are compared by
-//! shape (walking both IRs in parallel from each operation), never by name. What the IR
-//! does not keep (status codes, content types, per-operation security) is read from the
-//! bundled document, following local `$ref`s.
+//! shape (walking both IRs in parallel from each operation and each webhook or callback
+//! event, whose payload is compared as a response), never by name. What the IR does not
+//! keep (status codes, content types, per-operation security) is read from the bundled
+//! document, following local `$ref`s.
 //!
 //! A change is judged from the point of view of a client built against the old spec talking
 //! to a server that implements the new one: **breaking** if such a client can fail,
@@ -134,8 +135,9 @@ pub struct Change {
     pub rule: Rule,
     /// Its severity (always `rule.severity()`).
     pub severity: Severity,
-    /// The operations affected, as `METHOD path`, in document order. Empty for changes of
-    /// the whole API (the server URL).
+    /// The operations affected, as `METHOD path`, in document order, then the webhook and
+    /// callback events, as `webhook <key>` or `callback <name>`. Empty for changes of the
+    /// whole API (the server URL).
     pub operations: Vec<String>,
     /// Where, as a JSON pointer into the bundled document of `side`.
     pub pointer: String,

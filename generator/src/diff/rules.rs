@@ -157,6 +157,12 @@ rules! {
     PaginationAdded = "pagination-added", Compatible;
     /// `x-oagen-envelope` was added, removed or changed.
     EnvelopeChanged = "envelope-changed", Breaking;
+    /// A webhook or callback event is no longer sent; receivers' handlers for it go silent.
+    WebhookRemoved = "webhook-removed", NeedsReview;
+    /// A webhook or callback event was added.
+    WebhookAdded = "webhook-added", Compatible;
+    /// The webhook signature scheme changed; receivers that verify with the old one refuse every request.
+    WebhookSignatureChanged = "webhook-signature-changed", Breaking;
     /// The first server URL (the client's default base URL) changed.
     ServerUrlChanged = "server-url-changed", NeedsReview;
 }

@@ -1,6 +1,7 @@
 //! The comparison engine: pairs operations by method and path shape, then walks both IRs in
 //! parallel from every operation (parameters and request body as requests, success bodies as
-//! responses), comparing types by shape. Findings inside named types are reported once, with
+//! responses) and from every webhook or callback event (payloads as responses), comparing
+//! types by shape. Findings inside named types are reported once, with
 //! every operation that reaches them.
 
 use super::rules::Rule;
@@ -19,6 +20,7 @@ mod pointers;
 mod schema;
 mod security;
 mod streams;
+mod webhooks;
 
 use effects::*;
 use pointers::*;
@@ -262,6 +264,7 @@ pub fn compare(old: &Spec, new: &Spec) -> Report {
         e.owner = Owner::Op(slot);
         e.removed(o);
     }
+    e.webhooks(&mut slots);
     e.type_renames();
     e.kind_changes();
     e.unwalked_changes();

@@ -367,8 +367,8 @@ pub(super) fn auth_text(auth: Option<&AuthScheme>) -> String {
 
 impl Engine<'_> {
     /// Types that keep their name and kind, whose public item changes, and which no walk from
-    /// an operation compared: schemas only other schemas or error bodies use, webhook payloads,
-    /// stream events. Their items change all the same, so the crate does.
+    /// an operation or a webhook event compared: schemas only error bodies (or unused schemas)
+    /// reach. Their items change all the same, so the crate does.
     pub(super) fn unwalked_changes(&mut self) {
         let walked: BTreeSet<String> = self
             .pairs

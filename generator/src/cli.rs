@@ -16,13 +16,21 @@ pub enum Outcome {
     Usage(String),
 }
 
+/// Writes a line to stdout. A reader that went away (`oagen diff ... | head`) is not an
+/// error of ours: the rest is dropped quietly instead of panicking as `println!` does.
+fn print_out(text: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{text}").and_then(|()| out.flush());
+}
+
 impl Outcome {
     /// Prints the message and returns the exit code.
     pub fn report(self) -> ExitCode {
         match self {
             Outcome::Ok(m) => {
                 if !m.is_empty() {
-                    println!("{m}");
+                    print_out(&m);
                 }
                 ExitCode::SUCCESS
             }
@@ -209,7 +217,7 @@ pub fn diff(args: &oagen::diff::DiffArgs) -> ExitCode {
         && std::env::var_os("NO_COLOR").is_none();
     match oagen::diff::run(args, color) {
         Ok(out) => {
-            println!("{}", out.output);
+            print_out(&out.output);
             if out.failed {
                 ExitCode::from(1)
             } else {

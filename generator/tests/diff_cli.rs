@@ -442,3 +442,23 @@ fn swagger_2_is_read_on_either_side() {
         assert!(stdout(&o).contains("0 changes"), "{case}: {}", stdout(&o));
     }
 }
+
+/// `oagen diff ... | head`: the reader goes away before the report is written. The rest is
+/// dropped quietly; `println!` used to panic ("failed printing to stdout: Broken pipe").
+#[test]
+fn a_reader_that_goes_away_is_not_a_panic() {
+    let (old, new) = pair("operation-removed", "fires");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oagen"))
+        .current_dir(repo_root())
+        .args(["diff", &old, &new])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("oagen runs");
+    // Close the read end before oagen has loaded both specs and written its report.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("oagen ends");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_ne!(out.status.code(), Some(101), "{err}");
+}

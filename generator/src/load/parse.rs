@@ -1,5 +1,8 @@
 //! Parsing spec files (YAML or JSON) into `serde_json::Value`, and the map
 //! from JSON pointer to line/column used by diagnostics.
+//!
+//! Past 800 lines only with its unit tests (the code is about 750): one event-driven YAML
+//! reader that builds the value and the position map in the same pass.
 
 use std::collections::BTreeMap;
 use std::path::Path;

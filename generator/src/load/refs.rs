@@ -1,5 +1,8 @@
 //! `$ref` resolution: external-file bundling, dangling-ref and cycle checks.
 //!
+//! Past 800 lines with its unit tests (the code is about 800): bundling, the dangling and
+//! cycle checks and the rewrite of refs share one walk and its state, so they stay together.
+//!
 //! Rules:
 //!
 //! - A local ref (`#/components/schemas/X`, `#/paths/~1a/get/parameters/0`,

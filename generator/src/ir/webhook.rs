@@ -5,7 +5,8 @@
 use super::{Body, Doc, Gate, TypeRef};
 
 pub use crate::load::webhooks::{
-    SecretFormat, SignatureEncoding, SignatureSpec as WebhookSignature, SignedPart, TimestampAt,
+    write_template, SecretFormat, SignatureEncoding, SignatureSpec as WebhookSignature, SignedPart,
+    TimestampAt,
 };
 
 /// The generated `webhooks` module.

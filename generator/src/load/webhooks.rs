@@ -40,6 +40,19 @@ pub enum SignedPart {
     Text(String),
 }
 
+/// The signed content as the extension writes it: `{id}.{timestamp}.{body}`.
+pub fn write_template(parts: &[SignedPart]) -> String {
+    parts
+        .iter()
+        .map(|p| match p {
+            SignedPart::Body => "{body}",
+            SignedPart::Id => "{id}",
+            SignedPart::Timestamp => "{timestamp}",
+            SignedPart::Text(t) => t,
+        })
+        .collect()
+}
+
 /// How signatures are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SignatureEncoding {

@@ -4,8 +4,8 @@
 
 use super::{docs, ident, ty, ModulePlan, Piece, Scope};
 use crate::ir::webhook::{
-    Dispatch, EventSource, SecretFormat, SignatureEncoding, SignedPart, TimestampAt, WebhookEvent,
-    WebhookSignature, Webhooks,
+    write_template, Dispatch, EventSource, SecretFormat, SignatureEncoding, SignedPart,
+    TimestampAt, WebhookEvent, WebhookSignature, Webhooks,
 };
 use crate::ir::{Api, BodyKind, Doc};
 use proc_macro2::TokenStream;
@@ -20,19 +20,6 @@ pub(super) fn module(api: &Api) -> Option<ModulePlan> {
         doc: module_doc(api, w),
         pieces: vec![Piece::Webhooks],
     })
-}
-
-/// The signed content as the extension writes it: `{id}.{timestamp}.{body}`.
-pub(crate) fn template(parts: &[SignedPart]) -> String {
-    parts
-        .iter()
-        .map(|p| match p {
-            SignedPart::Body => "{body}".to_string(),
-            SignedPart::Id => "{id}".to_string(),
-            SignedPart::Timestamp => "{timestamp}".to_string(),
-            SignedPart::Text(t) => t.clone(),
-        })
-        .collect()
 }
 
 /// One sentence on how requests are signed.
@@ -51,7 +38,7 @@ fn scheme_text(s: &WebhookSignature) -> String {
         },
         s.prefix,
         if s.separator.is_some() { "s" } else { "" },
-        template(&s.signed)
+        write_template(&s.signed)
     );
     if let Some(id) = &s.id_header {
         out.push_str(&format!(", `{{id}}` being the `{id}` header"));

@@ -6,8 +6,9 @@
 //! `callback jobFinished`), so a payload type shared with a response lists both.
 
 use super::*;
-use crate::ir::webhook::{EventSource, WebhookEvent, WebhookSignature, Webhooks};
-use crate::load::webhooks::{SignatureEncoding, SignedPart, TimestampAt, SIGNATURE_EXTENSION};
+use crate::ir::webhook::{write_template, EventSource, WebhookEvent, WebhookSignature, Webhooks};
+use crate::ir::webhook::{SignatureEncoding, TimestampAt};
+use crate::load::webhooks::SIGNATURE_EXTENSION;
 
 /// How an event is listed among a change's operations.
 fn event_display(e: &WebhookEvent) -> String {
@@ -60,16 +61,7 @@ fn payload_rust(e: &WebhookEvent) -> String {
 /// What receivers check, in words, one entry per aspect (the tolerance is the receiver's
 /// choice and left out).
 fn signature_aspects(s: &WebhookSignature) -> Vec<(&'static str, String)> {
-    let template: String = s
-        .signed
-        .iter()
-        .map(|p| match p {
-            SignedPart::Body => "{body}".to_string(),
-            SignedPart::Id => "{id}".to_string(),
-            SignedPart::Timestamp => "{timestamp}".to_string(),
-            SignedPart::Text(t) => t.clone(),
-        })
-        .collect();
+    let template = write_template(&s.signed);
     let code = |t: &str| format!("`{t}`");
     vec![
         (

@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
+use super::all_refs;
 use crate::diag::Diagnostics;
 use crate::load::{self, LoadedSpec};
-use serde_json::{json, Value};
+use serde_json::json;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new("../tests/fixtures/load").join(name)
@@ -20,27 +21,6 @@ fn load_ok(path: &Path) -> LoadedSpec {
         Some(l) => l,
         None => panic!("{} did not load", path.display()),
     }
-}
-
-/// Every `$ref` string in the document.
-fn all_refs(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(o) => {
-                if let Some(Value::String(r)) = o.get("$ref") {
-                    out.push(r.clone());
-                }
-                stack.extend(o.values());
-            }
-            Value::Array(a) => stack.extend(a.iter()),
-            _ => {}
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 #[test]

@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
+use super::all_refs;
 use crate::diag::Diagnostics;
 use crate::ir::{self, Api, Operation, ParamIn, TypeKind};
 use crate::load::{self, LoadedSpec};
-use serde_json::Value;
 
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new("../tests/fixtures/load").join(name)
@@ -32,26 +32,6 @@ fn build(text: &str) -> (Api, Diagnostics) {
 
 fn ops(api: &Api) -> Vec<&Operation> {
     api.modules.iter().flat_map(|m| &m.operations).collect()
-}
-
-/// Every `$ref` string in the document.
-fn all_refs(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            Value::Object(o) => {
-                if let Some(Value::String(r)) = o.get("$ref") {
-                    out.push(r.clone());
-                }
-                stack.extend(o.values());
-            }
-            Value::Array(a) => stack.extend(a.iter()),
-            _ => {}
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
